@@ -1,0 +1,1 @@
+"""The ``mindthegap`` command line: thin Typer commands over the library."""

@@ -1,0 +1,66 @@
+"""Shared console, progress bars and error output for every command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress(enabled: bool = True) -> Iterator[Progress]:
+    """A Rich progress display on stderr (so ``--json`` output on stdout stays clean)."""
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not enabled or not err_console.is_terminal,
+    )
+    with bar:
+        yield bar
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout: NaN becomes null so any JSON parser accepts it."""
+    sys.stdout.write(json.dumps(_clean(data), indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _clean(obj: Any) -> Any:
+    import math
+
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item):  # NumPy scalars
+        try:
+            return _clean(obj.item())
+        except (ValueError, TypeError):
+            return obj
+    try:
+        import pandas as pd
+
+        if obj is pd.NA or obj is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return obj
+
+
+def frame_records(frame) -> list[dict]:
+    """A DataFrame as a list of JSON-ready dicts (missing values as null)."""
+    return _clean(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))

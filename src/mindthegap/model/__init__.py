@@ -1,0 +1,27 @@
+"""The domain in plain Python: no Django, no I/O. See docs/ARCHITECTURE.md for the data model."""
+
+from mindthegap.model.levels import Level
+from mindthegap.model.study import (
+    Discipline,
+    Participant,
+    Policy,
+    Principle,
+    Role,
+    Service,
+    Study,
+    Team,
+    Wave,
+)
+
+__all__ = [
+    "Discipline",
+    "Level",
+    "Participant",
+    "Policy",
+    "Principle",
+    "Role",
+    "Service",
+    "Study",
+    "Team",
+    "Wave",
+]

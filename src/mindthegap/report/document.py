@@ -1,0 +1,50 @@
+"""The parts a report is made of. Plain data: building a report never touches HTML directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str = "p"  # "p", or "note" for a shaded aside
+
+
+@dataclass
+class Table:
+    """A table of results. Rows with ``suppressed`` True are shown as suppressed, whatever else they hold.
+
+    ``columns`` maps DataFrame columns to the headings shown, in order; columns not named are not shown.
+    ``formats`` maps a column to a format string (e.g. ``"{:.2f}"``).
+    """
+
+    caption: str
+    data: pd.DataFrame
+    columns: dict[str, str]
+    formats: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class Figure:
+    """A chart as inline SVG, with the alt text a screen reader reads and the table behind it."""
+
+    title: str
+    svg: str
+    alt: str
+    table: Table
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    blocks: list[Paragraph | Table | Figure | Section] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # one-line findings for the report's front page
+
+    def add(self, block: Paragraph | Table | Figure | Section) -> None:
+        self.blocks.append(block)

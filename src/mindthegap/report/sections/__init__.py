@@ -1,0 +1,25 @@
+"""Section builders, in the order they appear in the report.
+
+Each module exposes ``build(ctx: ReportContext) -> Section | None``. To add a section, write a module here
+and add it to :data:`SECTION_BUILDERS`; a builder returns ``None`` when the study has no evidence it uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mindthegap.report.context import ReportContext
+from mindthegap.report.document import Section
+
+SectionBuilder = Callable[[ReportContext], Section | None]
+
+
+def section_builders() -> list[SectionBuilder]:
+    # Imported here so that building one section never pays for importing every analysis up front.
+    from mindthegap.report.sections import overview, values_practice
+
+    return [
+        overview.build,
+        values_practice.build,
+        # further sections are added here in report order
+    ]

@@ -1,0 +1,109 @@
+"""Opening the study database: configure Django, refuse a newer schema, apply migrations.
+
+Every command that reads or writes a study calls :func:`open_store` first. Migrations run inside Django's
+own transactions (per migration on SQLite, wholly on PostgreSQL), so an interrupted upgrade leaves the
+database at the last complete step.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mindthegap.errors import ConfigurationError, StoreError
+from mindthegap.store.urls import database_settings, normalise_database_url, redact_url
+
+OUR_APPS_PREFIX = "mindthegap."
+
+
+def open_store(db: str | None = None, *, migrate: bool = True) -> str:
+    """Point Django at ``db`` (URL or path; default from the environment), check it, migrate it.
+
+    Returns the (password-redacted) URL in use, for messages. Raises a one-line error when the database is
+    unreachable, unwritable or was written by a newer mindthegap.
+    """
+    url = normalise_database_url(db or os.environ.get("MINDTHEGAP_DATABASE_URL"))
+    config = database_settings(url)  # validates before Django sees it
+    if config["ENGINE"].endswith("sqlite3"):
+        _check_sqlite_path(Path(config["NAME"]))
+    os.environ["MINDTHEGAP_DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mindthegap.store.settings")
+
+    import django
+    from django.conf import settings
+
+    if not settings.configured or not _is_set_up():
+        django.setup()
+    elif settings.DATABASES["default"].get("NAME") != config.get("NAME"):
+        raise ConfigurationError("a different database is already open in this process")
+    _check_connection(url)
+    check_schema_not_newer(url)
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+    return redact_url(url)
+
+
+def _is_set_up() -> bool:
+    from django.apps import apps
+
+    return apps.ready
+
+
+def _check_sqlite_path(path: Path) -> None:
+    folder = path.parent
+    if not folder.exists():
+        raise StoreError(
+            f"folder {folder} for the study database does not exist", hint="create it or choose another --db"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(f"study database {path} cannot be read and written", hint="check its permissions")
+    if not path.exists() and not os.access(folder, os.W_OK):
+        raise StoreError(f"cannot create the study database in {folder}", hint="choose a writable folder")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise StoreError(
+                    f"{path} is not a SQLite database", hint="name a .sqlite3 file made by mindthegap, or a new one"
+                )
+
+
+def _check_connection(url: str) -> None:
+    from django.db import connection
+    from django.db.utils import DatabaseError
+
+    try:
+        connection.ensure_connection()
+    except (DatabaseError, Exception) as exc:  # drivers raise their own types before Django wraps them
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(
+            f"cannot connect to the database {redact_url(url)}: {first}",
+            hint="check the URL, that the server is running, and the user's rights",
+        ) from None
+
+
+def check_schema_not_newer(url: str = "") -> None:
+    """Refuse a database that has migrations this version of mindthegap does not know."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    ours = {app for app, _ in loader.disk_migrations}
+    unknown = sorted(
+        f"{app}.{name}"
+        for app, name in loader.applied_migrations
+        if (app in ours or app in _our_labels()) and (app, name) not in loader.disk_migrations
+    )
+    if unknown:
+        raise StoreError(
+            f"the database {redact_url(url) or ''} was written by a newer version of mindthegap "
+            f"(it has {unknown[0]})",
+            hint="upgrade mindthegap (pip install -U mindthegap) before opening it",
+        )
+
+
+def _our_labels() -> set[str]:
+    from django.apps import apps
+
+    return {cfg.label for cfg in apps.get_app_configs() if cfg.name.startswith(OUR_APPS_PREFIX)}

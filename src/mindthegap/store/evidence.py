@@ -1,0 +1,56 @@
+"""The seam between the demo/importers and the Django apps: one adapter per kind of evidence.
+
+An adapter knows how to save its kind of evidence for a study and how to hand it back in the plain form the
+analyses and report use. :func:`save_all` writes everything in one transaction: a study is stored whole or
+not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from mindthegap.model import Study
+
+
+@dataclass(frozen=True)
+class EvidenceAdapter:
+    kind: str
+    save: Callable[[Any, Any], object]  # (StudyRecord, evidence) -> anything
+    load: Callable[[Any], Any]  # (StudyRecord) -> evidence
+
+
+def adapters() -> list[EvidenceAdapter]:
+    from mindthegap.store.studies import repository as studies
+
+    return [
+        EvidenceAdapter("values_practice", studies.save_values_practice, studies.values_practice_frame),
+        # further evidence kinds are added here
+    ]
+
+
+def save_all(study: Study, evidence: dict[str, Any], *, replace: bool = False, progress=None) -> None:
+    """Store the study and every kind of evidence it carries, atomically."""
+    from mindthegap.store.studies.repository import save_study
+
+    with transaction.atomic():
+        record = save_study(study, replace=replace)
+        for adapter in adapters():
+            if adapter.kind in evidence:
+                adapter.save(record, evidence[adapter.kind])
+                if progress:
+                    progress(adapter.kind)
+
+
+def load_all(study_id: str) -> tuple[Study, dict[str, Any]]:
+    from mindthegap.store.studies.repository import get_record, load_study, participants_frame
+
+    record = get_record(study_id)
+    study = load_study(study_id)
+    evidence: dict[str, Any] = {"participants": participants_frame(record)}
+    for adapter in adapters():
+        evidence[adapter.kind] = adapter.load(record)
+    return study, evidence

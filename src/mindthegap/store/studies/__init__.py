@@ -1,0 +1,1 @@
+"""Django app for the study spine: policies, principles, organisation, participants, waves, access."""
