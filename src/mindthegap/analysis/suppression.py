@@ -3,9 +3,9 @@
 Primary suppression hides every group with fewer than ``min_n`` respondents: its ``n`` and statistics become
 missing and ``suppressed`` is True. That alone is not enough where a table also shows totals: if a total and
 all but one of its parts are published, the hidden part can be recovered by subtraction (n, and for a mean
-also the sum). So for every *margin group* — the parts that add up to one published total — while the parts
-hidden so far add up to fewer than ``min_n`` respondents (and more than none), the next smallest part is
-hidden too. This repeats across all margins until nothing changes, because hiding a cell for one margin can
+also the sum). So for every *margin group* — the parts that add up to one published total — while the total minus the parts shown
+(the hidden parts plus anyone no part covers) comes to fewer than ``min_n`` respondents but more than none,
+the next smallest part is hidden too; if no part is left to hide, the total is hidden. This repeats across all margins until nothing changes, because hiding a cell for one margin can
 expose it through another. Hidden totals give nothing away and need no complement.
 
 Tables mark rolled-up dimensions with :data:`ALL` (as a cube or ``GROUPING SETS`` query would), so the
@@ -98,12 +98,10 @@ def _complementary(
             total, parts = g[0], g[1:]
             if hidden[total]:
                 continue  # a hidden total cannot be subtracted from
-            hidden_n = n[parts][hidden[parts]].sum()
-            # also guard the case where the parts shown do not add up to the total (rows missing from the
-            # table): the difference is itself a disclosed "part"
-            shown_n = n[parts][~hidden[parts]].sum()
-            residual = n[total] - shown_n
-            while 0 < residual < min_n or 0 < hidden_n < min_n:
+            # What a reader can work out is the total minus the parts shown: the hidden parts together with
+            # anyone the parts leave out (e.g. people with no service). That residual must not be small.
+            residual = n[total] - n[parts][~hidden[parts]].sum()
+            while 0 < residual < min_n:
                 candidates = parts[~hidden[parts]]
                 if len(candidates) == 0:
                     # nothing left to hide among the parts: hide the total itself
@@ -115,9 +113,7 @@ def _complementary(
                 hidden[pick] = True
                 reason[pick] = COMPLEMENTARY
                 changed = True
-                hidden_n = n[parts][hidden[parts]].sum()
-                shown_n = n[parts][~hidden[parts]].sum()
-                residual = n[total] - shown_n
+                residual = n[total] - n[parts][~hidden[parts]].sum()
     return hidden, reason
 
 

@@ -1,0 +1,222 @@
+"""The values–practice gap: how much people value each principle against how well they see it practised.
+
+Each participant rates every principle twice on 1–5: how much they value it and how well it is practised
+where they work. The gap is value − practice; positive means practice falls short of what people value.
+For a group the gap is the mean of individual gaps over participants who gave both ratings, with a
+percentile bootstrap CI (:mod:`mindthegap.analysis.bootstrap`). Groups below the small-number threshold are
+suppressed, with complementary suppression across the "All" totals (:mod:`mindthegap.analysis.suppression`).
+
+The importance–performance placement (Martilla & James 1977, J Marketing 41:77–79) puts each principle at
+(mean practice, mean value) and splits the plane at the means across principles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mindthegap.analysis.bootstrap import DEFAULT_N_BOOT, DEFAULT_SEED, bootstrap_group_means
+from mindthegap.analysis.suppression import ALL, suppress
+from mindthegap.privacy import DEFAULT_MIN_N
+
+REQUIRED = ("participant_id", "principle", "value", "practice")
+DEFAULT_BY = ("principle", "service", "discipline", "level", "wave")
+NEVER_ROLLED_UP = ("principle", "wave")  # summing across principles or waves would double-count people
+
+GAP_COLUMNS = ["n", "mean_value", "mean_practice", "gap", "gap_ci_low", "gap_ci_high"]
+
+
+def _check(ratings: pd.DataFrame, by: Sequence[str]) -> None:
+    missing = [c for c in (*REQUIRED, *by) if c not in ratings.columns]
+    if missing:
+        raise KeyError(f"values–practice ratings lack column(s): {', '.join(missing)}")
+    if "wave" in ratings.columns and "wave" not in by and ratings["wave"].nunique() > 1:
+        raise ValueError("ratings span several waves: include 'wave' in `by` (pooling waves counts people twice)")
+
+
+def _complete(ratings: pd.DataFrame) -> pd.DataFrame:
+    data = ratings.copy()
+    data["value"] = pd.to_numeric(data["value"], errors="coerce").astype(float)
+    data["practice"] = pd.to_numeric(data["practice"], errors="coerce").astype(float)
+    data = data.dropna(subset=["value", "practice"])
+    data["gap"] = data["value"] - data["practice"]
+    return data
+
+
+def grouping_sets(by: Sequence[str], margins: bool | Sequence[str]) -> list[tuple[str, ...]]:
+    """The grouping sets of a cube over the dimensions that may be rolled up (as SQL's ``CUBE``)."""
+    if margins is False:
+        return [tuple(by)]
+    rollable = [d for d in by if d not in NEVER_ROLLED_UP]
+    if margins is not True:
+        rollable = [d for d in rollable if d in set(margins)]
+    sets = []
+    for r in range(len(rollable) + 1):
+        for dropped in combinations(rollable, r):
+            sets.append(tuple(d for d in by if d not in dropped))
+    return sets
+
+
+def values_practice_gap(
+    ratings: pd.DataFrame,
+    by: Sequence[str] = DEFAULT_BY,
+    *,
+    margins: bool | Sequence[str] = True,
+    n_boot: int = DEFAULT_N_BOOT,
+    ci: float = 0.95,
+    seed: int = DEFAULT_SEED,
+    min_n: int = DEFAULT_MIN_N,
+) -> pd.DataFrame:
+    """Gap per group with a bootstrap CI, small groups suppressed.
+
+    ``ratings``: one row per participant × principle (× wave), columns ``participant_id``, ``principle``,
+    ``value``, ``practice`` and the ``by`` columns. ``margins`` adds "All" rows for every combination of
+    rolled-up dimensions (all of ``by`` but principle and wave; or only those named). Rows with a missing
+    value in a ``by`` column count towards the totals over that column only.
+
+    Returns one row per group: the ``by`` columns, ``n`` (participants), ``mean_value``, ``mean_practice``,
+    ``gap``, ``gap_ci_low``, ``gap_ci_high``, ``suppressed``, ``suppression_reason``.
+    """
+    by = list(by)
+    _check(ratings, by)
+    data = _complete(ratings)
+    frames = []
+    for gset in grouping_sets(by, margins):
+        keys = list(gset)
+        sub = data.dropna(subset=keys) if keys else data
+        if keys:
+            grouped = sub.groupby(keys, sort=True, observed=True)
+            codes = grouped.ngroup().to_numpy()
+            table = grouped.agg(
+                n=("participant_id", "nunique"), mean_value=("value", "mean"), mean_practice=("practice", "mean")
+            ).reset_index()
+        else:
+            codes = np.zeros(len(sub), dtype=np.int64)
+            table = pd.DataFrame(
+                {"n": [sub["participant_id"].nunique()], "mean_value": [sub["value"].mean()],
+                 "mean_practice": [sub["practice"].mean()]}
+            )
+        _, gap, lo, hi = bootstrap_group_means(
+            codes, sub["gap"].to_numpy(), len(table), n_boot=n_boot, ci=ci, seed=seed + len(frames)
+        )
+        table["gap"], table["gap_ci_low"], table["gap_ci_high"] = gap, lo, hi
+        for d in by:
+            if d not in keys:
+                table[d] = ALL
+        frames.append(table[[*by, *GAP_COLUMNS]])
+    result = pd.concat(frames, ignore_index=True)
+    for d in by:
+        result[d] = result[d].astype(str)
+    result = result.sort_values(by, key=_all_last, kind="stable").reset_index(drop=True)
+    return suppress(result, by=by, min_n=min_n)
+
+
+def _all_last(col: pd.Series) -> pd.Series:
+    """Sort key putting "All" after the groups it totals."""
+    return col.map(lambda v: (1, "") if v == ALL else (0, v))
+
+
+def wave_change(
+    ratings: pd.DataFrame,
+    by: Sequence[str] = ("principle",),
+    *,
+    baseline: str,
+    follow_up: str,
+    ci: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
+    margins: bool | Sequence[str] = False,
+) -> pd.DataFrame:
+    """Paired change in the gap between two waves, for participants who rated the principle in both.
+
+    Per group: ``n_pairs``; mean gap at each wave; ``change`` (follow-up − baseline; negative = the gap
+    narrowed) with a t-interval; the paired t-test (``t``, ``p_t``); the Wilcoxon signed-rank test
+    (``p_wilcoxon``; zero differences handled by Pratt's method); and Cohen's d_z (mean change / SD of
+    changes). Small groups are suppressed on ``n_pairs``.
+    """
+    by = [d for d in by if d != "wave"]
+    _check(ratings.drop(columns=["wave"], errors="ignore").assign(wave=baseline), by)
+    data = _complete(ratings)
+    base = data[data["wave"] == baseline]
+    foll = data[data["wave"] == follow_up]
+    attrs = [d for d in by if d != "principle"]
+    pairs = base.merge(
+        foll[["participant_id", "principle", "gap"]], on=["participant_id", "principle"], suffixes=("_0", "_1")
+    )
+    pairs["change"] = pairs["gap_1"] - pairs["gap_0"]
+    rows = []
+    for gset in grouping_sets(["principle", *attrs], margins):
+        keys = list(gset)
+        sub = pairs.dropna(subset=keys)
+        for key, grp in sub.groupby(keys, sort=True, observed=True):
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append({**dict(zip(keys, key, strict=True)), **_paired_stats(grp, ci)})
+    columns = [*by, "n_pairs", "gap_baseline", "gap_follow_up", "change", "change_ci_low", "change_ci_high",
+               "t", "p_t", "p_wilcoxon", "cohen_dz"]
+    result = pd.DataFrame(rows, columns=[c for c in columns if c in {*by, *rows[0]}] if rows else columns)
+    for d in by:
+        result[d] = result[d].fillna(ALL).astype(str) if d in result else ALL
+    result = result[columns]
+    result = result.sort_values(by, key=_all_last, kind="stable").reset_index(drop=True)
+    return suppress(result, n_col="n_pairs", by=by, min_n=min_n)
+
+
+def _paired_stats(grp: pd.DataFrame, ci: float) -> dict:
+    d = grp["change"].to_numpy(dtype=float)
+    n = len(d)
+    out = {
+        "n_pairs": n,
+        "gap_baseline": grp["gap_0"].mean(),
+        "gap_follow_up": grp["gap_1"].mean(),
+        "change": d.mean() if n else np.nan,
+        "change_ci_low": np.nan,
+        "change_ci_high": np.nan,
+        "t": np.nan,
+        "p_t": np.nan,
+        "p_wilcoxon": np.nan,
+        "cohen_dz": np.nan,
+    }
+    if n >= 2:
+        sd = d.std(ddof=1)
+        se = sd / np.sqrt(n)
+        half = stats.t.ppf(0.5 + ci / 2, n - 1) * se
+        out["change_ci_low"], out["change_ci_high"] = d.mean() - half, d.mean() + half
+        if sd > 0:
+            res = stats.ttest_rel(grp["gap_1"], grp["gap_0"])
+            out["t"], out["p_t"] = float(res.statistic), float(res.pvalue)
+            out["cohen_dz"] = d.mean() / sd
+        if np.any(d != 0):
+            out["p_wilcoxon"] = float(stats.wilcoxon(d, zero_method="pratt").pvalue)
+    return out
+
+
+QUADRANTS = {
+    (True, False): "Concentrate here",  # valued highly, practised poorly
+    (True, True): "Keep up the good work",
+    (False, False): "Low priority",
+    (False, True): "Possible overkill",
+}
+
+
+def importance_performance(gap_table: pd.DataFrame, *, label: str = "principle") -> pd.DataFrame:
+    """Place each published row of a gap table in an importance–performance quadrant.
+
+    Importance is the mean value rating, performance the mean practice rating; the cross-hairs sit at their
+    means over the rows shown. Suppressed rows are left out.
+    """
+    shown = gap_table[~gap_table["suppressed"].astype(bool)].copy()
+    if shown.empty:
+        return shown.assign(importance=[], performance=[], quadrant=[])
+    shown["importance"] = shown["mean_value"].astype(float)
+    shown["performance"] = shown["mean_practice"].astype(float)
+    imp_cut, perf_cut = shown["importance"].mean(), shown["performance"].mean()
+    shown["quadrant"] = [
+        QUADRANTS[(bool(i >= imp_cut), bool(p >= perf_cut))]
+        for i, p in zip(shown["importance"], shown["performance"], strict=True)
+    ]
+    shown.attrs["importance_cut"] = imp_cut
+    shown.attrs["performance_cut"] = perf_cut
+    return shown.reset_index(drop=True)

@@ -1,0 +1,101 @@
+"""``mindthegap gap``: the values–practice gap for a ratings file or a stored study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mindthegap.cli.console import console, frame_records, print_json
+from mindthegap.errors import InputError
+from mindthegap.privacy import DEFAULT_MIN_N
+
+
+def gap(
+    file: Path = typer.Argument(
+        None,
+        help="CSV or Parquet of ratings: participant_id, principle, value, practice, wave and any grouping columns.",
+        show_default=False,
+    ),
+    study: str = typer.Option(None, "--study", help="Analyse a stored study (by id) instead of a file."),
+    by: str = typer.Option("principle", "--by", help="Comma-separated grouping columns, e.g. principle,service."),
+    margins: bool = typer.Option(True, "--margins/--no-margins", help="Add 'All' totals for each grouping column."),
+    min_n: int = typer.Option(DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this."),
+    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
+    out: Path = typer.Option(None, "--out", help="Also write the table to this .csv or .parquet file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the table as JSON records."),
+) -> None:
+    """Values–practice gap (value − practice) per group with 95% bootstrap CIs; small groups suppressed.
+
+    Example: [bold]mindthegap gap ratings.csv --by principle,service[/bold]
+    """
+    from mindthegap.analysis.gap import values_practice_gap
+
+    if (file is None) == (study is None):
+        raise InputError("give either a ratings FILE or --study ID (not both)")
+    ratings = _read_ratings(file) if file is not None else _stored_ratings(study)
+    dims = [d.strip() for d in by.split(",") if d.strip()]
+    if "wave" in ratings.columns and ratings["wave"].nunique() > 1 and "wave" not in dims:
+        dims.append("wave")
+    missing = [d for d in dims if d not in ratings.columns]
+    if missing:
+        raise InputError(f"no column {missing[0]!r} to group by", path=file,
+                         hint=f"columns are: {', '.join(map(str, ratings.columns))}")
+    table = values_practice_gap(ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n)
+    if out is not None:
+        from mindthegap.io.tables import write_table
+
+        write_table(table, out)
+    if as_json:
+        print_json(frame_records(table))
+        return
+    from rich.table import Table as RichTable
+
+    rich = RichTable(title="Values–practice gap")
+    for col in [*dims, "n", "gap", "95% CI"]:
+        rich.add_column(col, justify="left" if col in dims else "right")
+    for _, row in table.iterrows():
+        keys = [str(row[d]) for d in dims]
+        if row["suppressed"]:
+            rich.add_row(*keys, "suppressed", "", "")
+        else:
+            rich.add_row(*keys, f"{row['n']:.0f}", f"{row['gap']:.2f}",
+                         f"{row['gap_ci_low']:.2f} to {row['gap_ci_high']:.2f}")
+    console.print(rich)
+
+
+REQUIRED = ("participant_id", "principle", "value", "practice")
+
+
+def _read_ratings(path: Path):
+    from mindthegap.io.tables import read_table
+
+    frame = read_table(path)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(f"missing column {missing[0]!r}", path=path,
+                         hint="the file needs participant_id, principle, value and practice columns")
+    for col in ("value", "practice"):
+        import pandas as pd
+
+        numeric = pd.to_numeric(frame[col], errors="coerce")
+        bad = frame.index[numeric.isna() & frame[col].notna() & (frame[col].astype(str).str.strip() != "")]
+        if len(bad):
+            raise InputError(f"{frame.at[bad[0], col]!r} is not a number", path=path, row=int(bad[0]) + 2,
+                             column=col, hint="ratings are whole numbers from 1 to 5; leave blank if missing")
+        out_of_range = frame.index[(numeric < 1) | (numeric > 5)]
+        if len(out_of_range):
+            raise InputError(f"{numeric[out_of_range[0]]:g} is outside 1–5", path=path,
+                             row=int(out_of_range[0]) + 2, column=col, hint="correct the rating or leave it blank")
+        frame[col] = numeric
+    return frame
+
+
+def _stored_ratings(study_id: str):
+    from mindthegap.store.database import open_store
+
+    open_store()
+    from mindthegap.store.studies.repository import get_record, values_practice_frame
+
+    return values_practice_frame(get_record(study_id))

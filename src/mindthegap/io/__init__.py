@@ -1,0 +1,1 @@
+"""Importers and exporters: survey exports, transcripts, REFI-QDA projects, reports. No Django here."""

@@ -1,0 +1,65 @@
+"""Reading and writing tables (CSV, Parquet, XLSX) with one-line errors for the usual problems."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from mindthegap.errors import InputError
+from mindthegap.io.files import atomic_write_bytes
+
+ENCODINGS = ("utf-8-sig", "cp1252")  # Excel on Windows still writes cp1252
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read CSV (comma or semicolon, UTF-8 with or without BOM, or cp1252), Parquet or XLSX; all as text/numbers."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", path=path, hint="check the path")
+    if path.is_dir():
+        raise InputError("is a folder, not a file", path=path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, engine="openpyxl")
+        raw = path.read_bytes()
+    except PermissionError:
+        raise InputError("cannot be read (permission denied)", path=path, hint="check its permissions") from None
+    except Exception as exc:
+        raise InputError(f"cannot be read as {suffix.lstrip('.').upper()} ({exc})", path=path) from None
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise InputError("is neither UTF-8 nor Windows-1252 text", path=path, hint="save it as UTF-8 CSV")
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        raise InputError(f"is not a well-formed CSV ({str(exc).splitlines()[0]})", path=path) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("is empty", path=path) from None
+    return frame.dropna(how="all")
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write CSV or Parquet atomically (chosen by the suffix)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        atomic_write_bytes(path, buf.getvalue())
+    elif suffix == ".csv":
+        atomic_write_bytes(path, frame.to_csv(index=False).encode("utf-8"))
+    else:
+        raise InputError("unsupported output type", path=path, hint="use a .csv or .parquet file name")
+    return path

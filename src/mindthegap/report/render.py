@@ -1,0 +1,97 @@
+"""Rendering sections to one self-contained HTML file: inline CSS and SVG, no scripts, no CDN.
+
+The file opens offline behind an NHS network, prints well (figures never split across pages) and passes
+WCAG 2.2 AA colour contrast. Suppressed cells are written as the word "suppressed" with an explanation, so
+the meaning survives printing in black and white and screen readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from mindthegap import __version__
+from mindthegap.analysis.suppression import SUPPRESSED
+from mindthegap.io.files import atomic_write_text
+from mindthegap.report.document import Figure, Paragraph, Section, Table
+
+_env = Environment(
+    loader=PackageLoader("mindthegap.report", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _cell(value: object, fmt: str | None) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if fmt:
+        try:
+            return fmt.format(value)
+        except (ValueError, TypeError):
+            return str(value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def table_rows(table: Table) -> list[dict]:
+    """Rows of formatted cells; in a suppressed row every column that is not a key reads "suppressed"."""
+    data = table.data
+    keys = [c for c in table.columns if c not in table.formats and data[c].dtype == object]
+    rows = []
+    hidden = data[SUPPRESSED].astype(bool).to_numpy() if SUPPRESSED in data else [False] * len(data)
+    for (_, row), is_hidden in zip(data.iterrows(), hidden, strict=True):
+        cells = []
+        for col in table.columns:
+            if is_hidden and col not in keys:
+                cells.append({"text": "suppressed", "suppressed": True})
+            else:
+                cells.append({"text": _cell(row[col], table.formats.get(col)), "suppressed": False})
+        rows.append({"cells": cells, "suppressed": bool(is_hidden)})
+    return rows
+
+
+def _prepare(block: object) -> dict:
+    if isinstance(block, Paragraph):
+        return {"type": "paragraph", "text": block.text, "kind": block.kind}
+    if isinstance(block, Table):
+        return {"type": "table", "table": block, "rows": table_rows(block)}
+    if isinstance(block, Figure):
+        return {
+            "type": "figure",
+            "figure": block,
+            "svg": Markup(block.svg),  # produced by matplotlib from our own data, never from user markup
+            "table": block.table,
+            "rows": table_rows(block.table),
+        }
+    if isinstance(block, Section):
+        return {"type": "section", "section": block, "blocks": [_prepare(b) for b in block.blocks]}
+    raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def render_html(title: str, sections: list[Section], *, subtitle: str = "", min_n: int = 11) -> str:
+    template = _env.get_template("report.html")
+    css = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    return template.render(
+        title=title,
+        subtitle=subtitle,
+        css=Markup(css),
+        sections=[{"section": s, "blocks": [_prepare(b) for b in s.blocks]} for s in sections],
+        summary=[(s.title, line) for s in sections for line in s.summary],
+        min_n=min_n,
+        version=__version__,
+        generated=dt.datetime.now(dt.UTC).strftime("%d %B %Y, %H:%M UTC"),
+    )
+
+
+def write_report(path: Path, title: str, sections: list[Section], *, subtitle: str = "", min_n: int = 11) -> Path:
+    html = render_html(title, sections, subtitle=subtitle, min_n=min_n)
+    atomic_write_text(path, html)
+    return path

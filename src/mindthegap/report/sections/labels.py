@@ -1,0 +1,31 @@
+"""Human-readable names for the ids in a study, for tables and charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mindthegap.analysis.suppression import ALL
+from mindthegap.model import Level, Role, Study
+
+
+def study_labels(study: Study) -> dict[str, dict[str, str]]:
+    """Per dimension, a mapping from id to display name ("All" stays "All")."""
+    return {
+        "principle": {p.id: p.name for p in study.principles},
+        "service": {s.id: s.name for s in study.services},
+        "team": {t.id: t.name for t in study.teams},
+        "discipline": {d.id: d.name for d in study.disciplines},
+        "wave": {w.id: w.name for w in study.waves},
+        "level": {lv.value: lv.label for lv in Level},
+        "role": {r.value: r.label for r in Role},
+    }
+
+
+def label_frame(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
+    """A copy with every known dimension column translated to display names."""
+    labels = study_labels(study)
+    out = frame.copy()
+    for col, mapping in labels.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, m=mapping: "All" if v == ALL else m.get(v, v))
+    return out

@@ -1,0 +1,55 @@
+"""The study at a glance: who took part, at which level, in which service and wave."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mindthegap.analysis.suppression import ALL, suppress
+from mindthegap.model import Level
+from mindthegap.report.context import ReportContext
+from mindthegap.report.document import Paragraph, Section, Table
+from mindthegap.report.sections.labels import label_frame
+
+
+def participation_table(participants: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
+    """Participants by level and service, with totals, suppressed like every other output."""
+    data = participants.assign(service=participants["service"].fillna("not applicable"))
+    counts = data.groupby(["level", "service"], observed=True).size().rename("n").reset_index()
+    by_level = data.groupby("level", observed=True).size().rename("n").reset_index().assign(service=ALL)
+    by_service = data.groupby("service", observed=True).size().rename("n").reset_index().assign(level=ALL)
+    total = pd.DataFrame({"level": [ALL], "service": [ALL], "n": [len(data)]})
+    table = pd.concat([counts, by_level, by_service, total], ignore_index=True)
+    order = {lv.value: lv.rank for lv in Level}
+    table["_rank"] = table["level"].map(lambda v: order.get(v, 99))
+    table = table.sort_values(["_rank", "service"]).drop(columns="_rank").reset_index(drop=True)
+    return suppress(table, by=["level", "service"], min_n=min_n)
+
+
+def build(ctx: ReportContext) -> Section | None:
+    participants = ctx.frame("participants")
+    study = ctx.study
+    section = Section("overview", "About this evaluation")
+    section.add(Paragraph(study.description or study.name))
+    policies = "; ".join(
+        f"{p.title} ({', '.join(pr.name for pr in p.principles)})" for p in study.policies
+    )
+    if policies:
+        section.add(Paragraph(f"Policies and the principles examined: {policies}."))
+    if participants is None:
+        return section
+    table = participation_table(participants, min_n=ctx.min_n)
+    section.add(
+        Table(
+            caption="Participants by level of the system and service",
+            data=label_frame(table, study),
+            columns={"level": "Level", "service": "Service", "n": "Participants"},
+            formats={"n": "{:.0f}"},
+            note="Service is 'not applicable' for national, regional and trust-wide informants.",
+        )
+    )
+    staff = participants[participants["level"] == Level.LOCAL_FRONTLINE.value]
+    section.summary.append(
+        f"{len(participants)} consenting participants across {participants['level'].nunique()} levels of the "
+        f"system, including {len(staff)} frontline staff in {staff['service'].nunique()} services."
+    )
+    return section

@@ -1,0 +1,1 @@
+"""Text analytics as pure functions and scikit-learn-style estimators. No Django here."""
