@@ -53,7 +53,7 @@ def test_continuous_data_fall_back_to_index_resampling():
     rng = np.random.default_rng(5)
     x = rng.normal(10, 2, size=3000)
     codes = np.zeros(len(x), dtype=np.int64)
-    n, mean, lo, hi = bootstrap_group_means(codes, x, 1, n_boot=3000, seed=4)
+    n, _, lo, hi = bootstrap_group_means(codes, x, 1, n_boot=3000, seed=4)
     ref_lo, ref_hi = t_interval(x)
     assert n[0] == 3000
     assert lo[0] == pytest.approx(ref_lo, abs=0.03)

@@ -16,8 +16,16 @@ def make_ratings(sizes: dict[str, int], seed: int = 0, waves=("baseline",)) -> p
         for i in range(size):
             for wave in waves:
                 for principle in ("safe", "co_production"):
-                    rows.append((f"{service}-{i}", wave, principle, service,
-                                 int(rng.integers(3, 6)), int(rng.integers(1, 5))))
+                    rows.append(
+                        (
+                            f"{service}-{i}",
+                            wave,
+                            principle,
+                            service,
+                            int(rng.integers(3, 6)),
+                            int(rng.integers(1, 5)),
+                        )
+                    )
     return pd.DataFrame(rows, columns=["participant_id", "wave", "principle", "service", "value", "practice"])
 
 
@@ -63,8 +71,9 @@ def test_group_of_ten_never_appears_and_eleven_does_totals_included():
 
 def test_full_cube_never_discloses(demo_study):
     ratings = demo_study.evidence["values_practice"].merge(
-        pd.DataFrame([p.__dict__ for p in demo_study.study.participants])
-        .rename(columns={"id": "participant_id"})[["participant_id", "service", "discipline", "level"]],
+        pd.DataFrame([p.__dict__ for p in demo_study.study.participants]).rename(
+            columns={"id": "participant_id"}
+        )[["participant_id", "service", "discipline", "level"]],
         on="participant_id",
     )
     out = values_practice_gap(ratings, ["principle", "service", "discipline", "level", "wave"], n_boot=200)
@@ -87,8 +96,11 @@ def test_wave_change_matches_paired_t_and_wilcoxon():
     dropped = ratings[~((ratings["wave"] == "follow_up") & ratings["participant_id"].isin(["a-1", "a-2"]))]
     out = wave_change(dropped, ["principle"], baseline="baseline", follow_up="follow_up")
     for principle, grp in dropped.groupby("principle"):
-        wide = grp.assign(gap=grp["value"] - grp["practice"]).pivot(
-            index="participant_id", columns="wave", values="gap").dropna()
+        wide = (
+            grp.assign(gap=grp["value"] - grp["practice"])
+            .pivot(index="participant_id", columns="wave", values="gap")
+            .dropna()
+        )
         d = (wide["follow_up"] - wide["baseline"]).to_numpy()
         t = d.mean() / (d.std(ddof=1) / np.sqrt(len(d)))
         p = 2 * stats.t.sf(abs(t), len(d) - 1)
@@ -105,20 +117,28 @@ def test_wave_change_matches_paired_t_and_wilcoxon():
 
 def test_wave_change_suppresses_small_pair_groups():
     ratings = make_ratings({"a": 30, "b": 10}, waves=("baseline", "follow_up"))
-    out = wave_change(ratings, ["principle", "service"], baseline="baseline", follow_up="follow_up", margins=True)
+    out = wave_change(
+        ratings, ["principle", "service"], baseline="baseline", follow_up="follow_up", margins=True
+    )
     assert out.loc[out["service"] == "b", "suppressed"].all()
     assert_no_disclosure(out, n_col="n_pairs", by=["principle", "service"], min_n=11)
 
 
 def test_importance_performance_quadrants():
-    table = pd.DataFrame({
-        "principle": ["a", "b", "c", "d"],
-        "n": [20] * 4,
-        "mean_value": [4.8, 4.8, 3.0, 3.0],
-        "mean_practice": [2.0, 4.5, 2.0, 4.5],
-        "suppressed": [False] * 4,
-    })
+    table = pd.DataFrame(
+        {
+            "principle": ["a", "b", "c", "d"],
+            "n": [20] * 4,
+            "mean_value": [4.8, 4.8, 3.0, 3.0],
+            "mean_practice": [2.0, 4.5, 2.0, 4.5],
+            "suppressed": [False] * 4,
+        }
+    )
     out = importance_performance(table)
-    assert out["quadrant"].tolist() == ["Concentrate here", "Keep up the good work", "Low priority",
-                                        "Possible overkill"]
+    assert out["quadrant"].tolist() == [
+        "Concentrate here",
+        "Keep up the good work",
+        "Low priority",
+        "Possible overkill",
+    ]
     assert out.attrs["importance_cut"] == pytest.approx(3.9)

@@ -35,7 +35,9 @@ def _check(ratings: pd.DataFrame, by: Sequence[str]) -> None:
     if missing:
         raise KeyError(f"values–practice ratings lack column(s): {', '.join(missing)}")
     if "wave" in ratings.columns and "wave" not in by and ratings["wave"].nunique() > 1:
-        raise ValueError("ratings span several waves: include 'wave' in `by` (pooling waves counts people twice)")
+        raise ValueError(
+            "ratings span several waves: include 'wave' in `by` (pooling waves counts people twice)"
+        )
 
 
 def _complete(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -92,13 +94,18 @@ def values_practice_gap(
             grouped = sub.groupby(keys, sort=True, observed=True)
             codes = grouped.ngroup().to_numpy()
             table = grouped.agg(
-                n=("participant_id", "nunique"), mean_value=("value", "mean"), mean_practice=("practice", "mean")
+                n=("participant_id", "nunique"),
+                mean_value=("value", "mean"),
+                mean_practice=("practice", "mean"),
             ).reset_index()
         else:
             codes = np.zeros(len(sub), dtype=np.int64)
             table = pd.DataFrame(
-                {"n": [sub["participant_id"].nunique()], "mean_value": [sub["value"].mean()],
-                 "mean_practice": [sub["practice"].mean()]}
+                {
+                    "n": [sub["participant_id"].nunique()],
+                    "mean_value": [sub["value"].mean()],
+                    "mean_practice": [sub["practice"].mean()],
+                }
             )
         _, gap, lo, hi = bootstrap_group_means(
             codes, sub["gap"].to_numpy(), len(table), n_boot=n_boot, ci=ci, seed=seed + len(frames)
@@ -144,7 +151,9 @@ def wave_change(
     foll = data[data["wave"] == follow_up]
     attrs = [d for d in by if d != "principle"]
     pairs = base.merge(
-        foll[["participant_id", "principle", "gap"]], on=["participant_id", "principle"], suffixes=("_0", "_1")
+        foll[["participant_id", "principle", "gap"]],
+        on=["participant_id", "principle"],
+        suffixes=("_0", "_1"),
     )
     pairs["change"] = pairs["gap_1"] - pairs["gap_0"]
     rows = []
@@ -154,8 +163,19 @@ def wave_change(
         for key, grp in sub.groupby(keys, sort=True, observed=True):
             key = key if isinstance(key, tuple) else (key,)
             rows.append({**dict(zip(keys, key, strict=True)), **_paired_stats(grp, ci)})
-    columns = [*by, "n_pairs", "gap_baseline", "gap_follow_up", "change", "change_ci_low", "change_ci_high",
-               "t", "p_t", "p_wilcoxon", "cohen_dz"]
+    columns = [
+        *by,
+        "n_pairs",
+        "gap_baseline",
+        "gap_follow_up",
+        "change",
+        "change_ci_low",
+        "change_ci_high",
+        "t",
+        "p_t",
+        "p_wilcoxon",
+        "cohen_dz",
+    ]
     result = pd.DataFrame(rows, columns=[c for c in columns if c in {*by, *rows[0]}] if rows else columns)
     for d in by:
         result[d] = result[d].fillna(ALL).astype(str) if d in result else ALL

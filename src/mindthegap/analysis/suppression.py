@@ -3,10 +3,11 @@
 Primary suppression hides every group with fewer than ``min_n`` respondents: its ``n`` and statistics become
 missing and ``suppressed`` is True. That alone is not enough where a table also shows totals: if a total and
 all but one of its parts are published, the hidden part can be recovered by subtraction (n, and for a mean
-also the sum). So for every *margin group* — the parts that add up to one published total — while the total minus the parts shown
-(the hidden parts plus anyone no part covers) comes to fewer than ``min_n`` respondents but more than none,
-the next smallest part is hidden too; if no part is left to hide, the total is hidden. This repeats across all margins until nothing changes, because hiding a cell for one margin can
-expose it through another. Hidden totals give nothing away and need no complement.
+also the sum). So for every *margin group* — the parts that add up to one published total — while the
+total minus the parts shown (the hidden parts plus anyone no part covers) comes to fewer than ``min_n``
+respondents but more than none, the next smallest part is hidden too; if no part is left to hide, the total is
+hidden. This repeats across all margins until nothing changes, because hiding a cell for one margin can expose
+it through another. Hidden totals give nothing away and need no complement.
 
 Tables mark rolled-up dimensions with :data:`ALL` (as a cube or ``GROUPING SETS`` query would), so the
 margin structure is read from the table itself.

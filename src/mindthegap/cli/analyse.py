@@ -18,9 +18,15 @@ def gap(
         show_default=False,
     ),
     study: str = typer.Option(None, "--study", help="Analyse a stored study (by id) instead of a file."),
-    by: str = typer.Option("principle", "--by", help="Comma-separated grouping columns, e.g. principle,service."),
-    margins: bool = typer.Option(True, "--margins/--no-margins", help="Add 'All' totals for each grouping column."),
-    min_n: int = typer.Option(DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this."),
+    by: str = typer.Option(
+        "principle", "--by", help="Comma-separated grouping columns, e.g. principle,service."
+    ),
+    margins: bool = typer.Option(
+        True, "--margins/--no-margins", help="Add 'All' totals for each grouping column."
+    ),
+    min_n: int = typer.Option(
+        DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this."
+    ),
     n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
     seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
     out: Path = typer.Option(None, "--out", help="Also write the table to this .csv or .parquet file."),
@@ -40,8 +46,11 @@ def gap(
         dims.append("wave")
     missing = [d for d in dims if d not in ratings.columns]
     if missing:
-        raise InputError(f"no column {missing[0]!r} to group by", path=file,
-                         hint=f"columns are: {', '.join(map(str, ratings.columns))}")
+        raise InputError(
+            f"no column {missing[0]!r} to group by",
+            path=file,
+            hint=f"columns are: {', '.join(map(str, ratings.columns))}",
+        )
     table = values_practice_gap(ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n)
     if out is not None:
         from mindthegap.io.tables import write_table
@@ -60,8 +69,12 @@ def gap(
         if row["suppressed"]:
             rich.add_row(*keys, "suppressed", "", "")
         else:
-            rich.add_row(*keys, f"{row['n']:.0f}", f"{row['gap']:.2f}",
-                         f"{row['gap_ci_low']:.2f} to {row['gap_ci_high']:.2f}")
+            rich.add_row(
+                *keys,
+                f"{row['n']:.0f}",
+                f"{row['gap']:.2f}",
+                f"{row['gap_ci_low']:.2f} to {row['gap_ci_high']:.2f}",
+            )
     console.print(rich)
 
 
@@ -74,20 +87,33 @@ def _read_ratings(path: Path):
     frame = read_table(path)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise InputError(f"missing column {missing[0]!r}", path=path,
-                         hint="the file needs participant_id, principle, value and practice columns")
+        raise InputError(
+            f"missing column {missing[0]!r}",
+            path=path,
+            hint="the file needs participant_id, principle, value and practice columns",
+        )
     for col in ("value", "practice"):
         import pandas as pd
 
         numeric = pd.to_numeric(frame[col], errors="coerce")
         bad = frame.index[numeric.isna() & frame[col].notna() & (frame[col].astype(str).str.strip() != "")]
         if len(bad):
-            raise InputError(f"{frame.at[bad[0], col]!r} is not a number", path=path, row=int(bad[0]) + 2,
-                             column=col, hint="ratings are whole numbers from 1 to 5; leave blank if missing")
+            raise InputError(
+                f"{frame.at[bad[0], col]!r} is not a number",
+                path=path,
+                row=int(bad[0]) + 2,
+                column=col,
+                hint="ratings are whole numbers from 1 to 5; leave blank if missing",
+            )
         out_of_range = frame.index[(numeric < 1) | (numeric > 5)]
         if len(out_of_range):
-            raise InputError(f"{numeric[out_of_range[0]]:g} is outside 1–5", path=path,
-                             row=int(out_of_range[0]) + 2, column=col, hint="correct the rating or leave it blank")
+            raise InputError(
+                f"{numeric[out_of_range[0]]:g} is outside 1–5",
+                path=path,
+                row=int(out_of_range[0]) + 2,
+                column=col,
+                hint="correct the rating or leave it blank",
+            )
         frame[col] = numeric
     return frame
 

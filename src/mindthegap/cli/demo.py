@@ -16,11 +16,20 @@ from mindthegap.privacy import DEFAULT_MIN_N
 
 def demo(
     out: Path = typer.Option(
-        Path("mindthegap-demo"), "--out", "-o", help="Folder for report.html (and the study database, unless --db)."
+        Path("mindthegap-demo"),
+        "--out",
+        "-o",
+        help="Folder for report.html (and the study database, unless --db).",
     ),
-    seed: int = typer.Option(DEFAULT_SEED, help="Random seed: the same seed gives the same study and report."),
-    min_n: int = typer.Option(DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this."),
-    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples for confidence intervals."),
+    seed: int = typer.Option(
+        DEFAULT_SEED, help="Random seed: the same seed gives the same study and report."
+    ),
+    min_n: int = typer.Option(
+        DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this."
+    ),
+    n_boot: int = typer.Option(
+        2000, "--n-boot", min=100, help="Bootstrap resamples for confidence intervals."
+    ),
 ) -> None:
     """Build a realistic synthetic study of a fictional mental-health and learning-disability trust, store it,
     run every analysis and write a self-contained report.html.
@@ -69,8 +78,13 @@ def _print_summary(ctx, sections) -> None:
     )
     if ratings is not None:
         latest = max(ctx.study.waves, key=lambda w: w.order).id
-        gap = values_practice_gap(ratings[ratings["wave"] == latest], ["principle"], n_boot=ctx.n_boot,
-                                  seed=ctx.seed, min_n=ctx.min_n)
+        gap = values_practice_gap(
+            ratings[ratings["wave"] == latest],
+            ["principle"],
+            n_boot=ctx.n_boot,
+            seed=ctx.seed,
+            min_n=ctx.min_n,
+        )
         gap = label_frame(gap, ctx.study)
         table = RichTable(title=f"Values–practice gap, all participants ({latest.replace('_', '-')})")
         for heading in ("Principle", "n", "Value", "Practice", "Gap", "95% CI"):
@@ -79,9 +93,14 @@ def _print_summary(ctx, sections) -> None:
             if row["suppressed"]:
                 table.add_row(row["principle"], "suppressed", "", "", "", "")
                 continue
-            table.add_row(row["principle"], f"{row['n']:.0f}", f"{row['mean_value']:.2f}",
-                          f"{row['mean_practice']:.2f}", f"{row['gap']:.2f}",
-                          f"{row['gap_ci_low']:.2f} to {row['gap_ci_high']:.2f}")
+            table.add_row(
+                row["principle"],
+                f"{row['n']:.0f}",
+                f"{row['mean_value']:.2f}",
+                f"{row['mean_practice']:.2f}",
+                f"{row['gap']:.2f}",
+                f"{row['gap_ci_low']:.2f} to {row['gap_ci_high']:.2f}",
+            )
         console.print(table)
     for section in sections:
         for line in section.summary:

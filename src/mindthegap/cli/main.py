@@ -47,7 +47,9 @@ def main(
         help="Study database: a .sqlite3 path, a folder, or postgresql://user@host:5432/name.",
         show_envvar=True,
     ),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
 ) -> None:
     _state["debug"] = debug
     if db:

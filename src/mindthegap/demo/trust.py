@@ -86,9 +86,13 @@ POLICIES = (
         source="National policy for integrated community mental health care",
         levers=("guidance", "targets", "funding tied to transformation plans"),
         principles=(
-            Principle("user_centred", "User-centred practice", "Care is planned around what matters to the person."),
+            Principle(
+                "user_centred", "User-centred practice", "Care is planned around what matters to the person."
+            ),
             Principle("safe", "Safe practice", "People are protected from avoidable harm and abuse."),
-            Principle("effective", "Effective practice", "Care achieves good outcomes and follows the evidence."),
+            Principle(
+                "effective", "Effective practice", "Care achieves good outcomes and follows the evidence."
+            ),
             Principle(
                 "co_production",
                 "Co-production",
@@ -162,14 +166,20 @@ def build_trust(rng: np.random.Generator) -> Study:
     for i in range(LOCAL_STRATEGIC):
         role = (Role.COMMISSIONER, Role.SENIOR_LEADER)[i % 2]
         people.append(
-            Participant(id=_pseudonym(rng, used), role=role, level=Level.LOCAL_STRATEGIC,
-                        discipline="management" if role is Role.SENIOR_LEADER else None)
+            Participant(
+                id=_pseudonym(rng, used),
+                role=role,
+                level=Level.LOCAL_STRATEGIC,
+                discipline="management" if role is Role.SENIOR_LEADER else None,
+            )
         )
     people.extend(
-        Participant(id=_pseudonym(rng, used), role=Role.POLICYMAKER, level=Level.REGIONAL) for _ in range(REGIONAL)
+        Participant(id=_pseudonym(rng, used), role=Role.POLICYMAKER, level=Level.REGIONAL)
+        for _ in range(REGIONAL)
     )
     people.extend(
-        Participant(id=_pseudonym(rng, used), role=Role.POLICYMAKER, level=Level.NATIONAL) for _ in range(NATIONAL)
+        Participant(id=_pseudonym(rng, used), role=Role.POLICYMAKER, level=Level.NATIONAL)
+        for _ in range(NATIONAL)
     )
     study = Study(
         id=STUDY_ID,

@@ -17,8 +17,9 @@ def ensure_writable_dir(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create the folder ({exc.strerror})", path=folder,
-                         hint="choose a folder you can write to") from None
+        raise InputError(
+            f"cannot create the folder ({exc.strerror})", path=folder, hint="choose a folder you can write to"
+        ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError("folder is not writable", path=folder, hint="choose a folder you can write to")
     return folder

@@ -28,7 +28,9 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.read_excel(path, engine="openpyxl")
         raw = path.read_bytes()
     except PermissionError:
-        raise InputError("cannot be read (permission denied)", path=path, hint="check its permissions") from None
+        raise InputError(
+            "cannot be read (permission denied)", path=path, hint="check its permissions"
+        ) from None
     except Exception as exc:
         raise InputError(f"cannot be read as {suffix.lstrip('.').upper()} ({exc})", path=path) from None
     for encoding in ENCODINGS:

@@ -73,7 +73,9 @@ class Policy:
         ids = [p.id for p in self.principles]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"policy {self.id!r} lists principle ids more than once: {', '.join(duplicates)}")
+            raise ValueError(
+                f"policy {self.id!r} lists principle ids more than once: {', '.join(duplicates)}"
+            )
 
 
 @dataclass(frozen=True)

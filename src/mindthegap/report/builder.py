@@ -24,6 +24,11 @@ def build_sections(ctx: ReportContext, on_section: Callable[[str], None] | None 
 
 def write_evaluation_report(ctx: ReportContext, path: Path, on_section=None) -> tuple[Path, list[Section]]:
     sections = build_sections(ctx, on_section)
-    write_report(path, ctx.study.name, sections, subtitle="Policy and practice: where the gaps are and what "
-                 "would close them", min_n=ctx.min_n)
+    write_report(
+        path,
+        ctx.study.name,
+        sections,
+        subtitle="Policy and practice: where the gaps are and what would close them",
+        min_n=ctx.min_n,
+    )
     return path, sections

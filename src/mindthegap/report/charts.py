@@ -13,8 +13,8 @@ from contextlib import contextmanager
 import matplotlib
 
 matplotlib.use("Agg")  # no display on servers or CI
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure as MplFigure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure as MplFigure
 
 # Each has contrast >= 3:1 against white (checked in tests/test_report.py).
 PALETTE = (
@@ -27,6 +27,7 @@ PALETTE = (
     "#4d4d4d",  # dark grey
     "#7a5c00",  # olive
 )
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")  # paired with colours so series differ in shape too
 INK = "#1a1a1a"
 MUTED = "#595959"  # 7:1 on white, used for gridlines' labels and reference lines
 

@@ -44,25 +44,33 @@ def _cell(value: object, fmt: str | None) -> str:
 def table_rows(table: Table) -> list[dict]:
     """Rows of formatted cells; in a suppressed row every column that is not a key reads "suppressed"."""
     data = table.data
-    keys = [c for c in table.columns if c not in table.formats and data[c].dtype == object]
+    keys = [c for c in table.columns if c not in table.formats and not pd.api.types.is_numeric_dtype(data[c])]
     rows = []
     hidden = data[SUPPRESSED].astype(bool).to_numpy() if SUPPRESSED in data else [False] * len(data)
     for (_, row), is_hidden in zip(data.iterrows(), hidden, strict=True):
         cells = []
         for col in table.columns:
             if is_hidden and col not in keys:
-                cells.append({"text": "suppressed", "suppressed": True})
+                cells.append({"text": "suppressed", "suppressed": True, "key": False})
             else:
-                cells.append({"text": _cell(row[col], table.formats.get(col)), "suppressed": False})
+                text = _cell(row[col], table.formats.get(col))
+                cells.append({"text": text, "suppressed": False, "key": col in keys})
         rows.append({"cells": cells, "suppressed": bool(is_hidden)})
     return rows
+
+
+def key_columns(table: Table) -> list[bool]:
+    """Which columns hold labels (left-aligned) rather than numbers (right-aligned)."""
+    return [
+        c not in table.formats and not pd.api.types.is_numeric_dtype(table.data[c]) for c in table.columns
+    ]
 
 
 def _prepare(block: object) -> dict:
     if isinstance(block, Paragraph):
         return {"type": "paragraph", "text": block.text, "kind": block.kind}
     if isinstance(block, Table):
-        return {"type": "table", "table": block, "rows": table_rows(block)}
+        return {"type": "table", "table": block, "rows": table_rows(block), "key_cols": key_columns(block)}
     if isinstance(block, Figure):
         return {
             "type": "figure",
@@ -70,6 +78,7 @@ def _prepare(block: object) -> dict:
             "svg": Markup(block.svg),  # produced by matplotlib from our own data, never from user markup
             "table": block.table,
             "rows": table_rows(block.table),
+            "key_cols": key_columns(block.table),
         }
     if isinstance(block, Section):
         return {"type": "section", "section": block, "blocks": [_prepare(b) for b in block.blocks]}
@@ -91,7 +100,9 @@ def render_html(title: str, sections: list[Section], *, subtitle: str = "", min_
     )
 
 
-def write_report(path: Path, title: str, sections: list[Section], *, subtitle: str = "", min_n: int = 11) -> Path:
+def write_report(
+    path: Path, title: str, sections: list[Section], *, subtitle: str = "", min_n: int = 11
+) -> Path:
     html = render_html(title, sections, subtitle=subtitle, min_n=min_n)
     atomic_write_text(path, html)
     return path

@@ -65,7 +65,8 @@ def _check_sqlite_path(path: Path) -> None:
         with path.open("rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise StoreError(
-                    f"{path} is not a SQLite database", hint="name a .sqlite3 file made by mindthegap, or a new one"
+                    f"{path} is not a SQLite database",
+                    hint="name a .sqlite3 file made by mindthegap, or a new one",
                 )
 
 

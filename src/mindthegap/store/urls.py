@@ -9,6 +9,7 @@ import dj_database_url
 from mindthegap.errors import ConfigurationError
 
 DEFAULT_SQLITE = "mindthegap.sqlite3"
+_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 _SUPPORTED = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 
 
@@ -26,6 +27,12 @@ def normalise_database_url(value: str | None) -> str:
 
 def database_settings(value: str | None) -> dict:
     url = normalise_database_url(value)
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in _SCHEMES:
+        raise ConfigurationError(
+            f"database URL {redact_url(url)!r} names an engine mindthegap does not support ({scheme})",
+            hint="use SQLite (a file path) or PostgreSQL (postgresql://…)",
+        )
     try:
         config = dj_database_url.parse(url, conn_max_age=0)
     except Exception as exc:  # dj-database-url raises several types for malformed URLs

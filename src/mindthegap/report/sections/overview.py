@@ -30,9 +30,7 @@ def build(ctx: ReportContext) -> Section | None:
     study = ctx.study
     section = Section("overview", "About this evaluation")
     section.add(Paragraph(study.description or study.name))
-    policies = "; ".join(
-        f"{p.title} ({', '.join(pr.name for pr in p.principles)})" for p in study.policies
-    )
+    policies = "; ".join(f"{p.title} ({', '.join(pr.name for pr in p.principles)})" for p in study.policies)
     if policies:
         section.add(Paragraph(f"Policies and the principles examined: {policies}."))
     if participants is None:

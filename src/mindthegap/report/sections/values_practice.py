@@ -31,27 +31,40 @@ GAP_HEADINGS = {
 
 
 def _gap_table(caption: str, table: pd.DataFrame, dims: dict[str, str], note: str = "") -> Table:
-    return Table(caption=caption, data=table, columns={**dims, **GAP_HEADINGS}, formats=GAP_FORMATS, note=note)
+    return Table(
+        caption=caption, data=table, columns={**dims, **GAP_HEADINGS}, formats=GAP_FORMATS, note=note
+    )
 
 
 def quadrant_figure(quadrant: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) -> Figure:
-    with charts.figure(6.5, 4.6) as (fig, ax):
+    with charts.figure(7.5, 5.0) as (fig, ax):
         ax.axvline(quadrant.attrs["performance_cut"], color=charts.MUTED, lw=1, ls="--")
         ax.axhline(quadrant.attrs["importance_cut"], color=charts.MUTED, lw=1, ls="--")
         for i, (_, row) in enumerate(labelled.iterrows()):
-            ax.scatter(row["performance"], row["importance"], s=60, color=charts.PALETTE[i % len(charts.PALETTE)],
-                       zorder=3)
-            ax.annotate(row["principle"], (row["performance"], row["importance"]), xytext=(6, 4),
-                        textcoords="offset points", fontsize=9, color=charts.INK)
+            # colour and shape both differ, so the legend reads without colour vision
+            ax.scatter(
+                row["performance"],
+                row["importance"],
+                s=70,
+                color=charts.PALETTE[i % len(charts.PALETTE)],
+                marker=charts.MARKERS[i % len(charts.MARKERS)],
+                zorder=3,
+                label=row["principle"],
+            )
         lo = min(quadrant["performance"].min(), quadrant["importance"].min()) - 0.3
         ax.set_xlim(max(1, lo), 5)
         ax.set_ylim(max(1, lo), 5)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
         ax.set_xlabel("Performance: how well it is practised (mean, 1–5)")
         ax.set_ylabel("Importance: how much it is valued (mean, 1–5)")
-        ax.set_title(f"Importance and performance of each principle ({wave_name})")
+        ax.set_title(f"Importance and performance, {wave_name}")
         for (x, y, ha, va), text in zip(
-            [(0.02, 0.98, "left", "top"), (0.98, 0.98, "right", "top"), (0.02, 0.02, "left", "bottom"),
-             (0.98, 0.02, "right", "bottom")],
+            [
+                (0.02, 0.98, "left", "top"),
+                (0.98, 0.98, "right", "top"),
+                (0.02, 0.02, "left", "bottom"),
+                (0.98, 0.02, "right", "bottom"),
+            ],
             ["Concentrate here", "Keep up the good work", "Low priority", "Possible overkill"],
             strict=True,
         ):
@@ -67,8 +80,14 @@ def quadrant_figure(quadrant: pd.DataFrame, labelled: pd.DataFrame, wave_name: s
     table = Table(
         caption="Importance–performance data",
         data=labelled,
-        columns={"principle": "Principle", "n": "n", "importance": "Importance", "performance": "Performance",
-                 "gap": "Gap", "quadrant": "Quadrant"},
+        columns={
+            "principle": "Principle",
+            "n": "n",
+            "importance": "Importance",
+            "performance": "Performance",
+            "gap": "Gap",
+            "quadrant": "Quadrant",
+        },
         formats={"n": "{:.0f}", "importance": "{:.2f}", "performance": "{:.2f}", "gap": "{:.2f}"},
     )
     return Figure(
@@ -85,22 +104,31 @@ def gap_dot_figure(table: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) 
     shown = labelled[(~table["suppressed"].astype(bool)) & (table["service"] != ALL)].copy()
     services = list(dict.fromkeys(shown["service"]))
     principles = list(dict.fromkeys(shown["principle"]))
-    height = 1.2 + 0.45 * len(services) * max(1, len(principles)) / 3
-    with charts.figure(6.5, min(9, height)) as (fig, ax):
+    height = 1.6 + 0.45 * len(services) * max(1, len(principles)) / 3
+    with charts.figure(7.5, min(10, height)) as (fig, ax):
         step = 0.8 / max(1, len(principles))
         for j, principle in enumerate(principles):
             sub = shown[shown["principle"] == principle]
             y = np.array([services.index(s) for s in sub["service"]]) - 0.4 + step * (j + 0.5)
             gap = sub["gap"].astype(float).to_numpy()
             err = np.vstack([gap - sub["gap_ci_low"].astype(float), sub["gap_ci_high"].astype(float) - gap])
-            ax.errorbar(gap, y, xerr=err, fmt="o", ms=4, capsize=2, lw=1,
-                        color=charts.PALETTE[j % len(charts.PALETTE)], label=principle)
+            ax.errorbar(
+                gap,
+                y,
+                xerr=err,
+                fmt=charts.MARKERS[j % len(charts.MARKERS)],
+                ms=4,
+                capsize=2,
+                lw=1,
+                color=charts.PALETTE[j % len(charts.PALETTE)],
+                label=principle,
+            )
         ax.axvline(0, color=charts.MUTED, lw=1)
         ax.set_yticks(range(len(services)), services)
         ax.invert_yaxis()
         ax.set_xlabel("Gap: value − practice (mean, with 95% bootstrap CI)")
-        ax.set_title(f"Values–practice gap by service and principle ({wave_name})")
-        ax.legend(fontsize=8, loc="lower right", frameon=False)
+        ax.set_title(f"Gap by service and principle, {wave_name}")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
         svg = charts.to_svg(fig)
     widest = shown.sort_values("gap", ascending=False).iloc[0]
     alt = (
@@ -112,8 +140,11 @@ def gap_dot_figure(table: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) 
         title="Gap by service and principle",
         svg=svg,
         alt=alt,
-        table=_gap_table("Gap by service and principle (chart data)", shown,
-                         {"service": "Service", "principle": "Principle"}),
+        table=_gap_table(
+            "Gap by service and principle (chart data)",
+            shown,
+            {"service": "Service", "principle": "Principle"},
+        ),
         caption="Points further right mean practice falls further short of what staff value.",
     )
 
@@ -127,25 +158,29 @@ def build(ctx: ReportContext) -> Section | None:
     latest = waves[-1]
     wave_names = {w.id: w.name for w in study.waves}
     section = Section("values-practice", "Values and practice: the gap by principle")
-    section.add(Paragraph(
-        "Each participant rated every principle twice on a 1–5 scale: how much they value it and how well it is "
-        "practised where they work. The gap is value minus practice: the larger it is, the further practice "
-        "falls short of what people value. Intervals are 95% percentile bootstrap intervals "
-        f"({ctx.n_boot:,} resamples, seeded)."
-    ))
+    section.add(
+        Paragraph(
+            "Each participant rated every principle twice on a 1–5 scale: how much they value it and how well it is "
+            "practised where they work. The gap is value minus practice: the larger it is, the further practice "
+            "falls short of what people value. Intervals are 95% percentile bootstrap intervals "
+            f"({ctx.n_boot:,} resamples, seeded)."
+        )
+    )
     kw = {"n_boot": ctx.n_boot, "seed": ctx.seed, "min_n": ctx.min_n}
 
     by_service = values_practice_gap(ratings, ["principle", "service", "wave"], **kw)
     latest_service = by_service[by_service["wave"] == latest].drop(columns="wave").reset_index(drop=True)
     labelled = label_frame(latest_service, study)
-    section.add(_gap_table(
-        f"Gap by principle and service, {wave_names[latest]}",
-        labelled,
-        {"principle": "Principle", "service": "Service"},
-        note="'All' rows include participants without a service (national, regional and trust-wide informants). "
-        "Suppressed cells are groups of fewer than "
-        f"{ctx.min_n} people, or groups that a published total would otherwise reveal.",
-    ))
+    section.add(
+        _gap_table(
+            f"Gap by principle and service, {wave_names[latest]}",
+            labelled,
+            {"principle": "Principle", "service": "Service"},
+            note="'All' rows include participants without a service (national, regional and trust-wide informants). "
+            "Suppressed cells are groups of fewer than "
+            f"{ctx.min_n} people, or groups that a published total would otherwise reveal.",
+        )
+    )
     section.add(gap_dot_figure(latest_service, labelled, wave_names[latest]))
 
     overall = latest_service[latest_service["service"] == ALL].reset_index(drop=True)
@@ -156,25 +191,55 @@ def build(ctx: ReportContext) -> Section | None:
     for dim, heading in (("discipline", "Discipline"), ("level", "Level of the system")):
         table = values_practice_gap(ratings, ["principle", dim, "wave"], **kw)
         table = table[table["wave"] == latest].drop(columns="wave").reset_index(drop=True)
-        section.add(_gap_table(f"Gap by principle and {heading.lower()}, {wave_names[latest]}",
-                               label_frame(table, study), {"principle": "Principle", dim: heading}))
+        section.add(
+            _gap_table(
+                f"Gap by principle and {heading.lower()}, {wave_names[latest]}",
+                label_frame(table, study),
+                {"principle": "Principle", dim: heading},
+            )
+        )
 
     if len(waves) >= 2:
-        change = wave_change(ratings, ["principle", "service"], baseline=waves[0], follow_up=latest,
-                             min_n=ctx.min_n, margins=True)
-        section.add(Table(
-            caption=f"Change in the gap from {wave_names[waves[0]]} to {wave_names[latest]} "
-            "(participants who answered both)",
-            data=label_frame(change, study),
-            columns={"principle": "Principle", "service": "Service", "n_pairs": "Pairs",
-                     "gap_baseline": "Gap before", "gap_follow_up": "Gap after", "change": "Change",
-                     "change_ci_low": "95% CI low", "change_ci_high": "95% CI high", "p_t": "p (paired t)",
-                     "p_wilcoxon": "p (Wilcoxon)", "cohen_dz": "d_z"},
-            formats={"n_pairs": "{:.0f}", "gap_baseline": "{:.2f}", "gap_follow_up": "{:.2f}", "change": "{:+.2f}",
-                     "change_ci_low": "{:+.2f}", "change_ci_high": "{:+.2f}", "p_t": "{:.3f}",
-                     "p_wilcoxon": "{:.3f}", "cohen_dz": "{:+.2f}"},
-            note="A negative change means the gap narrowed. p-values are not adjusted for multiple comparisons.",
-        ))
+        change = wave_change(
+            ratings,
+            ["principle", "service"],
+            baseline=waves[0],
+            follow_up=latest,
+            min_n=ctx.min_n,
+            margins=True,
+        )
+        section.add(
+            Table(
+                caption=f"Change in the gap from {wave_names[waves[0]]} to {wave_names[latest]} "
+                "(participants who answered both)",
+                data=label_frame(change, study),
+                columns={
+                    "principle": "Principle",
+                    "service": "Service",
+                    "n_pairs": "Pairs",
+                    "gap_baseline": "Gap before",
+                    "gap_follow_up": "Gap after",
+                    "change": "Change",
+                    "change_ci_low": "95% CI low",
+                    "change_ci_high": "95% CI high",
+                    "p_t": "p (paired t)",
+                    "p_wilcoxon": "p (Wilcoxon)",
+                    "cohen_dz": "d_z",
+                },
+                formats={
+                    "n_pairs": "{:.0f}",
+                    "gap_baseline": "{:.2f}",
+                    "gap_follow_up": "{:.2f}",
+                    "change": "{:+.2f}",
+                    "change_ci_low": "{:+.2f}",
+                    "change_ci_high": "{:+.2f}",
+                    "p_t": "{:.3f}",
+                    "p_wilcoxon": "{:.3f}",
+                    "cohen_dz": "{:+.2f}",
+                },
+                note="A negative change means the gap narrowed. p-values are not adjusted for multiple comparisons.",
+            )
+        )
         shown = change[~change["suppressed"].astype(bool) & (change["service"] == ALL)]
         if not shown.empty:
             best = label_frame(shown, study).sort_values("change").iloc[0]
@@ -186,11 +251,14 @@ def build(ctx: ReportContext) -> Section | None:
     shown = labelled[~latest_service["suppressed"].astype(bool) & (latest_service["service"] != ALL)]
     if not shown.empty:
         worst = shown.sort_values("gap", ascending=False).iloc[0]
-        section.summary.insert(0, (
-            f"The widest gap at {wave_names[latest].lower()} is {worst['principle']} in {worst['service']}: "
-            f"{float(worst['gap']):.2f} points (95% CI {float(worst['gap_ci_low']):.2f} to "
-            f"{float(worst['gap_ci_high']):.2f})."
-        ))
+        section.summary.insert(
+            0,
+            (
+                f"The widest gap at {wave_names[latest].lower()} is {worst['principle']} in {worst['service']}: "
+                f"{float(worst['gap']):.2f} points (95% CI {float(worst['gap_ci_low']):.2f} to "
+                f"{float(worst['gap_ci_high']):.2f})."
+            ),
+        )
     hidden = int(latest_service["suppressed"].sum())
     if hidden:
         section.summary.append(f"{hidden} principle × service cells are suppressed to protect small groups.")

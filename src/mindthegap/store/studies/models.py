@@ -70,7 +70,9 @@ class PrincipleRecord(models.Model):
     class Meta:
         db_table = "mtg_principle"
         ordering = ["policy", "position"]
-        constraints = [models.UniqueConstraint(fields=["policy", "slug"], name="principle_slug_unique_in_policy")]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "slug"], name="principle_slug_unique_in_policy")
+        ]
 
 
 class ServiceRecord(models.Model):
@@ -90,7 +92,9 @@ class TeamRecord(models.Model):
 
     class Meta:
         db_table = "mtg_team"
-        constraints = [models.UniqueConstraint(fields=["service", "slug"], name="team_slug_unique_in_service")]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "slug"], name="team_slug_unique_in_service")
+        ]
 
 
 class DisciplineRecord(models.Model):
@@ -100,7 +104,9 @@ class DisciplineRecord(models.Model):
 
     class Meta:
         db_table = "mtg_discipline"
-        constraints = [models.UniqueConstraint(fields=["study", "slug"], name="discipline_slug_unique_in_study")]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "slug"], name="discipline_slug_unique_in_study")
+        ]
 
 
 class WaveRecord(models.Model):
@@ -150,7 +156,8 @@ class ValuesPracticeRating(models.Model):
                 fields=["participant", "wave", "principle"], name="one_vp_rating_per_principle_and_wave"
             ),
             models.CheckConstraint(
-                condition=models.Q(value__isnull=True) | models.Q(value__gte=1, value__lte=5), name="vp_value_1_5"
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=1, value__lte=5),
+                name="vp_value_1_5",
             ),
             models.CheckConstraint(
                 condition=models.Q(practice__isnull=True) | models.Q(practice__gte=1, practice__lte=5),

@@ -40,8 +40,10 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
     existing = m.StudyRecord.objects.filter(slug=study.id)
     if existing.exists():
         if not replace:
-            raise StoreError(f"a study with id {study.id!r} already exists", hint="choose another id or replace it")
-        existing.delete()
+            raise StoreError(
+                f"a study with id {study.id!r} already exists", hint="choose another id or replace it"
+            )
+        delete_study(study.id)
     record = m.StudyRecord.objects.create(
         slug=study.id,
         name=study.name,
@@ -65,7 +67,8 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
         for t in study.teams
     }
     disciplines = {
-        d.id: m.DisciplineRecord.objects.create(study=record, slug=d.id, name=d.name) for d in study.disciplines
+        d.id: m.DisciplineRecord.objects.create(study=record, slug=d.id, name=d.name)
+        for d in study.disciplines
     }
     m.WaveRecord.objects.bulk_create(
         m.WaveRecord(study=record, slug=w.id, name=w.name, order=w.order) for w in study.waves
@@ -89,6 +92,13 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
     return record
 
 
+@transaction.atomic
+def delete_study(study_id: str) -> None:
+    """Delete a study and everything in it. Participants go first: services and disciplines protect them."""
+    m.ParticipantRecord.objects.filter(study__slug=study_id).delete()
+    m.StudyRecord.objects.filter(slug=study_id).delete()
+
+
 def get_record(study_id: str) -> m.StudyRecord:
     try:
         return m.StudyRecord.objects.get(slug=study_id)
@@ -110,7 +120,9 @@ def load_study(study_id: str) -> Study:
     services = list(record.services.order_by("id"))
     teams = m.TeamRecord.objects.filter(service__study=record).select_related("service").order_by("id")
     participants = (
-        record.participants.select_related("discipline", "service", "team").order_by("id").iterator(chunk_size=BATCH)
+        record.participants.select_related("discipline", "service", "team")
+        .order_by("id")
+        .iterator(chunk_size=BATCH)
     )
     return Study(
         id=record.slug,

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,189 +14,404 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PolicyRecord',
+            name="PolicyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('title', models.CharField(max_length=300)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('levers', models.JSONField(blank=True, default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64)),
+                ("title", models.CharField(max_length=300)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("levers", models.JSONField(blank=True, default=list)),
             ],
             options={
-                'db_table': 'mtg_policy',
+                "db_table": "mtg_policy",
             },
         ),
         migrations.CreateModel(
-            name='StudyRecord',
+            name="StudyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('min_n', models.PositiveIntegerField(default=11, help_text='Groups smaller than this are suppressed.')),
-                ('redact_free_text', models.BooleanField(default=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "min_n",
+                    models.PositiveIntegerField(
+                        default=11, help_text="Groups smaller than this are suppressed."
+                    ),
+                ),
+                ("redact_free_text", models.BooleanField(default=True)),
+                ("created", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'study',
-                'db_table': 'mtg_study',
+                "verbose_name": "study",
+                "db_table": "mtg_study",
             },
         ),
         migrations.CreateModel(
-            name='PrincipleRecord',
+            name="PrincipleRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='principles', to='studies.policyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="principles",
+                        to="studies.policyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_principle',
-                'ordering': ['policy', 'position'],
+                "db_table": "mtg_principle",
+                "ordering": ["policy", "position"],
             },
         ),
         migrations.CreateModel(
-            name='StudyAccess',
+            name="StudyAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('viewer', 'Viewer (reports and dashboards)'), ('analyst', 'Analyst (import, code, analyse)'), ('owner', 'Owner (also manages access)')], default='viewer', max_length=16)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='study_access', to=settings.AUTH_USER_MODEL)),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access', to='studies.studyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("viewer", "Viewer (reports and dashboards)"),
+                            ("analyst", "Analyst (import, code, analyse)"),
+                            ("owner", "Owner (also manages access)"),
+                        ],
+                        default="viewer",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="study_access",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access",
+                        to="studies.studyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_study_access',
+                "db_table": "mtg_study_access",
             },
         ),
         migrations.CreateModel(
-            name='ServiceRecord',
+            name="ServiceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='studies.studyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="studies.studyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_service',
+                "db_table": "mtg_service",
             },
         ),
         migrations.AddField(
-            model_name='policyrecord',
-            name='study',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policies', to='studies.studyrecord'),
+            model_name="policyrecord",
+            name="study",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="policies", to="studies.studyrecord"
+            ),
         ),
         migrations.CreateModel(
-            name='DisciplineRecord',
+            name="DisciplineRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disciplines', to='studies.studyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disciplines",
+                        to="studies.studyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_discipline',
+                "db_table": "mtg_discipline",
             },
         ),
         migrations.CreateModel(
-            name='TeamRecord',
+            name="TeamRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='studies.servicerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="studies.servicerecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_team',
+                "db_table": "mtg_team",
             },
         ),
         migrations.CreateModel(
-            name='ParticipantRecord',
+            name="ParticipantRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pseudonym', models.CharField(max_length=64)),
-                ('role', models.CharField(choices=[('policymaker', 'Policymaker'), ('commissioner', 'Commissioner'), ('senior_leader', 'Senior leader'), ('manager', 'Manager'), ('clinician', 'Clinician'), ('practitioner', 'Practitioner'), ('support_worker', 'Support worker'), ('peer_worker', 'Peer worker'), ('service_user', 'Service user'), ('carer', 'Carer'), ('other', 'Other')], max_length=32)),
-                ('level', models.CharField(choices=[('national', 'National'), ('regional', 'Regional'), ('local_strategic', 'Local strategic'), ('local_frontline', 'Local frontline'), ('people_and_carers', 'People who use services and carers')], max_length=32)),
-                ('consent', models.BooleanField(default=True)),
-                ('discipline', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='studies.disciplinerecord')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='studies.servicerecord')),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='studies.studyrecord')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='studies.teamrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pseudonym", models.CharField(max_length=64)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("policymaker", "Policymaker"),
+                            ("commissioner", "Commissioner"),
+                            ("senior_leader", "Senior leader"),
+                            ("manager", "Manager"),
+                            ("clinician", "Clinician"),
+                            ("practitioner", "Practitioner"),
+                            ("support_worker", "Support worker"),
+                            ("peer_worker", "Peer worker"),
+                            ("service_user", "Service user"),
+                            ("carer", "Carer"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "National"),
+                            ("regional", "Regional"),
+                            ("local_strategic", "Local strategic"),
+                            ("local_frontline", "Local frontline"),
+                            ("people_and_carers", "People who use services and carers"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("consent", models.BooleanField(default=True)),
+                (
+                    "discipline",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="studies.disciplinerecord",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="studies.servicerecord",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="studies.studyrecord",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="studies.teamrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_participant',
+                "db_table": "mtg_participant",
             },
         ),
         migrations.CreateModel(
-            name='WaveRecord',
+            name="WaveRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('order', models.IntegerField(default=0)),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waves', to='studies.studyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                ("order", models.IntegerField(default=0)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waves",
+                        to="studies.studyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_wave',
-                'ordering': ['study', 'order'],
+                "db_table": "mtg_wave",
+                "ordering": ["study", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ValuesPracticeRating',
+            name="ValuesPracticeRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('practice', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vp_ratings', to='studies.participantrecord')),
-                ('principle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='studies.principlerecord')),
-                ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='studies.waverecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("practice", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vp_ratings",
+                        to="studies.participantrecord",
+                    ),
+                ),
+                (
+                    "principle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="studies.principlerecord"
+                    ),
+                ),
+                (
+                    "wave",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="studies.waverecord"),
+                ),
             ],
             options={
-                'db_table': 'mtg_vp_rating',
+                "db_table": "mtg_vp_rating",
             },
         ),
         migrations.AddConstraint(
-            model_name='principlerecord',
-            constraint=models.UniqueConstraint(fields=('policy', 'slug'), name='principle_slug_unique_in_policy'),
+            model_name="principlerecord",
+            constraint=models.UniqueConstraint(
+                fields=("policy", "slug"), name="principle_slug_unique_in_policy"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='studyaccess',
-            constraint=models.UniqueConstraint(fields=('study', 'user'), name='one_access_row_per_user'),
+            model_name="studyaccess",
+            constraint=models.UniqueConstraint(fields=("study", "user"), name="one_access_row_per_user"),
         ),
         migrations.AddConstraint(
-            model_name='servicerecord',
-            constraint=models.UniqueConstraint(fields=('study', 'slug'), name='service_slug_unique_in_study'),
+            model_name="servicerecord",
+            constraint=models.UniqueConstraint(fields=("study", "slug"), name="service_slug_unique_in_study"),
         ),
         migrations.AddConstraint(
-            model_name='policyrecord',
-            constraint=models.UniqueConstraint(fields=('study', 'slug'), name='policy_slug_unique_in_study'),
+            model_name="policyrecord",
+            constraint=models.UniqueConstraint(fields=("study", "slug"), name="policy_slug_unique_in_study"),
         ),
         migrations.AddConstraint(
-            model_name='disciplinerecord',
-            constraint=models.UniqueConstraint(fields=('study', 'slug'), name='discipline_slug_unique_in_study'),
+            model_name="disciplinerecord",
+            constraint=models.UniqueConstraint(
+                fields=("study", "slug"), name="discipline_slug_unique_in_study"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teamrecord',
-            constraint=models.UniqueConstraint(fields=('service', 'slug'), name='team_slug_unique_in_service'),
+            model_name="teamrecord",
+            constraint=models.UniqueConstraint(
+                fields=("service", "slug"), name="team_slug_unique_in_service"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participantrecord',
-            constraint=models.UniqueConstraint(fields=('study', 'pseudonym'), name='pseudonym_unique_in_study'),
+            model_name="participantrecord",
+            constraint=models.UniqueConstraint(
+                fields=("study", "pseudonym"), name="pseudonym_unique_in_study"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waverecord',
-            constraint=models.UniqueConstraint(fields=('study', 'slug'), name='wave_slug_unique_in_study'),
+            model_name="waverecord",
+            constraint=models.UniqueConstraint(fields=("study", "slug"), name="wave_slug_unique_in_study"),
         ),
         migrations.AddConstraint(
-            model_name='valuespracticerating',
-            constraint=models.UniqueConstraint(fields=('participant', 'wave', 'principle'), name='one_vp_rating_per_principle_and_wave'),
+            model_name="valuespracticerating",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "wave", "principle"), name="one_vp_rating_per_principle_and_wave"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='valuespracticerating',
-            constraint=models.CheckConstraint(condition=models.Q(('value__isnull', True), models.Q(('value__gte', 1), ('value__lte', 5)), _connector='OR'), name='vp_value_1_5'),
+            model_name="valuespracticerating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("value__isnull", True), models.Q(("value__gte", 1), ("value__lte", 5)), _connector="OR"
+                ),
+                name="vp_value_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='valuespracticerating',
-            constraint=models.CheckConstraint(condition=models.Q(('practice__isnull', True), models.Q(('practice__gte', 1), ('practice__lte', 5)), _connector='OR'), name='vp_practice_1_5'),
+            model_name="valuespracticerating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("practice__isnull", True),
+                    models.Q(("practice__gte", 1), ("practice__lte", 5)),
+                    _connector="OR",
+                ),
+                name="vp_practice_1_5",
+            ),
         ),
     ]
