@@ -1,0 +1,584 @@
+"""Run the text pipeline over a Spark DataFrame: the same ``process_frame`` as the single-machine engine.
+
+Two entry points:
+
+- :func:`apply_model_spark` — file in, file out (Parquet or CSV), as ``mindthegap code apply --engine spark``
+  uses it: checks the input, the columns and the model *before* any work, writes to a hidden sibling folder and
+  renames it into place, so a failed run never leaves partial output at the destination;
+- :func:`code_dataframe` — Spark DataFrame in, Spark DataFrame out, for use inside an existing session (a notebook
+  on a managed Spark platform).
+
+Each batch of rows goes through ``mindthegap.text.pipeline.process_frame`` inside ``mapInPandas``. The model
+file's bytes are broadcast once; each Python worker loads them once and keeps the loaded model for every later
+batch. The pipeline works row by row with a fitted model, so how Spark cuts the data into batches cannot change
+a prediction: the results equal the single-machine engine's for the same model and input.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import tempfile
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+
+from mindthegap.errors import ConfigurationError, InputError, MindTheGapError
+
+if TYPE_CHECKING:  # pyspark is an optional extra
+    from pyspark.sql import DataFrame as SparkDataFrame
+    from pyspark.sql import SparkSession
+
+#: Rows per Arrow batch handed to the pipeline: large enough that per-batch overhead vanishes, small enough
+#: that a batch of long comments stays well inside a worker's memory.
+DEFAULT_BATCH_ROWS = 10_000
+
+# Marks an error raised inside a Spark task so the driver can turn it back into a one-line message.
+_ERROR_MARK = "MINDTHEGAP-ERROR::"
+_LOAD_MARK = "MINDTHEGAP-MODEL-LOAD::"
+
+_PANDAS_WARNING = "PySpark does not yet fully support pandas"
+
+_LOG4J2 = """\
+status = error
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+"""
+
+
+# --------------------------------------------------------------------------------------------- session
+
+
+def _require_pyspark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise ConfigurationError(
+            "the Spark engine needs pyspark, which is not installed",
+            hint='install it with: pip install "mindthegap[spark]" (Java 17 or later is also needed)',
+        ) from None
+
+
+def _quiet_log4j_file() -> str:
+    """A log4j2 file that shows errors only, so a run prints our progress rather than Spark's chatter."""
+    path = Path(tempfile.gettempdir()) / "mindthegap-spark-log4j2.properties"
+    if not path.exists() or path.read_text() != _LOG4J2:
+        path.write_text(_LOG4J2)
+    return str(path)
+
+
+def spark_session(
+    master: str | None = None,
+    *,
+    app_name: str = "mindthegap",
+    driver_memory: str | None = None,
+    conf: Mapping[str, str] | None = None,
+) -> SparkSession:
+    """Return the active Spark session, or start one on ``master`` (``local[*]`` when not given).
+
+    ``master`` takes ``local[N]``, ``local[*]``, ``spark://host:7077``, ``yarn`` or ``k8s://…``. An already running
+    session (for example a notebook's) is reused when ``master`` is not given or matches it. ``driver_memory``
+    (e.g. ``"4g"``) matters in local mode, where the driver does all the work; it defaults to the environment
+    variable ``MINDTHEGAP_SPARK_DRIVER_MEMORY`` or 2g.
+    """
+    _require_pyspark()
+    from pyspark.sql import SparkSession
+
+    warnings.filterwarnings("ignore", message=_PANDAS_WARNING, category=FutureWarning)
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        running = active.conf.get("spark.master", None)
+        if master is not None and running is not None and running != master:
+            raise ConfigurationError(
+                f"a Spark session is already running on {running}, not {master}",
+                hint="leave out --master to use the running session, or stop it first",
+            )
+        return active
+    log4j = f"-Dlog4j2.configurationFile=file:{_quiet_log4j_file()}"
+    builder = (
+        SparkSession.builder.appName(app_name)
+        .master(master or "local[*]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config(
+            "spark.driver.memory", driver_memory or os.environ.get("MINDTHEGAP_SPARK_DRIVER_MEMORY", "2g")
+        )
+        .config("spark.driver.extraJavaOptions", log4j)
+        .config("spark.executor.extraJavaOptions", log4j)
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(DEFAULT_BATCH_ROWS))
+        .config("spark.sql.session.timeZone", "UTC")
+        # Python workers stay alive between tasks, so each loads the model once, not once per task
+        .config("spark.python.worker.reuse", "true")
+        .config("spark.executorEnv.PYTHONWARNINGS", f"ignore:{_PANDAS_WARNING}:FutureWarning")
+    )
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # Java missing or the master unreachable: both are the user's to fix
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigurationError(
+            f"cannot start Spark on {master or 'local[*]'} ({first})",
+            hint="check that Java 17 or later is installed (java -version) and the --master URL is right",
+        ) from None
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+# --------------------------------------------------------------------------------------------- pipeline hooks
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The two functions the engine needs from ``mindthegap.text``: how to code a frame, how to load a model.
+
+    ``process(frame, *, model, text_col, id_col, redact, sentiment) -> DataFrame`` and ``load(path) -> model``.
+    Both must be importable on the executors (module-level functions of an installed package).
+    """
+
+    process: Callable[..., pd.DataFrame]
+    load: Callable[[Path], Any]
+
+
+def default_pipeline() -> Pipeline:
+    """The real text pipeline: ``text.pipeline.process_frame`` and the auto-coder's model loader."""
+    try:
+        from mindthegap.text import autocoder, pipeline
+    except ImportError as exc:  # pragma: no cover - only while the text pipeline is not installed
+        raise ConfigurationError(
+            f"the text pipeline is not available ({exc})", hint="reinstall mindthegap"
+        ) from None
+    for name in ("load_model", "load_autocoder", "load"):
+        load = getattr(autocoder, name, None)
+        if callable(load):
+            return Pipeline(process=pipeline.process_frame, load=load)
+    raise ConfigurationError(  # pragma: no cover - guards against a renamed loader
+        "the auto-coder has no model loader", hint="reinstall mindthegap"
+    )
+
+
+def _load_from_bytes(payload: bytes, load: Callable[[Path], Any]) -> Any:
+    """Load a model from its file's bytes with the usual loader (which checks version and codebook)."""
+    fd, tmp = tempfile.mkstemp(prefix="mindthegap-model-", suffix=".joblib")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        return load(Path(tmp))
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _joblib_loads(payload: bytes) -> Any:
+    import joblib
+
+    return joblib.load(io.BytesIO(payload))
+
+
+def _joblib_dumps(model: Any) -> bytes:
+    import joblib
+
+    buf = io.BytesIO()
+    joblib.dump(model, buf)
+    return buf.getvalue()
+
+
+# One loaded model per Python worker process, kept across tasks (workers are reused); keyed by the digest of
+# the model bytes so a new model in the same session is loaded afresh.
+_WORKER_MODELS: dict[str, Any] = {}
+
+
+@dataclass
+class _CodeBatches:
+    """The function ``mapInPandas`` runs on each partition. Picklable: it travels to every executor."""
+
+    token: str
+    payload: Any  # a Broadcast of the model bytes, or the bytes themselves where broadcasting is unavailable
+    from_bytes: Callable[[bytes], Any]
+    process: Callable[..., pd.DataFrame]
+    text_col: str
+    id_col: str
+    redact: bool
+    sentiment: bool
+    columns: list[str]
+    dtypes: dict[str, str]
+    rows: Any = None  # accumulator counting coded rows, when the session has one
+
+    def model(self) -> Any:
+        model = _WORKER_MODELS.get(self.token)
+        if model is None:
+            payload = self.payload if isinstance(self.payload, bytes) else self.payload.value
+            try:
+                model = self.from_bytes(payload)
+            except Exception as exc:
+                raise RuntimeError(f"{_LOAD_MARK}{type(exc).__name__}: {exc}".replace("\n", " ")) from exc
+            _WORKER_MODELS.clear()  # keep one model: a worker's memory is for data
+            _WORKER_MODELS[self.token] = model
+        return model
+
+    def __call__(self, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        model = self.model()
+        for batch in batches:
+            try:
+                out = self.process(
+                    batch,
+                    model=model,
+                    text_col=self.text_col,
+                    id_col=self.id_col,
+                    redact=self.redact,
+                    sentiment=self.sentiment,
+                )
+            except MindTheGapError as exc:
+                raise RuntimeError(f"{_ERROR_MARK}{exc}".replace("\n", " ")) from exc
+            out = out[self.columns]
+            for name, dtype in self.dtypes.items():
+                if str(out[name].dtype) != dtype:
+                    out[name] = out[name].astype(dtype)
+            if self.rows is not None:
+                self.rows.add(len(out))
+            yield out
+
+
+# --------------------------------------------------------------------------------------------- checks
+
+
+def _column_list(names: list[str]) -> str:
+    shown = ", ".join(repr(n) for n in names[:12])
+    return shown + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+
+
+def _check_columns(sdf: SparkDataFrame, text_col: str, id_col: str, where: str | None) -> None:
+    """Missing columns and non-text text columns are caught here, before Spark does any work."""
+    from pyspark.sql import types as T
+
+    fields = {f.name: f for f in sdf.schema.fields}
+    for role, name in (("text", text_col), ("id", id_col)):
+        if name not in fields:
+            raise InputError(
+                f"has no {role} column {name!r}",
+                path=where,
+                hint=f"the columns are {_column_list(list(fields))}; give the right one with --{role}",
+            )
+    text_type = fields[text_col].dataType
+    if not isinstance(text_type, (T.StringType, T.NullType)):
+        raise InputError(
+            f"the text column holds {text_type.simpleString()} values, not text",
+            path=where,
+            column=text_col,
+            hint="choose the column of free-text comments, or store it as text (string) in the file",
+        )
+
+
+def _spark_schema(frame: pd.DataFrame):
+    """The Spark schema of a pipeline output, read off a small sample processed on the driver."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    fields = [
+        pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f.remove_metadata() for f in schema
+    ]
+    return from_arrow_schema(pa.schema(fields), prefer_timestamp_ntz=False)
+
+
+def _probe_frame(sdf: SparkDataFrame, text_col: str, id_col: str, rows: int = 200) -> pd.DataFrame:
+    sample = sdf.select(id_col, text_col).limit(rows).toPandas()
+    if len(sample) == 0:  # an empty input still needs an output schema
+        id_type = sdf.schema[id_col].dataType.simpleString()
+        ids = (
+            pd.Series([0], dtype="int64") if id_type in ("bigint", "int") else pd.Series(["x"], dtype=object)
+        )
+        sample = pd.DataFrame({id_col: ids, text_col: pd.Series([""], dtype=object)})
+    return sample
+
+
+def _error_from_task(exc: Exception, where: str | None) -> MindTheGapError | None:
+    """Turn a failure raised inside a Spark task back into our one-line message, if it is one of ours."""
+    text = str(exc)
+    for mark in (_LOAD_MARK, _ERROR_MARK):
+        at = text.find(mark)
+        if at < 0:
+            continue
+        message = text[at + len(mark) :].splitlines()[0].strip()
+        if mark == _LOAD_MARK:
+            return ConfigurationError(
+                f"the model could not be loaded on the Spark executors ({message})",
+                hint="install the same mindthegap and scikit-learn versions on the cluster as on this machine",
+            )
+        return InputError(message, path=where)
+    return None
+
+
+# --------------------------------------------------------------------------------------------- DataFrame API
+
+
+def _prepare(
+    sdf: SparkDataFrame,
+    payload: bytes,
+    from_bytes: Callable[[bytes], Any],
+    model: Any,
+    pipe: Pipeline,
+    *,
+    text_col: str,
+    id_col: str,
+    redact: bool,
+    sentiment: bool,
+    where: str | None,
+    rows_accumulator: bool,
+) -> tuple[SparkDataFrame, Any]:
+    _check_columns(sdf, text_col, id_col, where)
+    probe = pipe.process(
+        _probe_frame(sdf, text_col, id_col),
+        model=model,
+        text_col=text_col,
+        id_col=id_col,
+        redact=redact,
+        sentiment=sentiment,
+    )
+    schema = _spark_schema(probe)
+    token = hashlib.sha256(payload).hexdigest()
+    spark = sdf.sparkSession
+    try:  # classic Spark: broadcast the bytes once per executor
+        sc = spark.sparkContext
+        shipped: Any = sc.broadcast(payload)
+        counter = sc.accumulator(0) if rows_accumulator else None
+    except Exception:  # Spark Connect has no SparkContext: the bytes travel inside the task instead
+        shipped, counter = payload, None
+    fn = _CodeBatches(
+        token=token,
+        payload=shipped,
+        from_bytes=from_bytes,
+        process=pipe.process,
+        text_col=text_col,
+        id_col=id_col,
+        redact=redact,
+        sentiment=sentiment,
+        columns=list(probe.columns),
+        dtypes={c: str(t) for c, t in probe.dtypes.items()},
+        rows=counter,
+    )
+    return sdf.select(id_col, text_col).mapInPandas(fn, schema), counter
+
+
+def code_dataframe(
+    sdf: SparkDataFrame,
+    model: Any,
+    *,
+    text_col: str,
+    id_col: str,
+    redact: bool = False,
+    sentiment: bool = False,
+    pipeline: Pipeline | None = None,
+) -> SparkDataFrame:
+    """Code a Spark DataFrame of comments inside an existing session; returns a Spark DataFrame (lazy).
+
+    ``model`` is a loaded auto-coder or the path of a saved one. The result has the columns the single-machine
+    engine writes: the id, one 0/1 column per label, ``p_<label>`` probabilities, and the redaction and sentiment
+    columns when asked. Example (in a notebook)::
+
+        from mindthegap.scale.spark import code_dataframe
+        coded = code_dataframe(spark.table("fft.comments"), "/dbfs/models/fft.joblib", text_col="answer", id_col="id")
+        coded.write.mode("overwrite").saveAsTable("fft.coded")
+    """
+    pipe = pipeline or default_pipeline()
+    if isinstance(model, (str, Path)):
+        path = Path(model)
+        loaded = _load_model_on_driver(path, pipe)
+        payload = path.read_bytes()
+        from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
+        result, _ = _prepare(
+            sdf, payload, from_bytes, loaded, pipe, text_col=text_col, id_col=id_col, redact=redact,
+            sentiment=sentiment, where=None, rows_accumulator=False,
+        )  # fmt: skip
+        return result
+    result, _ = _prepare(
+        sdf, _joblib_dumps(model), _joblib_loads, model, pipe, text_col=text_col, id_col=id_col,
+        redact=redact, sentiment=sentiment, where=None, rows_accumulator=False,
+    )  # fmt: skip
+    return result
+
+
+def _load_model_on_driver(path: Path, pipe: Pipeline) -> Any:
+    if not path.is_file():
+        raise InputError(
+            "model file not found", path=path, hint="give the file written by `mindthegap code train`"
+        )
+    try:
+        return pipe.load(path)
+    except MindTheGapError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"cannot be loaded as a mindthegap model ({type(exc).__name__}: {exc})".splitlines()[0],
+            path=path,
+            hint="give the file written by `mindthegap code train`",
+        ) from None
+
+
+# --------------------------------------------------------------------------------------------- files
+
+
+class _FileSystem:
+    """Hadoop's FileSystem (via the JVM) so that local paths, HDFS, S3 and ABFS are handled alike."""
+
+    def __init__(self, spark: SparkSession, uri: str) -> None:
+        jvm = spark.sparkContext._jvm
+        self._jvm = jvm
+        self._conf = spark.sparkContext._jsc.hadoopConfiguration()
+        self.path = jvm.org.apache.hadoop.fs.Path(uri)
+        self.fs = self.path.getFileSystem(self._conf)
+
+    def sibling(self, name: str) -> Any:
+        return self._jvm.org.apache.hadoop.fs.Path(self.path.getParent(), name)
+
+    def exists(self, p: Any = None) -> bool:
+        return bool(self.fs.exists(p if p is not None else self.path))
+
+    def is_dir(self, p: Any = None) -> bool:
+        return bool(self.fs.getFileStatus(p if p is not None else self.path).isDirectory())
+
+
+def _as_uri(path: str | Path) -> str:
+    """Keep URIs (``s3a://…``) as given; make local paths absolute so every executor reads the same place."""
+    text = str(path)
+    if "://" in text:
+        return text
+    return str(Path(text).expanduser().absolute())
+
+
+def _kind(uri: str, what: str) -> str:
+    suffix = Path(uri.rstrip("/")).suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix == ".csv":
+        return "csv"
+    raise InputError(
+        f"unsupported {what} type {suffix or '(none)'!r}", path=uri, hint="use a .csv or .parquet name"
+    )
+
+
+def _read_input(spark: SparkSession, uri: str) -> SparkDataFrame:
+    kind = _kind(uri, "input")
+    fs = _FileSystem(spark, uri)
+    if not fs.exists():
+        raise InputError("file not found", path=uri, hint="check the path")
+    if kind == "parquet":
+        return spark.read.parquet(uri)
+    # Match the single-machine reader: UTF-8 with or without BOM, comma or semicolon, quoted line breaks.
+    first = spark.read.text(uri).limit(1).collect()
+    header = first[0][0] if first else ""
+    sep = ";" if header.count(";") > header.count(",") else ","
+    sdf = (
+        spark.read.option("header", "true")
+        .option("sep", sep)
+        .option("multiLine", "true")
+        .option("escape", '"')
+        .option("encoding", "UTF-8")
+        .csv(uri)
+    )
+    renamed = [c.lstrip("\ufeff") for c in sdf.columns]
+    if renamed != sdf.columns:
+        sdf = sdf.toDF(*renamed)
+    return sdf
+
+
+def _write_output(sdf: SparkDataFrame, uri: str, kind: str) -> None:
+    writer = sdf.write.mode("errorifexists")
+    if kind == "parquet":
+        writer.parquet(uri)
+    else:
+        writer.option("header", "true").option("escape", '"').option("encoding", "UTF-8").csv(uri)
+
+
+def apply_model_spark(
+    model_path: Path,
+    input_path: Path,
+    output_path: Path,
+    *,
+    text_col: str,
+    id_col: str,
+    redact: bool = False,
+    sentiment: bool = False,
+    master: str | None = None,
+    pipeline: Pipeline | None = None,
+    min_partitions: int | None = None,
+) -> dict:
+    """Code every comment in ``input_path`` with the model at ``model_path`` on Spark; write ``output_path``.
+
+    Input and output are Parquet or CSV, chosen by the name's suffix (a folder of part files, as Spark writes,
+    may stand in for either). The output is a folder of part files (Spark's layout, readable by pandas, Spark and
+    DuckDB). Everything that can be checked first is — the model loads, the columns exist and hold text, the
+    output does not exist yet — and the output is written under a hidden sibling name and renamed into place
+    only when complete. Returns counts and timings. Example::
+
+        apply_model_spark(Path("fft.joblib"), Path("comments.parquet"), Path("coded.parquet"),
+                          text_col="answer", id_col="comment_id", master="local[*]")
+    """
+    started = time.perf_counter()
+    pipe = pipeline or default_pipeline()
+    model_file = Path(model_path)
+    model = _load_model_on_driver(model_file, pipe)  # fail before Spark starts if the model is unusable
+    payload = model_file.read_bytes()
+    in_uri, out_uri = _as_uri(input_path), _as_uri(output_path)
+    out_kind = _kind(out_uri, "output")
+    spark = spark_session(master)
+    out_fs = _FileSystem(spark, out_uri)
+    if out_fs.exists():
+        raise InputError(
+            "already exists", path=out_uri, hint="choose a new output name, or delete the old output first"
+        )
+    sdf = _read_input(spark, in_uri)
+    sc = spark.sparkContext
+    wanted = min_partitions or sc.defaultParallelism
+    if sdf.rdd.getNumPartitions() < wanted:  # one big CSV arrives as one partition: spread it over the cores
+        sdf = sdf.repartition(wanted)
+    from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
+    coded, counter = _prepare(
+        sdf, payload, from_bytes, model, pipe, text_col=text_col, id_col=id_col, redact=redact,
+        sentiment=sentiment, where=in_uri, rows_accumulator=True,
+    )  # fmt: skip
+    partitions = coded.rdd.getNumPartitions()
+    checked = time.perf_counter()
+    partial = out_fs.sibling(f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial")
+    try:
+        _write_output(coded, partial.toString(), out_kind)
+        if out_fs.exists():  # someone else wrote it meanwhile: never overwrite
+            raise InputError("appeared while coding; nothing was overwritten", path=out_uri)
+        if not out_fs.fs.rename(partial, out_fs.path):
+            raise InputError("cannot move the finished output into place", path=out_uri)
+    except Exception as exc:
+        out_fs.fs.delete(partial, True)
+        if isinstance(exc, MindTheGapError):
+            raise
+        ours = _error_from_task(exc, in_uri)
+        if ours is not None:
+            raise ours from None
+        raise
+    finished = time.perf_counter()
+    rows = int(counter.value) if counter is not None else None
+    return {
+        "engine": "spark",
+        "master": sc.master,
+        "input": in_uri,
+        "output": out_uri,
+        "rows": rows,
+        "partitions": partitions,
+        "columns": list(coded.columns),
+        "seconds_checks": round(checked - started, 3),
+        "seconds_coding": round(finished - checked, 3),
+        "seconds_total": round(finished - started, 3),
+        "rows_per_second": round(rows / (finished - checked), 1) if rows and finished > checked else None,
+    }

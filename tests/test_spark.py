@@ -1,0 +1,274 @@
+"""The Spark engine (issue 6) in local mode: same results as the single-machine engine, and clear bad-input errors.
+
+Reference for "identical": the single-machine path itself — the same ``process_frame`` run on the whole frame in
+one process — compared value for value (exact equality, no tolerance) after matching rows on the id.
+Skips cleanly where pyspark is not importable or ``java -version`` fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+pyspark = pytest.importorskip("pyspark")
+
+
+def _java_works() -> bool:
+    java = shutil.which("java")
+    if java is None:
+        return False
+    try:
+        return subprocess.run([java, "-version"], capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+pytestmark = [
+    pytest.mark.spark,
+    # pyspark 4.x warns about pandas 3 on every conversion; the results are checked exactly below
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+    pytest.mark.skipif(not _java_works(), reason="Java is not available (java -version failed)"),
+]
+
+from mindthegap.errors import ConfigurationError, InputError  # noqa: E402
+from mindthegap.scale import spark as engine  # noqa: E402
+
+# ---------------------------------------------------------------------------------------------- stand-in pipeline
+# A small pipeline with the same contract as mindthegap.text.pipeline.process_frame, so the engine is tested on its
+# own terms (batching, broadcasting, files, errors) whatever model the text layer ships.
+
+WORDS = {
+    "staff": "kind friendly caring helpful nurse staff lovely polite",
+    "waiting": "wait waiting delay late hours queue slow appointment",
+    "food": "food meal dinner tea breakfast cold tasty menu",
+}
+FILLER = ["the", "was", "and", "very", "a", "it", "I", "we", "ward", "visit", "service", "today", "my"]
+
+
+def make_comments(n: int, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    vocab = np.array(sorted({w for ws in WORDS.values() for w in ws.split()} | set(FILLER)))
+    lengths = rng.integers(3, 25, size=n)
+    tokens = rng.choice(vocab, size=int(lengths.sum()))
+    cuts = np.cumsum(lengths)[:-1]
+    texts = [" ".join(chunk) for chunk in np.split(tokens, cuts)]
+    return pd.DataFrame({"comment_id": np.arange(1, n + 1, dtype="int64"), "answer": texts})
+
+
+def train_model():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    frame = make_comments(600, seed=7)
+    y = np.column_stack([frame["answer"].str.contains("|".join(ws.split())) for ws in WORDS.values()]).astype(
+        int
+    )
+    model = make_pipeline(TfidfVectorizer(), OneVsRestClassifier(LogisticRegression(max_iter=200)))
+    model.fit(frame["answer"], y)
+    model.labels_ = list(WORDS)
+    return model
+
+
+def stand_in_process(frame, *, model, text_col, id_col, redact, sentiment):
+    text = frame[text_col]
+    if not (text.isna() | text.map(lambda v: isinstance(v, str))).all():
+        raise InputError("holds values that are not text", column=text_col)
+    text = text.fillna("").astype(str)
+    if redact:
+        text = text.str.replace(r"\d", "#", regex=True)
+    proba = model.predict_proba(text)
+    out = pd.DataFrame({id_col: frame[id_col].to_numpy()})
+    for j, label in enumerate(model.labels_):
+        out[label] = (proba[:, j] >= 0.5).astype("int64")
+    for j, label in enumerate(model.labels_):
+        out[f"p_{label}"] = proba[:, j]
+    if redact:
+        out[text_col] = text.to_numpy()
+    if sentiment:
+        out["sentiment"] = np.where(text.str.contains("kind|lovely|tasty"), "positive", "neutral")
+    return out
+
+
+def stand_in_load(path: Path):
+    model = joblib.load(path)
+    if not hasattr(model, "labels_"):
+        raise InputError("is not a coding model", path=path)
+    return model
+
+
+PIPE = engine.Pipeline(process=stand_in_process, load=stand_in_load)
+
+
+# ---------------------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def spark():
+    # This test module is not importable on Spark's Python workers: ship its functions by value.
+    from pyspark import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    session = engine.spark_session("local[2]", conf={"spark.sql.shuffle.partitions": "4"})
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "model.joblib"
+    joblib.dump(train_model(), path)
+    return path
+
+
+def _apply(model_file, src, out, **kw):
+    kw.setdefault("text_col", "answer")
+    kw.setdefault("id_col", "comment_id")
+    return engine.apply_model_spark(model_file, src, out, pipeline=PIPE, **kw)
+
+
+def _local(model_file, frame, **kw):
+    return stand_in_process(
+        frame, model=stand_in_load(model_file), text_col="answer", id_col="comment_id",
+        redact=kw.get("redact", False), sentiment=kw.get("sentiment", False),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------- identical results
+
+
+def test_spark_equals_single_machine_on_50000_rows(spark, model_file, tmp_path):
+    """50,000 comments: every 0/1 code and every probability from Spark equals the single-machine value exactly."""
+    frame = make_comments(50_000)
+    src = tmp_path / "comments.parquet"
+    frame.to_parquet(src, row_group_size=5_000)
+    out = tmp_path / "coded.parquet"
+    summary = _apply(model_file, src, out, redact=True, sentiment=True)
+    assert summary["rows"] == 50_000
+    assert summary["partitions"] >= 2
+    got = pd.read_parquet(out).sort_values("comment_id").reset_index(drop=True)
+    want = _local(model_file, frame, redact=True, sentiment=True)
+    assert list(got.columns) == list(want.columns)
+    pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=False)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_csv_in_and_out_with_quoted_line_breaks(spark, model_file, tmp_path):
+    """CSV with a BOM, quoted line breaks and a missing comment: same codes as the single-machine path."""
+    frame = make_comments(300)
+    frame.loc[5, "answer"] = "kind nurse,\nlovely staff"
+    frame.loc[9, "answer"] = None
+    src = tmp_path / "comments.csv"
+    src.write_text(frame.to_csv(index=False), encoding="utf-8-sig")
+    out = tmp_path / "coded.csv"
+    summary = _apply(model_file, src, out)
+    assert summary["rows"] == 300
+    parts = [pd.read_csv(p) for p in sorted(out.glob("part-*.csv"))]
+    got = pd.concat(parts).sort_values("comment_id").reset_index(drop=True)
+    want = _local(model_file, frame)
+    for label in WORDS:
+        assert (got[label].to_numpy() == want[label].to_numpy()).all()
+        np.testing.assert_allclose(got[f"p_{label}"], want[f"p_{label}"], rtol=1e-15)
+
+
+def test_code_dataframe_inside_an_existing_session(spark, model_file):
+    """The DataFrame API returns a lazy Spark DataFrame with the single-machine values."""
+    frame = make_comments(2_000, seed=3)
+    sdf = spark.createDataFrame(frame).repartition(3)
+    coded = engine.code_dataframe(
+        sdf, stand_in_load(model_file), text_col="answer", id_col="comment_id", pipeline=PIPE
+    )
+    got = coded.toPandas().sort_values("comment_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, _local(model_file, frame), check_exact=True, check_dtype=False)
+    by_path = engine.code_dataframe(sdf, model_file, text_col="answer", id_col="comment_id", pipeline=PIPE)
+    assert by_path.count() == 2_000
+
+
+# ---------------------------------------------------------------------------------------------- bad input
+
+
+@pytest.fixture
+def small_input(tmp_path) -> Path:
+    src = tmp_path / "small.parquet"
+    make_comments(50).to_parquet(src)
+    return src
+
+
+@pytest.mark.parametrize(("kw", "expected"), [({"text_col": "comment"}, "no text column 'comment'"),
+                                              ({"id_col": "ref"}, "no id column 'ref'")])  # fmt: skip
+def test_missing_column_is_named_before_any_work(spark, model_file, small_input, tmp_path, kw, expected):
+    out = tmp_path / "out.parquet"
+    with pytest.raises(InputError, match=expected) as info:
+        _apply(model_file, small_input, out, **kw)
+    assert "'answer'" in str(info.value)  # the message lists the columns there are
+    assert not out.exists()
+
+
+def test_non_string_text_column_is_refused(spark, model_file, tmp_path):
+    src = tmp_path / "numbers.parquet"
+    pd.DataFrame({"comment_id": [1, 2, 3], "answer": [1.5, 2.0, 3.0]}).to_parquet(src)
+    out = tmp_path / "out.parquet"
+    with pytest.raises(InputError, match="holds double values, not text"):
+        _apply(model_file, src, out)
+    assert not out.exists()
+
+
+def test_existing_output_is_never_overwritten(spark, model_file, small_input, tmp_path):
+    out = tmp_path / "out.parquet"
+    out.write_text("keep me")
+    with pytest.raises(InputError, match="already exists"):
+        _apply(model_file, small_input, out)
+    assert out.read_text() == "keep me"
+
+
+def test_model_that_cannot_be_loaded(spark, small_input, tmp_path):
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model at all")
+    with pytest.raises(InputError, match="cannot be loaded as a mindthegap model"):
+        _apply(broken, small_input, tmp_path / "out.parquet")
+    with pytest.raises(InputError, match="model file not found"):
+        _apply(tmp_path / "absent.joblib", small_input, tmp_path / "out.parquet")
+
+
+def test_model_that_fails_on_the_executors_leaves_no_output(spark, small_input, tmp_path, monkeypatch):
+    """A model whose class exists on the driver but not on the workers: a one-line error and no partial output."""
+    pkg = tmp_path / "driver_only"
+    pkg.mkdir()
+    (pkg / "mtg_driver_only_model.py").write_text(
+        textwrap.dedent(
+            """
+            class Wrapped:
+                def __init__(self, inner):
+                    self.inner, self.labels_ = inner, inner.labels_
+                def predict_proba(self, text):
+                    return self.inner.predict_proba(text)
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(pkg))  # on the driver only: Spark's workers do not see this folder
+    import mtg_driver_only_model
+
+    model_path = tmp_path / "wrapped.joblib"
+    joblib.dump(mtg_driver_only_model.Wrapped(train_model()), model_path)
+    out = tmp_path / "out.parquet"
+    with pytest.raises(ConfigurationError, match="could not be loaded on the Spark executors"):
+        _apply(model_path, small_input, out)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_missing_input_and_unknown_types(spark, model_file, tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        _apply(model_file, tmp_path / "nowhere.parquet", tmp_path / "out.parquet")
+    with pytest.raises(InputError, match="unsupported output type"):
+        _apply(model_file, tmp_path / "nowhere.parquet", tmp_path / "out.xlsx")
