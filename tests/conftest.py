@@ -29,7 +29,9 @@ def demo_study():
     return build_demo_study()
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict | None = None, cwd: Path | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
     """Run the real console script in a fresh process, as a user would."""
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
     return subprocess.run(
@@ -38,6 +40,7 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> sub
         text=True,
         env=full_env,
         cwd=cwd,
+        input=input,
         timeout=600,
     )
 

@@ -155,3 +155,40 @@ def test_help_teaches():
     for command in ("demo", "gap"):
         assert command in result.stdout
     assert "Example" in run_cli("demo", "--help").stdout
+
+
+def test_people_are_added_and_granted_from_the_command_line(tmp_path):
+    db = str(tmp_path / "study.sqlite3")
+    assert run_cli("--db", db, "demo", "--out", str(tmp_path), "--n-boot", "200").returncode == 0
+    added = run_cli(
+        "--db",
+        db,
+        "user",
+        "add",
+        "qi.lead",
+        "--study",
+        "northmoor",
+        "--role",
+        "analyst",
+        "--password-stdin",
+        input="a-long-passphrase-9\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "analyst access to northmoor" in added.stdout
+    _one_line_error(
+        run_cli("--db", db, "user", "add", "weak", "--password-stdin", input="123\n"), "password refused"
+    )
+    _one_line_error(run_cli("--db", db, "user", "grant", "qi.lead", "nowhere"), "no study with id 'nowhere'")
+    _one_line_error(
+        run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--role", "boss"), "unknown role"
+    )
+    with sqlite3.connect(db) as conn:
+        role = conn.execute(
+            "SELECT a.role FROM mtg_study_access a JOIN auth_user u ON u.id = a.user_id WHERE u.username = ?",
+            ["qi.lead"],
+        ).fetchone()
+        stored_password = conn.execute("SELECT password FROM auth_user WHERE username='qi.lead'").fetchone()[
+            0
+        ]
+    assert role == ("analyst",)
+    assert "passphrase" not in stored_password and stored_password.startswith(("pbkdf2", "argon2", "scrypt"))

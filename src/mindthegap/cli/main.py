@@ -57,10 +57,12 @@ def main(
 
 
 def _register() -> None:
-    from mindthegap.cli import analyse, demo
+    from mindthegap.cli import analyse, demo, web
 
     app.command("demo")(demo.demo)
     app.command("gap")(analyse.gap)
+    app.command("serve")(web.serve)
+    app.add_typer(web.users, name="user")
     # further command groups are registered here
 
 

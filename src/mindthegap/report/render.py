@@ -85,6 +85,13 @@ def _prepare(block: object) -> dict:
     raise TypeError(f"cannot render {type(block).__name__}")
 
 
+def render_fragment(sections: list[Section], *, min_n: int = 11) -> str:
+    """The sections alone, as an HTML fragment for embedding in a page (the web app's dashboards)."""
+    return _env.get_template("_sections.html").render(
+        sections=[{"section": s, "blocks": [_prepare(b) for b in s.blocks]} for s in sections], min_n=min_n
+    )
+
+
 def render_html(title: str, sections: list[Section], *, subtitle: str = "", min_n: int = 11) -> str:
     template = _env.get_template("report.html")
     css = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")

@@ -1,0 +1,147 @@
+"""``mindthegap serve`` and ``mindthegap user …``: the web app and who may see which study."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import typer
+
+from mindthegap.cli.console import console
+from mindthegap.errors import ConfigurationError, InputError
+
+users = typer.Typer(
+    help="Add people to the web app and decide which studies they may open.", no_args_is_help=True
+)
+
+ROLES = ("viewer", "analyst", "owner")
+
+
+def _secret_key() -> None:
+    """Use MINDTHEGAP_SECRET_KEY, or a random key kept (owner-only) in the user's config folder."""
+    if os.environ.get("MINDTHEGAP_SECRET_KEY"):
+        return
+    folder = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "mindthegap"
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    os.environ["MINDTHEGAP_SECRET_KEY"] = path.read_text().strip()
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on. Keep 127.0.0.1 unless behind a proxy."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    threads: int = typer.Option(4, min=1, help="Worker threads."),
+) -> None:
+    """Run the web app: dashboards, report downloads and exports for each study a person may open.
+
+    Example: [bold]mindthegap --db mindthegap-demo/demo.sqlite3 serve[/bold], then open http://127.0.0.1:8000
+    """
+    _secret_key()
+    from mindthegap.store.database import open_store
+
+    where = open_store()
+    import waitress
+
+    from mindthegap.web.wsgi import application
+
+    console.print(f"Serving {where} at [bold]http://{host}:{port}/[/bold] (Ctrl+C to stop)")
+    waitress.serve(application, host=host, port=port, threads=threads, ident="mindthegap")
+
+
+@users.command("add")
+def add_user(
+    username: str = typer.Argument(..., help="Login name."),
+    study: list[str] = typer.Option([], "--study", help="Study id to grant (repeatable)."),
+    role: str = typer.Option("viewer", help="viewer (reports), analyst (import and analyse) or owner."),
+    superuser: bool = typer.Option(False, "--superuser", help="May open every study and the admin pages."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+) -> None:
+    """Create a person's login (the password is asked for, never shown or logged) and grant studies.
+
+    Example: [bold]mindthegap user add qi.lead --study northmoor --role analyst[/bold]
+    """
+    from mindthegap.store.database import open_store
+
+    open_store()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    model = get_user_model()
+    if model.objects.filter(username=username).exists():
+        raise InputError(
+            f"user {username!r} already exists", hint="use 'mindthegap user grant' to add studies"
+        )
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _ask_password()
+    try:
+        validate_password(password, model(username=username))
+    except ValidationError as exc:
+        raise InputError(f"password refused: {' '.join(exc.messages)}") from None
+    with transaction.atomic():
+        if superuser:
+            model.objects.create_superuser(username=username, password=password)
+        else:
+            model.objects.create_user(username=username, password=password)
+        for study_id in study:
+            _grant(username, study_id, role)
+    console.print(f"Added {username}" + (f" with {role} access to {', '.join(study)}" if study else ""))
+
+
+@users.command("grant")
+def grant(
+    username: str = typer.Argument(..., help="Login name."),
+    study: str = typer.Argument(..., help="Study id."),
+    role: str = typer.Option("viewer", help="viewer, analyst or owner."),
+) -> None:
+    """Give an existing person access to a study, or change their role on it."""
+    from mindthegap.store.database import open_store
+
+    open_store()
+    _grant(username, study, role)
+    console.print(f"{username} is now {role} on {study}")
+
+
+@users.command("revoke")
+def revoke(username: str = typer.Argument(...), study: str = typer.Argument(...)) -> None:
+    """Remove a person's access to a study."""
+    from mindthegap.store.database import open_store
+
+    open_store()
+    from mindthegap.store.studies.models import StudyAccess
+
+    deleted, _ = StudyAccess.objects.filter(user__username=username, study__slug=study).delete()
+    console.print(
+        f"Removed {username}'s access to {study}" if deleted else f"{username} had no access to {study}"
+    )
+
+
+def _grant(username: str, study_id: str, role: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    from mindthegap.store.studies.models import StudyAccess
+    from mindthegap.store.studies.repository import get_record
+
+    if role not in ROLES:
+        raise ConfigurationError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+    try:
+        user = get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise InputError(f"no user {username!r}", hint="create them with 'mindthegap user add'") from None
+    StudyAccess.objects.update_or_create(study=get_record(study_id), user=user, defaults={"role": role})
+
+
+def _ask_password() -> str:
+    first = typer.prompt("Password", hide_input=True)
+    second = typer.prompt("Repeat password", hide_input=True)
+    if first != second:
+        raise InputError("the two passwords differ")
+    return first

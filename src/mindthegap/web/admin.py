@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from mindthegap.store.studies.models import StudyAccess, StudyRecord
+
+
+class StudyAccessInline(admin.TabularInline):
+    model = StudyAccess
+    extra = 1
+
+
+@admin.register(StudyRecord)
+class StudyAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "min_n", "redact_free_text", "created")
+    search_fields = ("name", "slug")
+    inlines = (StudyAccessInline,)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mindthegap.web import views
+
+urlpatterns = [
+    path("", views.study_list, name="study-list"),
+    path("studies/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("studies/<slug:slug>/report.html", views.report_download, name="report-download"),
+    path("studies/<slug:slug>/gap.csv", views.gap_export, name="gap-export"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,79 @@
+"""The web app in a real browser (headless Chromium driven by Selenium), as a quality lead would use it.
+
+Skips where Debian's chromium and chromedriver are not installed (CI installs them).
+"""
+
+import shutil
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from mindthegap.store.evidence import save_all
+from mindthegap.store.studies.models import StudyAccess, StudyRecord
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed"),
+]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,2000",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    yield driver
+    driver.quit()
+
+
+def test_sign_in_and_read_the_dashboard(live_server, browser, demo_study):
+    from selenium.webdriver.common.by import By
+
+    save_all(demo_study.study, demo_study.evidence)
+    user = get_user_model().objects.create_user("qi.lead", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=StudyRecord.objects.get(slug="northmoor"), user=user)
+
+    browser.get(f"{live_server.url}/studies/northmoor/")
+    assert "Sign in" in browser.title
+    browser.find_element(By.ID, "id_username").send_keys("qi.lead")
+    browser.find_element(By.ID, "id_password").send_keys("wrong password")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "did not match" in browser.page_source
+
+    browser.find_element(By.ID, "id_password").send_keys("a-long-passphrase-9")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Study dashboard" in browser.page_source
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert "Northmoor" in heading
+    suppressed = browser.find_elements(By.CSS_SELECTOR, "td.suppressed")
+    assert suppressed and all(cell.text == "suppressed" for cell in suppressed[:20])
+    charts = browser.find_elements(By.CSS_SELECTOR, "figure .chart[role=img]")
+    assert charts and all(chart.get_attribute("aria-label") for chart in charts)
+    # the data behind a chart opens on request
+    browser.find_element(By.CSS_SELECTOR, "figure details summary").click()
+    assert browser.find_element(By.CSS_SELECTOR, "figure details table").is_displayed()
+
+    browser.find_element(By.CSS_SELECTOR, "button.link").click()  # sign out
+    browser.get(f"{live_server.url}/studies/northmoor/")
+    assert "Sign in" in browser.title
