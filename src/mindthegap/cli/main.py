@@ -57,12 +57,16 @@ def main(
 
 
 def _register() -> None:
-    from mindthegap.cli import analyse, demo, web
+    from mindthegap.cli import analyse, demo, study, web
 
     app.command("demo")(demo.demo)
     app.command("gap")(analyse.gap)
+    app.add_typer(study.app, name="study")
     app.command("serve")(web.serve)
     app.add_typer(web.users, name="user")
+    from mindthegap.cli import code
+
+    app.add_typer(code.app, name="code")
     # further command groups are registered here
 
 

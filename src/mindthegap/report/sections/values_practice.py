@@ -99,9 +99,14 @@ def quadrant_figure(quadrant: pd.DataFrame, labelled: pd.DataFrame, wave_name: s
     )
 
 
-def gap_dot_figure(table: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) -> Figure:
-    """Gap with 95% CI for each service (rows) and principle (colours); suppressed groups are absent."""
+def gap_dot_figure(table: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) -> Figure | None:
+    """Gap with 95% CI for each service (rows) and principle (colours); suppressed groups are absent.
+
+    ``None`` when every service-level group is suppressed: a chart of nothing would only confuse.
+    """
     shown = labelled[(~table["suppressed"].astype(bool)) & (table["service"] != ALL)].copy()
+    if shown.empty:
+        return None
     services = list(dict.fromkeys(shown["service"]))
     principles = list(dict.fromkeys(shown["principle"]))
     height = 1.6 + 0.45 * len(services) * max(1, len(principles)) / 3
@@ -181,7 +186,12 @@ def build(ctx: ReportContext) -> Section | None:
             f"{ctx.min_n} people, or groups that a published total would otherwise reveal.",
         )
     )
-    section.add(gap_dot_figure(latest_service, labelled, wave_names[latest]))
+    dots = gap_dot_figure(latest_service, labelled, wave_names[latest])
+    if dots is not None:
+        section.add(dots)
+    else:
+        section.add(Paragraph("Every service is suppressed at this threshold, so there is no chart by service.",
+                              kind="note"))
 
     overall = latest_service[latest_service["service"] == ALL].reset_index(drop=True)
     quadrant = importance_performance(overall)

@@ -73,7 +73,33 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
     m.WaveRecord.objects.bulk_create(
         m.WaveRecord(study=record, slug=w.id, name=w.name, order=w.order) for w in study.waves
     )
-    m.ParticipantRecord.objects.bulk_create(
+    add_participants(record, study.participants)
+    return record
+
+
+@transaction.atomic
+def add_participants(record: m.StudyRecord, people: list[Participant]) -> int:
+    """Add participants to a stored study; a pseudonym already in the study is refused (nothing is added)."""
+    existing = set(
+        record.participants.filter(pseudonym__in=[p.id for p in people]).values_list("pseudonym", flat=True)
+    )
+    if existing:
+        raise StoreError(
+            f"participant {sorted(existing)[0]!r} is already in study {record.slug!r}",
+            hint="remove repeated people from the file",
+        )
+    services = {s.slug: s for s in record.services.all()}
+    teams = {t.slug: t for t in m.TeamRecord.objects.filter(service__study=record)}
+    disciplines = {d.slug: d for d in record.disciplines.all()}
+    for p in people:
+        for value, known, what in (
+            (p.service, services, "service"),
+            (p.team, teams, "team"),
+            (p.discipline, disciplines, "discipline"),
+        ):
+            if value is not None and value not in known:
+                raise StoreError(f"participant {p.id!r} names unknown {what} {value!r}")
+    created = m.ParticipantRecord.objects.bulk_create(
         (
             m.ParticipantRecord(
                 study=record,
@@ -85,11 +111,11 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
                 team=teams.get(p.team) if p.team else None,
                 consent=p.consent,
             )
-            for p in study.participants
+            for p in people
         ),
         batch_size=BATCH,
     )
-    return record
+    return len(created)
 
 
 @transaction.atomic
@@ -149,6 +175,7 @@ def load_study(study_id: str) -> Study:
     )
 
 
+@transaction.atomic
 def save_values_practice(record: m.StudyRecord, ratings: pd.DataFrame) -> int:
     """Store values–practice ratings (columns :data:`VP_COLUMNS`); returns the number of rows written."""
     missing = [c for c in VP_COLUMNS if c not in ratings.columns]
@@ -165,6 +192,18 @@ def save_values_practice(record: m.StudyRecord, ratings: pd.DataFrame) -> int:
         unknown = sorted(set(ratings[col].astype(str)) - set(known))
         if unknown:
             raise StoreError(f"values–practice ratings name unknown {what} {unknown[0]!r}")
+    already = m.ValuesPracticeRating.objects.filter(participant__study=record)
+    if already.exists():
+        keys = set(already.values_list("participant__pseudonym", "wave__slug", "principle__slug"))
+        clash = next(
+            (k for k in ratings[VP_COLUMNS[:3]].astype(str).itertuples(index=False, name=None) if k in keys),
+            None,
+        )
+        if clash:
+            raise StoreError(
+                f"participant {clash[0]!r} already has a {clash[2]!r} rating in wave {clash[1]!r}",
+                hint="each participant rates each principle once per wave",
+            )
     rows = (
         m.ValuesPracticeRating(
             participant_id=participants[str(pid)],

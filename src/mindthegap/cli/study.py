@@ -1,0 +1,150 @@
+"""``mindthegap study …``: create a study from its definition, add participants and ratings, report on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mindthegap.cli.console import console, progress
+from mindthegap.privacy import DEFAULT_MIN_N
+
+app = typer.Typer(
+    help="Create and manage studies: the policies examined, the organisation, participants and ratings.",
+    no_args_is_help=True,
+)
+
+
+def _store():
+    from mindthegap.store.database import open_store
+
+    return open_store()
+
+
+@app.command("create")
+def create(
+    file: Path = typer.Argument(..., help="Study definition (YAML): policies, principles, services, waves."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace a stored study with the same id (and its data)."
+    ),
+) -> None:
+    """Create a study from its definition file.
+
+    Example: [bold]mindthegap study create northmoor.yaml[/bold] (see docs/study-file.md for the format)
+    """
+    from mindthegap.io.study_files import read_study_file
+
+    study = read_study_file(file)
+    where = _store()
+    from mindthegap.store.studies.repository import save_study
+
+    save_study(study, replace=replace)
+    console.print(
+        f"Created study [bold]{study.id}[/bold] in {where}: {len(study.principles)} principles, "
+        f"{len(study.services)} services, {len(study.waves)} waves."
+    )
+
+
+@app.command("participants")
+def participants(
+    study_id: str = typer.Argument(..., help="Study id."),
+    file: Path = typer.Argument(
+        ..., help="CSV/XLSX/Parquet: participant_id, role, level, discipline, service, team, consent."
+    ),
+) -> None:
+    """Add participants (pseudonymous ids only) to a study. The whole file is checked first: all or nothing.
+
+    Example: [bold]mindthegap study participants northmoor people.csv[/bold]
+    """
+    _store()
+    from mindthegap.io.study_files import read_participants
+    from mindthegap.store.studies.repository import add_participants, get_record, load_study
+
+    study = load_study(study_id)
+    people = read_participants(file, study)
+    count = add_participants(get_record(study_id), people)
+    console.print(f"Added {count} participants to {study_id}.")
+
+
+@app.command("ratings")
+def ratings(
+    study_id: str = typer.Argument(..., help="Study id."),
+    file: Path = typer.Argument(
+        ..., help="CSV/XLSX/Parquet: participant_id, wave, principle, value, practice."
+    ),
+) -> None:
+    """Add values–practice ratings (1–5) in long form. The whole file is checked first: all or nothing.
+
+    Example: [bold]mindthegap study ratings northmoor ratings.csv[/bold]
+    """
+    _store()
+    from mindthegap.io.study_files import read_ratings
+    from mindthegap.store.studies.repository import get_record, load_study, save_values_practice
+
+    frame = read_ratings(file, load_study(study_id))
+    count = save_values_practice(get_record(study_id), frame)
+    console.print(f"Added {count} ratings to {study_id}.")
+
+
+@app.command("list")
+def list_studies() -> None:
+    """List the studies in the database."""
+    _store()
+    from rich.table import Table
+
+    from mindthegap.store.studies.models import StudyRecord
+
+    table = Table(title="Studies")
+    for heading in ("Id", "Name", "Participants", "Threshold"):
+        table.add_column(heading)
+    for record in StudyRecord.objects.order_by("slug"):
+        table.add_row(record.slug, record.name, str(record.participants.count()), str(record.min_n))
+    console.print(table)
+
+
+@app.command("report")
+def report(
+    study_id: str = typer.Argument(..., help="Study id."),
+    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="Where to write the report (HTML)."),
+    min_n: int = typer.Option(
+        None, "--min-n", min=1, help="Suppression threshold (default: the study's own)."
+    ),
+    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(20261122, help="Random seed: the same seed gives the same report."),
+) -> None:
+    """Run every analysis on a stored study and write its self-contained evaluation report.
+
+    Example: [bold]mindthegap study report northmoor --out board-report.html[/bold]
+    """
+    from mindthegap.io.files import ensure_writable_dir
+
+    ensure_writable_dir(out.parent if str(out.parent) else Path("."))
+    _store()
+    from mindthegap.report.builder import write_evaluation_report
+    from mindthegap.report.context import ReportContext
+    from mindthegap.store.evidence import load_all
+
+    with progress() as bar:
+        task = bar.add_task("Reading the study", total=None)
+        study, evidence = load_all(study_id)
+        threshold = min_n or study.privacy.min_n or DEFAULT_MIN_N
+        ctx = ReportContext(study=study, evidence=evidence, min_n=threshold, seed=seed, n_boot=n_boot)
+        bar.update(task, description="Analysing and writing the report")
+        path, _ = write_evaluation_report(ctx, out)
+    console.print(f"Report: [bold]{path.resolve()}[/bold]")
+
+
+@app.command("delete")
+def delete(
+    study_id: str = typer.Argument(..., help="Study id."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a study and all its data."""
+    _store()
+    from mindthegap.store.studies.repository import delete_study, get_record
+
+    get_record(study_id)
+    if not yes:
+        typer.confirm(f"Delete study {study_id!r} and all its data?", abort=True)
+    delete_study(study_id)
+    console.print(f"Deleted {study_id}.")

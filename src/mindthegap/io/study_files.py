@@ -1,0 +1,279 @@
+"""Reading a study's definition (YAML) and its participants (CSV/XLSX/Parquet) into the plain model.
+
+A study file names the policies and principles examined, the services and teams, the disciplines and the
+waves; see ``docs/study-file.md`` for an example. Participants arrive as a table with one row per person:
+``participant_id`` (a pseudonym — never a name), ``role``, ``level``, and optionally ``discipline``,
+``service``, ``team`` and ``consent``. Services, teams and disciplines may be given by id or by name; levels and
+roles by value or label. Every problem is reported with its row and column, and nothing is stored unless the
+whole file is sound.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from mindthegap.errors import InputError
+from mindthegap.io.tables import read_table
+from mindthegap.model import (
+    Discipline,
+    Level,
+    Participant,
+    Policy,
+    Principle,
+    Role,
+    Service,
+    Study,
+    Team,
+    Wave,
+)
+from mindthegap.privacy import PrivacySettings
+
+TRUE = {"1", "true", "yes", "y", "t"}
+FALSE = {"0", "false", "no", "n", "f"}
+
+
+def read_study_file(path: Path) -> Study:
+    """Parse and validate a study definition; one-line errors name the file and the field."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", path=path, hint="check the path to the study file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise InputError(f"is not valid YAML ({getattr(exc, 'problem', exc)})", path=path, row=row) from None
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text", path=path, hint="save it as UTF-8") from None
+    if not isinstance(data, dict):
+        raise InputError("must be a mapping with at least 'id' and 'name'", path=path)
+    try:
+        return _study_from_mapping(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        raise InputError(str(message), path=path, hint="see docs/study-file.md for the format") from None
+
+
+def _require(mapping: dict, key: str, where: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
+        raise KeyError(f"{where}: '{key}' is required")
+    return mapping[key]
+
+
+def _study_from_mapping(data: dict) -> Study:
+    policies = []
+    for i, p in enumerate(data.get("policies") or [], start=1):
+        where = f"policies[{i}]"
+        principles = tuple(
+            Principle(
+                id=str(_require(pr, "id", f"{where}.principles[{j}]")),
+                name=str(_require(pr, "name", f"{where}.principles[{j}]")),
+                description=str(pr.get("description", "")),
+            )
+            for j, pr in enumerate(_require(p, "principles", where), start=1)
+        )
+        policies.append(
+            Policy(
+                id=str(_require(p, "id", where)),
+                title=str(_require(p, "title", where)),
+                principles=principles,
+                source=str(p.get("source", "")),
+                levers=tuple(str(lv) for lv in p.get("levers", []) or []),
+            )
+        )
+    services, teams = [], []
+    for i, s in enumerate(data.get("services") or [], start=1):
+        sid = str(_require(s, "id", f"services[{i}]"))
+        services.append(Service(sid, str(_require(s, "name", f"services[{i}]"))))
+        for j, t in enumerate(s.get("teams", []) or [], start=1):
+            where = f"services[{i}].teams[{j}]"
+            teams.append(Team(str(_require(t, "id", where)), str(_require(t, "name", where)), sid))
+    disciplines = [
+        Discipline(str(_require(d, "id", f"disciplines[{i}]")), str(_require(d, "name", f"disciplines[{i}]")))
+        for i, d in enumerate(data.get("disciplines") or [], start=1)
+    ]
+    waves = [
+        Wave(
+            str(_require(w, "id", f"waves[{i}]")),
+            str(_require(w, "name", f"waves[{i}]")),
+            int(w.get("order", i - 1)),
+        )
+        for i, w in enumerate(data.get("waves") or [{"id": "baseline", "name": "Baseline"}], start=1)
+    ]
+    privacy = data.get("privacy") or {}
+    study = Study(
+        id=str(_require(data, "id", "study")),
+        name=str(_require(data, "name", "study")),
+        description=str(data.get("description", "")),
+        policies=policies,
+        services=services,
+        teams=teams,
+        disciplines=disciplines,
+        waves=waves,
+        privacy=PrivacySettings(
+            min_n=int(privacy.get("min_n", 11)), redact_free_text=bool(privacy.get("redact_free_text", True))
+        ),
+    )
+    study.validate()
+    return study
+
+
+def _lookup(table: dict[str, str], names: dict[str, str]) -> dict[str, str]:
+    """Accept an id or a display name (any case) for each item."""
+    keys = {k.lower(): k for k in table}
+    keys.update({name.strip().lower(): key for key, name in names.items()})
+    return keys
+
+
+def read_participants(path: Path, study: Study) -> list[Participant]:
+    """Participants from a table, checked against the study's structure; all rows or none."""
+    path = Path(path)
+    frame = read_table(path)
+    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    if "id" in frame.columns and "participant_id" not in frame.columns:
+        frame = frame.rename(columns={"id": "participant_id"})
+    for col in ("participant_id", "role", "level"):
+        if col not in frame.columns:
+            raise InputError(
+                f"missing column {col!r}",
+                path=path,
+                hint="columns: participant_id, role, level[, discipline, service, team, consent]",
+            )
+    services = _lookup({s.id: s.id for s in study.services}, {s.id: s.name for s in study.services})
+    teams = _lookup({t.id: t.id for t in study.teams}, {t.id: t.name for t in study.teams})
+    disciplines = _lookup({d.id: d.id for d in study.disciplines}, {d.id: d.name for d in study.disciplines})
+    roles = {r.value: r for r in Role} | {r.label.lower(): r for r in Role}
+    seen: dict[str, int] = {}
+    people = []
+    for i, row in enumerate(frame.to_dict(orient="records")):
+        line = i + 2  # 1-based, after the header, as a spreadsheet shows it
+
+        def cell(col: str) -> str | None:
+            value = row.get(col)
+            if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+                return None
+            return str(value).strip()
+
+        pid = cell("participant_id")
+        if pid is None:
+            raise InputError("participant_id is empty", path=path, row=line, column="participant_id")
+        if pid in seen:
+            raise InputError(
+                f"participant {pid!r} appears again (first on row {seen[pid]})",
+                path=path,
+                row=line,
+                column="participant_id",
+                hint="each person needs one row",
+            )
+        seen[pid] = line
+        role_text = (cell("role") or "").lower().replace(" ", "_")
+        role = roles.get(role_text) or roles.get(role_text.replace("_", " "))
+        if role is None:
+            raise InputError(
+                f"unknown role {cell('role')!r}",
+                path=path,
+                row=line,
+                column="role",
+                hint=f"use one of: {', '.join(r.value for r in Role)}",
+            )
+        try:
+            level = Level.parse(cell("level") or "")
+        except ValueError as exc:
+            raise InputError(str(exc), path=path, row=line, column="level") from None
+        resolved = {}
+        for col, table in (("service", services), ("team", teams), ("discipline", disciplines)):
+            value = cell(col)
+            if value is None:
+                resolved[col] = None
+            elif value.lower() in table:
+                resolved[col] = table[value.lower()]
+            else:
+                raise InputError(
+                    f"unknown {col} {value!r}",
+                    path=path,
+                    row=line,
+                    column=col,
+                    hint=f"add it to the study file or use one of: {', '.join(sorted(set(table.values())))}",
+                )
+        consent_text = (cell("consent") or "yes").lower()
+        if consent_text not in TRUE | FALSE:
+            raise InputError(
+                f"consent {cell('consent')!r} is not yes or no", path=path, row=line, column="consent"
+            )
+        people.append(Participant(id=pid, role=role, level=level, consent=consent_text in TRUE, **resolved))
+    probe = Study(
+        id=study.id,
+        name=study.name,
+        services=study.services,
+        teams=study.teams,
+        disciplines=study.disciplines,
+        participants=people,
+    )
+    try:
+        probe.validate()
+    except ValueError as exc:
+        raise InputError(str(exc), path=path) from None
+    return people
+
+
+def read_ratings(path: Path, study: Study) -> pd.DataFrame:
+    """Values–practice ratings in long form: participant_id, wave, principle, value, practice (1–5)."""
+    path = Path(path)
+    frame = read_table(path)
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if "wave" not in frame.columns and len(study.waves) == 1:
+        frame["wave"] = study.waves[0].id
+    for col in ("participant_id", "wave", "principle", "value", "practice"):
+        if col not in frame.columns:
+            raise InputError(
+                f"missing column {col!r}",
+                path=path,
+                hint="columns: participant_id, wave, principle, value, practice",
+            )
+    known = {
+        "participant_id": {p.id for p in study.participants},
+        "wave": {w.id for w in study.waves},
+        "principle": {p.id for p in study.principles},
+    }
+    for col, ids in known.items():
+        frame[col] = frame[col].astype(str).str.strip()
+        bad = frame.index[~frame[col].isin(ids)]
+        if len(bad):
+            raise InputError(
+                f"unknown {col.replace('_id', '')} {frame.at[bad[0], col]!r}",
+                path=path,
+                row=int(bad[0]) + 2,
+                column=col,
+                hint="import participants first, or check the study file",
+            )
+    for col in ("value", "practice"):
+        numeric = pd.to_numeric(frame[col], errors="coerce")
+        bad = frame.index[
+            (numeric.isna() & frame[col].notna())
+            | (numeric < 1)
+            | (numeric > 5)
+            | ((numeric % 1) != 0) & numeric.notna()
+        ]
+        if len(bad):
+            raise InputError(
+                f"{frame.at[bad[0], col]!r} is not a whole number from 1 to 5",
+                path=path,
+                row=int(bad[0]) + 2,
+                column=col,
+                hint="correct it or leave the cell blank",
+            )
+        frame[col] = numeric
+    dupes = frame.duplicated(["participant_id", "wave", "principle"], keep="first")
+    if dupes.any():
+        first = frame.index[dupes][0]
+        raise InputError(
+            "the same participant rates the same principle twice in one wave",
+            path=path,
+            row=int(first) + 2,
+            hint="keep one row per participant, wave and principle",
+        )
+    return frame[["participant_id", "wave", "principle", "value", "practice"]]
