@@ -129,6 +129,13 @@ def _lookup(table: dict[str, str], names: dict[str, str]) -> dict[str, str]:
     return keys
 
 
+def _text(value: object) -> str | None:
+    """A cell as stripped text, or ``None`` when empty."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return None
+    return str(value).strip()
+
+
 def read_participants(path: Path, study: Study) -> list[Participant]:
     """Participants from a table, checked against the study's structure; all rows or none."""
     path = Path(path)
@@ -152,11 +159,8 @@ def read_participants(path: Path, study: Study) -> list[Participant]:
     for i, row in enumerate(frame.to_dict(orient="records")):
         line = i + 2  # 1-based, after the header, as a spreadsheet shows it
 
-        def cell(col: str) -> str | None:
-            value = row.get(col)
-            if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
-                return None
-            return str(value).strip()
+        def cell(col: str, row: dict = row) -> str | None:
+            return _text(row.get(col))
 
         pid = cell("participant_id")
         if pid is None:

@@ -62,14 +62,10 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
     services = {
         s.id: m.ServiceRecord.objects.create(study=record, slug=s.id, name=s.name) for s in study.services
     }
-    teams = {
-        t.id: m.TeamRecord.objects.create(service=services[t.service_id], slug=t.id, name=t.name)
-        for t in study.teams
-    }
-    disciplines = {
-        d.id: m.DisciplineRecord.objects.create(study=record, slug=d.id, name=d.name)
-        for d in study.disciplines
-    }
+    for t in study.teams:
+        m.TeamRecord.objects.create(service=services[t.service_id], slug=t.id, name=t.name)
+    for d in study.disciplines:
+        m.DisciplineRecord.objects.create(study=record, slug=d.id, name=d.name)
     m.WaveRecord.objects.bulk_create(
         m.WaveRecord(study=record, slug=w.id, name=w.name, order=w.order) for w in study.waves
     )
