@@ -1,0 +1,298 @@
+"""``mindthegap code``: train an auto-coder on coded comments and apply it to a corpus in chunks."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from mindthegap.cli.console import console, print_json, progress
+from mindthegap.errors import InputError
+
+app = typer.Typer(
+    help=(
+        "Code free text by example: learn your coding from the comments you have coded, then propose codes "
+        "for the rest.\n\nExample: [bold]mindthegap code train coded.csv --text Comment --labels-file LABELS.txt "
+        "--out coder.joblib[/bold] then [bold]mindthegap code apply coder.joblib all.csv --text Comment --id ID "
+        "--out coded.csv[/bold]"
+    ),
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+)
+
+_CHUNK = 20_000
+
+
+def _cp1252_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
+    # files exported from older spreadsheets mix UTF-8 with Windows-1252 bytes (e.g. £ or curly quotes);
+    # decode the offending bytes as Windows-1252 instead of failing
+    bad = exc.object[exc.start : exc.end]
+    return bad.decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error("mindthegap-cp1252", _cp1252_fallback)
+_READ = {"encoding": "utf-8", "encoding_errors": "mindthegap-cp1252"}
+
+
+def _read_labels(path: Path) -> list[str]:
+    if not path.is_file():
+        raise InputError("labels file not found", path=path, hint="write one label column name per line")
+    raw = path.read_bytes().decode("utf-8", errors="mindthegap-cp1252").lstrip("\ufeff")
+    labels = [line.strip() for line in raw.splitlines() if line.strip()]
+    if not labels:
+        raise InputError("labels file is empty", path=path, hint="write one label column name per line")
+    dup = {x for x in labels if labels.count(x) > 1}
+    if dup:
+        raise InputError(f"label {sorted(dup)[0]!r} is listed twice", path=path)
+    return labels
+
+
+def _label_matrix(frame: pd.DataFrame, labels: list[str], path: Path) -> pd.DataFrame:
+    out = {}
+    for lab in labels:
+        col = frame[lab]
+        values = pd.to_numeric(col.where(col.astype(str).str.strip() != "", None), errors="coerce")
+        bad = (col.notna() & (col.astype(str).str.strip() != "") & ~values.isin([0, 1])) | (
+            col.notna() & values.isna() & (col.astype(str).str.strip() != "")
+        )
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"label value {col.iloc[i]!r} is not 0 or 1",
+                path=path,
+                row=i + 2,  # header is row 1, as a spreadsheet shows it
+                column=lab,
+                hint="label columns hold 1 (code applies), 0 or blank (does not)",
+            )
+        out[lab] = values.fillna(0).astype("int8")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _check_columns(columns, wanted: list[str], path: Path) -> None:
+    for col in wanted:
+        if col not in columns:
+            raise InputError(
+                f"no column {col!r}",
+                path=path,
+                hint=f"columns are: {', '.join(map(str, list(columns)[:30]))}",
+            )
+
+
+@app.command("train")
+def train(
+    data: Path = typer.Argument(
+        ..., help="CSV of coded comments: a text column and one 0/1 column per code."
+    ),
+    text: str = typer.Option(..., "--text", help="Name of the text column."),
+    labels_file: Path = typer.Option(..., "--labels-file", help="Text file: one label column name per line."),
+    out: Path = typer.Option(..., "--out", help="Where to save the trained model (e.g. coder.joblib)."),
+    sentiment_col: str = typer.Option(
+        None,
+        "--sentiment-col",
+        help="Also learn sentiment from this column (1 very positive … 5 very negative).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
+) -> None:
+    """Train an auto-coder on coded comments; rows with empty text are skipped.
+
+    Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file LABELS.txt --out coder.joblib[/bold]
+    """
+    from mindthegap.text.autocoder import AutoCoder
+
+    if not data.is_file():
+        raise InputError("file not found", path=data)
+    labels = _read_labels(labels_file)
+    try:
+        frame = pd.read_csv(data, dtype=str, keep_default_na=False, **_READ)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", path=data) from None
+    _check_columns(frame.columns, [text, *labels, *([sentiment_col] if sentiment_col else [])], data)
+    Y = _label_matrix(frame, labels, data)
+    texts = frame[text].fillna("").astype(str)
+    keep = texts.str.strip() != ""
+    if keep.sum() == 0:
+        raise InputError(f"column {text!r} has no text", path=data, hint="check the --text column name")
+    with progress(not as_json) as bar:
+        bar.add_task(f"training on {int(keep.sum()):,} comments", total=None)
+        model = AutoCoder().fit(texts[keep].tolist(), Y[keep], labels=labels)
+        if sentiment_col:
+            from mindthegap.text.sentiment import SentimentModel
+
+            y = pd.to_numeric(frame.loc[keep, sentiment_col].replace("", None), errors="coerce")
+            model.sentiment_model_ = SentimentModel().fit(texts[keep].tolist(), y.to_numpy(dtype=float))
+        model.save(out)
+    summary = {
+        "model": str(out),
+        "comments": int(keep.sum()),
+        "skipped_empty": int((~keep).sum()),
+        "labels": len(labels),
+        "codebook": model.codebook_,
+        "cross_validated_macro_f1": round(model.oof_macro_f1_, 3),
+        "sentiment": bool(sentiment_col),
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        console.print(
+            f"Trained on {summary['comments']:,} comments, {len(labels)} codes "
+            f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f}); saved to {out}"
+        )
+
+
+def _iter_input(path: Path, columns: list[str]):
+    """Yield (frame, rows_done, rows_total) chunks of the wanted columns; bounded memory."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        _check_columns(pf.schema_arrow.names, columns, path)
+        total = pf.metadata.num_rows
+        done = 0
+        for batch in pf.iter_batches(batch_size=_CHUNK, columns=columns):
+            frame = batch.to_pandas()
+            done += len(frame)
+            yield frame, done, total
+    elif suffix in {".csv", ".txt", ".tsv"}:
+        sep = "\t" if suffix == ".tsv" else ","
+        header = pd.read_csv(path, nrows=0, sep=sep, **_READ)
+        _check_columns(header.columns, columns, path)
+        total = max(path.stat().st_size, 1)
+        reader = pd.read_csv(
+            path, sep=sep, usecols=columns, dtype=str, keep_default_na=False, chunksize=_CHUNK, **_READ
+        )
+        # progress by bytes would need the raw handle; estimate rows from the first chunk's size instead
+        done_rows = 0
+        est_total = None
+        for frame in reader:
+            done_rows += len(frame)
+            if est_total is None:
+                est_total = max(
+                    done_rows, int(total / max(frame.memory_usage(deep=True).sum() / len(frame), 1))
+                )
+            yield frame, done_rows, max(est_total, done_rows)
+    else:
+        raise InputError("input must be .csv or .parquet", path=path)
+
+
+@app.command("apply")
+def apply(
+    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap code train`."),
+    input_path: Path = typer.Argument(..., metavar="IN", help="Comments to code: .csv or .parquet."),
+    text: str = typer.Option(..., "--text", help="Name of the text column."),
+    id_col: str = typer.Option(..., "--id", help="Name of the id column, copied to the output."),
+    out: Path = typer.Option(..., "--out", help="Output .csv or .parquet (written only when complete)."),
+    redact: bool = typer.Option(False, "--redact", help="Redact personal data first; adds redacted text."),
+    sentiment: bool = typer.Option(False, "--sentiment", help="Add a 1–5 sentiment column."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or spark (a Spark cluster)."),
+    master: str = typer.Option(
+        None, "--master", help="Spark master URL, e.g. local[4] (with --engine spark)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print a summary as JSON."),
+) -> None:
+    """Apply a trained auto-coder to a corpus, streaming in chunks: id, 0/1 per code and p_<code> columns.
+
+    Example: [bold]mindthegap code apply coder.joblib fft.csv --text Comment --id ID --out coded.csv[/bold]
+    """
+    from mindthegap.text.autocoder import load_autocoder
+
+    if not input_path.is_file():
+        raise InputError("input file not found", path=input_path)
+    out_suffix = out.suffix.lower()
+    if out_suffix not in {".csv", ".parquet"}:
+        raise InputError("output must end in .csv or .parquet", path=out)
+    if engine not in {"local", "spark"}:
+        raise InputError(f"unknown engine {engine!r}", hint="use --engine local or --engine spark")
+    model = load_autocoder(model_path)
+    if engine == "spark":
+        from mindthegap.scale.spark import apply_model_spark
+
+        summary = apply_model_spark(
+            model_path,
+            input_path,
+            out,
+            text_col=text,
+            id_col=id_col,
+            redact=redact,
+            sentiment=sentiment,
+            master=master,
+        )
+        if as_json:
+            print_json(summary)
+        else:
+            console.print(f"Coded with Spark; wrote {out}")
+        return
+
+    summary = apply_local(model, input_path, out, text_col=text, id_col=id_col, redact=redact, sentiment=sentiment,
+                          show_progress=not as_json)  # fmt: skip
+    if as_json:
+        print_json(summary)
+    else:
+        console.print(f"Coded {summary['rows']:,} comments ({summary['rows_empty']:,} empty); wrote {out}")
+
+
+def apply_local(
+    model,
+    input_path: Path,
+    out: Path,
+    *,
+    text_col: str,
+    id_col: str,
+    redact: bool = False,
+    sentiment: bool = False,
+    show_progress: bool = False,
+) -> dict:
+    """Stream ``input_path`` through :func:`process_frame` into ``out`` (temporary file, then rename)."""
+    from mindthegap.text.pipeline import process_frame
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    rows = empty = 0
+    writer = None
+    try:
+        with progress(show_progress) as bar:
+            task = bar.add_task("coding comments", total=None)
+            first = True
+            for frame, done, total in _iter_input(input_path, list(dict.fromkeys([id_col, text_col]))):
+                result = process_frame(
+                    frame, model=model, text_col=text_col, id_col=id_col, redact=redact, sentiment=sentiment
+                )
+                rows += len(result)
+                empty += int((frame[text_col].fillna("").astype(str).str.strip() == "").sum())
+                if out.suffix.lower() == ".parquet":
+                    import pyarrow as pa
+                    import pyarrow.parquet as pq
+
+                    table = pa.Table.from_pandas(result, preserve_index=False)
+                    if writer is None:
+                        writer = pq.ParquetWriter(tmp, table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                else:
+                    result.to_csv(tmp, mode="w" if first else "a", header=first, index=False)
+                first = False
+                bar.update(task, completed=done, total=total)
+            if first:  # no rows at all: still write a valid, empty output
+                from mindthegap.text.pipeline import output_columns
+
+                cols = output_columns(model, id_col=id_col, redact=redact, sentiment=sentiment)
+                empty_frame = pd.DataFrame(columns=cols)
+                if out.suffix.lower() == ".parquet":
+                    empty_frame.to_parquet(tmp, index=False)
+                else:
+                    empty_frame.to_csv(tmp, index=False)
+        if writer is not None:
+            writer.close()
+            writer = None
+        os.replace(tmp, out)
+    finally:
+        if writer is not None:
+            writer.close()
+        if tmp.exists():
+            tmp.unlink()
+    return {"output": str(out), "rows": rows, "rows_empty": empty, "labels": len(model.labels_)}

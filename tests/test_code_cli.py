@@ -1,0 +1,189 @@
+"""``mindthegap code train`` / ``apply``: round trips, streaming outputs and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.test_autocoder import synthetic_corpus
+from typer.testing import CliRunner
+
+from mindthegap.cli.main import app
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nhs-patient-feedback"
+runner = CliRunner()
+
+
+@pytest.fixture
+def coded_csv(tmp_path):
+    texts, Y = synthetic_corpus(200)
+    frame = pd.DataFrame({"ID": range(len(texts)), "Comment": texts})
+    for j, lab in enumerate(["Staff", "Waiting", "Parking"]):
+        frame[lab] = Y[:, j]
+    frame.loc[3, "Parking"] = None  # blank means 0
+    frame.loc[5, "Comment"] = ""
+    path = tmp_path / "coded.csv"
+    frame.to_csv(path, index=False)
+    labels = tmp_path / "LABELS.txt"
+    labels.write_text("Staff\nWaiting\nParking\n")
+    return path, labels
+
+
+def _train(path, labels, out):
+    return runner.invoke(
+        app,
+        ["code", "train", str(path), "--text", "Comment", "--labels-file", str(labels), "--out", str(out)],
+    )
+
+
+def test_train_apply_round_trip_csv_and_parquet(coded_csv, tmp_path):
+    path, labels = coded_csv
+    model = tmp_path / "coder.joblib"
+    res = _train(path, labels, model)
+    assert res.exit_code == 0, res.output
+    assert model.is_file()
+
+    new = pd.DataFrame(
+        {
+            "ID": ["a", "b", "c"],
+            "Comment": ["car park was full, call 07700 900123", "the nurse was kind", None],
+        }
+    )
+    new.to_parquet(tmp_path / "new.parquet", index=False)
+    new.to_csv(tmp_path / "new.csv", index=False)
+    for src, dst in (("new.parquet", "out.parquet"), ("new.csv", "out.csv")):
+        res = runner.invoke(
+            app,
+            ["code", "apply", str(model), str(tmp_path / src), "--text", "Comment", "--id", "ID",
+             "--out", str(tmp_path / dst), "--redact", "--sentiment"],
+        )  # fmt: skip
+        assert res.exit_code == 0, res.output
+        out = pd.read_parquet(tmp_path / dst) if dst.endswith("parquet") else pd.read_csv(tmp_path / dst)
+        assert list(out.columns[:7]) == [
+            "ID",
+            "Staff",
+            "Waiting",
+            "Parking",
+            "p_Staff",
+            "p_Waiting",
+            "p_Parking",
+        ]
+        assert out["ID"].astype(str).tolist() == ["a", "b", "c"]
+        assert out[["Staff", "Waiting", "Parking"]].to_numpy().tolist()[:2] == [[0, 0, 1], [1, 0, 0]]
+        assert out.loc[0, "redacted_phone"] == 1 and "[PHONE]" in out.loc[0, "redacted_text"]
+        assert out.loc[2, ["Staff", "Waiting", "Parking"]].sum() == 0
+        assert set(out["sentiment"]) <= {1, 2, 3, 4, 5}
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
+
+
+def test_bad_label_value_names_row_and_column(coded_csv, tmp_path):
+    path, labels = coded_csv
+    frame = pd.read_csv(path)
+    frame["Waiting"] = frame["Waiting"].astype(object)
+    frame.loc[6, "Waiting"] = "yes"
+    frame.to_csv(path, index=False)
+    res = _train(path, labels, tmp_path / "m.joblib")
+    assert res.exit_code != 0
+    assert "row 8" in str(res.exception) and "'Waiting'" in str(res.exception)
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_missing_columns_and_mismatched_model(coded_csv, tmp_path):
+    path, labels = coded_csv
+    res = runner.invoke(
+        app, ["code", "train", str(path), "--text", "Text", "--labels-file", str(labels), "--out", "x.joblib"]
+    )
+    assert "no column 'Text'" in str(res.exception)
+    model = tmp_path / "coder.joblib"
+    assert _train(path, labels, model).exit_code == 0
+    res = runner.invoke(
+        app,
+        [
+            "code",
+            "apply",
+            str(model),
+            str(path),
+            "--text",
+            "Body",
+            "--id",
+            "ID",
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
+    assert "no column 'Body'" in str(res.exception)
+    assert not (tmp_path / "o.csv").exists()
+    bogus = tmp_path / "bogus.joblib"
+    bogus.write_bytes(b"\x00\x01junk")
+    res = runner.invoke(
+        app,
+        [
+            "code",
+            "apply",
+            str(bogus),
+            str(path),
+            "--text",
+            "Comment",
+            "--id",
+            "ID",
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
+    assert "not a mindthegap auto-coder" in str(res.exception)
+
+
+def test_mixed_encodings_are_read(tmp_path, coded_csv):
+    path, labels = coded_csv
+    raw = (
+        path.read_bytes()
+        .replace(b"overall", "café".encode())
+        .replace(b"today", "£5 parking".encode("cp1252"))
+    )
+    path.write_bytes(raw)
+    res = _train(path, labels, tmp_path / "m.joblib")
+    assert res.exit_code == 0, res.output
+
+
+def test_cli_exit_code_and_one_line_error(tmp_path):
+    """Through the real entry point: a user error prints one line and exits 2."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mindthegap.cli.main", "code", "apply", str(tmp_path / "none.joblib"),
+         str(tmp_path / "in.csv"), "--text", "t", "--id", "i", "--out", str(tmp_path / "o.csv")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_shared_data_subset(tmp_path):
+    """Train on a subset of the real FFT data exactly as the issue writes the command."""
+    src = DATA / "fft_v6_multilabel.csv"
+    if not src.is_file():
+        pytest.skip("shared NHS feedback data not present")
+    frame = pd.read_csv(src)
+    subset = frame[frame["split"] == "train"].head(800)
+    data = tmp_path / "fft.csv"
+    subset.to_csv(data, index=False)
+    labels = ["Staff manner & personal attributes", "Timeliness of care", "Positive experience & gratitude"]
+    (tmp_path / "LABELS.txt").write_text("\n".join(labels) + "\n")
+    res = runner.invoke(
+        app,
+        ["code", "train", str(data), "--text", "FFT answer", "--labels-file", str(tmp_path / "LABELS.txt"),
+         "--out", str(tmp_path / "m.joblib")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(
+        app,
+        ["code", "apply", str(tmp_path / "m.joblib"), str(data), "--text", "FFT answer", "--id", "Comment ID",
+         "--out", str(tmp_path / "o.parquet")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    out = pd.read_parquet(tmp_path / "o.parquet")
+    assert len(out) == len(subset)
+    assert np.isclose(out["p_Positive experience & gratitude"].between(0, 1).mean(), 1.0)
