@@ -31,8 +31,10 @@ def demo(
         2000, "--n-boot", min=100, help="Bootstrap resamples for confidence intervals."
     ),
 ) -> None:
-    """Build a realistic synthetic study of a fictional mental-health and learning-disability trust, store it,
-    run every analysis and write a self-contained report.html.
+    """Build a synthetic trust's study, store it, analyse it and write a self-contained report.html.
+
+    The study is a fictional mental-health and learning-disability trust: about 530 staff in six services,
+    people who use services, carers, and regional and national informants, at baseline and follow-up.
 
     Example: [bold]mindthegap demo --out ~/northmoor[/bold]
     """
