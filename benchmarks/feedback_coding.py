@@ -92,8 +92,13 @@ def run_mindthegap(train, dev, labels) -> dict:
 
 def run_reference(train, dev, labels) -> dict:
     """pxtextmining "final_svc", re-implemented from its description in the data README."""
+    import warnings
+
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import SVC
+
+    # the recipe uses SVC(probability=True), deprecated in scikit-learn 1.9 but still the published recipe
+    warnings.filterwarnings("ignore", category=FutureWarning, module="sklearn")
 
     Ytr = train[labels].fillna(0).astype(int).to_numpy()
     Ydv = dev[labels].fillna(0).astype(int).to_numpy()
