@@ -147,20 +147,54 @@ def _local(model_file, frame, **kw):
 # ---------------------------------------------------------------------------------------------- identical results
 
 
-def test_spark_equals_single_machine_on_50000_rows(spark, model_file, tmp_path):
-    """50,000 comments: every 0/1 code and every probability from Spark equals the single-machine value exactly."""
-    frame = make_comments(50_000)
+@pytest.fixture(scope="module")
+def real_model_file(tmp_path_factory) -> Path:
+    """A real auto-coder (mindthegap.text.autocoder), trained small and fast on the synthetic comments."""
+    autocoder = pytest.importorskip("mindthegap.text.autocoder")
+    frame = make_comments(800, seed=11)
+    labels = pd.DataFrame(
+        {k: frame["answer"].str.contains("|".join(ws.split())).astype(int) for k, ws in WORDS.items()}
+    )
+    path = tmp_path_factory.mktemp("real") / "coder.joblib"
+    autocoder.AutoCoder(cv=3).fit(frame["answer"].tolist(), labels).save(path)
+    return path
+
+
+def with_personal_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sprinkle names, phone numbers and e-mail addresses so redaction has something to do."""
+    frame = frame.copy()
+    frame.loc[::7, "answer"] = frame.loc[::7, "answer"] + " thanks to Dr Patel"
+    frame.loc[::11, "answer"] = "call me on 07700 900123 " + frame.loc[::11, "answer"]
+    frame.loc[::13, "answer"] = frame.loc[::13, "answer"] + " jo.bloggs@example.org"
+    frame.loc[::101, "answer"] = None
+    return frame
+
+
+def test_cli_engines_local_and_spark_identical_on_50000_rows(spark, real_model_file, tmp_path):
+    """Must show (issue 6): `code apply --engine local` and `--engine spark` give identical output on 50,000 rows.
+
+    Reference: the single-machine engine's own output; every id, code, probability, redaction count and
+    sentiment is compared exactly, row by row.
+    """
+    code_cli = pytest.importorskip("mindthegap.cli.code")
+    from typer.testing import CliRunner
+
     src = tmp_path / "comments.parquet"
-    frame.to_parquet(src, row_group_size=5_000)
-    out = tmp_path / "coded.parquet"
-    summary = _apply(model_file, src, out, redact=True, sentiment=True)
-    assert summary["rows"] == 50_000
-    assert summary["partitions"] >= 2
-    got = pd.read_parquet(out).sort_values("comment_id").reset_index(drop=True)
-    want = _local(model_file, frame, redact=True, sentiment=True)
-    assert list(got.columns) == list(want.columns)
-    pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=False)
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    with_personal_data(make_comments(50_000)).to_parquet(src, row_group_size=5_000)
+    outputs = {}
+    for engine_name in ("local", "spark"):
+        out = tmp_path / f"coded-{engine_name}.parquet"
+        args = ["apply", str(real_model_file), str(src), "--text", "answer", "--id", "comment_id"]
+        args += ["--out", str(out), "--redact", "--sentiment", "--engine", engine_name, "--json"]
+        result = CliRunner().invoke(code_cli.app, args)
+        assert result.exit_code == 0, (result.output, result.exception)
+        outputs[engine_name] = pd.read_parquet(out)
+    local, spark_out = outputs["local"], outputs["spark"]
+    assert len(spark_out) == 50_000
+    assert list(spark_out["comment_id"]) == list(local["comment_id"])  # same order too
+    pd.testing.assert_frame_equal(spark_out, local, check_exact=True, check_dtype=False)
+    assert local["redacted_text"].str.contains("07700").sum() == 0
+    assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
 
 
 def test_csv_in_and_out_with_quoted_line_breaks(spark, model_file, tmp_path):
@@ -171,14 +205,34 @@ def test_csv_in_and_out_with_quoted_line_breaks(spark, model_file, tmp_path):
     src = tmp_path / "comments.csv"
     src.write_text(frame.to_csv(index=False), encoding="utf-8-sig")
     out = tmp_path / "coded.csv"
-    summary = _apply(model_file, src, out)
+    summary = _apply(model_file, src, out, single_file=False)
     assert summary["rows"] == 300
+    assert summary["layout"] == "folder of part files"
     parts = [pd.read_csv(p) for p in sorted(out.glob("part-*.csv"))]
     got = pd.concat(parts).sort_values("comment_id").reset_index(drop=True)
     want = _local(model_file, frame)
     for label in WORDS:
         assert (got[label].to_numpy() == want[label].to_numpy()).all()
         np.testing.assert_allclose(got[f"p_{label}"], want[f"p_{label}"], rtol=1e-15)
+    # and as one CSV file, rows in input order, as the single-machine engine writes it
+    one = tmp_path / "one.csv"
+    assert _apply(model_file, src, one)["layout"] == "file"
+    got_one = pd.read_csv(one)
+    assert list(got_one["comment_id"]) == list(frame["comment_id"])
+    assert (got_one["staff"].to_numpy() == want["staff"].to_numpy()).all()
+
+
+def test_stand_in_parquet_round_trip_is_exact(spark, model_file, tmp_path):
+    """Several partitions and batches: every value equals the single-machine value exactly."""
+    frame = make_comments(20_000)
+    src = tmp_path / "comments.parquet"
+    frame.to_parquet(src, row_group_size=2_000)
+    out = tmp_path / "coded.parquet"
+    summary = _apply(model_file, src, out, redact=True, sentiment=True)
+    assert summary["rows"] == 20_000
+    got = pd.read_parquet(out)
+    want = _local(model_file, frame, redact=True, sentiment=True)
+    pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=False)
 
 
 def test_code_dataframe_inside_an_existing_session(spark, model_file):
@@ -240,31 +294,48 @@ def test_model_that_cannot_be_loaded(spark, small_input, tmp_path):
         _apply(tmp_path / "absent.joblib", small_input, tmp_path / "out.parquet")
 
 
-def test_model_that_fails_on_the_executors_leaves_no_output(spark, small_input, tmp_path, monkeypatch):
+def test_model_that_fails_on_the_executors_leaves_no_output(
+    spark, real_model_file, small_input, tmp_path, monkeypatch
+):
     """A model whose class exists on the driver but not on the workers: a one-line error and no partial output."""
+    from mindthegap.text.autocoder import AutoCoder, load_autocoder
+
     pkg = tmp_path / "driver_only"
     pkg.mkdir()
     (pkg / "mtg_driver_only_model.py").write_text(
         textwrap.dedent(
             """
-            class Wrapped:
-                def __init__(self, inner):
-                    self.inner, self.labels_ = inner, inner.labels_
-                def predict_proba(self, text):
-                    return self.inner.predict_proba(text)
+            from mindthegap.text.autocoder import AutoCoder
+
+            class DriverOnlyCoder(AutoCoder):
+                pass
             """
         )
     )
     monkeypatch.syspath_prepend(str(pkg))  # on the driver only: Spark's workers do not see this folder
     import mtg_driver_only_model
 
-    model_path = tmp_path / "wrapped.joblib"
-    joblib.dump(mtg_driver_only_model.Wrapped(train_model()), model_path)
+    fitted = load_autocoder(real_model_file)
+    moved = mtg_driver_only_model.DriverOnlyCoder.__new__(mtg_driver_only_model.DriverOnlyCoder)
+    moved.__dict__.update(fitted.__dict__)
+    assert isinstance(moved, AutoCoder)
+    model_path = moved.save(tmp_path / "driver-only.joblib")
     out = tmp_path / "out.parquet"
-    with pytest.raises(ConfigurationError, match="could not be loaded on the Spark executors"):
-        _apply(model_path, small_input, out)
+    with pytest.raises(ConfigurationError, match="could not be loaded on the Spark executors") as info:
+        engine.apply_model_spark(model_path, small_input, out, text_col="answer", id_col="comment_id")
+    assert "\n" not in str(info.value)
     assert not out.exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
+
+
+def test_real_model_file_that_is_not_a_model(spark, small_input, tmp_path):
+    pytest.importorskip("mindthegap.text.autocoder")
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model at all")
+    with pytest.raises(InputError, match="not a mindthegap auto-coder file"):
+        engine.apply_model_spark(
+            broken, small_input, tmp_path / "o.parquet", text_col="answer", id_col="comment_id"
+        )
 
 
 def test_missing_input_and_unknown_types(spark, model_file, tmp_path):

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import io
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -503,6 +504,57 @@ def _write_output(sdf: SparkDataFrame, uri: str, kind: str) -> None:
         writer.option("header", "true").option("escape", '"').option("encoding", "UTF-8").csv(uri)
 
 
+def _spread(sdf: SparkDataFrame, partitions: int) -> SparkDataFrame:
+    """Repartition into contiguous, ordered slices, so the output keeps the input's row order."""
+    from pyspark.sql import functions as F
+
+    row = "__mindthegap_row__"
+    return (
+        sdf.withColumn(row, F.monotonically_increasing_id())
+        .repartitionByRange(partitions, row)
+        .sortWithinPartitions(row)
+    )
+
+
+def _is_local(uri: str) -> bool:
+    return "://" not in uri or uri.startswith("file:")
+
+
+def _local_path(uri: str) -> Path:
+    return Path(uri[len("file:") :] if uri.startswith("file:") else uri)
+
+
+def _merge_parts(folder: Path, target: Path, kind: str, columns: list[str]) -> None:
+    """Join Spark's part files, in partition order (which is input order), into one file."""
+    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-"))
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        if not parts:
+            pd.DataFrame(columns=columns).to_parquet(target, index=False)
+            return
+        writer = None
+        try:
+            for part in parts:
+                table = pq.read_table(part)
+                if writer is None:
+                    writer = pq.ParquetWriter(target, table.schema)
+                writer.write_table(table.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
+        return
+    with target.open("wb") as sink:
+        if not parts:
+            sink.write((pd.DataFrame(columns=columns).to_csv(index=False)).encode("utf-8"))
+        for i, part in enumerate(parts):
+            with part.open("rb") as source:
+                header = source.readline()
+                if i == 0:
+                    sink.write(header)
+                shutil.copyfileobj(source, sink, 1 << 20)
+
+
 def apply_model_spark(
     model_path: Path,
     input_path: Path,
@@ -513,16 +565,19 @@ def apply_model_spark(
     redact: bool = False,
     sentiment: bool = False,
     master: str | None = None,
+    single_file: bool | None = None,
     pipeline: Pipeline | None = None,
     min_partitions: int | None = None,
 ) -> dict:
     """Code every comment in ``input_path`` with the model at ``model_path`` on Spark; write ``output_path``.
 
     Input and output are Parquet or CSV, chosen by the name's suffix (a folder of part files, as Spark writes,
-    may stand in for either). The output is a folder of part files (Spark's layout, readable by pandas, Spark and
-    DuckDB). Everything that can be checked first is — the model loads, the columns exist and hold text, the
-    output does not exist yet — and the output is written under a hidden sibling name and renamed into place
-    only when complete. Returns counts and timings. Example::
+    may stand in for the input). The output is one file, rows in input order, when ``single_file`` is true — the
+    default for local mode writing to a local disk, as the single-machine engine does — and otherwise Spark's
+    folder of part files (readable by pandas, Spark, DuckDB and Arrow), which is what a cluster should write.
+    Everything that can be checked first is — the model loads, the columns exist and hold text, the output does
+    not exist yet — and the output is written under a hidden sibling name and renamed into place only when
+    complete, so a failure never leaves partial output at the destination. Returns counts and timings. Example::
 
         apply_model_spark(Path("fft.joblib"), Path("comments.parquet"), Path("coded.parquet"),
                           text_col="answer", id_col="comment_id", master="local[*]")
@@ -534,17 +589,25 @@ def apply_model_spark(
     payload = model_file.read_bytes()
     in_uri, out_uri = _as_uri(input_path), _as_uri(output_path)
     out_kind = _kind(out_uri, "output")
+    if single_file and not _is_local(out_uri):
+        raise ConfigurationError(
+            "a single output file can only be written to a local disk",
+            hint="leave out the single-file option",
+        )
     spark = spark_session(master)
+    sc = spark.sparkContext
+    single = (
+        single_file if single_file is not None else (sc.master.startswith("local") and _is_local(out_uri))
+    )
     out_fs = _FileSystem(spark, out_uri)
     if out_fs.exists():
         raise InputError(
             "already exists", path=out_uri, hint="choose a new output name, or delete the old output first"
         )
     sdf = _read_input(spark, in_uri)
-    sc = spark.sparkContext
     wanted = min_partitions or sc.defaultParallelism
     if sdf.rdd.getNumPartitions() < wanted:  # one big CSV arrives as one partition: spread it over the cores
-        sdf = sdf.repartition(wanted)
+        sdf = _spread(sdf, wanted)
     from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
     coded, counter = _prepare(
         sdf, payload, from_bytes, model, pipe, text_col=text_col, id_col=id_col, redact=redact,
@@ -552,12 +615,23 @@ def apply_model_spark(
     )  # fmt: skip
     partitions = coded.rdd.getNumPartitions()
     checked = time.perf_counter()
-    partial = out_fs.sibling(f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial")
+    partial_name = f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial"
+    partial = out_fs.sibling(partial_name)
     try:
         _write_output(coded, partial.toString(), out_kind)
         if out_fs.exists():  # someone else wrote it meanwhile: never overwrite
             raise InputError("appeared while coding; nothing was overwritten", path=out_uri)
-        if not out_fs.fs.rename(partial, out_fs.path):
+        if single:
+            target = _local_path(out_uri)
+            folder = target.parent / partial_name
+            joined = target.parent / f"{partial_name}-file"
+            try:
+                _merge_parts(folder, joined, out_kind, list(coded.columns))
+                os.replace(joined, target)
+            finally:
+                joined.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
+        elif not out_fs.fs.rename(partial, out_fs.path):
             raise InputError("cannot move the finished output into place", path=out_uri)
     except Exception as exc:
         out_fs.fs.delete(partial, True)
@@ -574,9 +648,10 @@ def apply_model_spark(
         "master": sc.master,
         "input": in_uri,
         "output": out_uri,
+        "layout": "file" if single else "folder of part files",
         "rows": rows,
+        "columns": len(coded.columns),
         "partitions": partitions,
-        "columns": list(coded.columns),
         "seconds_checks": round(checked - started, 3),
         "seconds_coding": round(finished - checked, 3),
         "seconds_total": round(finished - started, 3),
