@@ -36,6 +36,12 @@ def test_demo_succeeds_and_writes_a_self_contained_report(demo_run):
     assert "@import" not in html and "url(http" not in html
 
 
+def test_demo_writes_the_report_as_pdf_too(demo_run):
+    out, _ = demo_run
+    pdf = (out / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000
+
+
 def test_demo_prints_a_summary_table(demo_run):
     _, result = demo_run
     assert "Values–practice gap" in result.stdout

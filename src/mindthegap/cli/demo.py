@@ -30,6 +30,7 @@ def demo(
     n_boot: int = typer.Option(
         2000, "--n-boot", min=100, help="Bootstrap resamples for confidence intervals."
     ),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write report.pdf (A4, for board papers)."),
 ) -> None:
     """Build a synthetic trust's study, store it, analyse it and write a self-contained report.html.
 
@@ -60,11 +61,13 @@ def demo(
         study, evidence = load_all(demo_study.study.id)
         ctx = ReportContext(study=study, evidence=evidence, min_n=min_n, seed=seed, n_boot=n_boot)
         bar.update(task, advance=1, description="Writing the report")
-        path, sections = write_evaluation_report(ctx, out / "report.html")
+        path, sections = write_evaluation_report(ctx, out / "report.html", pdf=pdf)
         bar.update(task, advance=1)
     _print_summary(ctx, sections)
     console.print(f"Study database: {where}")
     console.print(f"Report: [bold]{path.resolve()}[/bold]")
+    if pdf:
+        console.print(f"PDF: {path.with_suffix('.pdf').resolve()}")
     console.print(f"Done in {time.perf_counter() - started:.1f} s.")
 
 

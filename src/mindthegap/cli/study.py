@@ -111,6 +111,7 @@ def report(
     ),
     n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
     seed: int = typer.Option(20261122, help="Random seed: the same seed gives the same report."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write the report as PDF beside the HTML."),
 ) -> None:
     """Run every analysis on a stored study and write its self-contained evaluation report.
 
@@ -130,8 +131,10 @@ def report(
         threshold = min_n or study.privacy.min_n or DEFAULT_MIN_N
         ctx = ReportContext(study=study, evidence=evidence, min_n=threshold, seed=seed, n_boot=n_boot)
         bar.update(task, description="Analysing and writing the report")
-        path, _ = write_evaluation_report(ctx, out)
+        path, _ = write_evaluation_report(ctx, out, pdf=pdf)
     console.print(f"Report: [bold]{path.resolve()}[/bold]")
+    if pdf:
+        console.print(f"PDF: {path.with_suffix('.pdf').resolve()}")
 
 
 @app.command("delete")

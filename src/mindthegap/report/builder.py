@@ -1,14 +1,17 @@
-"""Building every section of the evaluation report from a :class:`ReportContext`."""
+"""Building every section of the evaluation report from a :class:`ReportContext`, and writing it out."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from mindthegap.io.files import atomic_write_text
 from mindthegap.report.context import ReportContext
 from mindthegap.report.document import Section
-from mindthegap.report.render import write_report
+from mindthegap.report.render import render_html
 from mindthegap.report.sections import section_builders
+
+SUBTITLE = "Policy and practice: where the gaps are and what would close them"
 
 
 def build_sections(ctx: ReportContext, on_section: Callable[[str], None] | None = None) -> list[Section]:
@@ -22,13 +25,15 @@ def build_sections(ctx: ReportContext, on_section: Callable[[str], None] | None 
     return sections
 
 
-def write_evaluation_report(ctx: ReportContext, path: Path, on_section=None) -> tuple[Path, list[Section]]:
+def write_evaluation_report(
+    ctx: ReportContext, path: Path, on_section: Callable[[str], None] | None = None, *, pdf: bool = False
+) -> tuple[Path, list[Section]]:
+    """Write ``path`` (HTML) and, with ``pdf``, the same report beside it as ``.pdf`` for board papers."""
     sections = build_sections(ctx, on_section)
-    write_report(
-        path,
-        ctx.study.name,
-        sections,
-        subtitle="Policy and practice: where the gaps are and what would close them",
-        min_n=ctx.min_n,
-    )
-    return path, sections
+    html = render_html(ctx.study.name, sections, subtitle=SUBTITLE, min_n=ctx.min_n)
+    atomic_write_text(Path(path), html)
+    if pdf:
+        from mindthegap.report.pdf import write_pdf
+
+        write_pdf(html, Path(path).with_suffix(".pdf"))
+    return Path(path), sections

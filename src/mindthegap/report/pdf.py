@@ -1,0 +1,33 @@
+"""The report as PDF, for board papers: the same HTML laid out for A4 by WeasyPrint (no browser needed)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mindthegap.io.files import atomic_write_bytes
+
+PAGE_CSS = """
+@page { size: A4; margin: 18mm 16mm 20mm 16mm;
+        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #4d4d4d; } }
+body { max-width: none; padding: 0; font-size: 9.5pt; }
+nav { display: none; }
+details > summary { display: none; }
+table { font-size: 8pt; }
+h2 { break-before: page; }
+"""
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render report HTML to PDF bytes. Fonts come from the system; nothing is fetched from the network."""
+    from weasyprint import CSS, HTML
+
+    # WeasyPrint logs every CSS property it does not support; those are expected for screen-only rules.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=None).write_pdf(stylesheets=[CSS(string=PAGE_CSS)])
+
+
+def write_pdf(html: str, path: Path) -> Path:
+    atomic_write_bytes(Path(path), html_to_pdf(html))
+    return Path(path)
