@@ -24,10 +24,12 @@ class EvidenceAdapter:
 
 
 def adapters() -> list[EvidenceAdapter]:
+    from mindthegap.store.feedback import repository as feedback
     from mindthegap.store.studies import repository as studies
 
     return [
         EvidenceAdapter("values_practice", studies.save_values_practice, studies.values_practice_frame),
+        EvidenceAdapter("comments", feedback.save_comments, feedback.comments_frame),
         # further evidence kinds are added here
     ]
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "mindthegap.web",
     "mindthegap.store.studies",
+    "mindthegap.store.feedback",
     # further evidence apps are added here
 ]
 

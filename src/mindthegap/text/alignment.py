@@ -96,9 +96,16 @@ def policy_alignment(
                 "flag": flag,
             }
         )
-        for rank, j in enumerate(hits[:top], start=1):
+        seen: set[str] = set()
+        for j in hits:
+            if len(seen) >= top:
+                break
+            text = ev_texts[j]
+            if text in seen:  # the same words said twice add nothing to read
+                continue
+            seen.add(text)
             matches.append(
-                {"principle": principle, "rank": rank, "similarity": float(sim[i, j]),
+                {"principle": principle, "rank": len(seen), "similarity": float(sim[i, j]),
                  "level": ev.loc[j, level_col], "sentiment": senti[j], "text": ev.loc[j, text_col]}
             )  # fmt: skip
     return (

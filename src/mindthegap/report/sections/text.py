@@ -1,0 +1,126 @@
+"""Report section: what each stakeholder perspective talks about, and which principles the evidence speaks to."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mindthegap.report.context import ReportContext
+from mindthegap.report.document import Paragraph, Section, Table
+
+# levels grouped into the three perspectives the field compares
+PERSPECTIVE = {
+    "national": "Policymakers",
+    "regional": "Policymakers",
+    "local_strategic": "Policymakers",
+    "local_frontline": "Practitioners",
+    "people_and_carers": "People and carers",
+}
+
+
+def build(ctx: ReportContext) -> Section | None:
+    from mindthegap.text.alignment import policy_alignment
+    from mindthegap.text.divergence import distinctive_terms, divergence_figure, pairwise_divergence
+
+    comments = ctx.frame("comments")
+    if comments is None or "text" not in comments.columns:
+        return None
+    frame = comments.copy()
+    frame["perspective"] = frame["level"].map(PERSPECTIVE).fillna(frame["level"].astype(str))
+    section = Section("text", "What people say: perspectives and policy alignment")
+    total_redacted = int(pd.to_numeric(frame.get("redactions", 0), errors="coerce").fillna(0).sum())
+    section.add(
+        Paragraph(
+            f"{len(frame):,} free-text comments. Personal data was redacted before storage "
+            f"({total_redacted:,} items removed)."
+        )
+    )
+
+    terms = distinctive_terms(frame, text_col="text", group_col="perspective", top=8, min_n=ctx.min_n)
+    section.add(
+        Paragraph(
+            "Distinctive terms are the words and phrases each perspective uses more than the others, scored by "
+            "weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi and Quinn, 2008); a z-score "
+            "above 1.96 means the difference is unlikely to be chance."
+        )
+    )
+    section.add(divergence_figure(terms, title="Distinctive terms by perspective"))
+    shown = terms[~terms["suppressed"].astype(bool) & terms["term"].notna()]
+    for group, part in shown.groupby("group"):
+        top = ", ".join(part.sort_values("rank")["term"].head(3))
+        section.summary.append(f"{group} talk most distinctively about {top}.")
+
+    pairs = pairwise_divergence(
+        frame,
+        text_col="text",
+        group_col="perspective",
+        n_boot=min(ctx.n_boot, 500),
+        seed=ctx.seed,
+        min_n=ctx.min_n,
+    )
+    section.add(
+        Table(
+            caption="How differently perspectives talk: Jensen–Shannon divergence (0 same words, 1 no words shared)",
+            data=pairs,
+            columns={
+                "group_a": "Perspective",
+                "group_b": "Compared with",
+                "n_a": "Comments",
+                "n_b": "Comments",
+                "js": "JS divergence",
+                "ci_low": "95% CI low",
+                "ci_high": "95% CI high",
+            },
+            formats={
+                "js": "{:.3f}",
+                "ci_low": "{:.3f}",
+                "ci_high": "{:.3f}",
+                "n_a": "{:.0f}",
+                "n_b": "{:.0f}",
+            },
+            note="Confidence intervals from resampling comments within each perspective.",
+        )
+    )
+
+    principles = pd.DataFrame(
+        [{"principle": p.name, "text": f"{p.name}. {p.description}"} for p in ctx.study.principles]
+    )
+    if len(principles):
+        summary, matches = policy_alignment(
+            principles, frame, level_col="perspective", sentiment_col=None, top=3
+        )
+        section.add(
+            Table(
+                caption="Policy alignment: evidence that speaks to each principle",
+                data=summary,
+                columns={
+                    "principle": "Principle",
+                    "n_evidence": "Comments",
+                    "levels": "Perspectives heard",
+                    "mean_sentiment": "Mean sentiment (1 positive – 5 negative)",
+                    "share_negative": "Share negative",
+                    "flag": "Flag",
+                },
+                formats={"n_evidence": "{:.0f}", "mean_sentiment": "{:.1f}", "share_negative": "{:.0%}"},
+                note="Matched by TF-IDF cosine similarity; sentiment from mindthegap's lexicon baseline. "
+                "Flags are prompts to read the comments, not verdicts.",
+            )
+        )
+        flagged = summary[summary["flag"].notna()]
+        for _, row in flagged.iterrows():
+            section.summary.append(f"{row['principle']}: {row['flag']} in free text.")
+        if len(matches):
+            section.add(
+                Table(
+                    caption="Closest comments for each principle",
+                    data=matches,
+                    columns={
+                        "principle": "Principle",
+                        "rank": "Rank",
+                        "similarity": "Similarity",
+                        "level": "Perspective",
+                        "text": "Comment (redacted)",
+                    },
+                    formats={"rank": "{:.0f}", "similarity": "{:.2f}"},
+                )
+            )
+    return section

@@ -1,0 +1,1 @@
+"""Free-text comments and trained auto-coder records (Django app label ``feedback``)."""
