@@ -110,3 +110,18 @@ def test_foreign_file_is_refused(tmp_path):
 def test_too_few_rows():
     with pytest.raises(InputError, match="only 3 coded texts"):
         AutoCoder().fit(["a", "b", "c"], np.array([[1], [0], [1]]))
+
+
+def test_active_learning_queue_prefers_uncertain_and_skips_duplicates():
+    from mindthegap.text.active_learning import next_to_code, uncertainty
+
+    assert uncertainty(np.array([[0.3, 0.9]]), np.array([0.3, 0.5])).tolist() == [1.0]
+    texts, Y = synthetic_corpus()
+    model = AutoCoder(cv=4).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+    pool = ["car park was full"] * 5 + ["the food was fine", "the nurse parked", "", "waited four hours"]
+    queue = next_to_code(model, pool, batch=4, explore=0.0)
+    assert len(queue) == 4 and queue["text"].is_unique
+    assert queue["uncertainty"].is_monotonic_decreasing
+    assert "" not in queue["text"].tolist()
+    # the unfamiliar comments come before the one the coder is sure about
+    assert queue["text"].tolist().index("car park was full") > 0

@@ -91,7 +91,9 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         min_df: int = 2,
         max_char_features: int | None = 150_000,
         random_state: int = 0,
+        final: str = "refit",
     ) -> None:
+        self.final = final
         self.char_ngrams = char_ngrams
         self.char_analyzer = char_analyzer
         self.C = C
@@ -152,9 +154,11 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         # out-of-fold raw scores on the training data, for calibration and thresholds
         oof = np.zeros(Y.shape, dtype=np.float64)
         folds = KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        W_sum, b_sum = 0.0, 0.0
         for train_idx, test_idx in folds.split(X):
             W, b = self._fit_scores(X[train_idx], Y[train_idx])
             oof[test_idx] = X[test_idx] @ W + b
+            W_sum, b_sum = W_sum + W, b_sum + b
         self.platt_ = np.zeros((2, Y.shape[1]))
         for j in range(Y.shape[1]):
             y = Y[:, j]
@@ -173,7 +177,11 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             self.fallback_ = bool(self.fallback)
         self.oof_macro_f1_ = _macro_f1(Y, self._decide(p_oof, fallback=self.fallback_))
 
-        W, b = self._fit_scores(X, Y)
+        if self.final == "bag":
+            # the average of the fold models: a bagged model, and no extra fit
+            W, b = W_sum / self.cv, b_sum / self.cv
+        else:
+            W, b = self._fit_scores(X, Y)
         # fold calibration into the weights so prediction is a single product
         self.coef_ = np.ascontiguousarray((W * self.platt_[0]).astype(np.float32))
         self.intercept_ = (b * self.platt_[0] + self.platt_[1]).astype(np.float32)
