@@ -125,3 +125,17 @@ def test_active_learning_queue_prefers_uncertain_and_skips_duplicates():
     assert "" not in queue["text"].tolist()
     # the unfamiliar comments come before the one the coder is sure about
     assert queue["text"].tolist().index("car park was full") > 0
+
+
+def test_embedding_features_need_the_extra(tmp_path):
+    """Without sentence-transformers installed, asking for embeddings is a clear configuration error."""
+    from mindthegap.errors import ConfigurationError
+
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        texts, Y = synthetic_corpus()
+        with pytest.raises(ConfigurationError, match="embeddings"):
+            AutoCoder(cv=4, embedding_model=str(tmp_path)).fit(texts, Y)
+    else:  # pragma: no cover - the extra is not installed in CI
+        pytest.skip("sentence-transformers installed; needs a local model folder to test")

@@ -95,6 +95,11 @@ def train(
         "--sentiment-col",
         help="Also learn sentiment from this column (1 very positive … 5 very negative).",
     ),
+    embeddings: Path = typer.Option(
+        None,
+        "--embeddings",
+        help="Folder of a local sentence-transformers model to add dense features (needs the embeddings extra).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
@@ -118,7 +123,9 @@ def train(
         raise InputError(f"column {text!r} has no text", path=data, hint="check the --text column name")
     with progress(not as_json) as bar:
         bar.add_task(f"training on {int(keep.sum()):,} comments", total=None)
-        model = AutoCoder().fit(texts[keep].tolist(), Y[keep], labels=labels)
+        model = AutoCoder(embedding_model=str(embeddings) if embeddings else None).fit(
+            texts[keep].tolist(), Y[keep], labels=labels
+        )
         if sentiment_col:
             from mindthegap.text.sentiment import SentimentModel
 

@@ -92,8 +92,10 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         max_char_features: int | None = 150_000,
         random_state: int = 0,
         final: str = "refit",
+        embedding_model: str | None = None,
     ) -> None:
         self.final = final
+        self.embedding_model = embedding_model
         self.char_ngrams = char_ngrams
         self.char_analyzer = char_analyzer
         self.C = C
@@ -148,6 +150,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             char_analyzer=self.char_analyzer,
             min_df=self.min_df,
             max_char_features=self.max_char_features,
+            embedding_model=self.embedding_model,
         )
         X = self.vectoriser_.fit_transform(docs).tocsr()
 

@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer, strip_accents_unicode
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
-__all__ = ["WordBoundaryCharGrams", "clean_texts", "text_vectoriser"]
+__all__ = ["SentenceEmbeddings", "WordBoundaryCharGrams", "clean_texts", "text_vectoriser"]
 
 
 def clean_texts(values: Iterable[object]) -> list[str]:
@@ -135,8 +135,9 @@ def text_vectoriser(
     char_analyzer: str = "char_wb",
     min_df: int = 2,
     max_char_features: int | None = 150_000,
+    embedding_model: str | None = None,
 ) -> FeatureUnion:
-    """Word + char_wb TF-IDF with sublinear tf; an unfitted scikit-learn transformer."""
+    """Word + char_wb TF-IDF with sublinear tf (+ optional sentence embeddings); an unfitted transformer."""
     word = TfidfVectorizer(
         analyzer="word",
         ngram_range=word_ngrams,
@@ -163,4 +164,56 @@ def text_vectoriser(
             max_features=max_char_features,
             dtype=np.float32,
         )
-    return FeatureUnion([("word", word), ("char", char)])
+    parts = [("word", word), ("char", char)]
+    if embedding_model:
+        parts.append(("embedding", SentenceEmbeddings(embedding_model)))
+    return FeatureUnion(parts)
+
+
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """Dense sentence-embedding features from a model stored at a local path (the ``embeddings`` extra).
+
+    Never downloads: ``model_path`` must be a folder holding a sentence-transformers model. The model is loaded
+    on first use and not pickled with the coder; the saved coder keeps only the path.
+    """
+
+    def __init__(self, model_path: str, weight: float = 1.0, batch_size: int = 64) -> None:
+        self.model_path = model_path
+        self.weight = weight
+        self.batch_size = batch_size
+
+    def _model(self):
+        if getattr(self, "_loaded", None) is None:
+            from pathlib import Path
+
+            from mindthegap.errors import ConfigurationError
+
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise ConfigurationError(
+                    "sentence-embedding features need the 'embeddings' extra",
+                    hint='pip install "mindthegap[embeddings]" or train without --embeddings',
+                ) from None
+            if not Path(self.model_path).is_dir():
+                raise ConfigurationError(
+                    f"no sentence-embedding model folder at {self.model_path}",
+                    hint="point to a model already on this computer; mindthegap never downloads one",
+                )
+            self._loaded = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+        return self._loaded
+
+    def fit(self, docs, y=None) -> SentenceEmbeddings:
+        self._model()
+        return self
+
+    def transform(self, docs) -> sp.csr_matrix:
+        emb = self._model().encode(
+            list(docs), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return sp.csr_matrix(np.asarray(emb, dtype=np.float32) * self.weight)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_loaded", None)
+        return state
