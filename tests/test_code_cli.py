@@ -187,3 +187,48 @@ def test_shared_data_subset(tmp_path):
     out = pd.read_parquet(tmp_path / "o.parquet")
     assert len(out) == len(subset)
     assert np.isclose(out["p_Positive experience & gratitude"].between(0, 1).mean(), 1.0)
+
+
+def test_queue_and_pipeline_chunk_invariance(coded_csv, tmp_path):
+    """process_frame gives the same rows whether a corpus is processed whole or in chunks."""
+    import json
+
+    from mindthegap.text.autocoder import load_autocoder
+    from mindthegap.text.pipeline import process_frame
+
+    path, labels = coded_csv
+    model_path = tmp_path / "coder.joblib"
+    assert _train(path, labels, model_path).exit_code == 0
+    frame = pd.read_csv(path)
+    model = load_autocoder(model_path)
+    whole = process_frame(frame, model=model, text_col="Comment", id_col="ID", redact=True, sentiment=True)
+    parts = pd.concat(
+        [
+            process_frame(
+                frame.iloc[:77], model=model, text_col="Comment", id_col="ID", redact=True, sentiment=True
+            ),
+            process_frame(
+                frame.iloc[77:], model=model, text_col="Comment", id_col="ID", redact=True, sentiment=True
+            ),
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(whole, parts)
+    res = runner.invoke(
+        app,
+        [
+            "code",
+            "queue",
+            str(model_path),
+            str(path),
+            "--text",
+            "Comment",
+            "--id",
+            "ID",
+            "--batch",
+            "5",
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.stdout)) == 5

@@ -303,3 +303,31 @@ def apply_local(
         if tmp.exists():
             tmp.unlink()
     return {"output": str(out), "rows": rows, "rows_empty": empty, "labels": len(model.labels_)}
+
+
+@app.command("queue")
+def queue(
+    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap code train`."),
+    input_path: Path = typer.Argument(..., metavar="IN", help="Uncoded comments: .csv or .parquet."),
+    text: str = typer.Option(..., "--text", help="Name of the text column."),
+    id_col: str = typer.Option(..., "--id", help="Name of the id column."),
+    batch: int = typer.Option(20, "--batch", min=1, help="How many comments to pick."),
+    as_json: bool = typer.Option(False, "--json", help="Print the queue as JSON records."),
+) -> None:
+    """Pick the comments to code next: those the model is least sure about (plus a few at random).
+
+    Example: [bold]mindthegap code queue coder.joblib uncoded.csv --text Comment --id ID --batch 30[/bold]
+    """
+    from mindthegap.cli.console import frame_records
+    from mindthegap.text.active_learning import next_to_code
+    from mindthegap.text.autocoder import load_autocoder
+
+    model = load_autocoder(model_path)
+    frames = [f for f, _, _ in _iter_input(input_path, list(dict.fromkeys([id_col, text])))]
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[id_col, text])
+    result = next_to_code(model, data[text].tolist(), ids=data[id_col].tolist(), batch=batch)
+    if as_json:
+        print_json(frame_records(result))
+        return
+    for row in result.itertuples(index=False):
+        console.print(f"{row.id}\t{row.uncertainty:.2f}\t{row.most_uncertain_code}\t{row.text[:80]}")
