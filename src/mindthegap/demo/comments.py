@@ -28,15 +28,15 @@ POLICY = [
     "Integrated payment models are meant to support wellbeing across the system",
 ]
 PRACTICE = [
-    "The eligibility thresholds keep rising so we turn people away",
+    "The eligibility thresholds keep rising so we turn referrals away",
     "Funding for the team was cut again this year",
     "Peer support workers make a real difference on the ward",
-    "Eligibility criteria mean people get worse before we can see them",
-    "Short-term funding makes it hard to keep good staff",
+    "Eligibility thresholds mean referrals deteriorate before we can see them",
+    "Short-term funding makes it hard to retain good staff",
     "Peer support is the first thing to go when funding is tight",
     "Caseloads are too high to plan care around what matters to the person",
-    "We try to keep people safe but staffing is thin on nights",
-    "Staffing gaps put people at risk of avoidable harm",
+    "We try to make the ward safe but staffing is thin on nights",
+    "Staffing gaps put patients at risk of avoidable harm",
     "Co-production gets talked about but there is no time or funding for it",
 ]
 PEOPLE = [
@@ -45,7 +45,7 @@ PEOPLE = [
     "I saw a different worker every time, there was no continuity",
     "The nurse really listened and it helped my wellbeing",
     "My son waited weeks and nobody called back",
-    "Continuity matters, telling my story again and again is exhausting",
+    "Continuity matters, telling my story over and over is exhausting",
     "When staff listened, I felt safe for the first time",
     "I felt safe and protected from harm on the ward",
     "As a carer I was not involved in decisions about her care",
