@@ -74,6 +74,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 class AutoCoder(ClassifierMixin, BaseEstimator):
     """Multi-label text coder: TF-IDF features, one logistic model per code, Platt-calibrated, CV-tuned thresholds.
 
+    Per-code thresholds maximise out-of-fold F1 on the training data and are shrunk towards the pooled best
+    threshold by ``threshold_shrinkage`` pseudo-positives, which steadies codes with few examples.
+
     ``fit(texts, Y)`` takes a sequence of strings and a 0/1 matrix or DataFrame (one column per code).
     ``predict_proba`` returns calibrated probabilities (n × codes); ``predict`` applies each code's threshold and,
     when ``fallback`` is on, gives every non-empty comment its single most likely code if no code passes.
@@ -93,7 +96,9 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
         final: str = "refit",
         embedding_model: str | None = None,
+        threshold_shrinkage: float = 20.0,
     ) -> None:
+        self.threshold_shrinkage = threshold_shrinkage
         self.final = final
         self.embedding_model = embedding_model
         self.char_ngrams = char_ngrams
@@ -171,7 +176,13 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             cal = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], y)
             self.platt_[:, j] = (cal.coef_[0, 0], cal.intercept_[0])
         p_oof = _sigmoid(oof * self.platt_[0] + self.platt_[1])
-        self.thresholds_ = np.array([best_f1_threshold(Y[:, j], p_oof[:, j]) for j in range(Y.shape[1])])
+        own = np.array([best_f1_threshold(Y[:, j], p_oof[:, j]) for j in range(Y.shape[1])])
+        # a code with few positives gets a noisy threshold of its own; shrink it towards the one threshold
+        # that is best over all codes together, weighting the code's own by its number of positives
+        pooled = best_f1_threshold(Y.ravel(), p_oof.ravel())
+        positives = Y.sum(axis=0)
+        m = float(self.threshold_shrinkage)
+        self.thresholds_ = (positives * own + m * pooled) / np.maximum(positives + m, 1e-12)
         if self.fallback == "auto":
             without = _macro_f1(Y, self._decide(p_oof, fallback=False))
             with_fb = _macro_f1(Y, self._decide(p_oof, fallback=True))
