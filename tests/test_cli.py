@@ -63,8 +63,8 @@ def test_report_never_shows_a_small_group(demo_run):
 
 
 def test_demo_is_repeatable_into_the_same_folder(tmp_path):
-    first = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200")
-    second = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200")
+    first = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf")
+    second = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf")
     assert first.returncode == 0 and second.returncode == 0, second.stderr
 
 
@@ -103,7 +103,10 @@ def test_not_a_database(tmp_path):
 
 def test_database_from_a_newer_version(tmp_path):
     db = tmp_path / "study.sqlite3"
-    assert run_cli("--db", str(db), "demo", "--out", str(tmp_path), "--n-boot", "200").returncode == 0
+    assert (
+        run_cli("--db", str(db), "demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf").returncode
+        == 0
+    )
     with sqlite3.connect(db) as conn:
         conn.execute(
             "INSERT INTO django_migrations (app, name, applied) VALUES ('studies', '9999_future', "
@@ -165,7 +168,7 @@ def test_help_teaches():
 
 def test_people_are_added_and_granted_from_the_command_line(tmp_path):
     db = str(tmp_path / "study.sqlite3")
-    assert run_cli("--db", db, "demo", "--out", str(tmp_path), "--n-boot", "200").returncode == 0
+    assert run_cli("--db", db, "demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf").returncode == 0
     added = run_cli(
         "--db",
         db,

@@ -141,7 +141,18 @@ def test_cli_creates_a_study_adds_people_and_ratings_and_reports(tmp_path, study
     assert "Riverside Partnership Trust" in html and "Gap by principle and service" in html
     # a threshold above everyone's numbers hides every group, and the report still comes out whole
     hidden = run_cli(
-        "--db", db, "study", "report", "riverside", "--out", str(report), "--min-n", "1000", "--n-boot", "200"
+        "--db",
+        db,
+        "study",
+        "report",
+        "riverside",
+        "--out",
+        str(report),
+        "--min-n",
+        "1000",
+        "--n-boot",
+        "200",
+        "--no-pdf",
     )
     assert hidden.returncode == 0, hidden.stderr
     assert "Every service is suppressed" in report.read_text(encoding="utf-8")
