@@ -103,9 +103,23 @@ def train_model(path: Path) -> Path:
 
 
 def run_single(model_path: Path, src: Path, out: Path) -> dict:
-    """The single-machine engine: stream the Parquet in batches through process_frame, write, rename into place."""
+    """The single-machine engine (``mindthegap code apply --engine local``): chunks through process_frame."""
     pipe = pipeline()
     started = time.perf_counter()
+    try:
+        from mindthegap.cli.code import apply_local
+    except ImportError:  # the command line is optional here: the loop below is the same engine in brief
+        apply_local = None
+    if apply_local is not None:
+        model = pipe.load(model_path)
+        coding_started = time.perf_counter()
+        summary = apply_local(model, src, out, text_col=TEXT, id_col=ID)
+        finished = time.perf_counter()
+        return {
+            "rows": summary["rows"],
+            "seconds_coding": round(finished - coding_started, 3),
+            "seconds_total": round(finished - started, 3),
+        }
     model = pipe.load(model_path)
     rows = 0
     tmp = out.with_name(f".{out.name}.partial")
@@ -134,7 +148,15 @@ def run_spark(model_path: Path, src: Path, out: Path, master: str) -> dict:
 
     pipe = pipeline()
     summary = apply_model_spark(
-        model_path, src, out, text_col=TEXT, id_col=ID, redact=False, sentiment=False, master=master, pipeline=pipe
+        model_path,
+        src,
+        out,
+        text_col=TEXT,
+        id_col=ID,
+        redact=False,
+        sentiment=False,
+        master=master,
+        pipeline=pipe,
     )
     return {k: summary[k] for k in ("rows", "partitions", "seconds_coding", "seconds_total")}
 
@@ -144,7 +166,18 @@ def _run_in_fresh_process(engine: str, model: Path, src: Path, out: Path) -> dic
     if out.is_file():
         out.unlink()
     env = {**os.environ, **THREADS_ENV}
-    cmd = [sys.executable, __file__, "--worker", engine, "--model", str(model), "--src", str(src), "--out", str(out)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        engine,
+        "--model",
+        str(model),
+        "--src",
+        str(src),
+        "--out",
+        str(out),
+    ]
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - started
@@ -208,7 +241,9 @@ def main() -> None:
     def out_of(engine: str, size: str) -> Path:
         return work / f"out-{engine.replace('[', '').replace(']', '')}-{size}.parquet"
 
-    same = {size: all(identical(out_of("single", size), out_of(e, size)) for e in engines[1:]) for size in sizes}
+    same = {
+        size: all(identical(out_of("single", size), out_of(e, size)) for e in engines[1:]) for size in sizes
+    }
 
     def rate(engine: str) -> float:  # rows per second of coding, at the full size
         r = runs[engine]["full"]
@@ -233,7 +268,11 @@ def main() -> None:
     result = {
         "benchmark": "spark_scaling",
         "date": time.strftime("%Y-%m-%d"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "system": platform.system()},
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.system(),
+        },
         "pipeline": "mindthegap.text.pipeline.process_frame (AutoCoder trained on the fft_v6 train split)",
         "rows": sizes,
         "runs": runs,
