@@ -67,6 +67,9 @@ def _register() -> None:
     from mindthegap.cli import code
 
     app.add_typer(code.app, name="code")
+    from mindthegap.cli import qual
+
+    app.command("agreement")(qual.agreement)
     # further command groups are registered here
 
 

@@ -1,0 +1,78 @@
+"""The ``mindthegap agreement`` command on CSV files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from mindthegap.cli.main import app
+
+runner = CliRunner()
+
+# Krippendorff (2011) worked example: units in rows, coders in columns, blank = missing
+EXAMPLE_CSV = """unit,A,B,C,D
+1,1,1,,1
+2,2,2,3,2
+3,3,3,3,3
+4,3,3,3,3
+5,2,2,2,2
+6,1,2,3,4
+7,4,4,4,4
+8,1,1,2,1
+9,2,2,2,2
+10,,5,5,5
+11,,,1,1
+12,,3,,
+"""
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
+)
+def test_agreement_reproduces_published_example(tmp_path, level, expected):
+    """Reference: Krippendorff's published alphas for his 4 coders x 12 units example."""
+    path = tmp_path / "coding.csv"
+    path.write_text(EXAMPLE_CSV, encoding="utf-8")
+    result = runner.invoke(app, ["agreement", str(path), "--level", level, "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert round(out["krippendorff_alpha"], 3) == expected
+    assert out["unit"] == "segment"
+    assert out["coders"] == 4
+
+
+def test_agreement_human_output_and_kappa(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("unit,Asha,Ben\nu1,yes,yes\nu2,no,no\nu3,yes,no\nu4,no,no\n", encoding="utf-8")
+    result = runner.invoke(app, ["agreement", str(path), "--unit", "sentence"])
+    assert result.exit_code == 0, result.output
+    assert "unit: sentence" in result.stdout
+    assert "Cohen's kappa = 0.500" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("unit,A\n1,1\n", "need a unit id column"),
+        ("unit,A,B\n1,x,y\n2,1,2\n", "not a number"),
+        ("unit,A,B\n1,1,2\n1,1,1\n", "appears more than once"),
+    ],
+)
+def test_agreement_bad_input_is_one_line(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    level = "interval" if "x" in content else "nominal"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mindthegap.cli.main", "agreement", str(path), "--level", level],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "bad.csv" in proc.stderr
+    assert "Traceback" not in proc.stderr
