@@ -231,7 +231,7 @@ class _CodeBatches:
             _WORKER_MODELS[self.token] = model
         return model
 
-    def __call__(self, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    def coded(self, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         model = self.model()
         for batch in batches:
             try:
@@ -252,6 +252,55 @@ class _CodeBatches:
             if self.rows is not None:
                 self.rows.add(len(out))
             yield out
+
+    def __call__(self, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        yield from self.coded(batches)
+
+
+_PART_SCHEMA = "file string, rows long"
+
+
+@dataclass
+class _WriteParts(_CodeBatches):
+    """Local mode: each task writes its own part file with Arrow and hands Spark only the file name and count.
+
+    Turning ~80 output columns into JVM rows and writing them through Spark's Parquet writer cost as much as the
+    model itself; writing from Python, as the single-machine engine does, removes that. The driver keeps only the
+    files named by successful tasks, so a retried task cannot leave a duplicate.
+    """
+
+    folder: str = ""
+    kind: str = "parquet"
+
+    def __call__(self, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        import pyarrow.parquet as pq
+        from pyspark import TaskContext
+
+        ctx = TaskContext.get()
+        part = ctx.partitionId() if ctx is not None else 0
+        path = Path(self.folder) / f"part-{part:05d}-{uuid.uuid4().hex[:8]}.{self.kind}"
+        rows, writer = 0, None
+        try:
+            with path.open("wb") as fh:
+                for out in self.coded(batches):
+                    if self.kind == "parquet":
+                        table = pa.Table.from_pandas(out, preserve_index=False)
+                        if writer is None:
+                            writer = pq.ParquetWriter(fh, table.schema)
+                        writer.write_table(table.cast(writer.schema))
+                    else:
+                        fh.write(out.to_csv(index=False, header=rows == 0).encode("utf-8"))
+                    rows += len(out)
+                if writer is not None:
+                    writer.close()
+                    writer = None
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        if rows == 0:
+            path.unlink(missing_ok=True)
+            return
+        yield pd.DataFrame({"file": [path.name], "rows": [rows]})
 
 
 # --------------------------------------------------------------------------------------------- checks
@@ -339,7 +388,10 @@ def _prepare(
     sentiment: bool,
     where: str | None,
     rows_accumulator: bool,
-) -> tuple[SparkDataFrame, Any]:
+    write_parts: tuple[str, str] | None = None,
+) -> tuple[SparkDataFrame, Any, list[str]]:
+    """Check, probe the output's schema, and build the lazy coded DataFrame (or, with ``write_parts``
+    = (folder, kind), the DataFrame of part files written by the workers)."""
     _check_columns(sdf, text_col, id_col, where)
     probe = pipe.process(
         _probe_frame(sdf, text_col, id_col),
@@ -358,7 +410,10 @@ def _prepare(
         counter = sc.accumulator(0) if rows_accumulator else None
     except Exception:  # Spark Connect has no SparkContext: the bytes travel inside the task instead
         shipped, counter = payload, None
-    fn = _CodeBatches(
+    kind = _WriteParts if write_parts else _CodeBatches
+    extra = {"folder": write_parts[0], "kind": write_parts[1]} if write_parts else {}
+    fn = kind(
+        **extra,
         token=token,
         payload=shipped,
         from_bytes=from_bytes,
@@ -371,7 +426,12 @@ def _prepare(
         dtypes={c: str(t) for c, t in probe.dtypes.items()},
         rows=counter,
     )
-    return sdf.select(id_col, text_col).mapInPandas(fn, schema), counter
+    columns = list(probe.columns)
+    return (
+        sdf.select(id_col, text_col).mapInPandas(fn, _PART_SCHEMA if write_parts else schema),
+        counter,
+        columns,
+    )
 
 
 def code_dataframe(
@@ -400,12 +460,12 @@ def code_dataframe(
         loaded = _load_model_on_driver(path, pipe)
         payload = path.read_bytes()
         from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
-        result, _ = _prepare(
+        result, _, _ = _prepare(
             sdf, payload, from_bytes, loaded, pipe, text_col=text_col, id_col=id_col, redact=redact,
             sentiment=sentiment, where=None, rows_accumulator=False,
         )  # fmt: skip
         return result
-    result, _ = _prepare(
+    result, _, _ = _prepare(
         sdf, _joblib_dumps(model), _joblib_loads, model, pipe, text_col=text_col, id_col=id_col,
         redact=redact, sentiment=sentiment, where=None, rows_accumulator=False,
     )  # fmt: skip
@@ -609,24 +669,37 @@ def apply_model_spark(
     if sdf.rdd.getNumPartitions() < wanted:  # one big CSV arrives as one partition: spread it over the cores
         sdf = _spread(sdf, wanted)
     from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
-    coded, counter = _prepare(
+    partial_name = f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial"
+    partial = out_fs.sibling(partial_name)
+    # In local mode the Python workers write the part files themselves (see _WriteParts); a cluster uses
+    # Spark's writer, whose commit protocol suits HDFS and object stores.
+    direct = sc.master.startswith("local") and _is_local(out_uri)
+    folder = _local_path(out_uri).parent / partial_name
+    coded, counter, columns = _prepare(
         sdf, payload, from_bytes, model, pipe, text_col=text_col, id_col=id_col, redact=redact,
-        sentiment=sentiment, where=in_uri, rows_accumulator=True,
+        sentiment=sentiment, where=in_uri, rows_accumulator=not direct,
+        write_parts=(str(folder), out_kind) if direct else None,
     )  # fmt: skip
     partitions = coded.rdd.getNumPartitions()
     checked = time.perf_counter()
-    partial_name = f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial"
-    partial = out_fs.sibling(partial_name)
     try:
-        _write_output(coded, partial.toString(), out_kind)
+        if direct:
+            folder.mkdir()
+            written = coded.collect()
+            keep = {r["file"] for r in written}
+            for leftover in (p for p in folder.iterdir() if p.name not in keep):  # from retried tasks
+                leftover.unlink()
+            rows: int | None = sum(int(r["rows"]) for r in written)
+        else:
+            _write_output(coded, partial.toString(), out_kind)
+            rows = int(counter.value) if counter is not None else None
         if out_fs.exists():  # someone else wrote it meanwhile: never overwrite
             raise InputError("appeared while coding; nothing was overwritten", path=out_uri)
         if single:
             target = _local_path(out_uri)
-            folder = target.parent / partial_name
             joined = target.parent / f"{partial_name}-file"
             try:
-                _merge_parts(folder, joined, out_kind, list(coded.columns))
+                _merge_parts(folder, joined, out_kind, columns)
                 os.replace(joined, target)
             finally:
                 joined.unlink(missing_ok=True)
@@ -642,7 +715,6 @@ def apply_model_spark(
             raise ours from None
         raise
     finished = time.perf_counter()
-    rows = int(counter.value) if counter is not None else None
     return {
         "engine": "spark",
         "master": sc.master,
@@ -650,7 +722,7 @@ def apply_model_spark(
         "output": out_uri,
         "layout": "file" if single else "folder of part files",
         "rows": rows,
-        "columns": len(coded.columns),
+        "columns": len(columns),
         "partitions": partitions,
         "seconds_checks": round(checked - started, 3),
         "seconds_coding": round(finished - checked, 3),
