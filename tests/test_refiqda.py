@@ -1,0 +1,183 @@
+"""REFI-QDA import and export against the real ATLAS.ti export and hand-made vendor quirks."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from mindthegap.errors import InputError
+from mindthegap.io.refiqda import read_codebook, read_project, write_codebook, write_project
+from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "refi-qda"
+SCHEMA = DATA / "Project.xsd"
+ATLAS = DATA / "atlasti-8.4-sample" / "Project.qde"
+
+
+def needs_data():
+    if not SCHEMA.exists() or not ATLAS.exists():
+        pytest.skip("shared REFI-QDA data not present")
+
+
+def test_atlasti_sample_imports_codebook_and_names_absent_sources():
+    needs_data()
+    project = read_project(ATLAS, schema=SCHEMA)
+    assert len(project.codebook.codes) == 14
+    assert len(project.codings) == 16
+    assert project.codebook.by_name("Coke::diet Coke").description == "non sucré"
+    absent = [n for n in project.notes if "absent" in n]
+    assert absent and "Mabel.txt" in absent[0] and "Simon.docx" in absent[0]
+    assert {c.coder for c in project.codings} == {"Friedrich Markgraf"}
+
+
+def _sample_project() -> QualitativeProject:
+    book = Codebook(name="NPT")
+    top = book.add(Code(name="Coherence", description="making sense of the work", colour="#1F77B4"))
+    child = book.add(Code(name="Differentiation", parent=top.guid))
+    other = book.add(Code(name="Collective action"))
+    text = "Interviewer: How did it go?\nNurse: It felt new 🙂 but we saw why it mattered.\n"
+    source = Source(name="Interview 1", text=text)
+    codings = [
+        Coding(
+            source=source.guid,
+            code=child.guid,
+            start=35,
+            end=50,
+            coder="Asha",
+            created=datetime(2026, 11, 1, 9, 0, tzinfo=UTC),
+        ),
+        Coding(
+            source=source.guid,
+            code=other.guid,
+            start=35,
+            end=50,
+            coder="Ben",
+            created=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        ),
+        Coding(
+            source=source.guid,
+            code=top.guid,
+            start=51,
+            end=len(text) - 1,
+            coder="Asha",
+            created=datetime(2026, 11, 1, 9, 5, tzinfo=UTC),
+        ),
+    ]
+    memos = [Memo(text="Good rapport", target=source.guid)]
+    return QualitativeProject(name="Demo", codebook=book, sources=[source], codings=codings, memos=memos)
+
+
+def _key(project: QualitativeProject):
+    codes = sorted(
+        (c.guid, c.name, c.description, c.colour, c.parent) for c in project.codebook.codes.values()
+    )
+    sources = sorted((s.guid, s.name, s.text) for s in project.sources)
+    codings = sorted((c.guid, c.source, c.code, c.start, c.end, c.coder, c.created) for c in project.codings)
+    return codes, sources, codings
+
+
+def test_export_validates_and_round_trips(tmp_path):
+    needs_data()
+    project = _sample_project()
+    path = write_project(project, tmp_path / "out.qdpx", schema=SCHEMA)
+    again = read_project(path, schema=SCHEMA)
+    assert _key(again) == _key(project)
+    assert again.memos[0].text == "Good rapport"
+    assert again.notes == []
+
+
+def _qdpx(tmp_path, xml: str, files: dict[str, bytes], inner="project.qde", folder="sources") -> Path:
+    path = tmp_path / "in.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(inner, xml)
+        for name, data in files.items():
+            archive.writestr(f"{folder}/{name}", data)
+    return path
+
+
+def _xml(start: int, end: int, code_ref: str = "C1", ns: str = ' xmlns="urn:QDA-XML:project:1.0"') -> str:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project{ns} name="p"><CodeBook><Codes><Code guid="C1" name="Trust" isCodable="true"/></Codes></CodeBook>
+<Sources><TextSource guid="S1" name="notes" plainTextPath="internal://S1.txt">
+<PlainTextSelection guid="X1" startPosition="{start}" endPosition="{end}">
+<Coding guid="K1"><CodeRef targetGUID="{code_ref}"/></Coding></PlainTextSelection>
+</TextSource></Sources></Project>"""
+
+
+def test_vendor_quirks_bom_crlf_folder_name_and_namespace(tmp_path):
+    text = "Line one\r\nTrust grew over time\r\n"
+    raw = b"\xef\xbb\xbf" + text.encode("utf-8")
+    path = _qdpx(tmp_path, _xml(10, 20, ns=""), {"S1.txt": raw}, inner="My Study.qde", folder="Sources")
+    project = read_project(path)
+    assert project.sources[0].text == text
+    coding = project.codings[0]
+    assert project.sources[0].text[coding.start : coding.end] == "Trust grew"
+    assert any("My Study.qde" in n for n in project.notes)
+
+
+def test_utf16_offsets_are_detected_and_converted(tmp_path):
+    text = "We 🙂🙂 agreed to try it"  # two astral characters shift later UTF-16 offsets by two
+    start16 = len("We 🙂🙂 agreed to ".encode("utf-16-le")) // 2
+    end16 = len(text.encode("utf-16-le")) // 2
+    project = read_project(_qdpx(tmp_path, _xml(start16, end16), {"S1.txt": text.encode()}))
+    coding = project.codings[0]
+    assert text[coding.start : coding.end] == "try it"
+    assert any("UTF-16" in n for n in project.notes)
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        (_xml(0, 999), "outside its"),
+        (_xml(5, 2), "outside its"),
+        (_xml(0, 3, code_ref="NOPE"), "not in the codebook"),
+        ("<Project><Sources>", "not well formed"),
+    ],
+)
+def test_bad_projects_raise_naming_element(tmp_path, xml, message):
+    with pytest.raises(InputError, match=message) as info:
+        read_project(_qdpx(tmp_path, xml, {"S1.txt": b"short text"}))
+    assert "in.qdpx" in str(info.value)
+
+
+def test_corrupt_zip_and_schema_failure(tmp_path):
+    needs_data()
+    bad = tmp_path / "broken.qdpx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(InputError, match="not a readable"):
+        read_project(bad)
+    invalid = tmp_path / "invalid.qde"
+    invalid.write_text(
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Wrong/></Project>', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="REFI-QDA schema"):
+        read_project(invalid, schema=SCHEMA)
+
+
+def test_codebook_round_trip(tmp_path):
+    book = _sample_project().codebook
+    path = write_codebook(book, tmp_path / "npt.qdc")
+    again = read_codebook(path)
+    assert {c.guid: (c.name, c.parent, c.description) for c in again.codes.values()} == {
+        c.guid: (c.name, c.parent, c.description) for c in book.codes.values()
+    }
+
+
+def test_codebook_edits_keep_codings_and_history():
+    book = _sample_project().codebook
+    coherence = book.by_name("Coherence")
+    child = book.by_name("Differentiation")
+    book.rename(child.guid, "Telling it apart")
+    assert book.path(child.guid) == "Coherence > Telling it apart"
+    with pytest.raises(ValueError):
+        book.move(coherence.guid, child.guid)
+    mapping = book.merge([book.by_name("Collective action").guid], into=coherence.guid)
+    codings = [Coding(source="s", code=g, start=0, end=1) for g in mapping]
+    moved = [mapping.get(c.code, c.code) for c in codings]
+    assert moved == [coherence.guid]
+    parts = book.split(coherence.guid, ["Sense", "Purpose"])
+    assert {p.parent for p in parts} == {coherence.guid}
+    assert [h["action"] for h in book.history][-4:] == ["merge", "add", "add", "split"]
