@@ -96,7 +96,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
         final: str = "refit",
         embedding_model: str | None = None,
-        threshold_shrinkage: float = 20.0,
+        threshold_shrinkage: float = 5.0,
     ) -> None:
         self.threshold_shrinkage = threshold_shrinkage
         self.final = final
