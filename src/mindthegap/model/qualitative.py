@@ -92,6 +92,28 @@ class Codebook:
     codes: dict[str, Code] = field(default_factory=dict)
     history: list[dict] = field(default_factory=list)
 
+    @classmethod
+    def from_tree(cls, tree: dict) -> Codebook:
+        """Build from a framework tree (see :mod:`mindthegap.frameworks.codebooks`)."""
+        book = cls(name=tree.get("name", "Codebook"))
+        colour = tree.get("colour")
+
+        def walk(nodes: list[dict], parent: str | None) -> None:
+            for node in nodes:
+                code = book.add(
+                    Code(
+                        name=node["name"],
+                        description=node.get("description", ""),
+                        colour=node.get("colour", colour),
+                        parent=parent,
+                    )
+                )
+                walk(node.get("children") or [], code.guid)
+
+        walk(tree.get("codes") or [], None)
+        book.history.clear()  # loading a framework is not an edit
+        return book
+
     def add(self, code: Code) -> Code:
         """Add a code (inductive codes created during analysis arrive this way)."""
         if code.parent is not None and code.parent not in self.codes:
