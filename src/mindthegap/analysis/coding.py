@@ -1,0 +1,194 @@
+"""What the coding shows: code frequencies by group, co-occurrence, framework matrices, distinctive themes.
+
+Inputs are tidy frames: ``codings`` with ``source``, ``code``, ``start``, ``end`` (and optionally ``coder``,
+``status``) and ``sources`` with ``source``, ``participant`` and grouping columns (``level``, ``role``,
+``service``, ``wave``) plus ``text`` when quotes are wanted. Only accepted codings count unless a caller
+passes others: machine suggestions arrive as ``unreviewed`` and must not be reported as findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from mindthegap.analysis.suppression import suppress
+from mindthegap.errors import InputError
+from mindthegap.privacy import DEFAULT_MIN_N
+
+
+def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    if missing := [c for c in columns if c not in frame.columns]:
+        raise InputError(f"{what} lack column(s) {', '.join(missing)}")
+
+
+def accepted(codings: pd.DataFrame) -> pd.DataFrame:
+    """Codings a person has accepted (all codings when there is no ``status`` column)."""
+    if "status" not in codings.columns:
+        return codings
+    return codings[codings["status"].fillna("accepted") == "accepted"]
+
+
+def _joined(codings: pd.DataFrame, sources: pd.DataFrame, by: str) -> pd.DataFrame:
+    _need(codings, ["source", "code"], "codings")
+    _need(sources, ["source", "participant", by], "sources")
+    return accepted(codings).merge(sources[["source", "participant", by]], on="source", how="inner")
+
+
+def code_frequencies(
+    codings: pd.DataFrame, sources: pd.DataFrame, by: str = "level", min_n: int = DEFAULT_MIN_N
+) -> pd.DataFrame:
+    """Per group and code: participants in the group (``n``), how many raised the code, proportion, codings.
+
+    Groups with fewer than ``min_n`` participants are hidden, with complementary suppression.
+    """
+    joined = _joined(codings, sources, by)
+    sizes = sources.groupby(by)["participant"].nunique().rename("n")
+    raised = joined.groupby([by, "code"]).agg(
+        participants=("participant", "nunique"), codings=("code", "size")
+    )
+    codes = sorted(joined["code"].unique())
+    index = pd.MultiIndex.from_product([sizes.index, codes], names=[by, "code"])
+    table = raised.reindex(index, fill_value=0).reset_index().merge(sizes.reset_index(), on=by)
+    table["proportion"] = table["participants"] / table["n"]
+    table = table[[by, "code", "n", "participants", "proportion", "codings"]]
+    return suppress(table, n_col="n", by=[by], min_n=min_n, keep=["code"])
+
+
+def cooccurrence(codings: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of codes whose spans overlap in the same source, with ATLAS.ti's c-coefficient.
+
+    c = n12 / (n1 + n2 − n12), where n1 and n2 count each code's codings and n12 the overlapping pairs; it runs
+    from 0 (never together) to 1 (always together).
+    """
+    _need(codings, ["source", "code", "start", "end"], "codings")
+    frame = accepted(codings)[["source", "code", "start", "end"]].reset_index(drop=True)
+    frame = frame.assign(row=np.arange(len(frame)))
+    counts = frame.groupby("code").size()
+    pairs = frame.merge(frame, on="source", suffixes=("_a", "_b"))
+    pairs = pairs[
+        (pairs["code_a"] < pairs["code_b"])
+        & (pairs["start_a"] < pairs["end_b"])
+        & (pairs["start_b"] < pairs["end_a"])
+    ]
+    table = pairs.groupby(["code_a", "code_b"]).size().rename("n12").reset_index()
+    table["n1"] = table["code_a"].map(counts).astype(int)
+    table["n2"] = table["code_b"].map(counts).astype(int)
+    table["c_coefficient"] = table["n12"] / (table["n1"] + table["n2"] - table["n12"])
+    return table.sort_values(["c_coefficient", "n12"], ascending=False, ignore_index=True)
+
+
+def framework_matrix(
+    codings: pd.DataFrame,
+    sources: pd.DataFrame,
+    case: str = "participant",
+    themes: Sequence[str] | None = None,
+    max_quote: int = 240,
+) -> pd.DataFrame:
+    """Cases × themes, each cell with its count of codings and one chosen quote.
+
+    The quote is the longest coded passage that fits ``max_quote`` characters (a short one otherwise, cut at a
+    word), because a full sentence or two illustrates a theme better than a fragment.
+    """
+    _need(codings, ["source", "code", "start", "end"], "codings")
+    _need(sources, ["source", case, "text"], "sources")
+    joined = accepted(codings).merge(sources[["source", case, "text"]], on="source", how="inner")
+    if themes is not None:
+        joined = joined[joined["code"].isin(themes)]
+    quotes = [
+        str(text)[int(s) : int(e)].strip() if pd.notna(s) and isinstance(text, str) else ""
+        for text, s, e in zip(joined["text"], joined["start"], joined["end"], strict=True)
+    ]
+    joined = joined.assign(quote=quotes, length=[len(q) for q in quotes])
+    rows = []
+    for (who, theme), group in joined.groupby([case, "code"], sort=True):
+        fits = group[group["length"] <= max_quote]
+        pick = fits.loc[fits["length"].idxmax(), "quote"] if len(fits) else group["quote"].iloc[0]
+        if len(pick) > max_quote:
+            pick = pick[:max_quote].rsplit(" ", 1)[0] + " …"
+        rows.append({case: who, "theme": theme, "count": len(group), "quote": pick})
+    return pd.DataFrame(rows, columns=[case, "theme", "count", "quote"])
+
+
+def framework_counts(matrix: pd.DataFrame, case: str = "participant") -> pd.DataFrame:
+    """The framework matrix as a cases × themes grid of counts."""
+    return matrix.pivot_table(index=case, columns="theme", values="count", fill_value=0, aggfunc="sum")
+
+
+def distinctive_themes(
+    codings: pd.DataFrame,
+    sources: pd.DataFrame,
+    group: str = "level",
+    min_n: int = DEFAULT_MIN_N,
+    min_difference: float = 0.2,
+) -> pd.DataFrame:
+    """Themes a group raises more than everyone else: the added value of asking that group.
+
+    For each group and code: the share of the group's participants who raised it, the share of everyone else,
+    the difference, and the smoothed log odds ratio (0.5 added to each cell, Haldane–Anscombe). ``distinctive``
+    marks a difference of at least ``min_difference`` with a positive log odds ratio. Small groups are hidden.
+    """
+    joined = _joined(codings, sources, group)
+    sizes = sources.groupby(group)["participant"].nunique()
+    total = int(sources["participant"].nunique())
+    raised = joined.groupby([group, "code"])["participant"].nunique()
+    everyone = joined.groupby("code")["participant"].nunique()
+    rows = []
+    for g, n in sizes.items():
+        for code in sorted(everyone.index):
+            a = int(raised.get((g, code), 0))
+            rest_n = total - int(n)
+            b = int(everyone[code]) - a
+            share, other = a / n, (b / rest_n if rest_n else np.nan)
+            log_or = np.log(((a + 0.5) * (rest_n - b + 0.5)) / ((n - a + 0.5) * (b + 0.5)))
+            rows.append(
+                {
+                    group: g,
+                    "code": code,
+                    "n": int(n),
+                    "raised": a,
+                    "share": share,
+                    "share_others": other,
+                    "difference": share - other,
+                    "log_odds_ratio": float(log_or),
+                }
+            )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["distinctive"] = (table["difference"] >= min_difference) & (table["log_odds_ratio"] > 0)
+    table = table.sort_values([group, "difference"], ascending=[True, False], ignore_index=True)
+    return suppress(table, n_col="n", by=[group], min_n=min_n, keep=["code"])
+
+
+def theme_map(cooc: pd.DataFrame, counts: pd.Series | None = None, min_c: float = 0.0) -> nx.Graph:
+    """Co-occurrence network: codes as nodes (with their codings count), edges weighted by c-coefficient."""
+    graph = nx.Graph()
+    for row in cooc.itertuples(index=False):
+        if row.c_coefficient > min_c:
+            graph.add_edge(row.code_a, row.code_b, weight=float(row.c_coefficient), n12=int(row.n12))
+            graph.nodes[row.code_a]["codings"] = int(row.n1)
+            graph.nodes[row.code_b]["codings"] = int(row.n2)
+    for code, n in counts.items() if counts is not None else []:
+        graph.add_node(code, codings=int(n))
+    return graph
+
+
+def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
+    """Write the theme map as GraphML (opens in Gephi, Cytoscape or yEd), atomically."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(handle)
+    try:
+        nx.write_graphml(graph, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

@@ -1,0 +1,91 @@
+"""Coding outputs checked against closed forms on small hand-built data."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from mindthegap.analysis.coding import (
+    code_frequencies,
+    cooccurrence,
+    distinctive_themes,
+    framework_counts,
+    framework_matrix,
+    theme_map,
+    write_graphml,
+)
+
+
+def _data():
+    texts = {
+        f"s{i}": f"Participant {i} said staffing was short and supervision helped a lot." for i in range(40)
+    }
+    sources = pd.DataFrame(
+        {
+            "source": list(texts),
+            "participant": [f"p{i}" for i in range(40)],
+            "level": ["local_frontline"] * 25 + ["local_strategic"] * 12 + ["national"] * 3,
+            "text": list(texts.values()),
+        }
+    )
+    rows = []
+    for i in range(40):
+        rows.append({"source": f"s{i}", "code": "staffing", "start": 14, "end": 36, "status": "accepted"})
+        if i < 25:  # only frontline staff talk about supervision
+            rows.append(
+                {"source": f"s{i}", "code": "supervision", "start": 25, "end": 60, "status": "accepted"}
+            )
+    rows.append({"source": "s0", "code": "machine", "start": 0, "end": 5, "status": "unreviewed"})
+    return pd.DataFrame(rows), sources
+
+
+def test_frequencies_by_level_suppress_small_groups():
+    """Reference: closed form — proportions are participants raising a code over group size."""
+    codings, sources = _data()
+    table = code_frequencies(codings, sources, by="level", min_n=11)
+    front = table[(table["level"] == "local_frontline") & (table["code"] == "supervision")].iloc[0]
+    assert (front["n"], front["participants"], front["proportion"]) == (25, 25, 1.0)
+    national = table[table["level"] == "national"]
+    assert national["suppressed"].all() and national["proportion"].isna().all()
+    assert "machine" not in set(table["code"])  # unreviewed suggestions are not findings
+
+
+def test_cooccurrence_c_coefficient():
+    """Reference: closed form c = n12 / (n1 + n2 - n12) = 25 / (40 + 25 - 25)."""
+    codings, _ = _data()
+    table = cooccurrence(codings)
+    row = table.iloc[0]
+    assert (row["code_a"], row["code_b"], row["n12"]) == ("staffing", "supervision", 25)
+    assert row["c_coefficient"] == pytest.approx(25 / 40)
+
+
+def test_framework_matrix_counts_and_quotes():
+    codings, sources = _data()
+    matrix = framework_matrix(codings, sources, case="level")
+    cell = matrix[(matrix["level"] == "local_frontline") & (matrix["theme"] == "supervision")].iloc[0]
+    assert cell["count"] == 25
+    assert cell["quote"] == sources["text"].iloc[0][25:60].strip()
+    grid = framework_counts(matrix, case="level")
+    assert grid.loc["national", "supervision"] == 0
+
+
+def test_distinctive_themes_flag_frontline_supervision():
+    """Reference: closed form shares (25/25 vs 0/15) and the Haldane–Anscombe log odds ratio."""
+    import math
+
+    codings, sources = _data()
+    table = distinctive_themes(codings, sources, group="level", min_n=11)
+    row = table[(table["level"] == "local_frontline") & (table["code"] == "supervision")].iloc[0]
+    assert row["difference"] == pytest.approx(1.0)
+    assert row["log_odds_ratio"] == pytest.approx(math.log((25.5 * 15.5) / (0.5 * 0.5)))
+    assert row["distinctive"]
+    assert not table[table["code"] == "staffing"]["distinctive"].fillna(False).any()
+
+
+def test_theme_map_graphml_round_trip(tmp_path):
+    codings, _ = _data()
+    graph = theme_map(cooccurrence(codings))
+    path = write_graphml(graph, tmp_path / "themes.graphml")
+    again = nx.read_graphml(path)
+    assert again["staffing"]["supervision"]["weight"] == pytest.approx(25 / 40)
