@@ -70,6 +70,9 @@ def _register() -> None:
     from mindthegap.cli import qual
 
     app.command("agreement")(qual.agreement)
+    from mindthegap.cli import survey
+
+    app.add_typer(survey.app, name="survey")
     # further command groups are registered here
 
 

@@ -1,0 +1,132 @@
+"""Scoring survey constructs: reverse-score where the instrument says so, then average the answered items.
+
+Responses are *wide*: one row per respondent, one column per item, numeric codes with NaN for missing
+(including answers such as NoMAD's "not relevant", which are never a score). A construct score is the mean of
+the answered items when at least ``min_answered`` of them (a fraction, default one half) were answered, so
+that a person who skipped most of a construct does not get a score from one item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mindthegap.errors import InputError
+
+
+def parse_constructs(specs: Sequence[str]) -> dict[str, list[str]]:
+    """Turn ``["coherence=B1,B2,B3", ...]`` (the CLI's ``--construct``) into a mapping."""
+    out: dict[str, list[str]] = {}
+    for spec in specs:
+        name, sep, cols = spec.partition("=")
+        items = [c.strip() for c in cols.split(",") if c.strip()]
+        if not sep or not name.strip() or not items:
+            raise InputError(
+                f"cannot read construct {spec!r}",
+                hint="write it as NAME=COL1,COL2,… e.g. coherence=B1,B2,B3,B4",
+            )
+        out[name.strip()] = items
+    return out
+
+
+def check_columns(frame: pd.DataFrame, constructs: Mapping[str, Sequence[str]], path=None) -> None:
+    """Raise a one-line error naming the first item column that is absent or not numeric."""
+    for name, items in constructs.items():
+        for col in items:
+            if col not in frame.columns:
+                raise InputError(
+                    f"construct {name!r} names column {col!r}, which is not in the file",
+                    path=path,
+                    hint=f"columns are: {', '.join(map(str, frame.columns[:30]))}",
+                )
+            values = pd.to_numeric(frame[col], errors="coerce")
+            bad = frame[col].notna() & values.isna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # +1 header, +1 for 1-based rows
+                raise InputError(
+                    f"{frame[col][bad].iloc[0]!r} is not a number",
+                    path=path,
+                    row=row,
+                    column=str(col),
+                    hint="import the file with 'mindthegap survey import' to map answer labels to codes",
+                )
+
+
+def reverse_score(
+    frame: pd.DataFrame, columns: Sequence[str], scale_min: float, scale_max: float
+) -> pd.DataFrame:
+    """A copy with ``columns`` reflected on the scale (x → min + max − x)."""
+    out = frame.copy()
+    for col in columns:
+        out[col] = scale_min + scale_max - pd.to_numeric(out[col], errors="coerce")
+    return out
+
+
+def score(
+    responses: pd.DataFrame,
+    constructs: Mapping[str, Sequence[str]],
+    *,
+    reverse: Sequence[str] = (),
+    scale_min: float = 1,
+    scale_max: float = 5,
+    min_answered: float = 0.5,
+    keep: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Construct scores per respondent: the mean of answered items (reverse-scored first).
+
+    Returns the ``keep`` columns (e.g. respondent id, group, wave) followed by one column per construct and
+    ``<construct>_answered`` (number of items answered). Codes outside ``scale_min``…``scale_max`` are an error.
+    """
+    check_columns(responses, constructs)
+    items = sorted({c for cols in constructs.values() for c in cols})
+    values = responses[items].apply(pd.to_numeric, errors="coerce")
+    arr = values.to_numpy(dtype=float)
+    outside = ~np.isnan(arr) & ((arr < scale_min) | (arr > scale_max))
+    if outside.any():
+        r, c = map(int, np.argwhere(outside)[0])
+        raise InputError(
+            f"code {arr[r, c]:g} is outside the scale {scale_min:g}–{scale_max:g}",
+            row=r + 2,
+            column=items[c],
+            hint="check --scale-max or the answer codes",
+        )
+    values = reverse_score(values, [c for c in reverse if c in values.columns], scale_min, scale_max)
+    out = responses[list(keep)].copy() if keep else pd.DataFrame(index=responses.index)
+    for name, cols in constructs.items():
+        block = values[list(cols)].to_numpy(dtype=float)
+        answered = (~np.isnan(block)).sum(axis=1)
+        total = np.nansum(block, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / answered
+        mean[answered < max(1, np.ceil(min_answered * len(cols)))] = np.nan
+        out[name] = mean
+        out[f"{name}_answered"] = answered
+    return out
+
+
+def score_instrument(
+    responses: pd.DataFrame, instrument, *, keep: Sequence[str] = (), min_answered: float = 0.5
+):
+    """Score every construct of a :class:`~mindthegap.frameworks.instruments.Instrument`.
+
+    Items on different scales are each reverse-scored on their own scale before averaging.
+    """
+    constructs = {
+        c: [i for i in cols if i in responses.columns] for c, cols in instrument.construct_items().items()
+    }
+    constructs = {c: cols for c, cols in constructs.items() if cols}
+    if not constructs:
+        raise InputError(
+            f"none of the items of {instrument.id!r} are columns of the responses",
+            hint=f"expected columns such as {', '.join(i.id for i in instrument.rating_items[:5])}",
+        )
+    frame = responses.copy()
+    for item_id in instrument.reverse_items:
+        if item_id in frame.columns:
+            scale = instrument.scale_of(instrument.item(item_id))
+            frame = reverse_score(frame, [item_id], scale.min, scale.max)
+    lo = min(s.min for s in instrument.scales.values())
+    hi = max(s.max for s in instrument.scales.values())
+    return score(frame, constructs, scale_min=lo, scale_max=hi, min_answered=min_answered, keep=keep)

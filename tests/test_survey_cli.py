@@ -1,0 +1,108 @@
+"""``mindthegap survey`` as a user meets it: reliability with ad-hoc constructs or an instrument, scores, errors."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def answers(tmp_path):
+    rng = np.random.default_rng(3)
+    f = rng.normal(size=120)
+    frame = pd.DataFrame(
+        {f"B{j}": np.clip(np.round(3 + f + rng.normal(size=120)), 1, 5) for j in range(1, 21)}
+    )
+    frame["B10"] = 6 - frame["B10"]  # negatively worded in NoMAD
+    frame.insert(0, "id", range(1, 121))
+    frame["team"] = ["small"] * 10 + ["eleven"] * 11 + ["rest"] * 99
+    path = tmp_path / "answers.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_reliability_with_constructs_matches_pingouin(answers):
+    """Reference: pingouin.cronbach_alpha on the same columns."""
+    path, frame = answers
+    result = run_cli(
+        "survey", "reliability", str(path), "--construct", "a=B1,B2,B3", "--construct", "b=B4,B5", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {r["construct"]: r for r in json.loads(result.stdout)["constructs"]}
+    assert rows["a"]["alpha"] == pytest.approx(pg.cronbach_alpha(frame[["B1", "B2", "B3"]])[0], abs=1e-6)
+    assert rows["a"]["n"] == 120 and rows["b"]["k"] == 2
+
+
+def test_reliability_with_instrument_reverses_b10_and_suppresses_small_groups(answers):
+    path, frame = answers
+    result = run_cli(
+        "survey", "reliability", str(path), "--instrument", "nomad", "--by", "team", "--items", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    rows = [r for r in data["constructs"] if r["construct"] == "collective_action"]
+    by_team = {r["team"]: r for r in rows}
+    assert (
+        by_team["small"]["alpha"] is None and by_team["small"]["n"] is None and by_team["small"]["suppressed"]
+    )
+    assert by_team["eleven"]["n"] == 11
+    fixed = frame[frame.team == "rest"][[f"B{j}" for j in range(9, 16)]].copy()
+    fixed["B10"] = 6 - fixed["B10"]
+    assert by_team["rest"]["alpha"] == pytest.approx(pg.cronbach_alpha(fixed)[0], abs=1e-6)
+    assert any(r["item"] == "B10" and r["reversed"] for r in data["items"])
+
+
+def test_reliability_table_output(answers):
+    path, _ = answers
+    result = run_cli("survey", "reliability", str(path), "--construct", "a=B1,B2,B3", "--reverse", "B2")
+    assert result.returncode == 0, result.stderr
+    assert "alpha" in result.stdout and "omega" in result.stdout
+
+
+def test_score_writes_a_file(answers, tmp_path):
+    path, _ = answers
+    out = tmp_path / "scores.csv"
+    result = run_cli(
+        "survey",
+        "score",
+        str(path),
+        "--instrument",
+        "nomad",
+        "--keep",
+        "id,team",
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    scores = pd.read_csv(out)
+    assert {"id", "team", "coherence", "reflexive_monitoring"} <= set(scores.columns)
+    assert json.loads(result.stdout)["respondents"] == 120
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--construct", "a=B1,ZZ"], "'ZZ', which is not in the file"),
+        (["--construct", "B1,B2"], "NAME=COL1"),
+        (["--construct", "a=B1,B2", "--scale-max", "3"], "outside the scale 1–3"),
+        (["--construct", "a=B1,B2", "--reverse", "B7"], "--reverse 'B7'"),
+        (["--instrument", "nomadic"], "no instrument 'nomadic'"),
+        ([], "give either --instrument"),
+        (["--construct", "a=B1,B2", "--by", "ward"], "no column 'ward'"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2(answers, args, needle):
+    path, _ = answers
+    result = run_cli("survey", "reliability", str(path), *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file(tmp_path):
+    result = run_cli("survey", "reliability", str(tmp_path / "nope.csv"), "--construct", "a=B1,B2")
+    assert result.returncode == 2 and "file not found" in result.stderr
