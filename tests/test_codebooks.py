@@ -54,3 +54,15 @@ def test_principles_codebook_and_copies_are_independent():
     assert len(load_codebook("cqc")["codes"]) == 5
     with pytest.raises(KeyError, match="unknown codebook"):
         load_codebook("nope")
+
+
+@pytest.mark.parametrize("name", CODEBOOKS)
+def test_codes_hold_only_known_keys(name):
+    """Guards against YAML flow mappings splitting a description at a comma into a stray key."""
+
+    def walk(nodes):
+        for node in nodes:
+            assert set(node) <= {"name", "description", "children"}, node
+            walk(node.get("children") or [])
+
+    walk(load_codebook(name)["codes"])

@@ -76,3 +76,50 @@ def test_agreement_bad_input_is_one_line(tmp_path, content, message):
     assert message in proc.stderr
     assert "bad.csv" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_qual_import_reports_atlasti_sample():
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "refi-qda"
+    if not (data / "Project.xsd").exists():
+        pytest.skip("shared REFI-QDA data not present")
+    result = runner.invoke(
+        app,
+        [
+            "qual",
+            "import",
+            str(data / "atlasti-8.4-sample" / "Project.qde"),
+            "--schema",
+            str(data / "Project.xsd"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["codes"], out["codings"]) == (14, 16)
+    assert "Mabel.txt" in out["notes"][0]
+
+
+def test_qual_codebook_and_export_round_trip(tmp_path):
+    qdc = tmp_path / "npt.qdc"
+    assert runner.invoke(app, ["qual", "codebook", "npt", "--out", str(qdc)]).exit_code == 0
+    from mindthegap.io.refiqda import read_codebook
+
+    assert len(read_codebook(qdc).codes) == 20
+    text = tmp_path / "int1.txt"
+    text.write_text("Nurse: We finally had time to reflect together.\n", encoding="utf-8")
+    codings = tmp_path / "codings.csv"
+    codings.write_text("source,code,start,end,coder\nint1.txt,Reflection,7,47,Asha\n", encoding="utf-8")
+    out = tmp_path / "study.qdpx"
+    result = runner.invoke(app, ["qual", "export", str(text), "--codings", str(codings), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(runner.invoke(app, ["qual", "import", str(out), "--json"]).stdout)
+    assert (summary["sources"], summary["codings"], summary["coders"]) == (1, 1, ["Asha"])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,code,start,end\nint1.txt,X,7,999\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["qual", "export", str(text), "--codings", str(bad), "--out", str(tmp_path / "b.qdpx")]
+    )
+    assert result.exit_code != 0
+    assert not (tmp_path / "b.qdpx").exists()

@@ -69,6 +69,7 @@ def _register() -> None:
     app.add_typer(code.app, name="code")
     from mindthegap.cli import qual
 
+    app.add_typer(qual.app, name="qual")
     app.command("agreement")(qual.agreement)
     from mindthegap.cli import survey
 

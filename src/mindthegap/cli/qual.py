@@ -1,4 +1,4 @@
-"""``mindthegap agreement``: intercoder agreement from a units × coders CSV file."""
+"""``mindthegap qual import|codebook|export`` and ``mindthegap agreement``: qualitative evidence on the command line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from mindthegap.cli.console import console, frame_records, print_json
 from mindthegap.errors import InputError
 
 app = typer.Typer(
-    help="Qualitative evidence: sources, codebooks and coding.",
+    help=(
+        "Qualitative evidence: bring in and take out coded projects (REFI-QDA, as NVivo, ATLAS.ti, MAXQDA and "
+        "QualCoder write them) and use the shipped codebooks.\n\n"
+        "Example: [bold]mindthegap qual import project.qdpx --json[/bold]"
+    ),
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
@@ -81,3 +85,122 @@ def agreement(
     console.print(f"Percent agreement = {'n/a' if pa is None else f'{pa:.1%}'}")
     if record["cohen_kappa"] is not None:
         console.print(f"Cohen's kappa = {record['cohen_kappa']:.3f}")
+
+
+def _summary(project) -> dict:
+    return {
+        "project": project.name,
+        "codes": len(project.codebook.codes),
+        "sources": len(project.sources),
+        "sources_with_text": sum(1 for src in project.sources if src.text is not None),
+        "codings": len(project.codings),
+        "memos": len(project.memos),
+        "coders": sorted({c.coder for c in project.codings if c.coder}),
+        "notes": project.notes,
+    }
+
+
+@app.command("import")
+def import_project(
+    file: Path = typer.Argument(..., help="A .qdpx project (or a bare .qde file)."),
+    schema: Path = typer.Option(None, "--schema", help="REFI-QDA Project.xsd to validate against."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Read a REFI-QDA project and report its codes, sources and codings, and anything absent.
+
+    Example: [bold]mindthegap qual import interviews.qdpx --schema Project.xsd[/bold]
+    """
+    from mindthegap.io.refiqda import read_project
+
+    summary = _summary(read_project(file, schema=schema))
+    if as_json:
+        print_json(summary)
+        return
+    console.print(
+        f"{summary['project']}: {summary['codes']} codes, {summary['sources']} sources "
+        f"({summary['sources_with_text']} with text), {summary['codings']} codings, {summary['memos']} memos"
+    )
+    for note in summary["notes"]:
+        console.print(f"note: {note}")
+
+
+@app.command("codebook")
+def codebook(
+    name: str = typer.Argument(..., help="npt, cfir2, coproduction or cqc."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write a REFI-QDA .qdc codebook here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the codebook tree as JSON."),
+) -> None:
+    """Show a shipped codebook, or write it as a .qdc file to load into your QDA tool.
+
+    Example: [bold]mindthegap qual codebook npt --out npt.qdc[/bold]
+    """
+    from mindthegap.frameworks.codebooks import CODEBOOKS, load_codebook
+    from mindthegap.io.refiqda import write_codebook
+    from mindthegap.model.qualitative import Codebook
+
+    if name not in CODEBOOKS:
+        raise InputError(f"unknown codebook {name!r}", hint=f"choose one of {', '.join(CODEBOOKS)}")
+    tree = load_codebook(name)
+    if out is not None:
+        write_codebook(Codebook.from_tree(tree), out)
+        console.print(f"wrote {out}")
+    elif as_json:
+        print_json(tree)
+    else:
+        book = Codebook.from_tree(tree)
+        for code in book.codes.values():
+            depth = book.path(code.guid).count(" > ")
+            console.print(f"{'  ' * depth}{code.name} — {code.description}")
+
+
+@app.command("export")
+def export(
+    sources: list[Path] = typer.Argument(..., help="Source files (.txt, .docx, .pdf, .vtt, .srt)."),
+    codings: Path = typer.Option(
+        None, "--codings", help="CSV with source (file name), code, start, end and optionally coder."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="The .qdpx file to write."),
+    schema: Path = typer.Option(None, "--schema", help="REFI-QDA Project.xsd to validate against first."),
+) -> None:
+    """Write sources and their codings as a REFI-QDA .qdpx project for NVivo, ATLAS.ti, MAXQDA or QualCoder.
+
+    Example: [bold]mindthegap qual export interviews/*.txt --codings codings.csv --out study.qdpx[/bold]
+    """
+    from mindthegap.io.refiqda import write_project
+    from mindthegap.io.sources import read_sources
+    from mindthegap.model.qualitative import Code, Coding, QualitativeProject
+
+    project = QualitativeProject(name=out.stem, sources=read_sources(list(sources)))
+    by_name = {src.name: src for src in project.sources}
+    if codings is not None:
+        table = pd.read_csv(codings, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for column in ("source", "code", "start", "end"):
+            if column not in table.columns:
+                raise InputError(f"no column named {column!r}", path=codings, column=column)
+        for position, row in enumerate(table.to_dict(orient="records"), start=2):
+            source = by_name.get(row["source"])
+            if source is None:
+                raise InputError(
+                    f"source {row['source']!r} is not among the files given", path=codings, row=position
+                )
+            try:
+                start, end = int(row["start"]), int(row["end"])
+            except ValueError:
+                raise InputError("start and end must be whole numbers", path=codings, row=position) from None
+            if not 0 <= start < end <= len(source.text or ""):
+                raise InputError(
+                    f"span {start}–{end} is outside the {len(source.text or '')} characters of {source.name!r}",
+                    path=codings,
+                    row=position,
+                )
+            try:
+                code = project.codebook.by_name(row["code"])
+            except KeyError:
+                code = project.codebook.add(Code(name=row["code"]))
+            project.codings.append(
+                Coding(
+                    source=source.guid, code=code.guid, start=start, end=end, coder=row.get("coder") or None
+                )
+            )
+    write_project(project, out, schema=schema)
+    console.print(f"wrote {out}: {len(project.sources)} sources, {len(project.codings)} codings")
