@@ -306,6 +306,9 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
     root.append(_codebook_xml(project.codebook, NS))
     files: dict[str, bytes] = {}
     memos = {m.target: m for m in project.memos if m.target}
+    by_source: dict[str, list[Coding]] = {}  # one pass over codings, not one per source
+    for coding in project.codings:
+        by_source.setdefault(coding.source, []).append(coding)
     if project.sources:
         sources = etree.SubElement(root, f"{{{NS}}}Sources")
         for source in project.sources:
@@ -318,8 +321,8 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
             if source.guid in memos:
                 etree.SubElement(el, f"{{{NS}}}Description").text = memos[source.guid].text
             spans: dict[tuple, list[Coding]] = {}
-            for coding in project.codings:
-                if coding.source == source.guid and coding.start is not None:
+            for coding in by_source.get(source.guid, ()):
+                if coding.start is not None:
                     key = (coding.selection or f"{coding.start}-{coding.end}", coding.start, coding.end)
                     spans.setdefault(key, []).append(coding)
             for (sel_key, start, end), codings in spans.items():
