@@ -106,3 +106,43 @@ def test_bad_input_gives_one_line_and_exit_2(answers, args, needle):
 def test_missing_file(tmp_path):
     result = run_cli("survey", "reliability", str(tmp_path / "nope.csv"), "--construct", "a=B1,B2")
     assert result.returncode == 2 and "file not found" in result.stderr
+
+
+def test_compare_groups_and_waves(tmp_path):
+    rng = np.random.default_rng(8)
+    n = 90
+    frame = pd.DataFrame(
+        {
+            "id": np.tile(np.arange(n), 2),
+            "wave": np.repeat(["baseline", "follow_up"], n),
+            "service": np.tile(["ten"] * 10 + ["eleven"] * 11 + ["rest"] * 69, 2),
+            "coherence": rng.normal(3.5, 0.6, 2 * n),
+        }
+    )
+    path = tmp_path / "scores.csv"
+    frame.to_csv(path, index=False)
+    one_wave = tmp_path / "baseline.csv"
+    frame[frame.wave == "baseline"].to_csv(one_wave, index=False)
+    result = run_cli(
+        "survey",
+        "compare",
+        str(one_wave),
+        "--score",
+        "coherence",
+        "--group",
+        "service",
+        "--n-boot",
+        "200",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "ten" not in json.dumps(data["pairs"]) and data["omnibus"]["omitted_small_groups"] == 1
+    assert {g["service"] for g in data["groups"] if not g["suppressed"]} == {"eleven", "rest"}
+    result = run_cli("survey", "compare", str(path), "--score", "coherence", "--wave", "wave", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["paired"][0]["n"] == n
+    result = run_cli("survey", "compare", str(path), "--score", "coherence")
+    assert result.returncode == 2 and "--group" in result.stderr
+    result = run_cli("survey", "compare", str(one_wave), "--score", "coherence", "--group", "service")
+    assert result.returncode == 0 and "Kruskal" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
@@ -161,6 +162,75 @@ def score_cmd(
         print_json(summary)
     else:
         console.print(f"wrote {len(scores):,} respondents' scores to {out}")
+
+
+@app.command()
+def compare(
+    file: Path = typer.Argument(..., help="Scores (from 'survey score') or any table with a numeric column."),
+    score_col: str = typer.Option(..., "--score", "-s", help="The score column to compare, e.g. coherence."),
+    group: str = typer.Option(None, "--group", "-g", help="Compare groups of this column, e.g. service."),
+    reference: str = typer.Option(
+        None, "--reference", help="Compare each group with this one (default all pairs)."
+    ),
+    wave: str = typer.Option(
+        None, "--wave", help="Wave column: compare --before with --after for the same people."
+    ),
+    before: str = typer.Option("baseline", "--before", help="Earlier wave value."),
+    after: str = typer.Option("follow_up", "--after", help="Later wave value."),
+    id_col: str = typer.Option("id", "--id", help="Person column used to pair waves."),
+    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples for the mean CIs."),
+    seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
+    min_n: int = _MIN_N,
+    as_json: bool = _JSON,
+) -> None:
+    """Group means/medians with 95% CIs, Kruskal–Wallis, pairwise tests with effect sizes (Holm, BH); or pre/post.
+
+    Example: [bold]mindthegap survey compare scores.csv --score coherence --group service[/bold]
+    """
+    from mindthegap.analysis.comparison import compare_groups, describe_groups, paired_change
+    from mindthegap.io.tables import read_table
+
+    frame = read_table(file)
+    if (group is None) == (wave is None):
+        raise InputError(
+            "give --group COLUMN to compare groups, or --wave COLUMN for before/after (one of them)"
+        )
+    for col in [score_col, group or wave] + ([id_col] if wave else []):
+        if col not in frame.columns:
+            raise InputError(
+                f"no column {col!r}", path=file, hint=f"columns are: {', '.join(map(str, frame.columns))}"
+            )
+    frame[score_col] = pd.to_numeric(frame[score_col], errors="coerce")
+    if wave:
+        table = paired_change(
+            frame, score_col, id_col=id_col, wave_col=wave, before=before, after=after, min_n=min_n
+        )
+        if as_json:
+            print_json({"paired": frame_records(table)})
+        else:
+            _show(
+                table,
+                ["n", "mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "p_wilcoxon", "d_z"],
+            )
+        return
+    groups = describe_groups(frame, score_col, [group], n_boot=n_boot, seed=seed, min_n=min_n)
+    pairs, omnibus = compare_groups(frame, score_col, group, reference=reference, min_n=min_n)
+    if as_json:
+        print_json({"groups": frame_records(groups), "omnibus": omnibus, "pairs": frame_records(pairs)})
+        return
+    _show(groups, [group, "n", "mean", "ci_low", "ci_high", "median", "median_ci_low", "median_ci_high"])
+    console.print(
+        f"Kruskal–Wallis across {omnibus['groups']} groups: H = {omnibus['statistic']:.2f}, p = {omnibus['p']:.3g}"
+        + (
+            f" ({omnibus['omitted_small_groups']} small group(s) left out)"
+            if omnibus["omitted_small_groups"]
+            else ""
+        )
+    )
+    _show(
+        pairs,
+        ["group_a", "group_b", "difference", "hedges_g", "cliffs_delta", "p_mann_whitney", "p_holm", "p_bh"],
+    )
 
 
 def _show(table, columns: list[str]) -> None:
