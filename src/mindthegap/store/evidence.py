@@ -25,11 +25,13 @@ class EvidenceAdapter:
 
 def adapters() -> list[EvidenceAdapter]:
     from mindthegap.store.feedback import repository as feedback
+    from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
 
     return [
         EvidenceAdapter("values_practice", studies.save_values_practice, studies.values_practice_frame),
         EvidenceAdapter("comments", feedback.save_comments, feedback.comments_frame),
+        EvidenceAdapter("qualitative", qualitative.save_projects, qualitative.load_qualitative),
         # further evidence kinds are added here
     ]
 

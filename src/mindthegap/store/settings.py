@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mindthegap.web",
     "mindthegap.store.studies",
     "mindthegap.store.feedback",
+    "mindthegap.store.qualitative",
     # further evidence apps are added here
 ]
 

@@ -1,0 +1,1 @@
+"""Qualitative sources, codebooks with history, codings and memos (Django app label ``qualitative``)."""

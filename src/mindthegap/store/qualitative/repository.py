@@ -1,0 +1,164 @@
+"""Save qualitative projects for a study and hand them back as DataFrames for :mod:`mindthegap.analysis`."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.db import transaction
+
+from mindthegap.errors import StoreError
+from mindthegap.model.qualitative import QualitativeProject
+from mindthegap.store.qualitative import models as m
+from mindthegap.store.studies.models import StudyRecord
+
+BATCH = 5000
+META = ("participant", "level", "role", "service", "wave")
+
+
+def save_project(record: StudyRecord, project: QualitativeProject, framework: str = "") -> int:
+    """Store codes, sources, codings and memos in one transaction; returns the codings written.
+
+    Checks every coding against its source and codebook first, so a bad project writes nothing.
+    """
+    texts = {s.guid: s.text for s in project.sources}
+    for coding in project.codings:
+        if coding.source not in texts:
+            raise StoreError(f"coding {coding.guid} names unknown source {coding.source}")
+        if coding.code not in project.codebook.codes:
+            raise StoreError(f"coding {coding.guid} names unknown code {coding.code}")
+        text = texts[coding.source]
+        if coding.start is not None and (
+            coding.start < 0 or coding.end < coding.start or (text is not None and coding.end > len(text))
+        ):
+            raise StoreError(f"coding {coding.guid} runs outside its source ({coding.start}–{coding.end})")
+    with transaction.atomic():
+        codes: dict[str, m.CodeRecord] = {}
+        pending = list(project.codebook.codes.values())
+        while pending:  # parents before children
+            later = []
+            for code in pending:
+                if code.parent is not None and code.parent not in codes:
+                    later.append(code)
+                    continue
+                codes[code.guid] = m.CodeRecord.objects.create(
+                    study=record,
+                    guid=code.guid,
+                    name=code.name,
+                    description=code.description,
+                    colour=code.colour or "",
+                    parent=codes.get(code.parent) if code.parent else None,
+                    framework=framework,
+                )
+            if len(later) == len(pending):
+                raise StoreError("the codebook's parent links form a loop")
+            pending = later
+        m.CodeEvent.objects.bulk_create(
+            [m.CodeEvent(code=c, action="add", details={"name": c.name}) for c in codes.values()],
+            batch_size=BATCH,
+        )
+        sources = m.SourceRecord.objects.bulk_create(
+            [
+                m.SourceRecord(
+                    study=record,
+                    guid=s.guid,
+                    name=s.name,
+                    kind=s.kind,
+                    text=s.text,
+                    metadata=s.metadata,
+                    **{k: str(s.metadata.get(k, "") or "") for k in META},
+                )
+                for s in project.sources
+            ],
+            batch_size=BATCH,
+        )
+        by_guid = {s.guid: s for s in sources}
+        rows = m.CodingRecord.objects.bulk_create(
+            [
+                m.CodingRecord(
+                    source=by_guid[c.source],
+                    code=codes[c.code],
+                    guid=c.guid,
+                    start=c.start,
+                    end=c.end,
+                    coder=c.coder or "",
+                    status=c.status,
+                    confidence=c.confidence,
+                    created=c.created,
+                )
+                for c in project.codings
+            ],
+            batch_size=BATCH,
+        )
+        m.MemoRecord.objects.bulk_create(
+            [
+                m.MemoRecord(study=record, target=x.target or "", author=x.author or "", text=x.text)
+                for x in project.memos
+            ]
+        )
+    return len(rows)
+
+
+def save_projects(record: StudyRecord, evidence) -> int:
+    """Evidence adapter entry: one project or a list of them."""
+    projects = evidence if isinstance(evidence, list | tuple) else [evidence]
+    return sum(save_project(record, p) for p in projects)
+
+
+def _code(record: StudyRecord, guid: str) -> m.CodeRecord:
+    try:
+        return m.CodeRecord.objects.get(study=record, guid=guid)
+    except m.CodeRecord.DoesNotExist:
+        raise StoreError(f"no code {guid} in study {record.pk}") from None
+
+
+def rename_code(record: StudyRecord, guid: str, name: str) -> None:
+    """Rename a code; its codings keep pointing at it."""
+    code = _code(record, guid)
+    m.CodeEvent.objects.create(code=code, action="rename", details={"old": code.name, "new": name})
+    code.name = name
+    code.save(update_fields=["name"])
+
+
+def merge_codes(record: StudyRecord, guids: list[str], into: str) -> int:
+    """Merge codes into another: re-point their codings and children, keep them inactive for the history."""
+    target = _code(record, into)
+    moved = 0
+    with transaction.atomic():
+        for guid in guids:
+            if guid == into:
+                continue
+            code = _code(record, guid)
+            moved += m.CodingRecord.objects.filter(code=code).update(code=target)
+            m.CodeRecord.objects.filter(parent=code).update(parent=target)
+            code.active, code.merged_into = False, target
+            code.save(update_fields=["active", "merged_into"])
+            m.CodeEvent.objects.create(code=code, action="merge", details={"into": into, "codings": moved})
+    return moved
+
+
+def codings_frame(record: StudyRecord) -> pd.DataFrame:
+    """Codings with source, code name, span, coder, status and confidence."""
+    rows = m.CodingRecord.objects.filter(source__study=record).values_list(
+        "source__guid", "code__name", "start", "end", "coder", "status", "confidence"
+    )
+    return pd.DataFrame(
+        list(rows), columns=["source", "code", "start", "end", "coder", "status", "confidence"]
+    )
+
+
+def sources_frame(record: StudyRecord) -> pd.DataFrame:
+    """Sources with their metadata and text."""
+    rows = m.SourceRecord.objects.filter(study=record).values_list("guid", "name", *META, "text")
+    return pd.DataFrame(list(rows), columns=["source", "name", *META, "text"])
+
+
+def load_qualitative(record: StudyRecord) -> dict[str, pd.DataFrame]:
+    """Evidence adapter entry: ``{"sources", "codings", "codes"}`` frames (empty when there is none)."""
+    codes = pd.DataFrame(
+        list(
+            m.CodeRecord.objects.filter(study=record).values_list(
+                "guid", "name", "parent__guid", "framework", "active"
+            )
+        ),
+        columns=["guid", "name", "parent", "framework", "active"],
+    )
+    return {"sources": sources_frame(record), "codings": codings_frame(record), "codes": codes}

@@ -1,0 +1,85 @@
+"""The qualitative app: projects stored whole or not at all, codings survive rename and merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from mindthegap.errors import StoreError
+from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
+from mindthegap.model.study import Study
+
+
+def _project() -> QualitativeProject:
+    book = Codebook(name="NPT")
+    top = book.add(Code(name="Coherence"))
+    a = book.add(Code(name="Sense-making", parent=top.guid))
+    b = book.add(Code(name="Making sense", parent=top.guid))
+    text = "Manager: The huddles made sense once we saw the data."
+    src = Source(name="int1", text=text, metadata={"participant": "p1", "level": "local_strategic"})
+    codings = [
+        Coding(source=src.guid, code=a.guid, start=9, end=33, coder="Asha"),
+        Coding(
+            source=src.guid, code=b.guid, start=9, end=53, coder="Ben", status="unreviewed", confidence=0.7
+        ),
+    ]
+    return QualitativeProject(codebook=book, sources=[src], codings=codings, memos=[Memo("rich", src.guid)])
+
+
+@pytest.fixture
+def record(db):
+    from mindthegap.store.studies.repository import save_study
+
+    return save_study(Study(id="qual-test", name="Qualitative test"))
+
+
+@pytest.mark.django_db
+def test_round_trip_and_merge_keeps_codings(record):
+    from mindthegap.store.qualitative import models as m
+    from mindthegap.store.qualitative.repository import (
+        load_qualitative,
+        merge_codes,
+        rename_code,
+        save_project,
+    )
+
+    project = _project()
+    assert save_project(record, project) == 2
+    frames = load_qualitative(record)
+    assert frames["sources"].loc[0, "level"] == "local_strategic"
+    assert set(frames["codings"]["status"]) == {"accepted", "unreviewed"}
+    assert frames["codings"]["confidence"].max() == pytest.approx(0.7)
+    a = project.codebook.by_name("Sense-making").guid
+    b = project.codebook.by_name("Making sense").guid
+    rename_code(record, a, "Coherence: sense-making")
+    assert merge_codes(record, [b], into=a) == 1
+    codings = load_qualitative(record)["codings"]
+    assert len(codings) == 2 and set(codings["code"]) == {"Coherence: sense-making"}
+    actions = list(m.CodeEvent.objects.filter(code__study=record).values_list("action", flat=True))
+    assert actions.count("rename") == 1 and actions.count("merge") == 1
+
+
+@pytest.mark.django_db
+def test_bad_project_writes_nothing(record):
+    from mindthegap.store.qualitative import models as m
+    from mindthegap.store.qualitative.repository import save_project
+
+    project = _project()
+    project.codings.append(Coding(source=project.sources[0].guid, code="UNKNOWN", start=0, end=3))
+    with pytest.raises(StoreError, match="unknown code"):
+        save_project(record, project)
+    project = _project()
+    project.codings[0].end = 999
+    with pytest.raises(StoreError, match="outside its source"):
+        save_project(record, project)
+    assert not m.CodeRecord.objects.exists() and not m.SourceRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deleting_study_removes_qualitative_evidence(record):
+    from mindthegap.store.qualitative import models as m
+    from mindthegap.store.qualitative.repository import save_project
+    from mindthegap.store.studies.repository import delete_study
+
+    save_project(record, _project())
+    delete_study("qual-test")
+    assert not m.CodingRecord.objects.exists()
