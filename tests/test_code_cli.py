@@ -232,3 +232,32 @@ def test_queue_and_pipeline_chunk_invariance(coded_csv, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert len(json.loads(res.stdout)) == 5
+
+
+def test_themes_command(tmp_path):
+    import json
+
+    from tests.test_themes import corpus
+
+    texts, _ = corpus(80)
+    path = tmp_path / "uncoded.csv"
+    pd.DataFrame({"Comment": texts}).to_csv(path, index=False)
+    res = runner.invoke(
+        app,
+        [
+            "code",
+            "themes",
+            str(path),
+            "--text",
+            "Comment",
+            "--k-min",
+            "3",
+            "--k-max",
+            "5",
+            "--n-boot",
+            "3",
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["k"] == 4

@@ -331,3 +331,46 @@ def queue(
         return
     for row in result.itertuples(index=False):
         console.print(f"{row.id}\t{row.uncertainty:.2f}\t{row.most_uncertain_code}\t{row.text[:80]}")
+
+
+@app.command("themes")
+def themes(
+    input_path: Path = typer.Argument(..., metavar="IN", help="Uncoded comments: .csv or .parquet."),
+    text: str = typer.Option(..., "--text", help="Name of the text column."),
+    k_min: int = typer.Option(3, "--k-min", min=2, help="Fewest themes to consider."),
+    k_max: int = typer.Option(10, "--k-max", min=2, help="Most themes to consider."),
+    n_boot: int = typer.Option(10, "--n-boot", min=2, help="Bootstrap refits per number of themes."),
+    seed: int = typer.Option(20261122, help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print themes and quotes as JSON."),
+) -> None:
+    """Suggest themes in uncoded comments (NMF, number of themes chosen by stability) to seed new codes.
+
+    Example: [bold]mindthegap code themes comments.csv --text Comment --k-max 8[/bold]
+    """
+    from mindthegap.cli.console import frame_records
+    from mindthegap.text.themes import discover_themes
+
+    if k_max < k_min:
+        raise InputError("--k-max is smaller than --k-min")
+    frames = [f for f, _, _ in _iter_input(input_path, [text])]
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[text])
+    with progress(not as_json) as bar:
+        bar.add_task("finding themes", total=None)
+        result = discover_themes(
+            data[text].tolist(), k_range=range(k_min, k_max + 1), n_boot=n_boot, seed=seed
+        )
+    if as_json:
+        print_json(
+            {
+                "k": result.k,
+                "stability": result.stability,
+                "themes": frame_records(result.themes),
+                "quotes": frame_records(result.quotes),
+            }
+        )
+        return
+    console.print(f"{result.k} themes (stability {result.stability[result.k]:.2f})")
+    for row in result.themes.itertuples(index=False):
+        console.print(f"[bold]Theme {row.theme}[/bold] ({row.n_comments:,} comments): {row.top_terms}")
+        for q in result.quotes[result.quotes["theme"] == row.theme]["text"]:
+            console.print(f"    “{q[:120]}”")
