@@ -48,3 +48,32 @@ def test_report_section_has_divergence_and_alignment():
     assert "Jensen–Shannon" in captions and "Policy alignment" in captions
     assert any("Policymakers talk most distinctively about" in s and "data" in s for s in section.summary)
     assert any("Prevention" in s for s in section.summary)
+
+
+@pytest.mark.django_db
+def test_suggestions_stored_unreviewed_then_reviewed():
+    from tests.test_autocoder import synthetic_corpus
+
+    from mindthegap.store.feedback.suggestions import review_suggestion, store_suggestions
+    from mindthegap.store.qualitative import models as q
+    from mindthegap.store.studies.models import StudyRecord
+    from mindthegap.text.autocoder import AutoCoder
+
+    texts, Y = synthetic_corpus()
+    model = AutoCoder(cv=4).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+    record = StudyRecord.objects.create(slug="s1", name="S1")
+    for i, name in enumerate(["Staff", "Parking"]):
+        q.CodeRecord.objects.create(study=record, guid=f"C{i}", name=name)
+    q.SourceRecord.objects.create(study=record, guid="S1", name="one", text="car park was full")
+    q.SourceRecord.objects.create(study=record, guid="S2", name="two", text="the nurse was kind")
+    assert store_suggestions(record, model) == 2
+    assert store_suggestions(record, model) == 0  # idempotent
+    codings = q.CodingRecord.objects.filter(source__study=record).order_by("source__guid")
+    assert [(c.source.guid, c.code.name, c.status) for c in codings] == [
+        ("S1", "Parking", "unreviewed"),
+        ("S2", "Staff", "unreviewed"),
+    ]
+    assert all(0.5 < c.confidence <= 1 for c in codings)
+    review_suggestion(codings[0].id, accept=True)
+    review_suggestion(codings[1].id, accept=False)
+    assert sorted(q.CodingRecord.objects.values_list("status", flat=True)) == ["accepted", "rejected"]

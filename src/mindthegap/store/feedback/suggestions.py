@@ -1,0 +1,72 @@
+"""Auto-coder suggestions stored as unreviewed codings with confidence, for a person to accept or reject.
+
+Suggestions go into the qualitative app's codings (status ``unreviewed``), one per source and suggested code,
+spanning the whole source text. Codes are matched to the model's labels by name among the study's active codes;
+sources that already carry an unreviewed suggestion from the same model are skipped, so running it twice is safe.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+
+from mindthegap.errors import StoreError
+from mindthegap.store.studies.models import StudyRecord
+
+
+def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float = 0.0) -> int:
+    """Code every text source of the study with ``model``; returns the number of suggestions stored."""
+    from mindthegap.store.qualitative import models as q
+
+    coder = f"auto-coder:{model.codebook_}"
+    codes = {c.name: c for c in q.CodeRecord.objects.filter(study=record, active=True)}
+    wanted = [(j, codes[label]) for j, label in enumerate(model.labels_) if label in codes]
+    if not wanted:
+        raise StoreError(
+            "none of the model's codes exist in this study's codebook",
+            hint="train the model on this study's code names",
+        )
+    done = set(
+        q.CodingRecord.objects.filter(source__study=record, coder=coder, status="unreviewed").values_list(
+            "source_id", flat=True
+        )
+    )
+    sources = [s for s in q.SourceRecord.objects.filter(study=record).exclude(text=None) if s.id not in done]
+    sources = [s for s in sources if s.text and s.text.strip()]
+    if not sources:
+        return 0
+    texts = [s.text for s in sources]
+    proba = model.predict_proba(texts)
+    pred = model.predict_from_proba(proba, texts)
+    rows = []
+    for i, source in enumerate(sources):
+        for j, code in wanted:
+            if pred[i, j] and proba[i, j] >= min_confidence:
+                rows.append(
+                    q.CodingRecord(
+                        source=source,
+                        code=code,
+                        guid=str(uuid.uuid4()).upper(),
+                        start=0,
+                        end=len(source.text),
+                        coder=coder,
+                        status="unreviewed",
+                        confidence=float(proba[i, j]),
+                    )
+                )
+    with transaction.atomic():
+        q.CodingRecord.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def review_suggestion(coding_id: int, *, accept: bool) -> None:
+    """Accept or reject one suggestion (a person's decision; the confidence is kept for the record)."""
+    from mindthegap.store.qualitative import models as q
+
+    updated = q.CodingRecord.objects.filter(id=coding_id, status="unreviewed").update(
+        status="accepted" if accept else "rejected"
+    )
+    if not updated:
+        raise StoreError(f"no unreviewed suggestion with id {coding_id}")
