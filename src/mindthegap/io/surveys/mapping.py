@@ -1,0 +1,211 @@
+"""Map a raw survey table onto an instrument: headers to items, answers to codes, attributes to the study."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mindthegap.errors import InputError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell: ``row`` is the row number as the source file shows it (1-based, counting header rows)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column!r}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """Wide responses (respondent, attributes, one column per item), plus what was skipped or not matched."""
+
+    responses: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    skipped_rows: list[int] = field(default_factory=list)
+    unmatched: dict[str, dict[str, int]] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def report(self) -> dict:
+        """A JSON-ready validation report."""
+        return {
+            "respondents": len(self.responses),
+            "items": [c for c in self.responses.columns if c not in ("respondent",)],
+            "skipped_rows": self.skipped_rows,
+            "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in self.problems],
+            "unmatched_attribute_values": self.unmatched,
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+def _norm(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def label_key(value: object) -> str:
+    """A value-label key that treats 4, 4.0 and "4" alike."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
+def _code(scale, value: object, labels: Mapping[str, str]) -> float | str | None:
+    """The code for one answer; "bad" when it is neither a code, a label nor a 'missing' answer.
+
+    A file's own value labels come first, because a tool may number its answers differently (REDCap 0–4).
+    """
+    key = label_key(value)
+    if key in labels:
+        try:
+            return scale.code_for(labels[key])
+        except KeyError:
+            pass
+    try:
+        return scale.code_for(value)
+    except KeyError:
+        return "bad"
+
+
+def match_columns(
+    columns: Sequence[str], instrument, explicit: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Source column → item id, by explicit mapping, item id, short label or full wording (case-insensitive)."""
+    explicit = dict(explicit or {})
+    keys: dict[str, str] = {}
+    for item in instrument.items:
+        for text in (item.id, item.label, item.wording):
+            if text:
+                keys.setdefault(_norm(text), item.id)
+    out: dict[str, str] = {}
+    for col in columns:
+        if col in explicit:
+            out[col] = explicit[col]
+        elif _norm(col) in keys:
+            out[col] = keys[_norm(col)]
+    seen: dict[str, str] = {}
+    for col, item in out.items():
+        if item in seen:
+            raise InputError(
+                f"columns {seen[item]!r} and {col!r} both hold item {item!r}", hint="drop one of them"
+            )
+        seen[item] = col
+    return out
+
+
+def map_responses(
+    raw: pd.DataFrame,
+    instrument,
+    *,
+    row_numbers: Sequence[int] | None = None,
+    path: str | Path | None = None,
+    id_column: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    attributes: Mapping[str, Iterable[str] | Mapping[str, str]] | None = None,
+    value_labels: Mapping[str, Mapping[object, str]] | None = None,
+    skip_bad_rows: bool = False,
+) -> ImportResult:
+    """Turn a raw table into coded responses, checking every cell.
+
+    ``attributes`` maps a column (e.g. ``service``) to the study's known values (ids, or id → label); values are
+    matched by id or label, case-insensitively, and those that match nothing are counted in ``unmatched``.
+    ``value_labels`` (per source column, code → label) let coded exports such as SPSS be matched by label too.
+    All-or-nothing: any problem raises :class:`InputError` naming the first one, unless ``skip_bad_rows`` is set,
+    in which case rows with problems are left out and listed in ``skipped_rows``.
+    """
+    rows = list(row_numbers) if row_numbers is not None else [i + 2 for i in range(len(raw))]
+    mapping = match_columns([str(c) for c in raw.columns], instrument, columns)
+    if not mapping:
+        raise InputError(
+            f"no column matches an item of {instrument.id!r}",
+            path=path,
+            hint=f"name columns by item id ({', '.join(i.id for i in instrument.items[:5])}, …) or label",
+        )
+    attributes = dict(attributes or {})
+    if id_column is not None and id_column not in raw.columns:
+        raise InputError(f"no respondent id column {id_column!r}", path=path)
+    for col in attributes:
+        if col not in raw.columns:
+            raise InputError(f"no attribute column {col!r}", path=path)
+    out = pd.DataFrame(index=raw.index)
+    out["respondent"] = raw[id_column].astype(str).str.strip() if id_column else [str(r) for r in rows]
+    problems: list[Problem] = []
+    bad = np.zeros(len(raw), dtype=bool)
+    unmatched: dict[str, dict[str, int]] = {}
+    for col, known in attributes.items():
+        lookup = {}
+        pairs = known.items() if isinstance(known, Mapping) else ((k, k) for k in known)
+        for ident, label in pairs:
+            lookup[_norm(ident)] = ident
+            lookup[_norm(label)] = ident
+        values = raw[col]
+        mapped = values.map(lambda v, lk=lookup: lk.get(_norm(v)) if pd.notna(v) and str(v).strip() else None)
+        missed = values[mapped.isna() & values.notna() & (values.astype(str).str.strip() != "")]
+        if len(missed):
+            unmatched[col] = dict(Counter(map(str, missed)).most_common())
+        out[col] = mapped
+    for col, item_id in mapping.items():
+        item = instrument.item(item_id)
+        values = raw[col]
+        if item.type == "text":
+            out[item_id] = values.where(values.notna(), None)
+            continue
+        scale = instrument.scale_of(item)
+        labels = (value_labels or {}).get(col, {})
+        codes = np.full(len(raw), np.nan)
+        cache: dict[object, float | None] = {}
+        for i, v in enumerate(values.to_numpy()):
+            if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
+                continue
+            key = v
+            if key not in cache:
+                code = _code(scale, v, labels)
+                cache[key] = code
+            code = cache[key]
+            if code == "bad":
+                shown = ", ".join(f"{k} {lab}" for k, lab in list(scale.labels.items())[:6])
+                problems.append(
+                    Problem(
+                        rows[i],
+                        str(col),
+                        f"{v!r} is not an answer on the {scale.min}–{scale.max} scale"
+                        + (f" ({shown})" if shown else ""),
+                    )
+                )
+                bad[i] = True
+            elif code is not None:
+                codes[i] = code
+        out[item_id] = codes
+    ignored = [str(c) for c in raw.columns if c not in mapping and c != id_column and c not in attributes]
+    if id_column:
+        dup = out["respondent"].duplicated(keep=False) & out["respondent"].ne("nan")
+        for i in np.flatnonzero(dup.to_numpy() & out["respondent"].duplicated().to_numpy()):
+            problems.append(
+                Problem(rows[i], id_column, f"respondent {out['respondent'].iloc[i]!r} appears twice")
+            )
+            bad[i] = True
+    problems.sort(key=lambda p: (p.row, p.column))
+    if problems and not skip_bad_rows:
+        first = problems[0]
+        raise InputError(
+            first.message,
+            path=path,
+            row=first.row,
+            column=first.column,
+            hint=f"{len(problems)} problem(s) in {int(bad.sum())} row(s); nothing was imported — fix them, or skip "
+            "those rows with --skip-bad-rows",
+        )
+    skipped = [rows[i] for i in np.flatnonzero(bad)]
+    out = out[~bad].reset_index(drop=True)
+    return ImportResult(out, problems, skipped, unmatched, ignored)
