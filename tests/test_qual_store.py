@@ -83,3 +83,29 @@ def test_deleting_study_removes_qualitative_evidence(record):
     save_project(record, _project())
     delete_study("qual-test")
     assert not m.CodingRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_interviews_stored_and_reported():
+    """The demo's two coders are stored and the report section states the unit of agreement."""
+    from mindthegap.demo import build_demo_study
+    from mindthegap.report.context import ReportContext
+    from mindthegap.report.document import Figure
+    from mindthegap.report.sections import qualitative as section
+    from mindthegap.store.evidence import load_all, save_all
+
+    demo = build_demo_study()
+    project = demo.evidence["qualitative"]
+    levels = {s.metadata["level"] for s in project.sources}
+    assert levels == {"national", "regional", "local_strategic", "local_frontline", "people_and_carers"}
+    assert {c.coder for c in project.codings} == {"Coder A", "Coder B"}
+    save_all(demo.study, demo.evidence)
+    _, evidence = load_all(demo.study.id)
+    assert len(evidence["qualitative"]["codings"]) == len(project.codings)
+    built = section.build(ReportContext(study=demo.study, evidence=evidence))
+    agreement = built.blocks[1]
+    assert "unit of analysis: coded segment" in agreement.caption
+    assert 0.5 < agreement.data.iloc[0]["krippendorff_alpha"] < 0.95
+    freq = built.blocks[2].data
+    assert freq[freq["level"] == "national"]["suppressed"].all()
+    assert isinstance(built.blocks[-1], Figure) and built.blocks[-1].svg.startswith("<svg")

@@ -1,0 +1,154 @@
+"""Report section: intercoder agreement (unit stated), code frequencies by level, framework matrix, theme map."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mindthegap.report.context import ReportContext
+from mindthegap.report.document import Figure, Paragraph, Section, Table
+
+LEVEL_ORDER = ["national", "regional", "local_strategic", "local_frontline", "people_and_carers"]
+
+
+def _frames(evidence) -> dict[str, pd.DataFrame] | None:
+    """Sources and codings as frames, whether the evidence is a project (demo) or the store's frames."""
+    if evidence is None:
+        return None
+    if isinstance(evidence, dict):
+        return evidence if len(evidence.get("codings", ())) else None
+    names = {guid: code.name for guid, code in evidence.codebook.codes.items()}
+    sources = pd.DataFrame(
+        [
+            {
+                "source": s.guid,
+                "name": s.name,
+                **{k: s.metadata.get(k, "") for k in ("participant", "level", "role", "service", "wave")},
+                "text": s.text,
+            }
+            for s in evidence.sources
+        ]
+    )
+    codings = pd.DataFrame(
+        [
+            {
+                "source": c.source,
+                "code": names.get(c.code, c.code),
+                "start": c.start,
+                "end": c.end,
+                "coder": c.coder or "",
+                "status": c.status,
+            }
+            for c in evidence.codings
+        ]
+    )
+    return {"sources": sources, "codings": codings} if len(codings) else None
+
+
+def _theme_map_figure(cooc: pd.DataFrame) -> Figure:
+    import networkx as nx
+
+    from mindthegap.analysis.coding import theme_map
+    from mindthegap.report.charts import figure, to_svg
+
+    graph = theme_map(cooc)
+    with figure(6.5, 4.5) as (fig, ax):
+        if graph.number_of_nodes():
+            pos = nx.spring_layout(graph, seed=1, weight="weight")
+            widths = [1 + 6 * d["weight"] for _, _, d in graph.edges(data=True)]
+            nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#6B6B6B")
+            sizes = [200 + 8 * graph.nodes[n].get("codings", 1) for n in graph.nodes]
+            nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color="#1F5FA8")
+            nx.draw_networkx_labels(
+                graph, pos, ax=ax, font_size=8, font_color="#1A1A1A", verticalalignment="bottom"
+            )
+        ax.set_axis_off()
+        ax.set_title("Theme map: codes that occur together")
+        svg = to_svg(fig)
+    table = Table(
+        caption="Code pairs behind the theme map",
+        data=cooc,
+        columns={"code_a": "Code", "code_b": "With", "n12": "Together", "c_coefficient": "c-coefficient"},
+        formats={"c_coefficient": "{:.2f}"},
+    )
+    return Figure(
+        title="Theme map",
+        svg=svg,
+        alt="Network of codes: each line joins two codes applied to overlapping passages, thicker where they "
+        "occur together more often (c-coefficient).",
+        table=table,
+    )
+
+
+def build(ctx: ReportContext) -> Section | None:
+    from mindthegap.analysis.agreement import agreement_by_code
+    from mindthegap.analysis.coding import code_frequencies, cooccurrence, framework_matrix
+
+    frames = _frames(ctx.evidence.get("qualitative"))
+    if frames is None:
+        return None
+    sources, codings = frames["sources"], frames["codings"]
+    section = Section("qualitative", "What people told us: interviews and event notes")
+    section.add(
+        Paragraph(
+            f"{len(sources):,} qualitative sources with {len(codings):,} codings by "
+            f"{codings['coder'].replace('', pd.NA).nunique()} coder(s)."
+        )
+    )
+    units = codings.assign(unit_id=codings["source"] + ":" + codings["start"].astype(str))
+    if units["coder"].nunique() >= 2:
+        agreement = agreement_by_code(units, unit="segment")
+        section.add(
+            Table(
+                caption="Intercoder agreement per code (unit of analysis: coded segment)",
+                data=agreement,
+                columns={
+                    "code": "Code",
+                    "unit": "Unit",
+                    "units": "Segments",
+                    "percent_agreement": "Agreement",
+                    "cohen_kappa": "Cohen's κ",
+                    "krippendorff_alpha": "Krippendorff's α",
+                },
+                formats={
+                    "percent_agreement": "{:.0%}",
+                    "cohen_kappa": "{:.2f}",
+                    "krippendorff_alpha": "{:.2f}",
+                },
+                note="Each code is judged present or absent in every segment either coder coded; α ≥ 0.80 is "
+                "usually taken as reliable, 0.667–0.80 as tentative (Krippendorff 2004).",
+            )
+        )
+        overall = agreement.iloc[0]["krippendorff_alpha"]
+        section.summary.append(f"Coders agreed with Krippendorff's α = {overall:.2f} over coded segments.")
+        # report one coder's view so double coding is not counted twice
+        first = sorted(units["coder"].unique())[0]
+        codings = codings[codings["coder"] == first]
+    freq = code_frequencies(codings, sources, by="level", min_n=ctx.min_n)
+    freq["level"] = pd.Categorical(freq["level"], [lv for lv in LEVEL_ORDER if lv in set(freq["level"])])
+    section.add(
+        Table(
+            caption="How many participants at each level raised each code",
+            data=freq.sort_values(["level", "code"]),
+            columns={
+                "level": "Level",
+                "code": "Code",
+                "n": "Participants",
+                "participants": "Raised it",
+                "proportion": "Share",
+            },
+            formats={"proportion": "{:.0%}", "n": "{:.0f}", "participants": "{:.0f}"},
+            note=f"Groups under {ctx.min_n} participants are suppressed, with a second group where needed.",
+        )
+    )
+    matrix = framework_matrix(codings, sources, case="level")
+    section.add(
+        Table(
+            caption="Framework matrix: levels × themes, with an illustrative quote",
+            data=matrix,
+            columns={"level": "Level", "theme": "Theme", "count": "Codings", "quote": "Quote"},
+        )
+    )
+    cooc = cooccurrence(codings)
+    if len(cooc):
+        section.add(_theme_map_figure(cooc))
+    return section
