@@ -146,3 +146,34 @@ def test_compare_groups_and_waves(tmp_path):
     assert result.returncode == 2 and "--group" in result.stderr
     result = run_cli("survey", "compare", str(one_wave), "--score", "coherence", "--group", "service")
     assert result.returncode == 0 and "Kruskal" in result.stdout
+
+
+def test_import_command(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "ID,service,B1,B2\nr1,Forensic,Agree,Strongly agree\nr2,Forensic,Not relevant to my role,2\nr3,x,Maybe,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "coded.csv"
+    args = [
+        "survey",
+        "import",
+        str(path),
+        "--instrument",
+        "nomad",
+        "--out",
+        str(out),
+        "--attribute",
+        "service",
+    ]
+    result = run_cli(*args)
+    assert result.returncode == 2 and "row 4, column 'B1'" in result.stderr and not out.exists()
+    result = run_cli(*args, "--skip-bad-rows", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["skipped_rows"] == [4]
+    coded = pd.read_csv(out)
+    assert (
+        coded["B1"].tolist()[0] == 4
+        and pd.isna(coded["B1"].iloc[1])
+        and coded["service"].tolist() == ["Forensic"] * 2
+    )

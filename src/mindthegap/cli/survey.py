@@ -88,6 +88,66 @@ def _groups(frame, by: str | None, file: Path) -> list[str]:
     return dims
 
 
+@app.command("import")
+def import_cmd(
+    file: Path = typer.Argument(
+        ..., help="A survey export: CSV, XLSX, Qualtrics CSV, REDCap CSV, Forms XLSX, .sav, .parquet."
+    ),
+    instrument: str = typer.Option(
+        ..., "--instrument", "-i", help="Instrument id (nomad, coproduction, …) or YAML file."
+    ),
+    out: Path = typer.Option(..., "--out", help="Write the coded responses to this .csv or .parquet file."),
+    fmt: str = typer.Option(
+        "auto", "--format", help="auto, csv, xlsx, qualtrics, redcap, msforms, spss or parquet."
+    ),
+    dictionary: Path = typer.Option(None, "--dictionary", help="REDCap data dictionary (CSV)."),
+    id_column: str = typer.Option(
+        None, "--id", help="Respondent id column (found automatically for most tools)."
+    ),
+    column: list[str] = typer.Option(
+        None, "--column", help="SOURCE=ITEM when a header matches no item (repeatable)."
+    ),
+    attribute: list[str] = typer.Option(
+        None, "--attribute", help="A respondent column to keep, e.g. service (repeatable)."
+    ),
+    skip_bad_rows: bool = typer.Option(
+        False, "--skip-bad-rows", help="Leave out rows with problems and list them."
+    ),
+    as_json: bool = _JSON,
+) -> None:
+    """Read a survey export, map answers to codes, check every cell and write one row per respondent.
+
+    Example: [bold]mindthegap survey import export.csv --instrument nomad --out coded.csv --attribute service[/bold]
+    """
+    from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
+    from mindthegap.io.surveys import import_survey
+    from mindthegap.io.tables import write_table
+
+    try:
+        ins = load_instrument(instrument)
+    except InstrumentFileError as exc:
+        raise InputError(str(exc)) from None
+    columns = {}
+    for spec in column or []:
+        src, sep, item = spec.partition("=")
+        if not sep or not item.strip():
+            raise InputError(f"cannot read --column {spec!r}", hint="write it as SOURCE=ITEM, e.g. Q1=B1")
+        columns[src.strip()] = item.strip()
+    attributes = {a: None for a in attribute or []}  # kept as written; the store maps them to a study
+    result = import_survey(
+        file, ins, fmt=fmt, dictionary=dictionary, id_column=id_column, columns=columns,
+        attributes=attributes, skip_bad_rows=skip_bad_rows,
+    )  # fmt: skip
+    write_table(result.responses, out)
+    report = result.report()
+    if as_json:
+        print_json(report)
+        return
+    console.print(f"imported {len(result.responses):,} respondents to {out}")
+    for p in result.problems:
+        console.print(f"  skipped row {p.row}, column {p.column!r}: {p.message}")
+
+
 @app.command()
 def reliability(
     file: Path = _FILE,

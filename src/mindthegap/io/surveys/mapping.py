@@ -112,14 +112,15 @@ def map_responses(
     path: str | Path | None = None,
     id_column: str | None = None,
     columns: Mapping[str, str] | None = None,
-    attributes: Mapping[str, Iterable[str] | Mapping[str, str]] | None = None,
+    attributes: Mapping[str, Iterable[str] | Mapping[str, str] | None] | None = None,
     value_labels: Mapping[str, Mapping[object, str]] | None = None,
     skip_bad_rows: bool = False,
 ) -> ImportResult:
     """Turn a raw table into coded responses, checking every cell.
 
     ``attributes`` maps a column (e.g. ``service``) to the study's known values (ids, or id → label); values are
-    matched by id or label, case-insensitively, and those that match nothing are counted in ``unmatched``.
+    matched by id or label, case-insensitively, and those that match nothing are counted in ``unmatched``;
+    None keeps the column's values as written.
     ``value_labels`` (per source column, code → label) let coded exports such as SPSS be matched by label too.
     All-or-nothing: any problem raises :class:`InputError` naming the first one, unless ``skip_bad_rows`` is set,
     in which case rows with problems are left out and listed in ``skipped_rows``.
@@ -144,6 +145,9 @@ def map_responses(
     bad = np.zeros(len(raw), dtype=bool)
     unmatched: dict[str, dict[str, int]] = {}
     for col, known in attributes.items():
+        if known is None:  # no study structure to match against: keep the values as written
+            out[col] = raw[col].map(lambda v: str(v).strip() if pd.notna(v) and str(v).strip() else None)
+            continue
         lookup = {}
         pairs = known.items() if isinstance(known, Mapping) else ((k, k) for k in known)
         for ident, label in pairs:
