@@ -72,6 +72,9 @@ def test_bad_project_writes_nothing(record):
     with pytest.raises(StoreError, match="outside its source"):
         save_project(record, project)
     assert not m.CodeRecord.objects.exists() and not m.SourceRecord.objects.exists()
+    save_project(record, project := _project())
+    with pytest.raises(StoreError, match="already in this study"):
+        save_project(record, project)
 
 
 @pytest.mark.django_db

@@ -104,15 +104,26 @@ def _summary(project) -> dict:
 def import_project(
     file: Path = typer.Argument(..., help="A .qdpx project (or a bare .qde file)."),
     schema: Path = typer.Option(None, "--schema", help="REFI-QDA Project.xsd to validate against."),
+    study: str = typer.Option(None, "--study", help="Store the project in this study (all or nothing)."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
     """Read a REFI-QDA project and report its codes, sources and codings, and anything absent.
 
-    Example: [bold]mindthegap qual import interviews.qdpx --schema Project.xsd[/bold]
+    Example: [bold]mindthegap qual import interviews.qdpx --schema Project.xsd --study northmoor[/bold]
     """
     from mindthegap.io.refiqda import read_project
 
-    summary = _summary(read_project(file, schema=schema))
+    project = read_project(file, schema=schema)
+    summary = _summary(project)
+    if study:
+        from mindthegap.store.database import open_store
+
+        open_store()
+        from mindthegap.store.qualitative.repository import save_project
+        from mindthegap.store.studies.repository import get_record
+
+        summary["stored_codings"] = save_project(get_record(study), project)
+        summary["study"] = study
     if as_json:
         print_json(summary)
         return
@@ -122,6 +133,8 @@ def import_project(
     )
     for note in summary["notes"]:
         console.print(f"note: {note}")
+    if study:
+        console.print(f"stored in study {study}")
 
 
 @app.command("codebook")

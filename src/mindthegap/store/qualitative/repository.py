@@ -30,6 +30,19 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
             coding.start < 0 or coding.end < coding.start or (text is not None and coding.end > len(text))
         ):
             raise StoreError(f"coding {coding.guid} runs outside its source ({coding.start}–{coding.end})")
+    clash = m.SourceRecord.objects.filter(study=record, guid__in=list(texts)).values_list("name", flat=True)[
+        :1
+    ]
+    if clash:
+        raise StoreError(
+            f"source {clash[0]!r} is already in this study", hint="this project seems to be imported already"
+        )
+    code_clash = m.CodeRecord.objects.filter(study=record, guid__in=list(project.codebook.codes))
+    if code_clash.exists():
+        raise StoreError(
+            f"code {code_clash.first().name!r} is already in this study's codebook",
+            hint="this codebook seems to be imported already",
+        )
     with transaction.atomic():
         codes: dict[str, m.CodeRecord] = {}
         pending = list(project.codebook.codes.values())
