@@ -27,11 +27,13 @@ def adapters() -> list[EvidenceAdapter]:
     from mindthegap.store.feedback import repository as feedback
     from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
+    from mindthegap.store.surveys import repository as surveys
 
     return [
         EvidenceAdapter("values_practice", studies.save_values_practice, studies.values_practice_frame),
         EvidenceAdapter("comments", feedback.save_comments, feedback.comments_frame),
         EvidenceAdapter("qualitative", qualitative.save_projects, qualitative.load_qualitative),
+        EvidenceAdapter("surveys", surveys.save_answers, surveys.answers_frame),
         # further evidence kinds are added here
     ]
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "mindthegap.store.studies",
     "mindthegap.store.feedback",
     "mindthegap.store.qualitative",
+    "mindthegap.store.surveys",
     # further evidence apps are added here
 ]
 

@@ -1,0 +1,1 @@
+"""Survey instruments used by a study and its coded responses (Django app label ``surveys``)."""

@@ -1,0 +1,104 @@
+"""Hand survey answers to and from the database as long DataFrames.
+
+Evidence kind ``surveys``: columns instrument, participant_id, wave, item, code (and optional text).
+Participants must already be in the study; answers are written inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mindthegap.errors import StoreError
+from mindthegap.store.studies.models import StudyRecord
+from mindthegap.store.surveys import models as m
+
+COLUMNS = ["instrument", "participant_id", "wave", "item", "code", "text"]
+BATCH = 5000
+
+
+def _structure(instrument_id: str) -> tuple[str, dict]:
+    from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
+
+    try:
+        ins = load_instrument(instrument_id)
+    except InstrumentFileError:
+        return instrument_id, {}
+    return ins.name, {
+        "constructs": ins.construct_items(),
+        "construct_labels": ins.constructs,
+        "reverse": ins.reverse_items,
+        "scales": {s.id: [s.min, s.max] for s in ins.scales.values()},
+    }
+
+
+def save_answers(record: StudyRecord, answers: pd.DataFrame) -> int:
+    """Store long-format answers (:data:`COLUMNS`); returns rows written."""
+    missing = [c for c in ("instrument", "participant_id", "item") if c not in answers.columns]
+    if missing:
+        raise StoreError(f"survey answers lack the column {missing[0]!r}")
+    people = dict(record.participants.values_list("pseudonym", "id"))
+    pids = answers["participant_id"].astype(str)
+    unknown = sorted(set(pids) - set(people))
+    if unknown:
+        raise StoreError(
+            f"survey answers name unknown participant {unknown[0]!r}", hint="add the participants first"
+        )
+    instruments = {}
+    for ident in answers["instrument"].astype(str).unique():
+        name, structure = _structure(ident)
+        instruments[ident], _ = m.InstrumentRecord.objects.get_or_create(
+            study=record, instrument_id=ident, defaults={"name": name, "structure": structure}
+        )
+    waves = (
+        answers["wave"].fillna("").astype(str)
+        if "wave" in answers.columns
+        else pd.Series("", index=answers.index)
+    )
+    codes = pd.to_numeric(answers["code"], errors="coerce") if "code" in answers.columns else None
+    texts = answers["text"] if "text" in answers.columns else None
+    rows = []
+    for i, (ins, pid, wave, item) in enumerate(
+        zip(answers["instrument"].astype(str), pids, waves, answers["item"].astype(str), strict=True)
+    ):
+        code = None if codes is None or np.isnan(codes.iat[i]) else float(codes.iat[i])
+        text = "" if texts is None or pd.isna(texts.iat[i]) else str(texts.iat[i])
+        rows.append(
+            m.SurveyAnswer(
+                instrument=instruments[ins],
+                participant_id=people[pid],
+                wave=wave,
+                item=item,
+                code=code,
+                text=text,
+            )
+        )
+    return len(m.SurveyAnswer.objects.bulk_create(rows, batch_size=BATCH))
+
+
+def answers_frame(record: StudyRecord) -> pd.DataFrame:
+    """The study's survey answers in long format (:data:`COLUMNS`)."""
+    rows = m.SurveyAnswer.objects.filter(instrument__study=record).order_by("id")
+    values = list(
+        rows.values_list(
+            "instrument__instrument_id", "participant__pseudonym", "wave", "item", "code", "text"
+        )
+    )
+    frame = pd.DataFrame(values, columns=COLUMNS)
+    frame["wave"] = frame["wave"].replace("", None)
+    frame["text"] = frame["text"].replace("", None)
+    return frame
+
+
+def wide_responses(answers: pd.DataFrame, instrument: str) -> pd.DataFrame:
+    """One row per participant and wave, one column per item, for the scoring and reliability functions."""
+    part = answers[answers["instrument"] == instrument]
+    wide = part.pivot_table(
+        index=["participant_id", "wave"], columns="item", values="code", aggfunc="first", dropna=False
+    )
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def instruments_used(record: StudyRecord) -> dict[str, dict]:
+    """Instrument id → the structure stored with the study."""
+    return {r.instrument_id: r.structure for r in record.instruments.all()}
