@@ -102,3 +102,28 @@ def test_character_units_expand_spans():
     row = table.set_index("code").loc["x"]
     assert row["units"] == 6
     assert row["percent_agreement"] == pytest.approx(4 / 6)
+
+
+def test_span_units_at_sentence_level():
+    """Reference: closed form — coder B misses one of two sentences coded by A: 1 of 2 units agree."""
+    from mindthegap.analysis.agreement import span_units
+    from mindthegap.text.segmentation import sentences
+
+    text = "Staff were kind. Nobody called back."
+    units = pd.DataFrame(
+        [(s.source, s.start, s.end) for s in sentences(text, "s1")], columns=["source", "start", "end"]
+    )
+    spans = pd.DataFrame(
+        {
+            "source": ["s1", "s1"],
+            "start": [0, 3],
+            "end": [36, 10],
+            "coder": ["A", "B"],
+            "code": ["care", "care"],
+        }
+    )
+    coded = span_units(spans, units)
+    table = agreement_by_code(coded, unit="sentence", units=coded.attrs["units"])
+    row = table.set_index("code").loc["care"]
+    assert row["units"] == 2 and row["unit"] == "sentence"
+    assert row["percent_agreement"] == pytest.approx(0.5)

@@ -218,3 +218,24 @@ def character_units(spans: pd.DataFrame, lengths: dict) -> pd.DataFrame:
     )
     frame.attrs["units"] = units
     return frame
+
+
+def span_units(spans: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Map span codings onto units of analysis (segments or sentences) for :func:`agreement_by_code`.
+
+    ``units`` has ``source``, ``start`` and ``end`` (e.g. from :func:`mindthegap.text.segmentation.sentences`);
+    a coding counts for every unit it overlaps. The result has ``unit_id``, ``coder``, ``code`` and
+    ``attrs["units"]`` listing every unit, so units nobody coded still count as agreed absences.
+    """
+    for frame, what, cols in (
+        (spans, "codings", ("source", "start", "end", "coder", "code")),
+        (units, "units", ("source", "start", "end")),
+    ):
+        if missing := [c for c in cols if c not in frame.columns]:
+            raise InputError(f"{what} lack column(s) {', '.join(missing)}")
+    labelled = units.assign(unit_id=units["source"].astype(str) + ":" + units["start"].astype(str))
+    pairs = spans.merge(labelled, on="source", suffixes=("", "_unit"))
+    pairs = pairs[(pairs["start"] < pairs["end_unit"]) & (pairs["start_unit"] < pairs["end"])]
+    out = pairs[["unit_id", "coder", "code"]].drop_duplicates().reset_index(drop=True)
+    out.attrs["units"] = labelled["unit_id"].tolist()
+    return out
