@@ -181,3 +181,13 @@ def test_codebook_edits_keep_codings_and_history():
     parts = book.split(coherence.guid, ["Sense", "Purpose"])
     assert {p.parent for p in parts} == {coherence.guid}
     assert [h["action"] for h in book.history][-4:] == ["merge", "add", "add", "split"]
+
+
+def test_atlasti_sample_re_exports_valid(tmp_path):
+    """Region selections on pictures and PDFs are not written back (known limit); text codings and kinds are."""
+    needs_data()
+    project = read_project(ATLAS, schema=SCHEMA)
+    again = read_project(write_project(project, tmp_path / "atlas.qdpx", schema=SCHEMA), schema=SCHEMA)
+    assert len(again.codebook.codes) == 14
+    assert [s.kind for s in again.sources] == [s.kind for s in project.sources]
+    assert len(again.codings) == sum(1 for c in project.codings if c.start is not None)

@@ -317,7 +317,14 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
                 filename = f"{source.guid}.txt"
                 attrs["plainTextPath"] = f"internal://{filename}"
                 files[filename] = source.text.encode("utf-8")
-            el = etree.SubElement(sources, f"{{{NS}}}TextSource", attrs)
+            element = "TextSource"
+            spans_here = any(c.start is not None for c in by_source.get(source.guid, ()))
+            if source.kind != "text" and source.text is None and not spans_here:
+                # keep pictures, PDFs and recordings as what they are; their region selections are not kept
+                element = {v: k for k, v in _SOURCE_KINDS.items()}.get(source.kind, "TextSource")
+                if source.path:
+                    attrs["path"] = source.path
+            el = etree.SubElement(sources, f"{{{NS}}}{element}", attrs)
             if source.guid in memos:
                 etree.SubElement(el, f"{{{NS}}}Description").text = memos[source.guid].text
             spans: dict[tuple, list[Coding]] = {}
