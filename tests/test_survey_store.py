@@ -55,3 +55,24 @@ def test_answers_round_trip_and_unknown_participant_is_refused(demo):
     with pytest.raises(StoreError, match="unknown participant 'nobody'"):
         save_answers(record, bad)
     assert SurveyAnswer.objects.count() == before
+
+
+def test_report_section_has_radar_forest_and_reliability(demo):
+    from mindthegap.report.context import ReportContext
+    from mindthegap.report.document import Figure, Table
+    from mindthegap.report.sections import surveys
+
+    section = surveys.build(ReportContext(study=demo.study, evidence=demo.evidence, n_boot=100))
+    figures = [b for b in section.blocks if isinstance(b, Figure)]
+    assert [f.title for f in figures] == [
+        "NoMAD constructs by service",
+        "How each service differs from the rest of the trust",
+    ]
+    assert all("<svg" in f.svg and f.alt and isinstance(f.table, Table) for f in figures)
+    tables = [f.table for f in figures] + [b for b in section.blocks if isinstance(b, Table)]
+    for table in tables:
+        shown = table.data[~table.data["suppressed"].astype(bool)]
+        assert (shown["n"] >= 11).all()
+    reliability = tables[-1].data
+    assert set(reliability["construct"]) >= {"Coherence", "Collective action"}
+    assert surveys.build(ReportContext(study=demo.study, evidence={})) is None

@@ -16,12 +16,13 @@ SectionBuilder = Callable[[ReportContext], Section | None]
 
 def section_builders() -> list[SectionBuilder]:
     # Imported here so that building one section never pays for importing every analysis up front.
-    from mindthegap.report.sections import overview, qualitative, text, values_practice
+    from mindthegap.report.sections import overview, qualitative, surveys, text, values_practice
 
     return [
         overview.build,
         values_practice.build,
         text.build,
         qualitative.build,
+        surveys.build,
         # further sections are added here in report order
     ]
