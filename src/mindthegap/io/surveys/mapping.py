@@ -167,18 +167,25 @@ def map_responses(
             continue
         scale = instrument.scale_of(item)
         labels = (value_labels or {}).get(col, {})
-        codes = np.full(len(raw), np.nan)
-        cache: dict[object, float | None] = {}
-        for i, v in enumerate(values.to_numpy()):
-            if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
+        # each distinct answer is looked up once, then spread back over the column (fast on a million rows)
+        inverse, uniques = pd.factorize(values, use_na_sentinel=True)
+        unique_codes = np.full(len(uniques), np.nan)
+        unique_bad = np.zeros(len(uniques), dtype=bool)
+        for u, v in enumerate(uniques):
+            if isinstance(v, str) and not v.strip():
                 continue
-            key = v
-            if key not in cache:
-                code = _code(scale, v, labels)
-                cache[key] = code
-            code = cache[key]
+            code = _code(scale, v, labels)
             if code == "bad":
-                shown = ", ".join(f"{k} {lab}" for k, lab in list(scale.labels.items())[:6])
+                unique_bad[u] = True
+            elif code is not None:
+                unique_codes[u] = code
+        present = inverse >= 0
+        codes = np.where(present, unique_codes[np.where(present, inverse, 0)], np.nan)
+        bad_cells = present & unique_bad[np.where(present, inverse, 0)]
+        if bad_cells.any():
+            shown = ", ".join(f"{k} {lab}" for k, lab in list(scale.labels.items())[:6])
+            for i in np.flatnonzero(bad_cells):
+                v = uniques[inverse[i]]
                 problems.append(
                     Problem(
                         rows[i],
@@ -187,9 +194,7 @@ def map_responses(
                         + (f" ({shown})" if shown else ""),
                     )
                 )
-                bad[i] = True
-            elif code is not None:
-                codes[i] = code
+            bad |= bad_cells
         out[item_id] = codes
     ignored = [str(c) for c in raw.columns if c not in mapping and c != id_column and c not in attributes]
     if id_column:
