@@ -178,6 +178,7 @@ def _run_in_fresh_process(engine: str, model: Path, src: Path, out: Path) -> dic
         "--out",
         str(out),
     ]
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - started
@@ -185,6 +186,8 @@ def _run_in_fresh_process(engine: str, model: Path, src: Path, out: Path) -> dic
         raise SystemExit(f"{engine} failed:\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["seconds_wall"] = round(wall, 3)
+    # other work on the machine competes for the same cores: record it beside every timing
+    result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return result
 
 
