@@ -34,6 +34,17 @@ import pandas as pd
 import pyarrow as pa
 
 from mindthegap.errors import ConfigurationError, InputError, MindTheGapError
+from mindthegap.scale.sparkfiles import (
+    HadoopFiles,
+    as_uri,
+    is_local,
+    local_path,
+    merge_parts,
+    read_input,
+    spread,
+    table_kind,
+    write_output,
+)
 
 if TYPE_CHECKING:  # pyspark is an optional extra
     from pyspark.sql import DataFrame as SparkDataFrame
@@ -489,132 +500,6 @@ def _load_model_on_driver(path: Path, pipe: Pipeline) -> Any:
         ) from None
 
 
-# --------------------------------------------------------------------------------------------- files
-
-
-class _FileSystem:
-    """Hadoop's FileSystem (via the JVM) so that local paths, HDFS, S3 and ABFS are handled alike."""
-
-    def __init__(self, spark: SparkSession, uri: str) -> None:
-        jvm = spark.sparkContext._jvm
-        self._jvm = jvm
-        self._conf = spark.sparkContext._jsc.hadoopConfiguration()
-        self.path = jvm.org.apache.hadoop.fs.Path(uri)
-        self.fs = self.path.getFileSystem(self._conf)
-
-    def sibling(self, name: str) -> Any:
-        return self._jvm.org.apache.hadoop.fs.Path(self.path.getParent(), name)
-
-    def exists(self, p: Any = None) -> bool:
-        return bool(self.fs.exists(p if p is not None else self.path))
-
-    def is_dir(self, p: Any = None) -> bool:
-        return bool(self.fs.getFileStatus(p if p is not None else self.path).isDirectory())
-
-
-def _as_uri(path: str | Path) -> str:
-    """Keep URIs (``s3a://…``) as given; make local paths absolute so every executor reads the same place."""
-    text = str(path)
-    if "://" in text:
-        return text
-    return str(Path(text).expanduser().absolute())
-
-
-def _kind(uri: str, what: str) -> str:
-    suffix = Path(uri.rstrip("/")).suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    if suffix == ".csv":
-        return "csv"
-    raise InputError(
-        f"unsupported {what} type {suffix or '(none)'!r}", path=uri, hint="use a .csv or .parquet name"
-    )
-
-
-def _read_input(spark: SparkSession, uri: str) -> SparkDataFrame:
-    kind = _kind(uri, "input")
-    fs = _FileSystem(spark, uri)
-    if not fs.exists():
-        raise InputError("file not found", path=uri, hint="check the path")
-    if kind == "parquet":
-        return spark.read.parquet(uri)
-    # Match the single-machine reader: UTF-8 with or without BOM, comma or semicolon, quoted line breaks.
-    first = spark.read.text(uri).limit(1).collect()
-    header = first[0][0] if first else ""
-    sep = ";" if header.count(";") > header.count(",") else ","
-    sdf = (
-        spark.read.option("header", "true")
-        .option("sep", sep)
-        .option("multiLine", "true")
-        .option("escape", '"')
-        .option("encoding", "UTF-8")
-        .csv(uri)
-    )
-    renamed = [c.lstrip("\ufeff") for c in sdf.columns]
-    if renamed != sdf.columns:
-        sdf = sdf.toDF(*renamed)
-    return sdf
-
-
-def _write_output(sdf: SparkDataFrame, uri: str, kind: str) -> None:
-    writer = sdf.write.mode("errorifexists")
-    if kind == "parquet":
-        writer.parquet(uri)
-    else:
-        writer.option("header", "true").option("escape", '"').option("encoding", "UTF-8").csv(uri)
-
-
-def _spread(sdf: SparkDataFrame, partitions: int) -> SparkDataFrame:
-    """Repartition into contiguous, ordered slices, so the output keeps the input's row order."""
-    from pyspark.sql import functions as F
-
-    row = "__mindthegap_row__"
-    return (
-        sdf.withColumn(row, F.monotonically_increasing_id())
-        .repartitionByRange(partitions, row)
-        .sortWithinPartitions(row)
-    )
-
-
-def _is_local(uri: str) -> bool:
-    return "://" not in uri or uri.startswith("file:")
-
-
-def _local_path(uri: str) -> Path:
-    return Path(uri[len("file:") :] if uri.startswith("file:") else uri)
-
-
-def _merge_parts(folder: Path, target: Path, kind: str, columns: list[str]) -> None:
-    """Join Spark's part files, in partition order (which is input order), into one file."""
-    parts = sorted(p for p in folder.iterdir() if p.name.startswith("part-"))
-    if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        if not parts:
-            pd.DataFrame(columns=columns).to_parquet(target, index=False)
-            return
-        writer = None
-        try:
-            for part in parts:
-                table = pq.read_table(part)
-                if writer is None:
-                    writer = pq.ParquetWriter(target, table.schema)
-                writer.write_table(table.cast(writer.schema))
-        finally:
-            if writer is not None:
-                writer.close()
-        return
-    with target.open("wb") as sink:
-        if not parts:
-            sink.write((pd.DataFrame(columns=columns).to_csv(index=False)).encode("utf-8"))
-        for i, part in enumerate(parts):
-            with part.open("rb") as source:
-                header = source.readline()
-                if i == 0:
-                    sink.write(header)
-                shutil.copyfileobj(source, sink, 1 << 20)
-
-
 def apply_model_spark(
     model_path: Path,
     input_path: Path,
@@ -647,34 +532,32 @@ def apply_model_spark(
     model_file = Path(model_path)
     model = _load_model_on_driver(model_file, pipe)  # fail before Spark starts if the model is unusable
     payload = model_file.read_bytes()
-    in_uri, out_uri = _as_uri(input_path), _as_uri(output_path)
-    out_kind = _kind(out_uri, "output")
-    if single_file and not _is_local(out_uri):
+    in_uri, out_uri = as_uri(input_path), as_uri(output_path)
+    out_kind = table_kind(out_uri, "output")
+    if single_file and not is_local(out_uri):
         raise ConfigurationError(
             "a single output file can only be written to a local disk",
             hint="leave out the single-file option",
         )
     spark = spark_session(master)
     sc = spark.sparkContext
-    single = (
-        single_file if single_file is not None else (sc.master.startswith("local") and _is_local(out_uri))
-    )
-    out_fs = _FileSystem(spark, out_uri)
+    single = single_file if single_file is not None else (sc.master.startswith("local") and is_local(out_uri))
+    out_fs = HadoopFiles(spark, out_uri)
     if out_fs.exists():
         raise InputError(
             "already exists", path=out_uri, hint="choose a new output name, or delete the old output first"
         )
-    sdf = _read_input(spark, in_uri)
+    sdf = read_input(spark, in_uri)
     wanted = min_partitions or sc.defaultParallelism
     if sdf.rdd.getNumPartitions() < wanted:  # one big CSV arrives as one partition: spread it over the cores
-        sdf = _spread(sdf, wanted)
+        sdf = spread(sdf, wanted)
     from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
     partial_name = f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial"
     partial = out_fs.sibling(partial_name)
     # In local mode the Python workers write the part files themselves (see _WriteParts); a cluster uses
     # Spark's writer, whose commit protocol suits HDFS and object stores.
-    direct = sc.master.startswith("local") and _is_local(out_uri)
-    folder = _local_path(out_uri).parent / partial_name
+    direct = sc.master.startswith("local") and is_local(out_uri)
+    folder = local_path(out_uri).parent / partial_name
     coded, counter, columns = _prepare(
         sdf, payload, from_bytes, model, pipe, text_col=text_col, id_col=id_col, redact=redact,
         sentiment=sentiment, where=in_uri, rows_accumulator=not direct,
@@ -691,15 +574,15 @@ def apply_model_spark(
                 leftover.unlink()
             rows: int | None = sum(int(r["rows"]) for r in written)
         else:
-            _write_output(coded, partial.toString(), out_kind)
+            write_output(coded, partial.toString(), out_kind)
             rows = int(counter.value) if counter is not None else None
         if out_fs.exists():  # someone else wrote it meanwhile: never overwrite
             raise InputError("appeared while coding; nothing was overwritten", path=out_uri)
         if single:
-            target = _local_path(out_uri)
+            target = local_path(out_uri)
             joined = target.parent / f"{partial_name}-file"
             try:
-                _merge_parts(folder, joined, out_kind, columns)
+                merge_parts(folder, joined, out_kind, columns)
                 os.replace(joined, target)
             finally:
                 joined.unlink(missing_ok=True)
