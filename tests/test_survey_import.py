@@ -209,3 +209,30 @@ def test_missing_file_and_unknown_format(tmp_path):
     path.write_text("B1\n1\n", encoding="utf-8")
     with pytest.raises(InputError, match="unknown format"):
         import_survey(path, NOMAD, fmt="sas")
+
+
+def test_aggregated_distributions(tmp_path):
+    """Reference: closed form — the mean code is Σ code × percent / Σ percent."""
+    from mindthegap.io.surveys.distributions import read_distributions
+
+    path = tmp_path / "dist.csv"
+    path.write_text(
+        "ORG_CODE,YEAR,7a_SD,7a_D,7a_NAND,7a_A,7a_SA,7a_N\nAAA,2024,10,20,30,30,10,200\nBBB,2024,0,0,50,50,0,10\n",
+        encoding="utf-8-sig",
+    )
+    table = read_distributions(path, groups=["ORG_CODE", "YEAR"]).set_index("ORG_CODE")
+    assert table.loc["AAA", "mean"] == pytest.approx((10 + 40 + 90 + 120 + 50) / 100)
+    assert table.loc["BBB", "suppressed"] and pd.isna(table.loc["BBB", "mean"])
+    with pytest.raises(InputError, match="no group column 'TRUST'"):
+        read_distributions(path, groups=["TRUST"])
+
+
+def test_nhs_staff_survey_distributions(shared_data):
+    from mindthegap.io.surveys.distributions import read_distributions
+
+    table = read_distributions(
+        shared_data / "cqc-mental-health" / "NHS_SS_management.csv", groups=["ORG_CODE", "YEAR"]
+    )
+    shown = table[~table["suppressed"].astype(bool)]
+    assert {"7a", "8d"} <= set(table["item"]) and (shown["n"] >= 11).all()
+    assert shown["mean"].between(1, 5).all()
