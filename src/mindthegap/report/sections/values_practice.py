@@ -190,8 +190,11 @@ def build(ctx: ReportContext) -> Section | None:
     if dots is not None:
         section.add(dots)
     else:
-        section.add(Paragraph("Every service is suppressed at this threshold, so there is no chart by service.",
-                              kind="note"))
+        section.add(
+            Paragraph(
+                "Every service is suppressed at this threshold, so there is no chart by service.", kind="note"
+            )
+        )
 
     overall = latest_service[latest_service["service"] == ALL].reset_index(drop=True)
     quadrant = importance_performance(overall)
