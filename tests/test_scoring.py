@@ -44,3 +44,27 @@ def test_parse_constructs():
     assert parse_constructs(["a=Q1, Q2", "b=Q3,Q4"]) == {"a": ["Q1", "Q2"], "b": ["Q3", "Q4"]}
     with pytest.raises(InputError, match="NAME=COL1"):
         parse_constructs(["Q1,Q2"])
+
+
+def test_nomad_part_b_code_is_checked_against_its_own_scale():
+    """Part A runs 0–10, Part B 1–5: a Part B answer of 7 must be refused even though 7 is a Part A code."""
+    nomad = load_instrument("nomad")
+    rows = [{f"B{i}": 4 for i in range(1, 21)} | {"A1": 9} for _ in range(3)]
+    rows[1]["B5"] = 7
+    with pytest.raises(InputError, match=r"row 3, column 'B5'.*7 is outside the scale 1–5"):
+        score_instrument(pd.DataFrame(rows), nomad)
+    rows[1]["B5"] = 4
+    rows[2]["A1"] = 11  # Part A items are checked too, on 0–10, though they are not in a construct
+    with pytest.raises(InputError, match=r"row 4, column 'A1'.*outside the scale 0–10"):
+        score_instrument(pd.DataFrame(rows), nomad)
+
+
+def test_nomad_not_relevant_answers_count_as_missing_never_as_scores():
+    """Reference: closed form — 'not relevant' is dropped, so the construct mean is over the other items."""
+    nomad = load_instrument("nomad")
+    row = {f"B{i}": 4 for i in range(1, 21)} | {"B1": "Not relevant to my role", "B2": 2}
+    out = score_instrument(pd.DataFrame([row]), nomad)
+    assert out["coherence"].iloc[0] == pytest.approx((2 + 4 + 4) / 3)
+    assert out["coherence_answered"].iloc[0] == 3
+    with pytest.raises(InputError, match=r"row 2, column 'B3': 'Sometimes' is not an answer on scale"):
+        score_instrument(pd.DataFrame([row | {"B3": "Sometimes"}]), nomad)

@@ -106,12 +106,66 @@ def score(
     return out
 
 
+def check_instrument_codes(responses: pd.DataFrame, instrument, path=None) -> pd.DataFrame:
+    """A numeric copy of the instrument's item columns, each checked against its own scale.
+
+    Answer labels and the scale's 'missing' answers (e.g. NoMAD's "not relevant") become codes and NaN;
+    anything else, or a number off the item's scale, raises a one-line InputError naming row and column.
+    Checking per item matters: a NoMAD Part B answer of 7 must fail although Part A runs 0–10.
+    """
+    out = responses.copy()
+    for item in instrument.rating_items:
+        if item.id not in out.columns:
+            continue
+        scale = instrument.scale_of(item)
+        raw = out[item.id]
+        numbers = pd.to_numeric(raw, errors="coerce")
+        text = raw.notna() & numbers.isna()
+        if text.any():
+            # Map each distinct label once: exports repeat a handful of labels across many rows.
+            mapped = {}
+            for value in pd.unique(raw[text]):
+                try:
+                    code = scale.code_for(str(value))
+                except KeyError:
+                    row = int(np.flatnonzero((raw == value).to_numpy())[0]) + 2
+                    raise InputError(
+                        f"{value!r} is not an answer on scale {scale.id!r}",
+                        path=path,
+                        row=row,
+                        column=str(item.id),
+                        hint=f"use a code {scale.min}–{scale.max}"
+                        + (f" or one of: {', '.join(scale.missing)}" if scale.missing else ""),
+                    ) from None
+                mapped[value] = np.nan if code is None else float(code)
+            numbers = numbers.where(~text, raw.map(mapped))
+        arr = numbers.to_numpy(dtype=float)
+        outside = ~np.isnan(arr) & ((arr < scale.min) | (arr > scale.max) | (arr != np.round(arr)))
+        if outside.any():
+            r = int(np.flatnonzero(outside)[0])
+            raise InputError(
+                f"code {arr[r]:g} is outside the scale {scale.min}–{scale.max} of item {item.id}",
+                path=path,
+                row=r + 2,
+                column=str(item.id),
+                hint="check the answer codes against the instrument's scale",
+            )
+        out[item.id] = numbers.astype(float)
+    return out
+
+
 def score_instrument(
-    responses: pd.DataFrame, instrument, *, keep: Sequence[str] = (), min_answered: float = 0.5
+    responses: pd.DataFrame,
+    instrument,
+    *,
+    keep: Sequence[str] = (),
+    min_answered: float = 0.5,
+    path=None,
 ):
     """Score every construct of a :class:`~mindthegap.frameworks.instruments.Instrument`.
 
-    Items on different scales are each reverse-scored on their own scale before averaging.
+    Every item is checked against its own scale (see :func:`check_instrument_codes`), then items on
+    different scales are each reverse-scored on their own scale before averaging.
     """
     constructs = {
         c: [i for i in cols if i in responses.columns] for c, cols in instrument.construct_items().items()
@@ -122,11 +176,10 @@ def score_instrument(
             f"none of the items of {instrument.id!r} are columns of the responses",
             hint=f"expected columns such as {', '.join(i.id for i in instrument.rating_items[:5])}",
         )
-    frame = responses.copy()
+    frame = check_instrument_codes(responses, instrument, path=path)
     for item_id in instrument.reverse_items:
         if item_id in frame.columns:
             scale = instrument.scale_of(instrument.item(item_id))
             frame = reverse_score(frame, [item_id], scale.min, scale.max)
-    lo = min(s.min for s in instrument.scales.values())
-    hi = max(s.max for s in instrument.scales.values())
-    return score(frame, constructs, scale_min=lo, scale_max=hi, min_answered=min_answered, keep=keep)
+    # Codes were checked per item above, so the shared range check in score() must not narrow or widen it.
+    return score(frame, constructs, scale_min=-np.inf, scale_max=np.inf, min_answered=min_answered, keep=keep)

@@ -40,7 +40,7 @@ _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
 def _setup(file: Path, construct, reverse, instrument, scale_min, scale_max):
-    from mindthegap.analysis.scoring import parse_constructs
+    from mindthegap.analysis.scoring import check_instrument_codes, parse_constructs
     from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
     from mindthegap.io.tables import read_table
 
@@ -64,6 +64,8 @@ def _setup(file: Path, construct, reverse, instrument, scale_min, scale_max):
                 path=file,
                 hint=f"expected item columns such as {', '.join(i.id for i in ins.rating_items[:6])}",
             )
+        # Each item against its own scale first: the shared range below is the widest one.
+        frame = check_instrument_codes(frame, ins, path=file)
         reverse = sorted(set(reverse) | set(ins.reverse_items))
         rated = [ins.scale_of(i) for i in ins.rating_items if i.construct]
         scale_min = min(s.min for s in rated) if scale_min is None else scale_min
