@@ -123,3 +123,50 @@ def test_qual_codebook_and_export_round_trip(tmp_path):
     )
     assert result.exit_code != 0
     assert not (tmp_path / "b.qdpx").exists()
+
+
+def _stored_study(tmp_path, study_id: str = "qs", redact: bool = False) -> str:
+    """A fresh SQLite study database made in its own process, as `mindthegap study create` would."""
+    db = str(tmp_path / "qual.sqlite3")
+    script = (
+        f"from mindthegap.store.database import open_store; open_store({db!r});"
+        "from mindthegap.model.study import Study; from mindthegap.privacy import PrivacySettings;"
+        "from mindthegap.store.studies.repository import save_study;"
+        f"save_study(Study(id={study_id!r}, name='Qual', privacy=PrivacySettings(redact_free_text={redact})))"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return db
+
+
+def test_export_stored_study_round_trips_through_a_fresh_study(tmp_path):
+    from tests.conftest import run_cli
+
+    db = _stored_study(tmp_path)
+    text = tmp_path / "int1.txt"
+    text.write_text("Nurse: We finally had time to reflect together.\n", encoding="utf-8")
+    codings = tmp_path / "codings.csv"
+    codings.write_text("source,code,start,end,coder\nint1.txt,Reflection,7,47,Asha\n", encoding="utf-8")
+    first = tmp_path / "first.qdpx"
+    assert (
+        run_cli("qual", "export", str(text), "--codings", str(codings), "--out", str(first)).returncode == 0
+    )
+    assert run_cli("--db", db, "qual", "import", str(first), "--study", "qs").returncode == 0
+    out = tmp_path / "stored.qdpx"
+    result = run_cli("--db", db, "qual", "export", "--study", "qs", "--out", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert (json.loads(result.stdout)["codings"], json.loads(result.stdout)["codes"]) == (1, 1)
+    _stored_study(tmp_path, "fresh")  # a second study in the same database
+    assert run_cli("--db", db, "qual", "import", str(out), "--study", "fresh").returncode == 0
+    again = tmp_path / "again.qdpx"
+    assert run_cli("--db", db, "qual", "export", "--study", "fresh", "--out", str(again)).returncode == 0
+    from mindthegap.io.refiqda import read_project
+
+    a, b = read_project(out), read_project(again)
+    assert [(s.name, s.text) for s in a.sources] == [(s.name, s.text) for s in b.sources]
+    assert [(c.code, c.start, c.end, c.coder) for c in a.codings] == [
+        (c.code, c.start, c.end, c.coder) for c in b.codings
+    ]
+    assert [c.name for c in a.codebook.codes.values()] == ["Reflection"]
+    both = run_cli("--db", db, "qual", "export", str(text), "--study", "qs", "--out", str(again))
+    assert both.returncode == 2 and "not both" in both.stderr

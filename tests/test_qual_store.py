@@ -112,3 +112,34 @@ def test_demo_interviews_stored_and_reported():
     freq = built.blocks[2].data
     assert freq[freq["level"] == "national"]["suppressed"].all()
     assert isinstance(built.blocks[-1], Figure) and built.blocks[-1].svg.startswith("<svg")
+
+
+@pytest.mark.django_db
+def test_stored_study_exports_and_re_imports_the_same(record, tmp_path):
+    """Export accepted codings as .qdpx, import into a fresh study: same codes, sources, codings and memos."""
+    from mindthegap.io.refiqda import read_project, write_project
+    from mindthegap.store.qualitative.repository import load_project, save_project
+    from mindthegap.store.studies.repository import save_study
+
+    project = _project()
+    project.memos.append(Memo("Project-wide note on sampling"))
+    save_project(record, project)
+    exported = load_project(record)
+    assert [c.status for c in exported.codings] == ["accepted"]  # the unreviewed suggestion stays home
+    assert len(load_project(record, include_unreviewed=True).codings) == 2
+    path = write_project(load_project(record, include_unreviewed=True), tmp_path / "study.qdpx")
+    fresh = save_study(Study(id="qual-fresh", name="Fresh"))
+    save_project(fresh, read_project(path))
+    again = load_project(fresh, include_unreviewed=True)
+
+    def key(p: QualitativeProject):
+        names = {c.guid: p.codebook.path(c.guid) for c in p.codebook.codes.values()}
+        sources = {s.guid: s.name for s in p.sources}
+        return (
+            sorted(names.values()),
+            sorted((s.name, s.text) for s in p.sources),
+            sorted((sources[c.source], names[c.code], c.start, c.end, c.coder) for c in p.codings),
+            sorted((x.text, x.target) for x in p.memos),
+        )
+
+    assert key(again) == key(load_project(record, include_unreviewed=True))

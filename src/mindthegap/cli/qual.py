@@ -166,20 +166,67 @@ def codebook(
             console.print(f"{'  ' * depth}{code.name} — {code.description}")
 
 
+def _open_study(study: str):
+    from mindthegap.store.database import open_store
+
+    open_store()
+    from mindthegap.store.studies.repository import get_record
+
+    return get_record(study)
+
+
 @app.command("export")
 def export(
-    sources: list[Path] = typer.Argument(..., help="Source files (.txt, .docx, .pdf, .vtt, .srt)."),
+    sources: list[Path] = typer.Argument(None, help="Source files (.txt, .docx, .pdf, .vtt, .srt)."),
     codings: Path = typer.Option(
         None, "--codings", help="CSV with source (file name), code, start, end and optionally coder."
     ),
+    study: str = typer.Option(
+        None, "--study", help="Export this stored study's qualitative evidence instead."
+    ),
+    include_unreviewed: bool = typer.Option(
+        False,
+        "--include-unreviewed",
+        help="With --study: also export machine suggestions nobody has reviewed.",
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="The .qdpx file to write."),
     schema: Path = typer.Option(None, "--schema", help="REFI-QDA Project.xsd to validate against first."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Write sources and their codings as a REFI-QDA .qdpx project for NVivo, ATLAS.ti, MAXQDA or QualCoder.
+    """Write a REFI-QDA .qdpx project for NVivo, ATLAS.ti, MAXQDA or QualCoder: a stored study, or files.
 
-    Example: [bold]mindthegap qual export interviews/*.txt --codings codings.csv --out study.qdpx[/bold]
+    Examples: [bold]mindthegap qual export --study northmoor --out northmoor.qdpx[/bold]
+    or [bold]mindthegap qual export interviews/*.txt --codings codings.csv --out study.qdpx[/bold]
     """
     from mindthegap.io.refiqda import write_project
+
+    if study:
+        if sources or codings is not None:
+            raise InputError(
+                "give either --study or source files, not both",
+                hint="--study exports what is stored; files are exported as they are",
+            )
+        record = _open_study(study)  # sets Django up before the store's models are imported
+        from mindthegap.store.qualitative.repository import load_project
+
+        project = load_project(record, include_unreviewed=include_unreviewed)
+        project.name = study
+    else:
+        if not sources:
+            raise InputError("nothing to export", hint="name source files, or a stored study with --study")
+        project = _project_from_files(sources, codings, out)
+    write_project(project, out, schema=schema)
+    summary = {**_summary(project), "out": str(out)}
+    if as_json:
+        print_json(summary)
+        return
+    console.print(
+        f"wrote {out}: {summary['codes']} codes, {summary['sources']} sources, {summary['codings']} codings, "
+        f"{summary['memos']} memos"
+    )
+
+
+def _project_from_files(sources: list[Path], codings: Path | None, out: Path):
     from mindthegap.io.sources import read_sources
     from mindthegap.model.qualitative import Code, Coding, QualitativeProject
 
@@ -215,5 +262,4 @@ def export(
                     source=source.guid, code=code.guid, start=start, end=end, coder=row.get("coder") or None
                 )
             )
-    write_project(project, out, schema=schema)
-    console.print(f"wrote {out}: {len(project.sources)} sources, {len(project.codings)} codings")
+    return project

@@ -354,6 +354,11 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
                         attrs["creationDateTime"] = coding.created.strftime("%Y-%m-%dT%H:%M:%SZ")
                     c_el = etree.SubElement(sel, f"{{{NS}}}Coding", attrs)
                     etree.SubElement(c_el, f"{{{NS}}}CodeRef", {"targetGUID": coding.code})
+    if project_memos := [x for x in project.memos if not x.target]:
+        notes = etree.SubElement(root, f"{{{NS}}}Notes")
+        for memo in project_memos:
+            note = etree.SubElement(notes, f"{{{NS}}}Note", {"guid": memo.guid, "name": memo.text[:60]})
+            etree.SubElement(note, f"{{{NS}}}PlainTextContent").text = memo.text
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return xml, files
 

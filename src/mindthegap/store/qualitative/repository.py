@@ -6,7 +6,7 @@ import pandas as pd
 from django.db import transaction
 
 from mindthegap.errors import StoreError
-from mindthegap.model.qualitative import QualitativeProject
+from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
 from mindthegap.store.qualitative import models as m
 from mindthegap.store.studies.models import StudyRecord
 
@@ -76,7 +76,8 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
                     name=s.name,
                     kind=s.kind,
                     text=s.text,
-                    metadata=s.metadata,
+                    # keep where a picture, PDF or recording lived, so a re-export can point at it again
+                    metadata={**s.metadata, **({"path": s.path} if s.path and s.kind != "text" else {})},
                     **{k: str(s.metadata.get(k, "") or "") for k in META},
                 )
                 for s in project.sources
@@ -146,6 +147,76 @@ def merge_codes(record: StudyRecord, guids: list[str], into: str) -> int:
             code.save(update_fields=["active", "merged_into"])
             m.CodeEvent.objects.create(code=code, action="merge", details={"into": into, "codings": moved})
     return moved
+
+
+def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> QualitativeProject:
+    """The study's sources, active codebook, codings and memos as a project, ready to export.
+
+    Only accepted codings by default: machine suggestions nobody has reviewed are not findings, and rejected
+    ones never leave. ``include_unreviewed`` adds the unreviewed suggestions.
+    """
+    book = Codebook(name=f"{record.name} codebook")
+    for code in (
+        m.CodeRecord.objects.filter(study=record, active=True).select_related("parent").order_by("id")
+    ):
+        book.codes[code.guid] = Code(
+            name=code.name,
+            guid=code.guid,
+            description=code.description,
+            colour=code.colour or None,
+            parent=code.parent.guid if code.parent_id else None,
+        )
+    for code in book.codes.values():  # a parent left inactive by hand would orphan its children
+        if code.parent is not None and code.parent not in book.codes:
+            code.parent = None
+    sources = [
+        Source(
+            name=s.name,
+            text=s.text,
+            guid=s.guid,
+            kind=s.kind,
+            path=(s.metadata or {}).get("path"),
+            metadata={
+                **{k: v for k, v in (s.metadata or {}).items() if k != "path"},
+                **{k: getattr(s, k) for k in META if getattr(s, k)},
+            },
+        )
+        for s in m.SourceRecord.objects.filter(study=record).order_by("id")
+    ]
+    statuses = ["accepted", "unreviewed"] if include_unreviewed else ["accepted"]
+    codings = [
+        Coding(
+            source=source_guid,
+            code=code_guid,
+            start=start,
+            end=end,
+            coder=coder or None,
+            status=status,
+            confidence=confidence,
+            created=created,
+            guid=guid,
+        )
+        for source_guid, code_guid, start, end, coder, status, confidence, created, guid in (
+            m.CodingRecord.objects.filter(source__study=record, status__in=statuses)
+            .order_by("id")
+            .values_list(
+                "source__guid",
+                "code__guid",
+                "start",
+                "end",
+                "coder",
+                "status",
+                "confidence",
+                "created",
+                "guid",
+            )
+        )
+    ]
+    memos = [
+        Memo(text=x.text, target=x.target or None, author=x.author or None)
+        for x in m.MemoRecord.objects.filter(study=record).order_by("id")
+    ]
+    return QualitativeProject(name=record.name, codebook=book, sources=sources, codings=codings, memos=memos)
 
 
 def codings_frame(record: StudyRecord) -> pd.DataFrame:
