@@ -49,6 +49,11 @@ def browser(tmp_path):
 
 def test_sign_in_and_read_the_dashboard(live_server, browser, demo_study):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait_for(text: str) -> None:
+        # the dashboard runs every analysis on request; wait for the page rather than racing it
+        WebDriverWait(browser, 180).until(lambda d: text in d.page_source)
 
     save_all(demo_study.study, demo_study.evidence)
     user = get_user_model().objects.create_user("qi.lead", password="a-long-passphrase-9")
@@ -59,11 +64,11 @@ def test_sign_in_and_read_the_dashboard(live_server, browser, demo_study):
     browser.find_element(By.ID, "id_username").send_keys("qi.lead")
     browser.find_element(By.ID, "id_password").send_keys("wrong password")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "did not match" in browser.page_source
+    wait_for("did not match")
 
     browser.find_element(By.ID, "id_password").send_keys("a-long-passphrase-9")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Study dashboard" in browser.page_source
+    wait_for("Study dashboard")
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert "Northmoor" in heading
     suppressed = browser.find_elements(By.CSS_SELECTOR, "td.suppressed")
@@ -75,5 +80,6 @@ def test_sign_in_and_read_the_dashboard(live_server, browser, demo_study):
     assert browser.find_element(By.CSS_SELECTOR, "figure details table").is_displayed()
 
     browser.find_element(By.CSS_SELECTOR, "button.link").click()  # sign out
+    wait_for("Sign in")
     browser.get(f"{live_server.url}/studies/northmoor/")
     assert "Sign in" in browser.title
