@@ -170,3 +170,54 @@ def test_export_stored_study_round_trips_through_a_fresh_study(tmp_path):
     assert [c.name for c in a.codebook.codes.values()] == ["Reflection"]
     both = run_cli("--db", db, "qual", "export", str(text), "--study", "qs", "--out", str(again))
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_import_source_files_redacts_and_is_all_or_nothing(tmp_path):
+    from tests.conftest import run_cli
+
+    from mindthegap.io.refiqda import read_project
+
+    db = _stored_study(tmp_path, redact=True)
+    note = tmp_path / "event-notes.txt"
+    note.write_text("Carer: ring me on 07700 900123 or mail jo.bloggs@example.org, Mabel said.\n", "utf-8")
+    vtt = tmp_path / "int2.vtt"
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Lead>The huddles made sense once we saw the data.\n",
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    args = [
+        "--db",
+        db,
+        "qual",
+        "import",
+        "--study",
+        "qs",
+        "--level",
+        "people_and_carers",
+        "--wave",
+        "baseline",
+    ]
+    failed = run_cli(*args, str(note), str(broken))
+    assert failed.returncode == 2 and "broken.docx" in failed.stderr
+    result = run_cli(*args, str(note), str(vtt), "--roster", str(_roster(tmp_path)), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["sources"] == 2 and summary["redacted"] == {"PHONE": 1, "EMAIL": 1, "NAME": 1}
+    again = run_cli(*args, str(note))
+    assert again.returncode == 2 and "already in this study" in again.stderr
+    out = tmp_path / "out.qdpx"
+    assert run_cli("--db", db, "qual", "export", "--study", "qs", "--out", str(out)).returncode == 0
+    texts = {s.name: s.text for s in read_project(out).sources}
+    assert set(texts) == {"event-notes.txt", "int2.vtt"}  # nothing from the failed attempt
+    assert "07700" not in texts["event-notes.txt"] and "Mabel" not in texts["event-notes.txt"]
+    assert "[PHONE]" in texts["event-notes.txt"] and texts["int2.vtt"].startswith("Lead: The huddles")
+    mixed = run_cli("qual", "import", str(out), str(note))
+    assert mixed.returncode == 2 and "one REFI-QDA project at a time" in mixed.stderr
+
+
+def _roster(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_text("Mabel\n", encoding="utf-8")
+    return path

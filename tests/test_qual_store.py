@@ -143,3 +143,21 @@ def test_stored_study_exports_and_re_imports_the_same(record, tmp_path):
         )
 
     assert key(again) == key(load_project(record, include_unreviewed=True))
+
+
+@pytest.mark.django_db
+def test_added_sources_keep_metadata_and_are_redacted_when_the_study_asks(record):
+    from mindthegap.store.qualitative.repository import add_sources, sources_frame
+
+    text = "Ward manager: email me at sam.lee@example.org about Dr Patel's huddle."
+    counts = add_sources(record, [Source("int9", text, metadata={"level": "local_frontline", "wave": "w1"})])
+    assert counts == {"EMAIL": 1, "NAME": 1}
+    frame = sources_frame(record)
+    assert frame.loc[0, "level"] == "local_frontline" and frame.loc[0, "wave"] == "w1"
+    assert "sam.lee" not in frame.loc[0, "text"] and "Patel" not in frame.loc[0, "text"]
+    record.redact_free_text = False
+    assert add_sources(record, [Source("int10", text)]) == {}
+    assert "sam.lee" in sources_frame(record).loc[1, "text"]
+    with pytest.raises(StoreError, match="already in this study"):
+        add_sources(record, [Source("int11", "x"), Source("int9", "y")])
+    assert len(sources_frame(record)) == 2

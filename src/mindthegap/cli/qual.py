@@ -100,30 +100,61 @@ def _summary(project) -> dict:
     }
 
 
+PROJECT_SUFFIXES = (".qdpx", ".qde")
+
+
 @app.command("import")
 def import_project(
-    file: Path = typer.Argument(..., help="A .qdpx project (or a bare .qde file)."),
+    files: list[Path] = typer.Argument(
+        ..., help="One .qdpx project (or bare .qde), or source files: .txt, .docx, .pdf, .vtt, .srt."
+    ),
     schema: Path = typer.Option(None, "--schema", help="REFI-QDA Project.xsd to validate against."),
-    study: str = typer.Option(None, "--study", help="Store the project in this study (all or nothing)."),
+    study: str = typer.Option(None, "--study", help="Store in this study (all or nothing)."),
+    participant: str = typer.Option(
+        None, "--participant", help="Pseudonymous participant id of the sources."
+    ),
+    level: str = typer.Option(None, "--level", help="Level of the system, e.g. local_frontline."),
+    role: str = typer.Option(None, "--role", help="Participant's role, e.g. practitioner."),
+    service: str = typer.Option(None, "--service", help="Service or client group, e.g. older_people."),
+    wave: str = typer.Option(None, "--wave", help="Wave of data collection, e.g. baseline."),
+    roster: Path = typer.Option(
+        None, "--roster", help="Text file of names to redact (one a line), beside the usual identifiers."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Read a REFI-QDA project and report its codes, sources and codings, and anything absent.
+    """Read a REFI-QDA project, or transcripts and documents, and report what they hold; store with --study.
 
-    Example: [bold]mindthegap qual import interviews.qdpx --schema Project.xsd --study northmoor[/bold]
+    Source files are redacted before they are stored when the study asks for it (the default).
+
+    Examples: [bold]mindthegap qual import interviews.qdpx --schema Project.xsd --study northmoor[/bold]
+    or [bold]mindthegap qual import int04.vtt int05.docx --study northmoor --level local_frontline[/bold]
     """
-    from mindthegap.io.refiqda import read_project
-
-    project = read_project(file, schema=schema)
-    summary = _summary(project)
-    if study:
-        from mindthegap.store.database import open_store
-
-        open_store()
-        from mindthegap.store.qualitative.repository import save_project
-        from mindthegap.store.studies.repository import get_record
-
-        summary["stored_codings"] = save_project(get_record(study), project)
-        summary["study"] = study
+    projects = [f for f in files if f.suffix.lower() in PROJECT_SUFFIXES]
+    if projects and len(files) > 1:
+        raise InputError(
+            "import one REFI-QDA project at a time, and source files separately", path=projects[0]
+        )
+    metadata = {
+        k: v
+        for k, v in {
+            "participant": participant,
+            "level": level,
+            "role": role,
+            "service": service,
+            "wave": wave,
+        }.items()
+        if v
+    }
+    if projects:
+        if metadata or roster is not None:
+            raise InputError(
+                "--participant, --level, --role, --service, --wave and --roster apply to source files",
+                path=projects[0],
+                hint="a REFI-QDA project carries its own sources",
+            )
+        summary = _import_qdpx(projects[0], schema, study)
+    else:
+        summary = _import_sources(files, metadata, roster, study)
     if as_json:
         print_json(summary)
         return
@@ -133,8 +164,47 @@ def import_project(
     )
     for note in summary["notes"]:
         console.print(f"note: {note}")
+    if summary.get("redacted"):
+        hidden = ", ".join(f"{n} {kind}" for kind, n in sorted(summary["redacted"].items()))
+        console.print(f"redacted before storing: {hidden}")
     if study:
         console.print(f"stored in study {study}")
+
+
+def _import_qdpx(file: Path, schema: Path | None, study: str | None) -> dict:
+    from mindthegap.io.refiqda import read_project
+
+    project = read_project(file, schema=schema)
+    summary = _summary(project)
+    if study:
+        record = _open_study(study)
+        from mindthegap.store.qualitative.repository import save_project
+
+        summary["stored_codings"] = save_project(record, project)
+        summary["study"] = study
+    return summary
+
+
+def _import_sources(files: list[Path], metadata: dict, roster: Path | None, study: str | None) -> dict:
+    from mindthegap.io.sources import read_sources
+    from mindthegap.model.qualitative import QualitativeProject
+
+    names: list[str] = []
+    if roster is not None:
+        if not roster.is_file():
+            raise InputError("file not found", path=roster, hint="a text file with one name a line")
+        names = [line.strip() for line in roster.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    sources = read_sources(list(files))  # every file is read before anything is stored
+    for source in sources:
+        source.metadata.update(metadata)
+    summary = _summary(QualitativeProject(name=f"{len(sources)} source file(s)", sources=sources))
+    if study:
+        record = _open_study(study)
+        from mindthegap.store.qualitative.repository import add_sources
+
+        summary["redacted"] = add_sources(record, sources, roster=names)
+        summary["study"] = study
+    return summary
 
 
 @app.command("codebook")

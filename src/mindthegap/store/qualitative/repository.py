@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
 import pandas as pd
 from django.db import transaction
 
@@ -9,6 +12,7 @@ from mindthegap.errors import StoreError
 from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
 from mindthegap.store.qualitative import models as m
 from mindthegap.store.studies.models import StudyRecord
+from mindthegap.text.redaction import Redactor
 
 BATCH = 5000
 META = ("participant", "level", "role", "service", "wave")
@@ -109,6 +113,47 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
             ]
         )
     return len(rows)
+
+
+def add_sources(record: StudyRecord, sources: list[Source], roster: Iterable[str] = ()) -> dict[str, int]:
+    """Store new sources (transcripts, documents, notes) in one transaction; returns redactions by type.
+
+    When the study asks for free text to be redacted, each text is redacted before it is stored, so the
+    original never reaches the database; ``roster`` adds names to look for. A source whose name is already in
+    the study is refused, and then nothing is stored.
+    """
+    names = [s.name for s in sources]
+    if dup := next((n for n in names if names.count(n) > 1), None):
+        raise StoreError(f"source {dup!r} is given twice", hint="give each file a distinct name")
+    clash = list(m.SourceRecord.objects.filter(study=record, name__in=names).values_list("name", flat=True)[:1])
+    if clash:
+        raise StoreError(
+            f"source {clash[0]!r} is already in this study", hint="rename the file if it is a different source"
+        )
+    totals: Counter[str] = Counter()
+    rows = []
+    redactor = Redactor(roster) if record.redact_free_text else None
+    for source in sources:
+        text, metadata = source.text, dict(source.metadata)
+        if redactor is not None and text:
+            redaction = redactor(text)
+            text = redaction.text
+            totals.update(redaction.counts)
+            metadata["redacted"] = redaction.counts  # counts only: what was hidden stays hidden
+        rows.append(
+            m.SourceRecord(
+                study=record,
+                guid=source.guid,
+                name=source.name,
+                kind=source.kind,
+                text=text,
+                metadata={k: v for k, v in metadata.items() if k not in META},
+                **{k: str(metadata.get(k, "") or "") for k in META},
+            )
+        )
+    with transaction.atomic():
+        m.SourceRecord.objects.bulk_create(rows, batch_size=BATCH)
+    return dict(totals)
 
 
 def save_projects(record: StudyRecord, evidence) -> int:
