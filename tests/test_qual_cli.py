@@ -1,4 +1,4 @@
-"""The ``mindthegap agreement`` command on CSV files."""
+"""The ``mindthegap agreement`` and ``mindthegap qual`` commands."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from tests.conftest import run_cli
 from typer.testing import CliRunner
 
 from mindthegap.cli.main import app
@@ -140,7 +141,6 @@ def _stored_study(tmp_path, study_id: str = "qs", redact: bool = False) -> str:
 
 
 def test_export_stored_study_round_trips_through_a_fresh_study(tmp_path):
-    from tests.conftest import run_cli
 
     db = _stored_study(tmp_path)
     text = tmp_path / "int1.txt"
@@ -173,7 +173,6 @@ def test_export_stored_study_round_trips_through_a_fresh_study(tmp_path):
 
 
 def test_import_source_files_redacts_and_is_all_or_nothing(tmp_path):
-    from tests.conftest import run_cli
 
     from mindthegap.io.refiqda import read_project
 
@@ -221,3 +220,40 @@ def _roster(tmp_path):
     path = tmp_path / "names.txt"
     path.write_text("Mabel\n", encoding="utf-8")
     return path
+
+
+def test_code_commands_edit_the_stored_codebook(tmp_path):
+    db = _stored_study(tmp_path)
+    text = tmp_path / "int1.txt"
+    text.write_text("Nurse: We finally had time to reflect together.\n", encoding="utf-8")
+    codings = tmp_path / "codings.csv"
+    codings.write_text(
+        "source,code,start,end,coder\nint1.txt,Reflection,7,47,Asha\nint1.txt,Reflecting,7,20,Ben\n", "utf-8"
+    )
+    project = tmp_path / "p.qdpx"
+    assert (
+        run_cli("qual", "export", str(text), "--codings", str(codings), "--out", str(project)).returncode == 0
+    )
+    assert run_cli("--db", db, "qual", "import", str(project), "--study", "qs").returncode == 0
+    base = ["--db", db, "qual", "code"]
+    merged = run_cli(*base, "merge", "Reflecting", "--into", "Reflection", "--study", "qs", "--json")
+    assert merged.returncode == 0, merged.stderr
+    assert json.loads(merged.stdout)["moved"] == 1
+    assert run_cli(*base, "rename", "Reflection", "Reflexive monitoring", "--study", "qs").returncode == 0
+    assert (
+        run_cli(*base, "split", "Reflexive monitoring", "Team", "Individual", "--study", "qs").returncode == 0
+    )
+    moved = run_cli(*base, "move", "Team", "--top", "--study", "qs")
+    assert moved.returncode == 0 and "top level" in moved.stdout
+    listed = json.loads(run_cli(*base, "list", "--study", "qs", "--json").stdout)
+    assert {r["path"]: r["codings"] for r in listed} == {
+        "Reflexive monitoring": 2,
+        "Reflexive monitoring > Individual": 0,
+        "Team": 0,
+    }
+    history = json.loads(run_cli(*base, "history", "--study", "qs", "--json").stdout)
+    assert [h["action"] for h in history if h["action"] != "add"] == ["merge", "rename", "split", "move"]
+    bad = run_cli(*base, "move", "Team", "--study", "qs")
+    assert bad.returncode == 2 and "--under" in bad.stderr
+    missing = run_cli(*base, "rename", "Nothing", "X", "--study", "qs")
+    assert missing.returncode == 2 and "no code 'Nothing'" in missing.stderr

@@ -161,3 +161,44 @@ def test_added_sources_keep_metadata_and_are_redacted_when_the_study_asks(record
     with pytest.raises(StoreError, match="already in this study"):
         add_sources(record, [Source("int11", "x"), Source("int9", "y")])
     assert len(sources_frame(record)) == 2
+
+
+@pytest.mark.django_db
+def test_codebook_edits_never_lose_a_coding_and_keep_history(record):
+    from mindthegap.store.qualitative import models as m
+    from mindthegap.store.qualitative.repository import (
+        code_history,
+        codebook_frame,
+        find_code,
+        merge_codes,
+        move_code,
+        rename_code,
+        save_project,
+        split_code,
+    )
+
+    project = _project()
+    project.codebook.add(Code(name="Collective action"))
+    save_project(record, project)
+    spans = {c.guid: (c.start, c.end) for c in project.codings}
+    sense = find_code(record, "Coherence > Sense-making")
+    making = find_code(record, "Making sense")
+    rename_code(record, sense.guid, "Sense-making (shared)")
+    move_code(record, making.guid, find_code(record, "Collective action").guid)
+    assert find_code(record, "Collective action > Making sense").guid == making.guid
+    parts = split_code(record, sense.guid, ["Team sense", "Own sense"])
+    assert {p.parent_id for p in parts} == {sense.pk}
+    assert merge_codes(record, [making.guid], into=sense.guid) == 1
+    codings = m.CodingRecord.objects.filter(source__study=record)
+    assert {(c.guid, c.start, c.end) for c in codings} == {(g, *s) for g, s in spans.items()}
+    assert {c.code.name for c in codings} == {"Sense-making (shared)"}
+    assert codebook_frame(record).set_index("path").loc["Coherence > Sense-making (shared)", "codings"] == 2
+    assert "Making sense" not in set(codebook_frame(record)["name"])
+    actions = code_history(record)["action"].tolist()
+    assert [a for a in actions if a != "add"] == ["rename", "move", "split", "merge"]
+    with pytest.raises(StoreError, match="under itself"):
+        move_code(record, sense.guid, parts[0].guid)
+    with pytest.raises(StoreError, match="no code"):
+        find_code(record, "Making sense")  # merged away, so no longer offered
+    with pytest.raises(StoreError, match="already merged"):
+        merge_codes(record, [making.guid], into=parts[0].guid)

@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
-from django.db import transaction
+from django.db import models, transaction
 
 from mindthegap.errors import StoreError
-from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
+from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source, new_guid
 from mindthegap.store.qualitative import models as m
 from mindthegap.store.studies.models import StudyRecord
 from mindthegap.text.redaction import Redactor
@@ -125,10 +125,13 @@ def add_sources(record: StudyRecord, sources: list[Source], roster: Iterable[str
     names = [s.name for s in sources]
     if dup := next((n for n in names if names.count(n) > 1), None):
         raise StoreError(f"source {dup!r} is given twice", hint="give each file a distinct name")
-    clash = list(m.SourceRecord.objects.filter(study=record, name__in=names).values_list("name", flat=True)[:1])
+    clash = list(
+        m.SourceRecord.objects.filter(study=record, name__in=names).values_list("name", flat=True)[:1]
+    )
     if clash:
         raise StoreError(
-            f"source {clash[0]!r} is already in this study", hint="rename the file if it is a different source"
+            f"source {clash[0]!r} is already in this study",
+            hint="rename the file if it is a different source",
         )
     totals: Counter[str] = Counter()
     rows = []
@@ -169,28 +172,130 @@ def _code(record: StudyRecord, guid: str) -> m.CodeRecord:
         raise StoreError(f"no code {guid} in study {record.pk}") from None
 
 
+def _path(code: m.CodeRecord, by_id: dict[int, m.CodeRecord]) -> str:
+    names, seen = [], set()
+    while code is not None and code.pk not in seen:
+        seen.add(code.pk)
+        names.append(code.name)
+        code = by_id.get(code.parent_id)
+    return " > ".join(reversed(names))
+
+
+def find_code(record: StudyRecord, ref: str) -> m.CodeRecord:
+    """The active code a person means: its guid, its full path ("Coherence > Differentiation") or its name."""
+    active = list(m.CodeRecord.objects.filter(study=record, active=True))
+    by_id = {c.pk: c for c in active}
+    for test in (lambda c: c.guid == ref, lambda c: _path(c, by_id) == ref, lambda c: c.name == ref):
+        found = [c for c in active if test(c)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            paths = "; ".join(sorted(_path(c, by_id) for c in found)[:4])
+            raise StoreError(f"{len(found)} codes are called {ref!r} ({paths})", hint="give the full path")
+    raise StoreError(
+        f"no code {ref!r} in this study's codebook", hint="see 'mindthegap qual code list --study …'"
+    )
+
+
+def codebook_frame(record: StudyRecord) -> pd.DataFrame:
+    """Active codes with their path, guid and number of codings."""
+    active = list(m.CodeRecord.objects.filter(study=record, active=True).order_by("id"))
+    by_id = {c.pk: c for c in active}
+    counts = dict(
+        m.CodingRecord.objects.filter(code__study=record)
+        .values("code_id")
+        .annotate(n=models.Count("id"))
+        .values_list("code_id", "n")
+    )
+    rows = [(c.guid, _path(c, by_id), c.name, counts.get(c.pk, 0)) for c in active]
+    return pd.DataFrame(rows, columns=["guid", "path", "name", "codings"]).sort_values(
+        "path", ignore_index=True
+    )
+
+
+def code_history(record: StudyRecord) -> pd.DataFrame:
+    """Every codebook edit, oldest first: when, what, which code and the details."""
+    rows = (
+        m.CodeEvent.objects.filter(code__study=record)
+        .order_by("id")
+        .values_list("at", "action", "code__guid", "code__name", "details")
+    )
+    return pd.DataFrame(list(rows), columns=["at", "action", "guid", "name", "details"])
+
+
 def rename_code(record: StudyRecord, guid: str, name: str) -> None:
     """Rename a code; its codings keep pointing at it."""
+    if not name.strip():
+        raise StoreError("a code needs a name")
     code = _code(record, guid)
-    m.CodeEvent.objects.create(code=code, action="rename", details={"old": code.name, "new": name})
-    code.name = name
-    code.save(update_fields=["name"])
+    with transaction.atomic():
+        m.CodeEvent.objects.create(code=code, action="rename", details={"old": code.name, "new": name})
+        code.name = name
+        code.save(update_fields=["name"])
+
+
+def move_code(record: StudyRecord, guid: str, parent: str | None) -> None:
+    """Move a code under another (None for the top level); its codings and children go with it."""
+    code = _code(record, guid)
+    target = _code(record, parent) if parent else None
+    if target is not None and not target.active:
+        raise StoreError(f"code {target.name!r} was merged away", hint="move it under the code it went into")
+    current = target
+    while current is not None:
+        if current.pk == code.pk:
+            raise StoreError(f"cannot move {code.name!r} under itself or one of its own sub-codes")
+        current = current.parent
+    old = code.parent.guid if code.parent_id else None
+    with transaction.atomic():
+        m.CodeEvent.objects.create(code=code, action="move", details={"old": old, "new": parent})
+        code.parent = target
+        code.save(update_fields=["parent"])
+
+
+def split_code(record: StudyRecord, guid: str, names: list[str]) -> list[m.CodeRecord]:
+    """Create new codes under ``guid`` for a split; its codings stay on it until someone recodes them."""
+    code = _code(record, guid)
+    if not names or any(not n.strip() for n in names):
+        raise StoreError("a split needs the names of the new codes")
+    with transaction.atomic():
+        made = []
+        for name in names:
+            child = m.CodeRecord.objects.create(
+                study=record,
+                guid=new_guid(),
+                name=name,
+                colour=code.colour,
+                parent=code,
+                framework=code.framework,
+            )
+            m.CodeEvent.objects.create(code=child, action="add", details={"name": name, "split_from": guid})
+            made.append(child)
+        m.CodeEvent.objects.create(code=code, action="split", details={"into": [c.guid for c in made]})
+    return made
 
 
 def merge_codes(record: StudyRecord, guids: list[str], into: str) -> int:
-    """Merge codes into another: re-point their codings and children, keep them inactive for the history."""
+    """Merge codes into another: re-point their codings, children and memos, keep them inactive for the history."""
     target = _code(record, into)
+    if not target.active:
+        raise StoreError(f"code {target.name!r} was merged away", hint="merge into the code it went into")
     moved = 0
     with transaction.atomic():
         for guid in guids:
             if guid == into:
                 continue
             code = _code(record, guid)
-            moved += m.CodingRecord.objects.filter(code=code).update(code=target)
+            if not code.active:
+                raise StoreError(f"code {code.name!r} was already merged", hint="merge the code it went into")
+            here = m.CodingRecord.objects.filter(code=code).update(code=target)
+            moved += here
             m.CodeRecord.objects.filter(parent=code).update(parent=target)
+            m.MemoRecord.objects.filter(study=record, target=guid).update(target=into)
             code.active, code.merged_into = False, target
             code.save(update_fields=["active", "merged_into"])
-            m.CodeEvent.objects.create(code=code, action="merge", details={"into": into, "codings": moved})
+            m.CodeEvent.objects.create(
+                code=code, action="merge", details={"into": into, "name": code.name, "codings": here}
+            )
     return moved
 
 
