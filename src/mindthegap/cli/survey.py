@@ -24,6 +24,13 @@ app = typer.Typer(
 _FILE = typer.Argument(
     ..., help="CSV, XLSX or Parquet: one row per respondent, one column per item (numeric codes)."
 )
+_FILE_OR_STUDY = typer.Argument(
+    None, help="CSV, XLSX or Parquet: one row per respondent, one column per item; or use --study."
+)
+_STUDY = typer.Option(
+    None, "--study", help="Use the answers stored in this study (suppressed at the study's own threshold)."
+)
+STUDY_KEEP = ["participant_id", "wave", "role", "level", "discipline", "service"]
 _CONSTRUCT = typer.Option(
     None, "--construct", "-c", help="NAME=COL1,COL2,… (repeatable); the items that make up a construct."
 )
@@ -35,7 +42,12 @@ _INSTRUMENT = typer.Option(
     help="A shipped instrument id (nomad, coproduction, event_feedback) or a YAML file.",
 )
 _BY = typer.Option(None, "--by", help="Comma-separated grouping columns, e.g. service,discipline.")
-_MIN_N = typer.Option(DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this.")
+_MIN_N = typer.Option(
+    None,
+    "--min-n",
+    min=1,
+    help=f"Suppress groups with fewer people than this (default {DEFAULT_MIN_N}, or the study's own).",
+)
 _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
@@ -82,7 +94,14 @@ def _setup(file: Path, construct, reverse, instrument, scale_min, scale_max):
     return frame, constructs, reverse, scale_min, scale_max
 
 
-def _groups(frame, by: str | None, file: Path) -> list[str]:
+def _one_source(file: Path | None, study: str | None) -> None:
+    if (file is None) == (study is None):
+        raise InputError(
+            "give a FILE of answers, or --study ID for the answers stored in a study (one of them)"
+        )
+
+
+def _groups(frame, by: str | None, file: Path | None) -> list[str]:
     dims = [d.strip() for d in (by or "").split(",") if d.strip()]
     for d in dims:
         if d not in frame.columns:
@@ -98,7 +117,11 @@ def import_cmd(
     instrument: str = typer.Option(
         ..., "--instrument", "-i", help="Instrument id (nomad, coproduction, …) or YAML file."
     ),
-    out: Path = typer.Option(..., "--out", help="Write the coded responses to this .csv or .parquet file."),
+    out: Path = typer.Option(None, "--out", help="Write the coded responses to this .csv or .parquet file."),
+    study: str = typer.Option(
+        None, "--study", help="Store the answers in this study (participants matched by pseudonym)."
+    ),
+    wave: str = typer.Option(None, "--wave", help="With --study: the wave these answers belong to."),
     fmt: str = typer.Option(
         "auto", "--format", help="auto, csv, xlsx, qualtrics, redcap, msforms, spss or parquet."
     ),
@@ -117,10 +140,29 @@ def import_cmd(
     ),
     as_json: bool = _JSON,
 ) -> None:
-    """Read a survey export, map answers to codes, check every cell and write one row per respondent.
+    """Read a survey export, map answers to codes, check every cell; write one row per respondent to a file,
+    or store the answers in a study (all or nothing).
 
-    Example: [bold]mindthegap survey import export.csv --instrument nomad --out coded.csv --attribute service[/bold]
+    Examples: [bold]mindthegap survey import export.csv --instrument nomad --out coded.csv --attribute service[/bold]
+    or [bold]mindthegap survey import export.csv --instrument nomad --study riverside --wave baseline[/bold]
     """
+    if (out is None) == (study is None):
+        raise InputError(
+            "give --out FILE to write the coded answers, or --study ID to store them (one of them)"
+        )
+    columns = {}
+    for spec in column or []:
+        src, sep, item = spec.partition("=")
+        if not sep or not item.strip():
+            raise InputError(f"cannot read --column {spec!r}", hint="write it as SOURCE=ITEM, e.g. Q1=B1")
+        columns[src.strip()] = item.strip()
+    if study:
+        _import_into_study(
+            file, instrument, study, wave, fmt, dictionary, id_column, columns, skip_bad_rows, as_json
+        )
+        return
+    if wave:
+        raise InputError("--wave goes with --study", hint="in a file, keep the wave as a column")
     from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
     from mindthegap.io.surveys import import_survey
     from mindthegap.io.tables import write_table
@@ -129,12 +171,6 @@ def import_cmd(
         ins = load_instrument(instrument)
     except InstrumentFileError as exc:
         raise InputError(str(exc)) from None
-    columns = {}
-    for spec in column or []:
-        src, sep, item = spec.partition("=")
-        if not sep or not item.strip():
-            raise InputError(f"cannot read --column {spec!r}", hint="write it as SOURCE=ITEM, e.g. Q1=B1")
-        columns[src.strip()] = item.strip()
     attributes = {a: None for a in attribute or []}  # kept as written; the store maps them to a study
     result = import_survey(
         file, ins, fmt=fmt, dictionary=dictionary, id_column=id_column, columns=columns,
@@ -150,9 +186,89 @@ def import_cmd(
         console.print(f"  skipped row {p.row}, column {p.column!r}: {p.message}")
 
 
+def _import_into_study(file, instrument, study, wave, fmt, dictionary, id_column, columns, skip, as_json):
+    _open_store()
+    from mindthegap.store.surveys.importing import import_into_study
+
+    result = import_into_study(
+        study, file, instrument, wave=wave, fmt=fmt, dictionary=dictionary, id_column=id_column,
+        columns=columns, skip_bad_rows=skip,
+    )  # fmt: skip
+    report = result.report()
+    if as_json:
+        print_json(report)
+        return
+    console.print(
+        f"stored {result.answers:,} answers from {result.respondents:,} respondents in study {study}"
+        + (
+            f" and {result.values_practice_ratings:,} values–practice ratings"
+            if result.values_practice_ratings
+            else ""
+        )
+    )
+    for p in result.skipped:
+        console.print(f"  skipped row {p.row}, column {p.column!r}: {p.message}")
+    for col, values in result.unmatched.items():
+        shown = ", ".join(f"{v!r} ×{n}" for v, n in list(values.items())[:10])
+        console.print(f"  {col}: values not in the study: {shown}")
+    for name, n in result.differing.items():
+        console.print(
+            f"  {name}: {n} respondent(s) differ from their stored participant (the study's value is used)"
+        )
+
+
+def _open_store() -> None:
+    from mindthegap.store.database import open_store
+
+    open_store()
+
+
+def _study_frame(study: str, instrument: str | None, construct, reverse, scale_min, scale_max):
+    """Stored responses of a study as (record, frame, constructs, reverse, lo, hi, instrument id)."""
+    if construct:
+        raise InputError("--construct works on a file; with --study use the stored --instrument")
+    _open_store()
+    from mindthegap.analysis.scoring import check_instrument_codes
+    from mindthegap.store.studies.repository import get_record
+    from mindthegap.store.surveys.importing import load_study_instrument
+    from mindthegap.store.surveys.repository import answers_frame, stored_responses
+
+    record = get_record(study)
+    if instrument is None:
+        used = sorted(answers_frame(record)["instrument"].unique())
+        if not used:
+            raise InputError(
+                f"study {study!r} has no survey answers yet",
+                hint="store some with: mindthegap survey import FILE --instrument ID --study " + study,
+            )
+        if len(used) != 1:
+            raise InputError(
+                f"study {study!r} has answers to {len(used)} instruments; choose one with --instrument",
+                hint=f"instruments: {', '.join(used) or 'none yet'}",
+            )
+        instrument = used[0]
+    ins = load_study_instrument(record, instrument)
+    frame = check_instrument_codes(stored_responses(record, ins.id), ins)
+    constructs = {
+        c: cols for c, cols in ins.construct_items().items() if cols and all(i in frame.columns for i in cols)
+    }
+    if not constructs:
+        raise InputError(f"the stored answers hold no complete construct of {ins.id!r}")
+    rated = [ins.scale_of(i) for i in ins.rating_items if i.construct]
+    lo = min(s.min for s in rated) if scale_min is None else scale_min
+    hi = max(s.max for s in rated) if scale_max is None else scale_max
+    reverse = sorted(set(reverse or []) | set(ins.reverse_items))
+    return record, frame, constructs, reverse, lo, hi, ins
+
+
+def _wave_order(record) -> list[str]:
+    return list(record.waves.order_by("order", "id").values_list("slug", flat=True))
+
+
 @app.command()
 def reliability(
-    file: Path = _FILE,
+    file: Path = _FILE_OR_STUDY,
+    study: str = _STUDY,
     construct: list[str] = _CONSTRUCT,
     reverse: list[str] = _REVERSE,
     instrument: str = _INSTRUMENT,
@@ -166,15 +282,30 @@ def reliability(
     """Cronbach's alpha (95% Feldt CI) and McDonald's omega per construct; small groups suppressed.
 
     Example: [bold]mindthegap survey reliability answers.csv --construct coherence=B1,B2,B3,B4 --scale-max 5[/bold]
+    or, on stored answers (per wave),
+    [bold]mindthegap survey reliability --study riverside --instrument nomad --by service[/bold]
     """
     from mindthegap.analysis.reliability import item_table
     from mindthegap.analysis.reliability import reliability as run
 
-    frame, constructs, reverse, lo, hi = _setup(file, construct, reverse, instrument, scale_min, scale_max)
-    from mindthegap.analysis.scoring import score
+    _one_source(file, study)
+    if study:
+        record, frame, constructs, reverse, lo, hi, _ = _study_frame(
+            study, instrument, construct, reverse, scale_min, scale_max
+        )
+        min_n = record.min_n if min_n is None else min_n
+        dims = _groups(frame, by, None)
+        if frame["wave"].nunique() > 1:  # the same people answer each wave: alphas are per wave
+            dims = ["wave", *[d for d in dims if d != "wave"]]
+    else:
+        frame, constructs, reverse, lo, hi = _setup(
+            file, construct, reverse, instrument, scale_min, scale_max
+        )
+        from mindthegap.analysis.scoring import score
 
-    score(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi)  # checks codes are on the scale
-    dims = _groups(frame, by, file)
+        score(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi)  # checks codes are on the scale
+        dims = _groups(frame, by, file)
+        min_n = DEFAULT_MIN_N if min_n is None else min_n
     table = run(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, by=dims, min_n=min_n)
     item_stats = (
         item_table(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, min_n=min_n)
@@ -194,7 +325,8 @@ def reliability(
 
 @app.command("score")
 def score_cmd(
-    file: Path = _FILE,
+    file: Path = _FILE_OR_STUDY,
+    study: str = _STUDY,
     construct: list[str] = _CONSTRUCT,
     reverse: list[str] = _REVERSE,
     instrument: str = _INSTRUMENT,
@@ -207,12 +339,23 @@ def score_cmd(
     """Construct scores per respondent (mean of answered items, at least half answered) written to a file.
 
     Example: [bold]mindthegap survey score answers.csv --instrument nomad --keep id,service --out scores.csv[/bold]
+    or [bold]mindthegap survey score --study riverside --instrument nomad --out scores.csv[/bold] (one row per
+    participant and wave, with role, level, discipline and service)
     """
     from mindthegap.analysis.scoring import score
     from mindthegap.io.tables import write_table
 
-    frame, constructs, reverse, lo, hi = _setup(file, construct, reverse, instrument, scale_min, scale_max)
-    kept = _groups(frame, keep, file)
+    _one_source(file, study)
+    if study:
+        _, frame, constructs, reverse, lo, hi, _ = _study_frame(
+            study, instrument, construct, reverse, scale_min, scale_max
+        )
+        kept = [*STUDY_KEEP, *[k for k in _groups(frame, keep, None) if k not in STUDY_KEEP]]
+    else:
+        frame, constructs, reverse, lo, hi = _setup(
+            file, construct, reverse, instrument, scale_min, scale_max
+        )
+        kept = _groups(frame, keep, file)
     scores = score(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, keep=kept)
     write_table(scores, out)
     summary = {
@@ -228,7 +371,11 @@ def score_cmd(
 
 @app.command()
 def compare(
-    file: Path = typer.Argument(..., help="Scores (from 'survey score') or any table with a numeric column."),
+    file: Path = typer.Argument(
+        None, help="Scores (from 'survey score') or any table with a numeric column; or use --study."
+    ),
+    study: str = _STUDY,
+    instrument: str = _INSTRUMENT,
     score_col: str = typer.Option(..., "--score", "-s", help="The score column to compare, e.g. coherence."),
     group: str = typer.Option(None, "--group", "-g", help="Compare groups of this column, e.g. service."),
     reference: str = typer.Option(
@@ -237,9 +384,15 @@ def compare(
     wave: str = typer.Option(
         None, "--wave", help="Wave column: compare --before with --after for the same people."
     ),
-    before: str = typer.Option("baseline", "--before", help="Earlier wave value."),
-    after: str = typer.Option("follow_up", "--after", help="Later wave value."),
-    id_col: str = typer.Option("id", "--id", help="Person column used to pair waves."),
+    before: str = typer.Option(
+        None, "--before", help="Earlier wave value (default baseline; with --study the first wave)."
+    ),
+    after: str = typer.Option(
+        None, "--after", help="Later wave value (default follow_up; with --study the last wave)."
+    ),
+    id_col: str = typer.Option(
+        None, "--id", help="Person column used to pair waves (default id; participant_id with --study)."
+    ),
     n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples for the mean CIs."),
     seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
     min_n: int = _MIN_N,
@@ -248,11 +401,37 @@ def compare(
     """Group means/medians with 95% CIs, Kruskal–Wallis, pairwise tests with effect sizes (Holm, BH); or pre/post.
 
     Example: [bold]mindthegap survey compare scores.csv --score coherence --group service[/bold]
+    or [bold]mindthegap survey compare --study riverside --instrument nomad --score coherence --wave wave[/bold]
+    (stored answers: groups are compared within the last wave; pre/post pairs the first and last waves)
     """
     from mindthegap.analysis.comparison import compare_groups, describe_groups, paired_change
     from mindthegap.io.tables import read_table
 
-    frame = read_table(file)
+    _one_source(file, study)
+    scope = {}
+    if study:
+        from mindthegap.analysis.scoring import score as run_score
+
+        record, items, constructs, reverse, lo, hi, ins = _study_frame(
+            study, instrument, None, None, None, None
+        )
+        frame = run_score(items, constructs, reverse=reverse, scale_min=lo, scale_max=hi, keep=STUDY_KEEP)
+        min_n = record.min_n if min_n is None else min_n
+        order = [w for w in _wave_order(record) if w in set(frame["wave"].dropna())] or sorted(
+            frame["wave"].dropna().unique()
+        )
+        id_col = id_col or "participant_id"
+        if wave:
+            before = before or (order[0] if order else None)
+            after = after or (order[-1] if order else None)
+        elif len(order) > 1:  # compare groups within one wave so nobody is counted twice
+            frame = frame[frame["wave"] == order[-1]]
+            scope["wave"] = order[-1]
+        scope.update(study=study, instrument=ins.id)
+    else:
+        frame = read_table(file)
+        min_n = DEFAULT_MIN_N if min_n is None else min_n
+    before, after, id_col = before or "baseline", after or "follow_up", id_col or "id"
     if (group is None) == (wave is None):
         raise InputError(
             "give --group COLUMN to compare groups, or --wave COLUMN for before/after (one of them)"
@@ -268,7 +447,7 @@ def compare(
             frame, score_col, id_col=id_col, wave_col=wave, before=before, after=after, min_n=min_n
         )
         if as_json:
-            print_json({"paired": frame_records(table)})
+            print_json({**scope, "paired": frame_records(table)})
         else:
             _show(
                 table,
@@ -278,7 +457,9 @@ def compare(
     groups = describe_groups(frame, score_col, [group], n_boot=n_boot, seed=seed, min_n=min_n)
     pairs, omnibus = compare_groups(frame, score_col, group, reference=reference, min_n=min_n)
     if as_json:
-        print_json({"groups": frame_records(groups), "omnibus": omnibus, "pairs": frame_records(pairs)})
+        print_json(
+            {**scope, "groups": frame_records(groups), "omnibus": omnibus, "pairs": frame_records(pairs)}
+        )
         return
     _show(groups, [group, "n", "mean", "ci_low", "ci_high", "median", "median_ci_low", "median_ci_high"])
     console.print(

@@ -138,6 +138,14 @@ def _apply_redcap_dictionary(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFr
     return frame.rename(columns=renamed), labels
 
 
+def default_id_column(frame) -> str | None:
+    """The respondent id column each tool writes (Qualtrics, REDCap, Forms, ours), if the table has one."""
+    for candidate in ("ResponseId", "record_id", "ID", "participant_id", "pseudonym", "respondent", "id"):
+        if candidate in frame.columns:
+            return candidate
+    return None
+
+
 def import_survey(
     path: str | Path,
     instrument,
@@ -151,11 +159,8 @@ def import_survey(
 ) -> ImportResult:
     """Read a survey export in any supported format and map it onto ``instrument`` (see ``map_responses``)."""
     frame, rows, labels = read_raw(path, fmt, dictionary=dictionary)
-    if id_column is None:  # the id column each tool writes
-        for candidate in ("ResponseId", "record_id", "ID", "respondent", "id"):
-            if candidate in frame.columns:
-                id_column = candidate
-                break
+    if id_column is None:
+        id_column = default_id_column(frame)
     return map_responses(
         frame,
         instrument,

@@ -34,6 +34,8 @@ class ImportResult:
     skipped_rows: list[int] = field(default_factory=list)
     unmatched: dict[str, dict[str, int]] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
+    #: the source-file row number of each kept response, so later checks (e.g. against a study) can name rows
+    row_numbers: list[int] = field(default_factory=list)
 
     def report(self) -> dict:
         """A JSON-ready validation report."""
@@ -216,5 +218,6 @@ def map_responses(
             "those rows with --skip-bad-rows",
         )
     skipped = [rows[i] for i in np.flatnonzero(bad)]
+    kept_rows = [rows[i] for i in np.flatnonzero(~bad)]
     out = out[~bad].reset_index(drop=True)
-    return ImportResult(out, problems, skipped, unmatched, ignored)
+    return ImportResult(out, problems, skipped, unmatched, ignored, kept_rows)

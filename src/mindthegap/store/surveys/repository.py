@@ -92,11 +92,32 @@ def answers_frame(record: StudyRecord) -> pd.DataFrame:
 
 def wide_responses(answers: pd.DataFrame, instrument: str) -> pd.DataFrame:
     """One row per participant and wave, one column per item, for the scoring and reliability functions."""
-    part = answers[answers["instrument"] == instrument]
+    part = answers[answers["instrument"] == instrument].copy()
+    # pivot_table drops rows whose index holds None, so a study without waves would lose every answer
+    part["wave"] = part["wave"].fillna("")
     wide = part.pivot_table(
         index=["participant_id", "wave"], columns="item", values="code", aggfunc="first", dropna=False
     )
-    return wide.reset_index().rename_axis(columns=None)
+    wide = wide.reset_index().rename_axis(columns=None)
+    wide["wave"] = wide["wave"].replace("", None)
+    return wide
+
+
+def stored_responses(record: StudyRecord, instrument: str) -> pd.DataFrame:
+    """Wide responses to one instrument with each consenting participant's role, level, discipline and
+    service (people who withdrew consent are left out, as in every analysis)."""
+    from mindthegap.store.studies.repository import participants_frame
+
+    answers = answers_frame(record)
+    used = sorted(answers["instrument"].unique())
+    if instrument not in used:
+        raise StoreError(
+            f"study {record.slug!r} has no answers to instrument {instrument!r}",
+            hint=f"instruments with answers: {', '.join(used) or 'none yet (use survey import --study)'}",
+        )
+    wide = wide_responses(answers, instrument)
+    people = participants_frame(record).drop(columns=["team"])
+    return people.merge(wide, on="participant_id", how="inner")
 
 
 def instruments_used(record: StudyRecord) -> dict[str, dict]:
