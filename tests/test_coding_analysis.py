@@ -89,3 +89,51 @@ def test_theme_map_graphml_round_trip(tmp_path):
     path = write_graphml(graph, tmp_path / "themes.graphml")
     again = nx.read_graphml(path)
     assert again["staffing"]["supervision"]["weight"] == pytest.approx(25 / 40)
+
+
+def _raised_by(people_per_level: dict[str, tuple[int, int]], notes: int = 0):
+    """Sources for levels of (group size, people who raise 'waits'), plus event notes raising it."""
+    sources, codings = [], []
+    for level, (size, raising) in people_per_level.items():
+        for i in range(size):
+            sid = f"{level}-{i}"
+            sources.append({"source": sid, "participant": sid, "level": level, "kind": "text"})
+            codings.append({"source": sid, "code": "staffing", "start": 0, "end": 5})
+            if i < raising:
+                # two codings from one person: the cell counts people, not codings
+                codings += [{"source": sid, "code": "waits", "start": 0, "end": 5}] * 2
+    for j in range(notes):
+        level = next(iter(people_per_level))
+        sources.append({"source": f"note-{j}", "participant": "", "level": level, "kind": "event_notes"})
+        codings.append({"source": f"note-{j}", "code": "waits", "start": 0, "end": 5})
+    return pd.DataFrame(codings), pd.DataFrame(sources)
+
+
+@pytest.mark.parametrize(("raising", "shown"), [(10, False), (11, True)])
+def test_a_code_shows_only_when_enough_people_raised_it(raising, shown):
+    """Reference: the NHS Staff Survey rule (no cell under 11) applied per level × code, by hand."""
+    from mindthegap.analysis.suppression import assert_no_disclosure
+
+    codings, sources = _raised_by({"local_frontline": (40, raising), "local_strategic": (30, 0)}, notes=3)
+    table = code_frequencies(codings, sources, by="level", min_n=11)
+    cell = table[(table["level"] == "local_frontline") & (table["code"] == "waits")].iloc[0]
+    assert bool(cell["suppressed"]) is not shown
+    if shown:
+        # event notes neither count as people raising it nor swell the head count
+        assert (cell["n"], cell["participants"], cell["codings"]) == (40, 11, 22)
+    else:
+        assert pd.isna(cell["participants"])
+    assert_no_disclosure(table, n_col="participants", by=["level", "code"], min_n=11)
+
+
+def test_totals_do_not_give_away_a_hidden_cell():
+    """Reference: closed form — All minus the shown parts must not leave a group of 1 to 10 people."""
+    from mindthegap.analysis.suppression import ALL, assert_no_disclosure
+
+    codings, sources = _raised_by({"a": (40, 20), "b": (40, 15), "c": (20, 4)})
+    table = code_frequencies(codings, sources, by="level", min_n=11).set_index(["level", "code"])
+    assert table.loc[("c", "waits"), "suppressed"]  # 4 people: primary
+    assert table.loc[("b", "waits"), "suppressed"]  # 15: hidden so that 39 − 20 does not reveal 4
+    assert not table.loc[("a", "waits"), "suppressed"] and table.loc[(ALL, "waits"), "participants"] == 39
+    assert table.loc[(ALL, "staffing"), "n"] == 100
+    assert_no_disclosure(table.reset_index(), n_col="participants", by=["level", "code"], min_n=11)

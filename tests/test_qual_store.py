@@ -202,3 +202,20 @@ def test_codebook_edits_never_lose_a_coding_and_keep_history(record):
         find_code(record, "Making sense")  # merged away, so no longer offered
     with pytest.raises(StoreError, match="already merged"):
         merge_codes(record, [making.guid], into=parts[0].guid)
+
+
+def test_demo_event_notes_are_their_own_kind_and_not_people(demo_study):
+    from mindthegap.analysis.coding import code_frequencies
+    from mindthegap.report.sections.qualitative import _frames
+
+    project = demo_study.evidence["qualitative"]
+    notes = [s for s in project.sources if s.kind == "event_notes"]
+    assert len(notes) == 2 and all(not s.metadata["participant"] for s in notes)
+    frames = _frames(project)
+    freq = code_frequencies(frames["codings"], frames["sources"], by="level", min_n=1)
+    interviews = {
+        s.metadata["participant"]
+        for s in project.sources
+        if s.kind == "text" and s.metadata["level"] == "local_frontline"
+    }
+    assert set(freq.loc[freq["level"] == "local_frontline", "n"]) == {len(interviews)}

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mindthegap.analysis.suppression import suppress
+from mindthegap.analysis.suppression import ALL, suppress
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -38,24 +38,54 @@ def _joined(codings: pd.DataFrame, sources: pd.DataFrame, by: str) -> pd.DataFra
     return accepted(codings).merge(sources[["source", "participant", by]], on="source", how="inner")
 
 
+GROUP_KINDS = frozenset({"event_notes"})
+"""Source kinds that record a group (event notes) rather than one person: they are not counted as people."""
+
+
+def _people(sources: pd.DataFrame) -> pd.DataFrame:
+    """Sources written by one person, each with a ``person`` id (the participant, else the source itself).
+
+    A source without a participant still stands for someone, so it counts as one person of its own; notes of
+    a group event are left out, as they would inflate a level's head count and hide nobody.
+    """
+    people = sources
+    if "kind" in people.columns:
+        people = people[~people["kind"].isin(GROUP_KINDS)]
+    participant = people["participant"].astype("string").fillna("").str.strip()
+    return people.assign(
+        person=participant.where(participant != "", "source:" + people["source"].astype(str))
+    )
+
+
 def code_frequencies(
     codings: pd.DataFrame, sources: pd.DataFrame, by: str = "level", min_n: int = DEFAULT_MIN_N
 ) -> pd.DataFrame:
-    """Per group and code: participants in the group (``n``), how many raised the code, proportion, codings.
+    """Per group and code: people in the group (``n``), how many of them raised the code, proportion, codings.
 
-    Groups with fewer than ``min_n`` participants are hidden, with complementary suppression.
+    Each cell is suppressed on the number of distinct people behind it: a code raised by fewer than ``min_n``
+    people in a group is hidden, however large the group. An ``All`` row per code gives the total across
+    groups, and complementary suppression hides a second cell wherever that total would let a hidden one be
+    recovered by subtraction. Event notes (kind ``event_notes``) are not people and are not counted.
     """
-    joined = _joined(codings, sources, by)
-    sizes = sources.groupby(by)["participant"].nunique().rename("n")
-    raised = joined.groupby([by, "code"]).agg(
-        participants=("participant", "nunique"), codings=("code", "size")
-    )
+    _need(codings, ["source", "code"], "codings")
+    _need(sources, ["source", "participant", by], "sources")
+    people = _people(sources)
+    people = people.assign(**{by: people[by].astype("string").fillna("").replace("", "(not recorded)")})
+    joined = accepted(codings).merge(people[["source", "person", by]], on="source", how="inner")
+    sizes = people.groupby(by)["person"].nunique().rename("n")
+    raised = joined.groupby([by, "code"]).agg(participants=("person", "nunique"), codings=("code", "size"))
     codes = sorted(joined["code"].unique())
     index = pd.MultiIndex.from_product([sizes.index, codes], names=[by, "code"])
     table = raised.reindex(index, fill_value=0).reset_index().merge(sizes.reset_index(), on=by)
-    table["proportion"] = table["participants"] / table["n"]
+    totals = joined.groupby("code").agg(participants=("person", "nunique"), codings=("code", "size"))
+    totals = (
+        totals.reindex(codes, fill_value=0).reset_index().assign(**{by: ALL, "n": people["person"].nunique()})
+    )
+    table = pd.concat([table, totals], ignore_index=True)
+    table["proportion"] = table["participants"] / table["n"].where(table["n"] > 0)
     table = table[[by, "code", "n", "participants", "proportion", "codings"]]
-    return suppress(table, n_col="n", by=[by], min_n=min_n, keep=["code"])
+    # suppress on the people behind each cell, not the group size: n is shown only where the cell is
+    return suppress(table, n_col="participants", by=[by, "code"], min_n=min_n)
 
 
 def cooccurrence(codings: pd.DataFrame) -> pd.DataFrame:

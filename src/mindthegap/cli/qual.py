@@ -101,6 +101,7 @@ def _summary(project) -> dict:
 
 
 PROJECT_SUFFIXES = (".qdpx", ".qde")
+SOURCE_KINDS = ("text", "event_notes")
 
 
 @app.command("import")
@@ -117,6 +118,11 @@ def import_project(
     role: str = typer.Option(None, "--role", help="Participant's role, e.g. practitioner."),
     service: str = typer.Option(None, "--service", help="Service or client group, e.g. older_people."),
     wave: str = typer.Option(None, "--wave", help="Wave of data collection, e.g. baseline."),
+    kind: str = typer.Option(
+        "text",
+        "--kind",
+        help="text (one person's words) or event_notes (a group's notes: counted as no one).",
+    ),
     roster: Path = typer.Option(
         None, "--roster", help="Text file of names to redact (one a line), beside the usual identifiers."
     ),
@@ -145,16 +151,18 @@ def import_project(
         }.items()
         if v
     }
+    if kind not in SOURCE_KINDS:
+        raise InputError(f"unknown source kind {kind!r}", hint=f"choose one of {', '.join(SOURCE_KINDS)}")
     if projects:
-        if metadata or roster is not None:
+        if metadata or roster is not None or kind != "text":
             raise InputError(
-                "--participant, --level, --role, --service, --wave and --roster apply to source files",
+                "--participant, --level, --role, --service, --wave, --kind and --roster apply to source files",
                 path=projects[0],
                 hint="a REFI-QDA project carries its own sources",
             )
         summary = _import_qdpx(projects[0], schema, study)
     else:
-        summary = _import_sources(files, metadata, roster, study)
+        summary = _import_sources(files, metadata, roster, study, kind)
     if as_json:
         print_json(summary)
         return
@@ -185,7 +193,9 @@ def _import_qdpx(file: Path, schema: Path | None, study: str | None) -> dict:
     return summary
 
 
-def _import_sources(files: list[Path], metadata: dict, roster: Path | None, study: str | None) -> dict:
+def _import_sources(
+    files: list[Path], metadata: dict, roster: Path | None, study: str | None, kind: str = "text"
+) -> dict:
     from mindthegap.io.sources import read_sources
     from mindthegap.model.qualitative import QualitativeProject
 
@@ -197,6 +207,7 @@ def _import_sources(files: list[Path], metadata: dict, roster: Path | None, stud
     sources = read_sources(list(files))  # every file is read before anything is stored
     for source in sources:
         source.metadata.update(metadata)
+        source.kind = kind
     summary = _summary(QualitativeProject(name=f"{len(sources)} source file(s)", sources=sources))
     if study:
         record = _open_study(study)

@@ -223,16 +223,9 @@ def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
                     )
                 )
     for number, note in enumerate(EVENTS, start=1):
-        meta = {
-            "participant": f"event-{number}",
-            "level": "local_frontline",
-            "role": "",
-            "service": "",
-            "wave": "",
-        }
-        sources.append(
-            Source(name=f"Event notes {number}", text=note, metadata={**meta, "kind": "event_notes"})
-        )
+        # notes of a group discussion: no one participant, so they add no one to the level's head count
+        meta = {"participant": "", "level": "local_frontline", "role": "", "service": "", "wave": ""}
+        sources.append(Source(name=f"Event notes {number}", text=note, kind="event_notes", metadata=meta))
     demo.evidence["qualitative"] = QualitativeProject(
         name="Care-planning interviews", codebook=book, sources=sources, codings=codings
     )

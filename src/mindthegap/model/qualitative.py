@@ -27,7 +27,7 @@ class Source:
     name: str
     text: str | None
     guid: str = field(default_factory=new_guid)
-    kind: str = "text"  # text, pdf, picture, audio, video
+    kind: str = "text"  # text, event_notes (a group's notes: no one person), pdf, picture, audio, video
     path: str | None = None  # where the original lived (e.g. internal://….txt in a REFI-QDA project)
     metadata: dict[str, str] = field(default_factory=dict)  # participant, level, role, service, wave …
 

@@ -22,6 +22,7 @@ def _frames(evidence) -> dict[str, pd.DataFrame] | None:
             {
                 "source": s.guid,
                 "name": s.name,
+                "kind": s.kind,
                 **{k: s.metadata.get(k, "") for k in ("participant", "level", "role", "service", "wave")},
                 "text": s.text,
             }
@@ -82,6 +83,7 @@ def _theme_map_figure(cooc: pd.DataFrame) -> Figure:
 def build(ctx: ReportContext) -> Section | None:
     from mindthegap.analysis.agreement import agreement_by_code
     from mindthegap.analysis.coding import code_frequencies, cooccurrence, framework_matrix
+    from mindthegap.analysis.suppression import ALL
 
     frames = _frames(ctx.evidence.get("qualitative"))
     if frames is None:
@@ -124,7 +126,10 @@ def build(ctx: ReportContext) -> Section | None:
         first = sorted(units["coder"].unique())[0]
         codings = codings[codings["coder"] == first]
     freq = code_frequencies(codings, sources, by="level", min_n=ctx.min_n)
-    freq["level"] = pd.Categorical(freq["level"], [lv for lv in LEVEL_ORDER if lv in set(freq["level"])])
+    present = set(freq["level"])
+    order = [lv for lv in LEVEL_ORDER if lv in present]
+    order += sorted(present - set(order) - {ALL}) + ([ALL] if ALL in present else [])  # totals last
+    freq["level"] = pd.Categorical(freq["level"], order)
     section.add(
         Table(
             caption="How many participants at each level raised each code",
@@ -137,7 +142,10 @@ def build(ctx: ReportContext) -> Section | None:
                 "proportion": "Share",
             },
             formats={"proportion": "{:.0%}", "n": "{:.0f}", "participants": "{:.0f}"},
-            note=f"Groups under {ctx.min_n} participants are suppressed, with a second group where needed.",
+            note=(
+                f"A code raised by fewer than {ctx.min_n} people at a level is not shown, nor is a second cell "
+                "where the 'All' total would give it away. Event notes are not counted as people."
+            ),
         )
     )
     matrix = framework_matrix(codings, sources, case="level")

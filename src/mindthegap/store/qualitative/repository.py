@@ -381,8 +381,8 @@ def codings_frame(record: StudyRecord) -> pd.DataFrame:
 
 def sources_frame(record: StudyRecord) -> pd.DataFrame:
     """Sources with their metadata and text."""
-    rows = m.SourceRecord.objects.filter(study=record).values_list("guid", "name", *META, "text")
-    return pd.DataFrame(list(rows), columns=["source", "name", *META, "text"])
+    rows = m.SourceRecord.objects.filter(study=record).values_list("guid", "name", "kind", *META, "text")
+    return pd.DataFrame(list(rows), columns=["source", "name", "kind", *META, "text"])
 
 
 def load_qualitative(record: StudyRecord) -> dict[str, pd.DataFrame]:
