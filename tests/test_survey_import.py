@@ -236,3 +236,13 @@ def test_nhs_staff_survey_distributions(shared_data):
     shown = table[~table["suppressed"].astype(bool)]
     assert {"7a", "8d"} <= set(table["item"]) and (shown["n"] >= 11).all()
     assert shown["mean"].between(1, 5).all()
+
+
+def test_an_item_left_blank_by_everyone_imports_as_missing():
+    """A column nobody answered (all blank) is all missing, not an error."""
+    from mindthegap.frameworks.instruments import load_instrument
+    from mindthegap.io.surveys import map_responses
+
+    raw = pd.DataFrame({"B1": [4, 5], "B2": [np.nan, np.nan]})
+    out = map_responses(raw, load_instrument("nomad")).responses
+    assert out["B1"].tolist() == [4, 5] and out["B2"].isna().all()

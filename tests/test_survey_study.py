@@ -179,3 +179,39 @@ def test_score_reliability_and_compare_work_on_stored_answers(tmp_path, study_db
     assert data["wave"] == "follow_up"
     shown = {g["service"]: g for g in data["groups"]}
     assert shown["older_people"]["suppressed"] and shown["adult_community"]["n"] == 20
+
+
+def test_values_practice_export_lands_in_the_gap_analysis(tmp_path, study_db):
+    """A wide values–practice export (a value and a practice column per principle) becomes the study's
+    values–practice ratings, so the study report shows the gap. Reference: closed form, value minus practice."""
+    db = study_db
+    rows = []
+    for i in range(30):
+        rows.append(
+            {
+                "participant_id": f"RV-{i:04d}",
+                "wellbeing_value": 5,
+                "wellbeing_practice": 2 + i % 2,
+                "co_production_value": "Very",  # an answer label, mapped through the instrument's scale
+                "co_production_practice": 4,
+                "safety_value": 5,
+                "safety_practice": "",  # left blank: stored as missing, never as a rating
+            }
+        )
+    path = tmp_path / "vp.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    done = run_cli(
+        "--db", db, "survey", "import", str(path), "-i", "values_practice", "--study", "riverside",
+        "--wave", "baseline", "--json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["values_practice_ratings"] == 90
+
+    report = tmp_path / "report.html"
+    made = run_cli(
+        "--db", db, "study", "report", "riverside", "--out", str(report), "--n-boot", "200", "--no-pdf"
+    )
+    assert made.returncode == 0, made.stderr
+    html = report.read_text(encoding="utf-8")
+    assert "Gap by principle and service" in html
+    assert "Promoting wellbeing has the widest gap (2.50)" in html  # 5 − mean(2, 3)

@@ -181,9 +181,11 @@ def map_responses(
                 unique_bad[u] = True
             elif code is not None:
                 unique_codes[u] = code
-        present = inverse >= 0
-        codes = np.where(present, unique_codes[np.where(present, inverse, 0)], np.nan)
-        bad_cells = present & unique_bad[np.where(present, inverse, 0)]
+        # a trailing slot for blanks (index -1), so an all-blank column needs no special case
+        unique_codes = np.append(unique_codes, np.nan)
+        unique_bad = np.append(unique_bad, False)
+        codes = unique_codes[inverse]
+        bad_cells = unique_bad[inverse]
         if bad_cells.any():
             shown = ", ".join(f"{k} {lab}" for k, lab in list(scale.labels.items())[:6])
             for i in np.flatnonzero(bad_cells):
