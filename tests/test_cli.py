@@ -151,7 +151,7 @@ def test_gap_names_the_bad_row_and_column(tmp_path):
     path = ratings_csv(tmp_path / "r.csv", bad="p99,safe,a,seven,3")
     _one_line_error(run_cli("gap", str(path)), r"r\.csv, row 42, column 'value'")
     path = ratings_csv(tmp_path / "r2.csv", bad="p99,safe,a,4,9")
-    _one_line_error(run_cli("gap", str(path)), r"row 42, column 'practice'.*outside 1–5")
+    _one_line_error(run_cli("gap", str(path)), r"row 42, column 'practice'.*whole number from 1 to 5")
 
 
 def test_gap_missing_file(tmp_path):

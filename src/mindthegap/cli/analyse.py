@@ -92,29 +92,9 @@ def _read_ratings(path: Path):
             path=path,
             hint="the file needs participant_id, principle, value and practice columns",
         )
-    for col in ("value", "practice"):
-        import pandas as pd
+    from mindthegap.io.study_files import coerce_ratings
 
-        numeric = pd.to_numeric(frame[col], errors="coerce")
-        bad = frame.index[numeric.isna() & frame[col].notna() & (frame[col].astype(str).str.strip() != "")]
-        if len(bad):
-            raise InputError(
-                f"{frame.at[bad[0], col]!r} is not a number",
-                path=path,
-                row=int(bad[0]) + 2,
-                column=col,
-                hint="ratings are whole numbers from 1 to 5; leave blank if missing",
-            )
-        out_of_range = frame.index[(numeric < 1) | (numeric > 5)]
-        if len(out_of_range):
-            raise InputError(
-                f"{numeric[out_of_range[0]]:g} is outside 1–5",
-                path=path,
-                row=int(out_of_range[0]) + 2,
-                column=col,
-                hint="correct the rating or leave it blank",
-            )
-        frame[col] = numeric
+    coerce_ratings(frame, path)
     return frame
 
 

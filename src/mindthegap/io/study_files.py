@@ -224,6 +224,27 @@ def read_participants(path: Path, study: Study) -> list[Participant]:
     return people
 
 
+def coerce_ratings(frame: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+    """Turn the ``value`` and ``practice`` columns into numbers in place, refusing anything but 1–5 or blank."""
+    for col in ("value", "practice"):
+        numeric = pd.to_numeric(frame[col], errors="coerce")
+        text = frame[col].astype(str).str.strip()
+        not_a_number = numeric.isna() & frame[col].notna() & (text != "")
+        bad = frame.index[
+            not_a_number | (numeric < 1) | (numeric > 5) | (numeric.notna() & (numeric % 1 != 0))
+        ]
+        if len(bad):
+            raise InputError(
+                f"{frame.at[bad[0], col]!r} is not a whole number from 1 to 5",
+                path=path,
+                row=int(bad[0]) + 2,  # 1-based, after the header, as a spreadsheet shows it
+                column=col,
+                hint="correct it or leave the cell blank",
+            )
+        frame[col] = numeric
+    return frame
+
+
 def read_ratings(path: Path, study: Study) -> pd.DataFrame:
     """Values–practice ratings in long form: participant_id, wave, principle, value, practice (1–5)."""
     path = Path(path)
@@ -254,23 +275,7 @@ def read_ratings(path: Path, study: Study) -> pd.DataFrame:
                 column=col,
                 hint="import participants first, or check the study file",
             )
-    for col in ("value", "practice"):
-        numeric = pd.to_numeric(frame[col], errors="coerce")
-        bad = frame.index[
-            (numeric.isna() & frame[col].notna())
-            | (numeric < 1)
-            | (numeric > 5)
-            | ((numeric % 1) != 0) & numeric.notna()
-        ]
-        if len(bad):
-            raise InputError(
-                f"{frame.at[bad[0], col]!r} is not a whole number from 1 to 5",
-                path=path,
-                row=int(bad[0]) + 2,
-                column=col,
-                hint="correct it or leave the cell blank",
-            )
-        frame[col] = numeric
+    coerce_ratings(frame, path)
     dupes = frame.duplicated(["participant_id", "wave", "principle"], keep="first")
     if dupes.any():
         first = frame.index[dupes][0]
