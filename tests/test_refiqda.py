@@ -183,12 +183,41 @@ def test_codebook_edits_keep_codings_and_history():
     assert [h["action"] for h in book.history][-4:] == ["merge", "add", "add", "split"]
 
 
-def test_atlasti_sample_re_exports_valid(tmp_path):
-    """Region selections on pictures and PDFs are not written back (known limit); text codings and kinds are."""
+def test_atlasti_sample_re_exports_valid_with_every_coding(tmp_path):
+    """All 16 codings survive a re-export, the 7 on picture, PDF and video regions included, and the kinds stay."""
     needs_data()
     project = read_project(ATLAS, schema=SCHEMA)
     again = read_project(write_project(project, tmp_path / "atlas.qdpx", schema=SCHEMA), schema=SCHEMA)
     assert len(again.codebook.codes) == 14
-    # recordings whose transcript was coded come back as text sources; the others keep their kind
-    assert {"picture", "pdf", "video"} <= {s.kind for s in again.sources}
-    assert len(again.codings) == sum(1 for c in project.codings if c.start is not None)
+    assert {s.kind for s in again.sources} == {s.kind for s in project.sources}
+
+    def codings(p: QualitativeProject):
+        kinds = {s.guid: s.kind for s in p.sources}
+        return sorted(
+            (c.guid, c.code, kinds[c.source], c.start, c.end, sorted((c.region or {}).items()))
+            for c in p.codings
+        )
+
+    assert len(again.codings) == 16
+    assert codings(again) == codings(project)
+    regions = [c.region for c in again.codings if c.region]
+    assert len(regions) == 7
+    assert {r["element"] for r in regions} == {"PictureSelection", "PDFSelection", "VideoSelection"}
+    granola = next(r for r in regions if r.get("name") == "granola")
+    assert (granola["page"], granola["firstX"], granola["secondY"]) == ("0", "335", "420")
+
+
+def test_region_selection_without_its_coordinates_is_refused(tmp_path):
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?><Project name="p" xmlns="urn:QDA-XML:project:1.0">'
+        '<CodeBook><Codes><Code guid="00000000-0000-4000-8000-00000000000C" name="c" isCodable="true"/>'
+        '</Codes></CodeBook><Sources><PictureSource guid="00000000-0000-4000-8000-000000000001" name="photo.jpg">'
+        '<PictureSelection guid="00000000-0000-4000-8000-000000000002" firstX="1" firstY="2" secondX="3">'
+        '<Coding guid="00000000-0000-4000-8000-000000000003">'
+        '<CodeRef targetGUID="00000000-0000-4000-8000-00000000000C"/></Coding>'
+        "</PictureSelection></PictureSource></Sources></Project>"
+    )
+    path = tmp_path / "p.qde"
+    path.write_text(xml, encoding="utf-8")
+    with pytest.raises(InputError, match=r"PictureSelection .* lacks a whole-number secondY"):
+        read_project(path)

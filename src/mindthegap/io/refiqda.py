@@ -20,7 +20,7 @@ from lxml import etree
 
 from mindthegap.errors import InputError
 from mindthegap.io.files import atomic_write_bytes
-from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
+from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source, new_guid
 
 NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -31,6 +31,17 @@ _SOURCE_KINDS = {
     "AudioSource": "audio",
     "VideoSource": "video",
 }
+
+
+# where on a picture, PDF page or recording a selection lies: the attributes each element requires
+REGION_ATTRIBUTES = {
+    "PictureSelection": ("firstX", "firstY", "secondX", "secondY"),
+    "PDFSelection": ("page", "firstX", "firstY", "secondX", "secondY"),
+    "AudioSelection": ("begin", "end"),
+    "VideoSelection": ("begin", "end"),
+}
+_REGION_SOURCES = {"picture": "PictureSelection", "pdf": "PDFSelection", "audio": "AudioSelection"}
+_REGION_SOURCES["video"] = "VideoSelection"
 
 
 def _local(tag) -> str:
@@ -189,6 +200,14 @@ def read_project(path: str | Path, *, schema: str | Path | None = None) -> Quali
                 missing.append(name)
         elif kind == "text" and (content := _first(element, "PlainTextContent")) is not None:
             text = content.text or ""
+        elif kind == "pdf" and (rep := _first(element, "Representation")) is not None:
+            # a PDF's text layer: its text spans count from the start of it
+            rep_ref = rep.get("plainTextPath") or ""
+            rep_name = PurePosixPath(
+                rep_ref.replace("internal://", "").replace("relative://", "")
+            ).name.lower()
+            if rep_name and rep_name in files:
+                text = _decode_text(files[rep_name], rep_name, path)
         project.sources.append(Source(name=name, text=text, guid=guid, kind=kind, path=ref))
         if (description := _first(element, "Description")) is not None and description.text:
             project.memos.append(Memo(text=description.text, target=guid))
@@ -212,6 +231,20 @@ def read_project(path: str | Path, *, schema: str | Path | None = None) -> Quali
             start = selection.get("startPosition")
             end = selection.get("endPosition")
             span: tuple[int | None, int | None] = (None, None)
+            region = None
+            if (element_name := _local(selection.tag)) in REGION_ATTRIBUTES and start is None:
+                region = {"element": element_name}
+                for attribute in REGION_ATTRIBUTES[element_name]:
+                    value = selection.get(attribute)
+                    if value is None or not value.strip().lstrip("-").isdigit():
+                        raise InputError(
+                            f"{element_name} {sel_guid} in source {name!r} lacks a whole-number {attribute}",
+                            path=path,
+                            hint="the export may be damaged; re-export the project",
+                        )
+                    region[attribute] = value.strip()
+                if selection.get("name"):
+                    region["name"] = selection.get("name")
             if start is not None and end is not None:
                 try:
                     s, e = int(start), int(end)
@@ -250,6 +283,7 @@ def read_project(path: str | Path, *, schema: str | Path | None = None) -> Quali
                         created=_when(coding.get("creationDateTime")),
                         guid=coding.get("guid") or "",
                         selection=sel_guid,
+                        region=dict(region) if region else None,
                     )
                 )
     if (notes_el := _first(root, "Notes")) is not None:
@@ -312,48 +346,7 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
     if project.sources:
         sources = etree.SubElement(root, f"{{{NS}}}Sources")
         for source in project.sources:
-            attrs = {"guid": source.guid, "name": source.name}
-            if source.text is not None:
-                filename = f"{source.guid}.txt"
-                attrs["plainTextPath"] = f"internal://{filename}"
-                files[filename] = source.text.encode("utf-8")
-            element = "TextSource"
-            spans_here = any(c.start is not None for c in by_source.get(source.guid, ()))
-            if source.kind != "text" and source.text is None and not spans_here:
-                # keep pictures, PDFs and recordings as what they are; their region selections are not kept
-                element = {v: k for k, v in _SOURCE_KINDS.items()}.get(source.kind, "TextSource")
-                if source.path:
-                    attrs["path"] = source.path
-            el = etree.SubElement(sources, f"{{{NS}}}{element}", attrs)
-            if source.guid in memos:
-                etree.SubElement(el, f"{{{NS}}}Description").text = memos[source.guid].text
-            spans: dict[tuple, list[Coding]] = {}
-            for coding in by_source.get(source.guid, ()):
-                if coding.start is not None:
-                    key = (coding.selection or f"{coding.start}-{coding.end}", coding.start, coding.end)
-                    spans.setdefault(key, []).append(coding)
-            for (sel_key, start, end), codings in spans.items():
-                sel_guid = codings[0].selection or codings[0].guid
-                sel = etree.SubElement(
-                    el,
-                    f"{{{NS}}}PlainTextSelection",
-                    {
-                        "guid": sel_guid,
-                        "name": (source.text or "")[start:end][:100] or sel_key,
-                        "startPosition": str(start),
-                        "endPosition": str(end),
-                    },
-                )
-                if sel_guid in memos:
-                    etree.SubElement(sel, f"{{{NS}}}Description").text = memos[sel_guid].text
-                for coding in codings:
-                    attrs = {"guid": coding.guid}
-                    if coding.coder in by_name:
-                        attrs["creatingUser"] = by_name[coding.coder]
-                    if coding.created:
-                        attrs["creationDateTime"] = coding.created.strftime("%Y-%m-%dT%H:%M:%SZ")
-                    c_el = etree.SubElement(sel, f"{{{NS}}}Coding", attrs)
-                    etree.SubElement(c_el, f"{{{NS}}}CodeRef", {"targetGUID": coding.code})
+            _source_element(sources, source, by_source.get(source.guid, []), memos, by_name, files)
     if project_memos := [x for x in project.memos if not x.target]:
         notes = etree.SubElement(root, f"{{{NS}}}Notes")
         for memo in project_memos:
@@ -361,6 +354,86 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
             etree.SubElement(note, f"{{{NS}}}PlainTextContent").text = memo.text
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     return xml, files
+
+
+def _source_element(
+    parent, source: Source, codings: list[Coding], memos: dict, users: dict, files: dict
+) -> None:
+    """One source with its selections: text spans, and regions of pictures, PDF pages and recordings."""
+    spans = [c for c in codings if c.start is not None]
+    regions = [c for c in codings if c.start is None and c.region]
+    attrs = {"guid": source.guid, "name": source.name}
+    region_element = _REGION_SOURCES.get(source.kind)
+    # a PDF keeps coded text in its Representation; other media coded as text become text sources
+    own_kind = region_element is not None and (source.kind == "pdf" or not spans)
+    if own_kind:
+        element = {v: k for k, v in _SOURCE_KINDS.items()}[source.kind]
+        if source.path:
+            attrs["path"] = source.path
+    else:
+        element = "TextSource"
+        regions = []  # a text source has no regions to hold them
+        if source.text is not None:
+            files[f"{source.guid}.txt"] = source.text.encode("utf-8")
+            attrs["plainTextPath"] = f"internal://{source.guid}.txt"
+    el = etree.SubElement(parent, f"{{{NS}}}{element}", attrs)
+    if source.guid in memos:
+        etree.SubElement(el, f"{{{NS}}}Description").text = memos[source.guid].text
+    grouped: dict[tuple, list[Coding]] = {}
+    for coding in regions:
+        if coding.region.get("element") == region_element:
+            grouped.setdefault(
+                (coding.selection or coding.guid, tuple(sorted(coding.region.items()))), []
+            ).append(coding)
+    for (sel_guid, _), together in grouped.items():
+        region = together[0].region
+        sel_attrs = {"guid": sel_guid, **{a: region[a] for a in REGION_ATTRIBUTES[region_element]}}
+        if region.get("name"):
+            sel_attrs["name"] = region["name"]
+        sel = etree.SubElement(el, f"{{{NS}}}{region_element}", sel_attrs)
+        if sel_guid in memos:
+            etree.SubElement(sel, f"{{{NS}}}Description").text = memos[sel_guid].text
+        for coding in together:
+            _coding_element(sel, coding, users)
+    if not spans:
+        return
+    holder = el
+    if element != "TextSource":  # a PDF's text layer, with the text spans coded on it
+        rep_attrs = {"guid": new_guid()}
+        if source.text is not None:
+            files[f"{source.guid}.txt"] = source.text.encode("utf-8")
+            rep_attrs["plainTextPath"] = f"internal://{source.guid}.txt"
+        holder = etree.SubElement(el, f"{{{NS}}}Representation", rep_attrs)
+    by_span: dict[tuple, list[Coding]] = {}
+    for coding in spans:
+        key = (coding.selection or f"{coding.start}-{coding.end}", coding.start, coding.end)
+        by_span.setdefault(key, []).append(coding)
+    for (sel_key, start, end), together in by_span.items():
+        sel_guid = together[0].selection or together[0].guid
+        sel = etree.SubElement(
+            holder,
+            f"{{{NS}}}PlainTextSelection",
+            {
+                "guid": sel_guid,
+                "name": (source.text or "")[start:end][:100] or sel_key,
+                "startPosition": str(start),
+                "endPosition": str(end),
+            },
+        )
+        if sel_guid in memos:
+            etree.SubElement(sel, f"{{{NS}}}Description").text = memos[sel_guid].text
+        for coding in together:
+            _coding_element(sel, coding, users)
+
+
+def _coding_element(selection, coding: Coding, users: dict) -> None:
+    attrs = {"guid": coding.guid}
+    if coding.coder in users:
+        attrs["creatingUser"] = users[coding.coder]
+    if coding.created:
+        attrs["creationDateTime"] = coding.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    c_el = etree.SubElement(selection, f"{{{NS}}}Coding", attrs)
+    etree.SubElement(c_el, f"{{{NS}}}CodeRef", {"targetGUID": coding.code})
 
 
 def write_project(project: QualitativeProject, path: str | Path, *, schema: str | Path | None = None) -> Path:

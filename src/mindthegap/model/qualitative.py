@@ -72,6 +72,9 @@ class Coding:
     created: datetime | None = None
     guid: str = field(default_factory=new_guid)
     selection: str | None = None  # the selection's guid when imported from a REFI-QDA project
+    # a region of a picture, PDF page or recording, as REFI-QDA describes it: {"element": "PDFSelection",
+    # "page": "0", "firstX": …} or {"element": "VideoSelection", "begin": …, "end": …}; None for text spans
+    region: dict[str, str] | None = None
 
 
 @dataclass
