@@ -219,3 +219,22 @@ def test_demo_event_notes_are_their_own_kind_and_not_people(demo_study):
         if s.kind == "text" and s.metadata["level"] == "local_frontline"
     }
     assert set(freq.loc[freq["level"] == "local_frontline", "n"]) == {len(interviews)}
+
+
+@pytest.mark.django_db
+def test_stored_atlasti_sample_exports_with_its_region_codings(record, tmp_path):
+    """The ATLAS.ti sample stored and exported from the study still has its 16 codings, regions included."""
+    from pathlib import Path
+
+    from mindthegap.io.refiqda import read_project, write_project
+    from mindthegap.store.qualitative.repository import load_project, save_project
+
+    data = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "refi-qda"
+    if not (data / "Project.xsd").exists():
+        pytest.skip("shared REFI-QDA data not present")
+    project = read_project(data / "atlasti-8.4-sample" / "Project.qde")
+    assert save_project(record, project) == 16
+    out = write_project(load_project(record), tmp_path / "a.qdpx", schema=data / "Project.xsd")
+    again = read_project(out, schema=data / "Project.xsd")
+    assert len(again.codings) == 16 and sum(1 for c in again.codings if c.region) == 7
+    assert {s.kind for s in again.sources} == {s.kind for s in project.sources}

@@ -80,6 +80,9 @@ class CodingRecord(models.Model):
     status = models.CharField(max_length=16, choices=STATUSES, default="accepted")
     confidence = models.FloatField(null=True, blank=True)
     created = models.DateTimeField(null=True, blank=True)
+    region = models.JSONField(
+        null=True, blank=True, help_text="Where on a picture, PDF page or recording (REFI-QDA attributes)."
+    )
 
     class Meta:
         db_table = "mtg_qual_coding"

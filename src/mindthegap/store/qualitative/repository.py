@@ -101,6 +101,7 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
                     status=c.status,
                     confidence=c.confidence,
                     created=c.created,
+                    region=c.region,
                 )
                 for c in project.codings
             ],
@@ -345,8 +346,9 @@ def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> Qu
             confidence=confidence,
             created=created,
             guid=guid,
+            region=region,
         )
-        for source_guid, code_guid, start, end, coder, status, confidence, created, guid in (
+        for source_guid, code_guid, start, end, coder, status, confidence, created, guid, region in (
             m.CodingRecord.objects.filter(source__study=record, status__in=statuses)
             .order_by("id")
             .values_list(
@@ -359,6 +361,7 @@ def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> Qu
                 "confidence",
                 "created",
                 "guid",
+                "region",
             )
         )
     ]
