@@ -67,6 +67,8 @@ def test_report_section_has_radar_forest_and_reliability(demo):
     assert [f.title for f in figures] == [
         "NoMAD constructs by service",
         "How each service differs from the rest of the trust",
+        "Change in NoMAD scores, Baseline (spring) to Follow-up (autumn)",
+        "Reliability of the NoMAD constructs within each service",
     ]
     assert all("<svg" in f.svg and f.alt and isinstance(f.table, Table) for f in figures)
     tables = [f.table for f in figures] + [b for b in section.blocks if isinstance(b, Table)]
@@ -75,4 +77,35 @@ def test_report_section_has_radar_forest_and_reliability(demo):
         assert (shown["n"] >= 11).all()
     reliability = tables[-1].data
     assert set(reliability["construct"]) >= {"Coherence", "Collective action"}
+    by_service = figures[3].table.data
+    threshold = int(by_service["n"].max())  # raise the threshold so that the smaller services must be hidden
+    strict = surveys.build(
+        ReportContext(study=demo.study, evidence=demo.evidence, n_boot=100, min_n=threshold)
+    )
+    per_service = next(
+        b for b in strict.blocks if isinstance(b, Figure) and "within each" in b.title
+    ).table.data
+    assert per_service["suppressed"].any() and per_service["alpha"].notna().any()
+    assert (per_service.loc[~per_service["suppressed"], "n"] >= threshold).all()
+
+
+def test_report_prepost_panel_is_the_paired_change_of_people_in_both_waves(demo):
+    """Reference: closed form — mean of each person's follow-up minus baseline coherence score, computed here
+    from the stored answers by hand (mean of answered B1–B4), over people who have both scores."""
+    from mindthegap.report.context import ReportContext
+    from mindthegap.report.document import Figure
+    from mindthegap.report.sections import surveys
+
+    section = surveys.build(ReportContext(study=demo.study, evidence=demo.evidence, n_boot=100))
+    panel = next(b for b in section.blocks if isinstance(b, Figure) and b.title.startswith("Change"))
+    row = panel.table.data.set_index("construct_label").loc["Coherence"]
+    answers = demo.evidence["surveys"]
+    nomad = answers[(answers.instrument == "nomad") & answers["item"].isin(["B1", "B2", "B3", "B4"])]
+    per_person = nomad.groupby(["participant_id", "wave"])["code"].agg(["mean", "count"]).reset_index()
+    per_person = per_person[per_person["count"] >= 2].pivot(
+        index="participant_id", columns="wave", values="mean"
+    )
+    change = (per_person["follow_up"] - per_person["baseline"]).dropna()
+    assert row["n"] == len(change) and row["mean_change"] == pytest.approx(change.mean(), abs=1e-9)
+    assert row["n"] >= 11 and panel.alt and "<svg" in panel.svg
     assert surveys.build(ReportContext(study=demo.study, evidence={})) is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mindthegap.analysis.comparison import hedges_g
+from mindthegap.analysis.comparison import hedges_g, paired_change
 from mindthegap.analysis.reliability import reliability
 from mindthegap.analysis.scoring import score_instrument
 from mindthegap.analysis.suppression import suppress
@@ -58,6 +58,148 @@ def _forest(effects: pd.DataFrame) -> str:
         return charts.to_svg(fig)
 
 
+def _change_chart(table: pd.DataFrame, before: str, after: str) -> str:
+    shown = table[~table["suppressed"].astype(bool)].reset_index(drop=True)
+    with charts.figure(7.0, 1.4 + 0.35 * len(shown)) as (fig, ax):
+        y = np.arange(len(shown))[::-1]
+        m = shown["mean_change"].astype(float).to_numpy()
+        low = shown["ci_low"].astype(float).fillna(shown["mean_change"]).to_numpy()
+        high = shown["ci_high"].astype(float).fillna(shown["mean_change"]).to_numpy()
+        ax.errorbar(
+            m, y, xerr=np.vstack([m - low, high - m]), fmt="o", color=charts.PALETTE[0], ms=5, capsize=3
+        )
+        ax.axvline(0, color=charts.MUTED, lw=1, ls="--")
+        ax.set_yticks(y, list(shown["construct_label"]), fontsize=8)
+        ax.set_xlabel(f"Mean change in score, {before} to {after} (same people; 95% CI)")
+        return charts.to_svg(fig)
+
+
+def _prepost(scores: pd.DataFrame, labels: dict[str, str], waves: list[str], names: dict, min_n: int):
+    """Paired change per construct between the first and last wave, for people who answered both."""
+    if len(waves) < 2:
+        return None
+    before, after = waves[0], waves[-1]
+    parts = []
+    for key, label in labels.items():
+        if key not in scores.columns:
+            continue
+        change = paired_change(
+            scores, key, id_col="participant_id", wave_col="wave", before=before, after=after, min_n=min_n
+        )
+        change.insert(0, "construct_label", label)
+        parts.append(change)
+    if not parts:
+        return None
+    table = pd.concat(parts, ignore_index=True)
+    first, last = names.get(before, before), names.get(after, after)
+    data = Table(
+        caption=f"Paired change in NoMAD construct scores, {first} to {last}",
+        data=table,
+        columns={
+            "construct_label": "Construct",
+            "n": "n (both waves)",
+            "mean_before": first,
+            "mean_after": last,
+            "mean_change": "Change",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
+            "p_wilcoxon": "p (Wilcoxon)",
+            "d_z": "d_z",
+        },
+        formats={
+            "n": "{:.0f}",
+            **{c: "{:.2f}" for c in ("mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "d_z")},
+            "p_wilcoxon": "{:.3f}",
+        },
+        note="Only people who answered in both waves are counted; the CI is from the paired t distribution.",
+    )
+    shown = table[~table["suppressed"].astype(bool)]
+    if shown.empty:
+        return [
+            Paragraph(
+                f"Too few people answered NoMAD in both the {first} and {last} waves to show their change "
+                f"(fewer than {min_n})."
+            ),
+            data,
+        ]
+    top = shown.loc[shown["mean_change"].astype(float).abs().idxmax()]
+    return [
+        Figure(
+            title=f"Change in NoMAD scores, {first} to {last}",
+            svg=_change_chart(table, first, last),
+            alt=(
+                f"Dot plot of the mean paired change, with 95% CIs, in {len(shown)} NoMAD constructs between the "
+                f"{first} and {last} waves for {int(shown['n'].max())} people who answered both. Largest change: "
+                f"{top['construct_label']} ({top['mean_change']:+.2f})."
+            ),
+            table=data,
+            caption="Positive values: the way of working feels more normal at the later wave.",
+        )
+    ]
+
+
+def _alpha_chart(table: pd.DataFrame) -> str:
+    shown = table[~table["suppressed"].astype(bool)].reset_index(drop=True)
+    with charts.figure(7.0, 1.4 + 0.22 * len(shown)) as (fig, ax):
+        y = np.arange(len(shown))[::-1]
+        a = shown["alpha"].astype(float).to_numpy()
+        low = shown["alpha_ci_low"].astype(float).fillna(shown["alpha"]).to_numpy()
+        high = shown["alpha_ci_high"].astype(float).fillna(shown["alpha"]).to_numpy()
+        ax.errorbar(
+            a, y, xerr=np.vstack([a - low, high - a]), fmt="o", color=charts.PALETTE[1], ms=4, capsize=2
+        )
+        ax.axvline(0.7, color=charts.MUTED, lw=1, ls="--")
+        ax.set_yticks(y, [f"{r.group} · {r.construct}" for r in shown.itertuples()], fontsize=7)
+        ax.set_xlabel("Cronbach's alpha (95% Feldt CI); dashed line at 0.7")
+        return charts.to_svg(fig)
+
+
+STATS = ("alpha", "alpha_ci_low", "alpha_ci_high", "omega")
+
+
+def _group_reliability(first: pd.DataFrame, nomad, min_n: int):
+    """Alpha per NoMAD construct within each service, small services suppressed."""
+    constructs = {c: cols for c, cols in nomad.construct_items().items() if len(cols) >= 2
+                  and all(i in first.columns for i in cols)}  # fmt: skip
+    data = first.dropna(subset=["group"])
+    if not constructs or data.empty:
+        return None
+    table = reliability(data, constructs, reverse=nomad.reverse_items, by=["group"], min_n=min_n)
+    table["construct"] = table["construct"].map(lambda c: nomad.constructs.get(c, c))
+    shown = table[~table["suppressed"].astype(bool)].dropna(subset=["alpha"])
+    data_table = Table(
+        caption="Reliability of each NoMAD construct by service (Cronbach's alpha, Feldt 95% CI; omega)",
+        data=table,
+        columns={
+            "group": "Service",
+            "construct": "Construct",
+            "k": "Items",
+            "n": "n",
+            "alpha": "Alpha",
+            "alpha_ci_low": "95% CI low",
+            "alpha_ci_high": "95% CI high",
+            "omega": "Omega",
+        },
+        formats={"k": "{:.0f}", "n": "{:.0f}", **dict.fromkeys(STATS, "{:.2f}")},
+        note="n counts people who answered every item of the construct; services with fewer are suppressed.",
+    )
+    if shown.empty:
+        return [data_table]
+    low = shown.loc[shown["alpha"].astype(float).idxmin()]
+    return [
+        Figure(
+            title="Reliability of the NoMAD constructs within each service",
+            svg=_alpha_chart(table),
+            alt=(
+                f"Dot plot of Cronbach's alpha with 95% CIs for {len(shown)} service and construct pairs. "
+                f"Lowest: {low['group']}, {low['construct']} (alpha = {low['alpha']:.2f})."
+            ),
+            table=data_table,
+            caption="A construct that holds together in the trust as a whole may not within a single service.",
+        )
+    ]
+
+
 def build(ctx: ReportContext) -> Section | None:
     answers = ctx.frame("surveys")
     if answers is None or "nomad" not in set(answers["instrument"]):
@@ -67,11 +209,13 @@ def build(ctx: ReportContext) -> Section | None:
     services = {p.id: p.service for p in ctx.study.participants}
     names = study_labels(ctx.study)["service"]
     wide = _wide(answers, "nomad")
-    wave = sorted(wide["wave"].dropna().unique(), key=lambda w: [x.id for x in ctx.study.waves].index(w)
-                  if w in [x.id for x in ctx.study.waves] else 99)[0]  # fmt: skip
+    order = [x.id for x in ctx.study.waves]
+    waves = sorted(wide["wave"].dropna().unique(), key=lambda w: (order.index(w) if w in order else 99, w))
+    wave = waves[0]
     first = wide[wide["wave"] == wave].copy()
     first["group"] = first["participant_id"].map(services).map(lambda s: names.get(s, s))
     scores = score_instrument(first, nomad, keep=["participant_id", "group"])
+    all_scores = score_instrument(wide, nomad, keep=["participant_id", "wave"])
     labels = nomad.constructs
     keys = list(labels)
     rows = []
@@ -154,6 +298,11 @@ def build(ctx: ReportContext) -> Section | None:
                     caption="Negative values: the service scores lower than everyone else.",
                 )
             )
+    wave_names = {w.id: w.name for w in ctx.study.waves}
+    for block in _prepost(all_scores, labels, waves, wave_names, ctx.min_n) or []:
+        section.add(block)
+    for block in _group_reliability(first, nomad, ctx.min_n) or []:
+        section.add(block)
     rel_parts = []
     for ident in sorted(answers["instrument"].unique()):
         try:
