@@ -91,6 +91,10 @@ def _prepost(scores: pd.DataFrame, labels: dict[str, str], waves: list[str], nam
     if not parts:
         return None
     table = pd.concat(parts, ignore_index=True)
+    # readers of a board report should see "< 0.001", not a p-value rounded to 0.000
+    table["p_shown"] = table["p_wilcoxon"].map(
+        lambda p: "" if pd.isna(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")
+    )
     first, last = names.get(before, before), names.get(after, after)
     data = Table(
         caption=f"Paired change in NoMAD construct scores, {first} to {last}",
@@ -103,13 +107,12 @@ def _prepost(scores: pd.DataFrame, labels: dict[str, str], waves: list[str], nam
             "mean_change": "Change",
             "ci_low": "95% CI low",
             "ci_high": "95% CI high",
-            "p_wilcoxon": "p (Wilcoxon)",
+            "p_shown": "p (Wilcoxon)",
             "d_z": "d_z",
         },
         formats={
             "n": "{:.0f}",
             **{c: "{:.2f}" for c in ("mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "d_z")},
-            "p_wilcoxon": "{:.3f}",
         },
         note="Only people who answered in both waves are counted; the CI is from the paired t distribution.",
     )
