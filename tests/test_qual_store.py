@@ -238,3 +238,27 @@ def test_stored_atlasti_sample_exports_with_its_region_codings(record, tmp_path)
     again = read_project(out, schema=data / "Project.xsd")
     assert len(again.codings) == 16 and sum(1 for c in again.codings if c.region) == 7
     assert {s.kind for s in again.sources} == {s.kind for s in project.sources}
+
+
+@pytest.mark.django_db
+def test_imported_project_is_redacted_with_codings_moved_onto_the_redacted_text(record):
+    """Reference: hand-placed spans — each coding still covers the same words after redaction."""
+    from mindthegap.store.qualitative.repository import load_project, save_project
+
+    text = "Manager: ring Dr Patel on 07700 900123 about the huddles. They help."
+    book = Codebook()
+    code = book.add(Code(name="Huddles"))
+    src = Source(name="int1", text=text)
+    spans = [
+        (text.index("about"), text.index(". They")),
+        (text.index("Dr"), text.index(" on")),
+        (0, len(text)),
+    ]
+    codings = [Coding(source=src.guid, code=code.guid, start=s, end=e) for s, e in spans]
+    memo = Memo("Follow up with Dr Patel", src.guid)
+    save_project(record, QualitativeProject(codebook=book, sources=[src], codings=codings, memos=[memo]))
+    stored = load_project(record)
+    new = stored.sources[0].text
+    assert "Patel" not in new and "07700" not in new and "Patel" not in stored.memos[0].text
+    covered = [new[c.start : c.end] for c in stored.codings]
+    assert covered[0] == "about the huddles" and covered[1] == "[NAME]" and covered[2] == new

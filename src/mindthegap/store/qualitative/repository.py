@@ -21,7 +21,9 @@ META = ("participant", "level", "role", "service", "wave")
 def save_project(record: StudyRecord, project: QualitativeProject, framework: str = "") -> int:
     """Store codes, sources, codings and memos in one transaction; returns the codings written.
 
-    Checks every coding against its source and codebook first, so a bad project writes nothing.
+    Checks every coding against its source and codebook first, so a bad project writes nothing. When the study
+    asks for free text to be redacted, source texts and memos are redacted before they are stored and each
+    coding's span is moved onto the redacted text, so codings still cover the same words.
     """
     texts = {s.guid: s.text for s in project.sources}
     for coding in project.codings:
@@ -47,6 +49,7 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
             f"code {code_clash.first().name!r} is already in this study's codebook",
             hint="this codebook seems to be imported already",
         )
+    texts, spans, memo_texts = _redacted(record, project)
     with transaction.atomic():
         codes: dict[str, m.CodeRecord] = {}
         pending = list(project.codebook.codes.values())
@@ -79,7 +82,7 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
                     guid=s.guid,
                     name=s.name,
                     kind=s.kind,
-                    text=s.text,
+                    text=texts[s.guid],
                     # keep where a picture, PDF or recording lived, so a re-export can point at it again
                     metadata={**s.metadata, **({"path": s.path} if s.path and s.kind != "text" else {})},
                     **{k: str(s.metadata.get(k, "") or "") for k in META},
@@ -95,8 +98,8 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
                     source=by_guid[c.source],
                     code=codes[c.code],
                     guid=c.guid,
-                    start=c.start,
-                    end=c.end,
+                    start=_forward(spans.get(c.source), c.start, end=False),
+                    end=_forward(spans.get(c.source), c.end, end=True),
                     coder=c.coder or "",
                     status=c.status,
                     confidence=c.confidence,
@@ -109,11 +112,40 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
         )
         m.MemoRecord.objects.bulk_create(
             [
-                m.MemoRecord(study=record, target=x.target or "", author=x.author or "", text=x.text)
-                for x in project.memos
+                m.MemoRecord(study=record, target=x.target or "", author=x.author or "", text=text)
+                for x, text in zip(project.memos, memo_texts, strict=True)
             ]
         )
     return len(rows)
+
+
+def _redacted(record: StudyRecord, project: QualitativeProject) -> tuple[dict, dict, list[str]]:
+    """Source texts, redaction spans by source and memo texts, redacted when the study asks for it."""
+    texts = {s.guid: s.text for s in project.sources}
+    if not record.redact_free_text:
+        return texts, {}, [x.text for x in project.memos]
+    redactor = Redactor()
+    spans = {}
+    for guid, text in texts.items():
+        if text:
+            redaction = redactor(text)
+            if redaction.spans:
+                texts[guid], spans[guid] = redaction.text, redaction.spans
+    return texts, spans, [redactor(x.text).text for x in project.memos]
+
+
+def _forward(spans, offset: int | None, *, end: bool) -> int | None:
+    """Where an offset into the original text lands in the redacted text (inside a tag: its start or end)."""
+    if offset is None or not spans:
+        return offset
+    shift = 0
+    for span in spans:  # in text order
+        if offset <= span.start:
+            break
+        if offset < span.end:
+            return span.new_end if end else span.new_start
+        shift = span.new_end - span.end
+    return offset + shift
 
 
 def add_sources(record: StudyRecord, sources: list[Source], roster: Iterable[str] = ()) -> dict[str, int]:
