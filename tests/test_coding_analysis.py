@@ -137,3 +137,15 @@ def test_totals_do_not_give_away_a_hidden_cell():
     assert not table.loc[("a", "waits"), "suppressed"] and table.loc[(ALL, "waits"), "participants"] == 39
     assert table.loc[(ALL, "staffing"), "n"] == 100
     assert_no_disclosure(table.reset_index(), n_col="participants", by=["level", "code"], min_n=11)
+
+
+def test_distinctive_themes_hide_a_theme_raised_by_few_people_in_a_large_group():
+    """Reference: by hand — 10 of 40 frontline staff raise 'waits', so that cell is not shown; 11 of 40 is."""
+    for raising, hidden in ((10, True), (11, False)):
+        codings, sources = _raised_by({"local_frontline": (40, raising), "local_strategic": (30, 0)}, notes=2)
+        table = distinctive_themes(codings, sources, group="level", min_n=11)
+        cell = table[(table["level"] == "local_frontline") & (table["code"] == "waits")].iloc[0]
+        assert bool(cell["suppressed"]) is hidden
+        assert cell["n"] == 40  # the event notes are not people
+        if not hidden:
+            assert cell["raised"] == 11 and cell["share"] == pytest.approx(11 / 40)

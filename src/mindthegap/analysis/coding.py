@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mindthegap.analysis.suppression import ALL, suppress
+from mindthegap.analysis.suppression import ALL, REASON, SUPPRESSED, suppress
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -159,13 +159,18 @@ def distinctive_themes(
 
     For each group and code: the share of the group's participants who raised it, the share of everyone else,
     the difference, and the smoothed log odds ratio (0.5 added to each cell, Haldane–Anscombe). ``distinctive``
-    marks a difference of at least ``min_difference`` with a positive log odds ratio. Small groups are hidden.
+    marks a difference of at least ``min_difference`` with a positive log odds ratio. Small groups are hidden,
+    and so is any cell where between 1 and ``min_n`` − 1 people of a group raised the theme. Event notes are not
+    counted as people.
     """
-    joined = _joined(codings, sources, group)
-    sizes = sources.groupby(group)["participant"].nunique()
-    total = int(sources["participant"].nunique())
-    raised = joined.groupby([group, "code"])["participant"].nunique()
-    everyone = joined.groupby("code")["participant"].nunique()
+    _need(codings, ["source", "code"], "codings")
+    _need(sources, ["source", "participant", group], "sources")
+    people = _people(sources)
+    joined = accepted(codings).merge(people[["source", "person", group]], on="source", how="inner")
+    sizes = people.groupby(group)["person"].nunique()
+    total = int(people["person"].nunique())
+    raised = joined.groupby([group, "code"])["person"].nunique()
+    everyone = joined.groupby("code")["person"].nunique()
     rows = []
     for g, n in sizes.items():
         for code in sorted(everyone.index):
@@ -191,7 +196,18 @@ def distinctive_themes(
         return table
     table["distinctive"] = (table["difference"] >= min_difference) & (table["log_odds_ratio"] > 0)
     table = table.sort_values([group, "difference"], ascending=[True, False], ignore_index=True)
-    return suppress(table, n_col="n", by=[group], min_n=min_n, keep=["code"])
+    table = suppress(table, n_col="n", by=[group], min_n=min_n, keep=["code"])
+    # a theme raised by a handful of people in a large group would still point at them: hide that cell too
+    few = table["raised"].notna() & (table["raised"] > 0) & (table["raised"] < min_n) & ~table[SUPPRESSED]
+    if few.any():
+        stats = ["raised", "share", "share_others", "difference", "log_odds_ratio", "distinctive"]
+        for col in stats:  # as suppress() does: nullable types so a blank does not turn numbers into objects
+            if table[col].dtype.kind in "iub":
+                table[col] = table[col].astype("boolean" if table[col].dtype.kind == "b" else "Float64")
+            table.loc[few, col] = pd.NA
+        table.loc[few, SUPPRESSED] = True
+        table.loc[few, REASON] = f"raised by fewer than {min_n} people"
+    return table
 
 
 def theme_map(cooc: pd.DataFrame, counts: pd.Series | None = None, min_c: float = 0.0) -> nx.Graph:
