@@ -212,6 +212,8 @@ def test_import_source_files_redacts_and_is_all_or_nothing(tmp_path):
     assert set(texts) == {"event-notes.txt", "int2.vtt"}  # nothing from the failed attempt
     assert "07700" not in texts["event-notes.txt"] and "Mabel" not in texts["event-notes.txt"]
     assert "[PHONE]" in texts["event-notes.txt"] and texts["int2.vtt"].startswith("Lead: The huddles")
+    level = run_cli("qual", "import", str(note), "--level", "ward")
+    assert level.returncode == 2 and "unknown level 'ward'" in level.stderr
     mixed = run_cli("qual", "import", str(out), str(note))
     assert mixed.returncode == 2 and "one REFI-QDA project at a time" in mixed.stderr
 

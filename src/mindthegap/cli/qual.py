@@ -151,6 +151,12 @@ def import_project(
         }.items()
         if v
     }
+    from mindthegap.model import Level
+
+    if level and level not in {lv.value for lv in Level}:
+        raise InputError(
+            f"unknown level {level!r}", hint=f"choose one of {', '.join(lv.value for lv in Level)}"
+        )
     if kind not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {kind!r}", hint=f"choose one of {', '.join(SOURCE_KINDS)}")
     if projects:
