@@ -157,6 +157,12 @@ def import_cmd(
             raise InputError(f"cannot read --column {spec!r}", hint="write it as SOURCE=ITEM, e.g. Q1=B1")
         columns[src.strip()] = item.strip()
     if study:
+        if attribute:
+            raise InputError(
+                "--attribute keeps columns in a file; with --study the service, discipline, level and wave "
+                "columns are matched to the study by themselves",
+                hint="drop --attribute",
+            )
         _import_into_study(
             file, instrument, study, wave, fmt, dictionary, id_column, columns, skip_bad_rows, as_json
         )

@@ -190,7 +190,7 @@ def import_into_study(
     differing = _differing(record, responses, found)
     long = _long_answers(responses, instrument)
     with transaction.atomic():
-        written = save_answers(record, long) if len(long) else 0
+        written = save_answers(record, long, {instrument.id: instrument}) if len(long) else 0
         vp = 0
         if instrument.id == "values_practice":
             vp = save_values_practice(record, _values_practice_long(responses, instrument))

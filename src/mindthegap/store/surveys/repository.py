@@ -17,13 +17,14 @@ COLUMNS = ["instrument", "participant_id", "wave", "item", "code", "text"]
 BATCH = 5000
 
 
-def _structure(instrument_id: str) -> tuple[str, dict]:
+def _structure(instrument_id: str, ins=None) -> tuple[str, dict]:
     from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
 
-    try:
-        ins = load_instrument(instrument_id)
-    except InstrumentFileError:
-        return instrument_id, {}
+    if ins is None:
+        try:
+            ins = load_instrument(instrument_id)
+        except InstrumentFileError:
+            return instrument_id, {}
     return ins.name, {
         "constructs": ins.construct_items(),
         "construct_labels": ins.constructs,
@@ -32,8 +33,12 @@ def _structure(instrument_id: str) -> tuple[str, dict]:
     }
 
 
-def save_answers(record: StudyRecord, answers: pd.DataFrame) -> int:
-    """Store long-format answers (:data:`COLUMNS`); returns rows written."""
+def save_answers(record: StudyRecord, answers: pd.DataFrame, instruments: dict | None = None) -> int:
+    """Store long-format answers (:data:`COLUMNS`); returns rows written.
+
+    ``instruments`` (id → Instrument) supplies structures that cannot be loaded by id alone, such as a
+    study's generated values–practice instrument or a user's own YAML file.
+    """
     missing = [c for c in ("instrument", "participant_id", "item") if c not in answers.columns]
     if missing:
         raise StoreError(f"survey answers lack the column {missing[0]!r}")
@@ -44,9 +49,10 @@ def save_answers(record: StudyRecord, answers: pd.DataFrame) -> int:
         raise StoreError(
             f"survey answers name unknown participant {unknown[0]!r}", hint="add the participants first"
         )
+    given = dict(instruments or {})
     instruments = {}
     for ident in answers["instrument"].astype(str).unique():
-        name, structure = _structure(ident)
+        name, structure = _structure(ident, given.get(ident))
         instruments[ident], _ = m.InstrumentRecord.objects.get_or_create(
             study=record, instrument_id=ident, defaults={"name": name, "structure": structure}
         )
