@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -255,9 +256,14 @@ def _study_frame(study: str, instrument: str | None, construct, reverse, scale_m
         instrument = used[0]
     ins = load_study_instrument(record, instrument)
     frame = check_instrument_codes(stored_responses(record, ins.id), ins)
+    # blanks are not stored, so an item nobody answered has no column: bring it back as missing
     constructs = {
-        c: cols for c, cols in ins.construct_items().items() if cols and all(i in frame.columns for i in cols)
+        c: cols for c, cols in ins.construct_items().items() if cols and any(i in frame.columns for i in cols)
     }
+    for cols in constructs.values():
+        for item in cols:
+            if item not in frame.columns:
+                frame[item] = np.nan
     if not constructs:
         raise InputError(f"the stored answers hold no complete construct of {ins.id!r}")
     rated = [ins.scale_of(i) for i in ins.rating_items if i.construct]
@@ -491,7 +497,9 @@ def _show(table, columns: list[str]) -> None:
         cells = []
         for c in cols:
             v = rec[c]
-            if isinstance(v, float):
+            if v is None:  # a suppressed cell
+                cells.append("")
+            elif isinstance(v, float):
                 cells.append("" if v != v else (f"{v:.0f}" if c in ("n", "k") else f"{v:.3f}"))
             else:
                 cells.append(str(v))
