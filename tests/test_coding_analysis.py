@@ -149,3 +149,25 @@ def test_distinctive_themes_hide_a_theme_raised_by_few_people_in_a_large_group()
         assert cell["n"] == 40  # the event notes are not people
         if not hidden:
             assert cell["raised"] == 11 and cell["share"] == pytest.approx(11 / 40)
+
+
+def test_framework_matrix_hides_cells_from_fewer_than_min_n_people_quotes_included():
+    """A quote from a group of ten could identify its speaker: the cell is suppressed; eleven people show."""
+    import pandas as pd
+
+    from mindthegap.analysis.coding import framework_matrix
+
+    sources, codings = [], []
+    for level, people in (("national", 10), ("local_frontline", 11)):
+        for i in range(people):
+            sid = f"{level}-{i}"
+            sources.append(
+                {"source": sid, "participant": f"P-{sid}", "level": level, "text": "We share the plan now."}
+            )
+            codings.append({"source": sid, "code": "Collective action", "start": 0, "end": 22, "coder": "A"})
+    matrix = framework_matrix(pd.DataFrame(codings), pd.DataFrame(sources), case="level", min_n=11)
+    national = matrix[matrix["level"] == "national"].iloc[0]
+    frontline = matrix[matrix["level"] == "local_frontline"].iloc[0]
+    assert national["suppressed"] and pd.isna(national["quote"]) and pd.isna(national["count"])
+    assert not frontline["suppressed"] and frontline["people"] == 11
+    assert frontline["quote"] == "We share the plan now."

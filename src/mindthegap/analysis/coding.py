@@ -117,15 +117,23 @@ def framework_matrix(
     case: str = "participant",
     themes: Sequence[str] | None = None,
     max_quote: int = 240,
+    min_n: int | None = None,
 ) -> pd.DataFrame:
     """Cases × themes, each cell with its count of codings and one chosen quote.
 
     The quote is the longest coded passage that fits ``max_quote`` characters (a short one otherwise, cut at a
     word), because a full sentence or two illustrates a theme better than a fragment.
+
+    When cases are groups (a level, a service) rather than single participants, pass ``min_n``: a cell whose
+    codings come from fewer than ``min_n`` people is suppressed, count and quote alike, because a quote from a
+    group of six national informants can identify its speaker. ``people`` counts the distinct participants
+    behind each cell (sources without a participant count once each).
     """
     _need(codings, ["source", "code", "start", "end"], "codings")
     _need(sources, ["source", case, "text"], "sources")
-    joined = accepted(codings).merge(sources[["source", case, "text"]], on="source", how="inner")
+    who_col = "participant" if "participant" in sources.columns and case != "participant" else None
+    cols = ["source", case, "text"] + ([who_col] if who_col else [])
+    joined = accepted(codings).merge(sources[cols], on="source", how="inner")
     if themes is not None:
         joined = joined[joined["code"].isin(themes)]
     quotes = [
@@ -139,8 +147,18 @@ def framework_matrix(
         pick = fits.loc[fits["length"].idxmax(), "quote"] if len(fits) else group["quote"].iloc[0]
         if len(pick) > max_quote:
             pick = pick[:max_quote].rsplit(" ", 1)[0] + " …"
-        rows.append({case: who, "theme": theme, "count": len(group), "quote": pick})
-    return pd.DataFrame(rows, columns=[case, "theme", "count", "quote"])
+        if who_col:
+            ids = group[who_col].where(
+                group[who_col].notna() & (group[who_col] != ""), "source:" + group["source"]
+            )
+            people = ids.nunique()
+        else:
+            people = group["source"].nunique()
+        rows.append({case: who, "theme": theme, "count": len(group), "people": people, "quote": pick})
+    matrix = pd.DataFrame(rows, columns=[case, "theme", "count", "people", "quote"])
+    if min_n is None:
+        return matrix
+    return suppress(matrix, n_col="people", by=[case, "theme"], min_n=min_n)
 
 
 def framework_counts(matrix: pd.DataFrame, case: str = "participant") -> pd.DataFrame:

@@ -80,6 +80,15 @@ def _theme_map_figure(cooc: pd.DataFrame) -> Figure:
     )
 
 
+def _level_label(value: str) -> str:
+    from mindthegap.model import Level
+
+    try:
+        return Level(value).label
+    except ValueError:
+        return value
+
+
 def build(ctx: ReportContext) -> Section | None:
     from mindthegap.analysis.agreement import agreement_by_code
     from mindthegap.analysis.coding import code_frequencies, cooccurrence, framework_matrix
@@ -130,10 +139,12 @@ def build(ctx: ReportContext) -> Section | None:
     order = [lv for lv in LEVEL_ORDER if lv in present]
     order += sorted(present - set(order) - {ALL}) + ([ALL] if ALL in present else [])  # totals last
     freq["level"] = pd.Categorical(freq["level"], order)
+    freq = freq.sort_values(["level", "code"])
+    freq["level"] = freq["level"].astype(str).map(_level_label)
     section.add(
         Table(
             caption="How many participants at each level raised each code",
-            data=freq.sort_values(["level", "code"]),
+            data=freq,
             columns={
                 "level": "Level",
                 "code": "Code",
@@ -148,12 +159,22 @@ def build(ctx: ReportContext) -> Section | None:
             ),
         )
     )
-    matrix = framework_matrix(codings, sources, case="level")
+    matrix = framework_matrix(codings, sources, case="level", min_n=ctx.min_n)
+    matrix["level"] = matrix["level"].astype(str).map(_level_label)
     section.add(
         Table(
             caption="Framework matrix: levels × themes, with an illustrative quote",
             data=matrix,
-            columns={"level": "Level", "theme": "Theme", "count": "Codings", "quote": "Quote"},
+            columns={
+                "level": "Level",
+                "theme": "Theme",
+                "people": "People",
+                "count": "Codings",
+                "quote": "Quote",
+            },
+            formats={"people": "{:.0f}", "count": "{:.0f}", "quote": "{}"},
+            note=f"A cell drawn from fewer than {ctx.min_n} people is suppressed, quote included, so that no "
+            "speaker in a small group can be recognised.",
         )
     )
     cooc = cooccurrence(codings)
