@@ -221,3 +221,66 @@ def test_region_selection_without_its_coordinates_is_refused(tmp_path):
     path.write_text(xml, encoding="utf-8")
     with pytest.raises(InputError, match=r"PictureSelection .* lacks a whole-number secondY"):
         read_project(path)
+
+
+def test_participant_attributes_travel_as_variables_and_cases(tmp_path):
+    """Who each source came from leaves as REFI-QDA variables and cases, validates, and comes back unchanged."""
+    needs_data()
+    project = _sample_project()
+    first = project.sources[0]
+    first.metadata = {"participant": "P001", "level": "local_frontline", "role": "nurse", "wave": "baseline"}
+    second = Source(
+        name="Interview 1 follow-up",
+        text="It stuck.",
+        metadata={"participant": "P001", "level": "local_frontline", "role": "nurse", "wave": "follow_up"},
+    )
+    notes = Source(name="Event notes", text="Tables discussed handovers.", kind="event_notes")
+    notes.metadata = {"redacted": {"name": 2}, "service": ""}  # counts and blanks are not attributes
+    project.sources += [second, notes]
+    path = write_project(project, tmp_path / "cases.qdpx", schema=SCHEMA)
+
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("project.qde").decode()
+    assert xml.count("<Variable ") == 4  # participant, level, role, wave
+    assert xml.count("<Case ") == 1 and 'name="P001"' in xml
+    case_xml = xml[xml.index("<Case ") : xml.index("</Case>")]
+    assert case_xml.count("<SourceRef") == 2
+    assert "nurse" in case_xml and "baseline" not in case_xml  # only what both interviews share
+
+    again = read_project(path, schema=SCHEMA)
+    by_name = {s.name: s.metadata for s in again.sources}
+    assert by_name["Interview 1"] == first.metadata
+    assert by_name["Interview 1 follow-up"] == second.metadata
+    assert by_name["Event notes"] == {}
+
+
+def test_cases_from_another_tool_fill_in_participants(tmp_path):
+    """An NVivo-style project keeps attributes on cases: its sources take the case's name and values."""
+    g = "00000000-0000-4000-8000-0000000000{:02d}".format
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+<Variables><Variable guid="{g(1)}" name="Service" typeOfVariable="Text"/>
+<Variable guid="{g(2)}" name="Years in post" typeOfVariable="Integer"/></Variables>
+<Cases><Case guid="{g(3)}" name="Ward manager A">
+<VariableValue><VariableRef targetGUID="{g(1)}"/><TextValue>Older people</TextValue></VariableValue>
+<VariableValue><VariableRef targetGUID="{g(2)}"/><IntegerValue>7</IntegerValue></VariableValue>
+<SourceRef targetGUID="{g(4)}"/></Case></Cases>
+<Sources><TextSource guid="{g(4)}" name="interview" plainTextPath="internal://a.txt">
+<VariableValue><VariableRef targetGUID="{g(1)}"/><TextValue>Forensic</TextValue></VariableValue>
+</TextSource></Sources></Project>"""
+    project = read_project(_qdpx(tmp_path, xml, {"a.txt": b"We talked."}))
+    assert project.sources[0].metadata == {
+        "service": "Forensic",  # the source's own value wins over its case's; known names are folded
+        "Years in post": "7",
+        "participant": "Ward manager A",
+    }
+
+
+def test_variable_value_naming_an_undefined_variable_is_refused(tmp_path):
+    xml = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p"><Sources>
+<TextSource guid="S1" name="notes" plainTextPath="internal://S1.txt">
+<VariableValue><VariableRef targetGUID="V9"/><TextValue>x</TextValue></VariableValue>
+</TextSource></Sources></Project>"""
+    with pytest.raises(InputError, match="variable V9, which the project does not define"):
+        read_project(_qdpx(tmp_path, xml, {"S1.txt": b"short text"}))

@@ -7,6 +7,12 @@ write), which it converts to code points and says so in ``project.notes``. Missi
 import: the codebook and codings arrive and the absent files are named. Anything that would corrupt the
 project (a selection outside its text, a coding naming a code that does not exist) raises one
 :class:`~mindthegap.errors.InputError` naming the file and element, before anything is returned.
+
+Who a source came from travels as REFI-QDA *variables* and *cases*, the way NVivo, ATLAS.ti and MAXQDA keep
+attributes: each metadata key (participant, level, role, service, wave …) becomes a project variable with a value
+on each source, and each participant becomes a case holding the attributes their sources share and referring to
+those sources. On import, a source's own variable values come first; a case fills in what its sources lack, and a
+source in exactly one case takes that case's name as its participant when it has none.
 """
 
 from __future__ import annotations
@@ -170,6 +176,151 @@ def _when(value: str | None) -> datetime | None:
         return None
 
 
+_VALUE_ELEMENTS = {
+    "Text": "TextValue",
+    "Boolean": "BooleanValue",
+    "Integer": "IntegerValue",
+    "Float": "FloatValue",
+    "Date": "DateValue",
+    "DateTime": "DateTimeValue",
+}
+
+
+# attribute names mindthegap knows; another tool's "Service" or "Wave" lands on these
+KNOWN_ATTRIBUTES = ("participant", "level", "role", "discipline", "service", "team", "wave")
+
+
+def _attribute_name(name: str) -> str:
+    key = "_".join(name.strip().lower().split())
+    return key if key in KNOWN_ATTRIBUTES else name
+
+
+def _parse_variables(root, path: Path) -> dict[str, str]:
+    """The project's variables: guid → attribute name (known names folded to mindthegap's spelling)."""
+    variables: dict[str, str] = {}
+    if (variables_el := _first(root, "Variables")) is not None:
+        for variable in _children(variables_el, "Variable"):
+            guid, name = variable.get("guid"), variable.get("name")
+            if not guid or not name:
+                raise InputError(
+                    "a <Variable> lacks its guid or name", path=path, hint="re-export the project"
+                )
+            variables[guid] = _attribute_name(name)
+    return variables
+
+
+def _variable_values(element, variables: dict[str, str], path: Path, owner: str) -> dict[str, str]:
+    """The ``<VariableValue>`` children of a source or case, as name → text."""
+    values: dict[str, str] = {}
+    for value_el in _children(element, "VariableValue"):
+        ref = _first(value_el, "VariableRef")
+        target = ref.get("targetGUID") if ref is not None else None
+        if target not in variables:
+            raise InputError(
+                f"a variable value on {owner} points at variable {target}, which the project does not define",
+                path=path,
+                hint="re-export the project with its variables",
+            )
+        held = [child for child in value_el if _local(child.tag).endswith("Value")]
+        if held and held[0].text is not None and held[0].text.strip():
+            values[variables[target]] = held[0].text.strip()
+    return values
+
+
+def _apply_cases(root, sources: list[Source], variables: dict[str, str], path: Path) -> None:
+    """Fill sources' metadata from the cases they belong to, without overriding the sources' own values."""
+    cases_el = _first(root, "Cases")
+    if cases_el is None:
+        return
+    by_guid = {source.guid: source for source in sources}
+    membership: dict[str, list[str]] = {}
+    for case in _children(cases_el, "Case"):
+        name = case.get("name") or case.get("guid") or ""
+        values = _variable_values(case, variables, path, f"case {name!r}")
+        for ref in _children(case, "SourceRef"):
+            source = by_guid.get(ref.get("targetGUID") or "")
+            if source is None:
+                continue  # a case may name sources the export left out
+            membership.setdefault(source.guid, []).append(name)
+            for key, value in values.items():
+                source.metadata.setdefault(key, value)
+    for guid, names in membership.items():
+        if len(names) == 1 and names[0]:
+            by_guid[guid].metadata.setdefault("participant", names[0])
+
+
+def _variable_type(values: list) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return "Boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "Integer"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "Float"
+    return "Text"
+
+
+def _value_text(value) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _exported_metadata(source: Source) -> dict[str, object]:
+    """The metadata a source exports: plain values only (not, say, redaction counts), blanks left out."""
+    return {
+        key: value
+        for key, value in source.metadata.items()
+        if key != "path" and isinstance(value, (str, int, float, bool)) and str(value).strip() != ""
+    }
+
+
+def _variables_xml(root, sources: list[Source]) -> dict[str, tuple[str, str]]:
+    """Write ``<Variables>``; returns name → (guid, type)."""
+    seen: dict[str, list] = {}
+    for source in sources:
+        for key, value in _exported_metadata(source).items():
+            seen.setdefault(key, []).append(value)
+    if not seen:
+        return {}
+    variables_el = etree.SubElement(root, f"{{{NS}}}Variables")
+    out: dict[str, tuple[str, str]] = {}
+    for name, values in seen.items():
+        guid, kind = new_guid(), _variable_type(values)
+        etree.SubElement(
+            variables_el, f"{{{NS}}}Variable", {"guid": guid, "name": name, "typeOfVariable": kind}
+        )
+        out[name] = (guid, kind)
+    return out
+
+
+def _value_element(parent, variable: tuple[str, str], value) -> None:
+    guid, kind = variable
+    value_el = etree.SubElement(parent, f"{{{NS}}}VariableValue")
+    etree.SubElement(value_el, f"{{{NS}}}VariableRef", {"targetGUID": guid})
+    etree.SubElement(value_el, f"{{{NS}}}{_VALUE_ELEMENTS[kind]}").text = _value_text(value)
+
+
+def _cases_xml(root, sources: list[Source], variables: dict[str, tuple[str, str]]) -> None:
+    """One case per participant: the attributes all their sources share, and references to those sources."""
+    by_participant: dict[str, list[Source]] = {}
+    for source in sources:
+        participant = str(source.metadata.get("participant", "") or "").strip()
+        if participant:
+            by_participant.setdefault(participant, []).append(source)
+    if not by_participant:
+        return
+    cases_el = etree.SubElement(root, f"{{{NS}}}Cases")
+    for participant, theirs in by_participant.items():
+        case = etree.SubElement(cases_el, f"{{{NS}}}Case", {"guid": new_guid(), "name": participant})
+        shared = _exported_metadata(theirs[0])
+        for source in theirs[1:]:
+            mine = _exported_metadata(source)
+            shared = {k: v for k, v in shared.items() if mine.get(k) == v}
+        for key, value in shared.items():
+            if key != "participant":
+                _value_element(case, variables[key], value)
+        for source in theirs:
+            etree.SubElement(case, f"{{{NS}}}SourceRef", {"targetGUID": source.guid})
+
+
 def read_project(path: str | Path, *, schema: str | Path | None = None) -> QualitativeProject:
     """Read a ``.qdpx`` (or bare ``.qde``) project; ``schema`` is an optional path to Project.xsd."""
     path = Path(path)
@@ -181,6 +332,7 @@ def read_project(path: str | Path, *, schema: str | Path | None = None) -> Quali
     if (users := _first(root, "Users")) is not None:
         project.users = {u.get("guid"): u.get("name", "") for u in _children(users, "User")}
     project.codebook = _parse_codebook(root)
+    variables = _parse_variables(root, path)
     missing: list[str] = []
     utf16_sources: list[str] = []
     sources_el = _first(root, "Sources")
@@ -208,7 +360,10 @@ def read_project(path: str | Path, *, schema: str | Path | None = None) -> Quali
             ).name.lower()
             if rep_name and rep_name in files:
                 text = _decode_text(files[rep_name], rep_name, path)
-        project.sources.append(Source(name=name, text=text, guid=guid, kind=kind, path=ref))
+        metadata = _variable_values(element, variables, path, f"source {name!r}")
+        project.sources.append(
+            Source(name=name, text=text, guid=guid, kind=kind, path=ref, metadata=metadata)
+        )
         if (description := _first(element, "Description")) is not None and description.text:
             project.memos.append(Memo(text=description.text, target=guid))
         # audio and video transcripts hold their text selections inside <Representation>
@@ -286,6 +441,7 @@ def read_project(path: str | Path, *, schema: str | Path | None = None) -> Quali
                         region=dict(region) if region else None,
                     )
                 )
+    _apply_cases(root, project.sources, variables, path)
     if (notes_el := _first(root, "Notes")) is not None:
         for note in _children(notes_el, "Note"):
             content = _first(note, "PlainTextContent")
@@ -338,6 +494,8 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
         for guid, name in user_guids.items():
             etree.SubElement(users, f"{{{NS}}}User", {"guid": guid, "name": name})
     root.append(_codebook_xml(project.codebook, NS))
+    variables = _variables_xml(root, project.sources)
+    _cases_xml(root, project.sources, variables)
     files: dict[str, bytes] = {}
     memos = {m.target: m for m in project.memos if m.target}
     by_source: dict[str, list[Coding]] = {}  # one pass over codings, not one per source
@@ -346,7 +504,9 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
     if project.sources:
         sources = etree.SubElement(root, f"{{{NS}}}Sources")
         for source in project.sources:
-            _source_element(sources, source, by_source.get(source.guid, []), memos, by_name, files)
+            el = _source_element(sources, source, by_source.get(source.guid, []), memos, by_name, files)
+            for key, value in _exported_metadata(source).items():  # last, as the schema orders them
+                _value_element(el, variables[key], value)
     if project_memos := [x for x in project.memos if not x.target]:
         notes = etree.SubElement(root, f"{{{NS}}}Notes")
         for memo in project_memos:
@@ -358,7 +518,7 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
 
 def _source_element(
     parent, source: Source, codings: list[Coding], memos: dict, users: dict, files: dict
-) -> None:
+) -> etree._Element:
     """One source with its selections: text spans, and regions of pictures, PDF pages and recordings."""
     spans = [c for c in codings if c.start is not None]
     regions = [c for c in codings if c.start is None and c.region]
@@ -396,7 +556,7 @@ def _source_element(
         for coding in together:
             _coding_element(sel, coding, users)
     if not spans:
-        return
+        return el
     holder = el
     if element != "TextSource":  # a PDF's text layer, with the text spans coded on it
         rep_attrs = {"guid": new_guid()}
@@ -424,6 +584,7 @@ def _source_element(
             etree.SubElement(sel, f"{{{NS}}}Description").text = memos[sel_guid].text
         for coding in together:
             _coding_element(sel, coding, users)
+    return el
 
 
 def _coding_element(selection, coding: Coding, users: dict) -> None:
