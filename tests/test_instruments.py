@@ -111,3 +111,12 @@ def test_full_wording_is_loaded_from_the_users_file(tmp_path):
     yml.write_text("B99: nope\n", encoding="utf-8")
     with pytest.raises(InstrumentFileError, match="'B99'"):
         load_wording(nomad, yml)
+
+
+@pytest.mark.parametrize("ident", available())
+def test_definition_rebuilds_the_same_instrument(ident):
+    """What a study stores with its answers (the definition) parses back to an equal instrument."""
+    from mindthegap.frameworks.instruments import instrument_definition, parse_instrument
+
+    ins = load_instrument(ident, [("safety", "Safe care"), ("voice", "Voice")])
+    assert parse_instrument(instrument_definition(ins), "stored") == ins

@@ -215,3 +215,57 @@ def test_values_practice_export_lands_in_the_gap_analysis(tmp_path, study_db):
     html = report.read_text(encoding="utf-8")
     assert "Gap by principle and service" in html
     assert "Promoting wellbeing has the widest gap (2.50)" in html  # 5 − mean(2, 3)
+
+
+TEAM_CLIMATE = """\
+id: team_climate
+name: Team climate check
+scales:
+  agree5: {min: 1, max: 5, labels: {1: Strongly disagree, 5: Strongly agree}}
+items:
+  - {id: TC1, label: We talk about what matters to people, construct: voice, scale: agree5}
+  - {id: TC2, label: Ideas from anyone are taken up, construct: voice, scale: agree5}
+  - {id: TC3, label: Nobody listens to suggestions, construct: voice, scale: agree5, reverse: true}
+  - {id: TC4, label: We have time to reflect, construct: space, scale: agree5}
+  - {id: TC5, label: Supervision happens as planned, construct: space, scale: agree5}
+"""
+
+
+def test_a_users_own_instrument_needs_its_file_only_once(tmp_path, study_db):
+    """After import the study keeps the instrument's definition: reliability and the report work without
+    the YAML file, and reverse keying is applied as the file said."""
+    db = study_db
+    rng = np.random.default_rng(7)
+    f = rng.normal(size=31)
+    frame = pd.DataFrame(
+        {f"TC{j}": np.clip(np.round(3 + f + rng.normal(size=31)), 1, 5).astype(int) for j in range(1, 6)}
+    )
+    frame["TC3"] = 6 - frame["TC3"]
+    frame.insert(0, "participant_id", [f"RV-{i:04d}" for i in range(30)] + ["RV-9001"])
+    yaml_path = tmp_path / "team_climate.yaml"
+    yaml_path.write_text(TEAM_CLIMATE, encoding="utf-8")
+    frame.to_csv(tmp_path / "tc.csv", index=False)
+    done = run_cli(
+        "--db", db, "survey", "import", str(tmp_path / "tc.csv"), "-i", str(yaml_path),
+        "--study", "riverside", "--wave", "baseline",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    yaml_path.unlink()  # the file has gone; the study still knows the instrument
+
+    rel = run_cli(
+        "--db", db, "survey", "reliability", "--study", "riverside", "-i", "team_climate", "--json"
+    )  # fmt: skip
+    assert rel.returncode == 0, rel.stderr
+    voice = next(r for r in json.loads(rel.stdout)["constructs"] if r["construct"] == "voice")
+    consenting = frame[frame.participant_id != "RV-9001"][["TC1", "TC2", "TC3"]].copy()
+    consenting["TC3"] = 6 - consenting["TC3"]
+    # Reference: pingouin.cronbach_alpha on the 30 consenting people's voice items, TC3 reversed by hand
+    assert voice["n"] == 30 and voice["alpha"] == pytest.approx(pg.cronbach_alpha(consenting)[0], abs=1e-6)
+
+    report = tmp_path / "report.html"
+    made = run_cli(
+        "--db", db, "study", "report", "riverside", "--out", str(report), "--n-boot", "200", "--no-pdf"
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    html = report.read_text(encoding="utf-8")
+    assert "Survey instruments" in html and "Team climate check" in html

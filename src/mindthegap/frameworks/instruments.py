@@ -198,6 +198,46 @@ def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
     )
 
 
+def instrument_definition(instrument: Instrument) -> dict[str, Any]:
+    """The instrument as the mapping an instrument file holds (full item wording left out).
+
+    :func:`parse_instrument` turns it back into an equal instrument, so a study can keep the exact definition
+    its answers were scored with, even for a user's own file that is later moved or edited.
+    """
+    scales = {}
+    for sid, scale in instrument.scales.items():
+        entry: dict[str, Any] = {"min": scale.min, "max": scale.max}
+        if scale.labels:
+            entry["labels"] = {str(code): label for code, label in scale.labels.items()}
+        if scale.missing:
+            entry["missing"] = list(scale.missing)
+        scales[sid] = entry
+    items = []
+    for item in instrument.items:
+        entry = {"id": item.id, "label": item.label}
+        for key in ("scale", "construct", "subconstruct", "part"):
+            if getattr(item, key):
+                entry[key] = getattr(item, key)
+        if item.reverse:
+            entry["reverse"] = True
+        if item.type != "rating":
+            entry["type"] = item.type
+        items.append(entry)
+    constructs: dict[str, Any] = {}
+    for cid, label in instrument.constructs.items():
+        constructs[cid] = {"label": label}
+        if cid in instrument.min_items:
+            constructs[cid]["min_items"] = instrument.min_items[cid]
+    data: dict[str, Any] = {"id": instrument.id, "name": instrument.name, "items": items}
+    if instrument.reference:
+        data["reference"] = instrument.reference
+    if scales:
+        data["scales"] = scales
+    if constructs:
+        data["constructs"] = constructs
+    return data
+
+
 def load_instrument_file(path: str | Path) -> Instrument:
     """Load a user's own instrument from a YAML file (same format as the shipped ones)."""
     path = Path(path)

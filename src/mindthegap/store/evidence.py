@@ -34,8 +34,14 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("comments", feedback.save_comments, feedback.comments_frame),
         EvidenceAdapter("qualitative", qualitative.save_projects, qualitative.load_qualitative),
         EvidenceAdapter("surveys", surveys.save_answers, surveys.answers_frame),
+        # instrument definitions are stored with the answers above; this hands them to the report
+        EvidenceAdapter("survey_instruments", _stored_with_answers, surveys.study_instruments),
         # further evidence kinds are added here
     ]
+
+
+def _stored_with_answers(record, evidence) -> None:
+    """Nothing to save: survey answers carry their instruments' definitions."""
 
 
 def save_all(study: Study, evidence: dict[str, Any], *, replace: bool = False, progress=None) -> None:

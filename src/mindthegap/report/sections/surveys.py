@@ -205,10 +205,83 @@ def _group_reliability(first: pd.DataFrame, nomad, min_n: int):
 
 def build(ctx: ReportContext) -> Section | None:
     answers = ctx.frame("surveys")
-    if answers is None or "nomad" not in set(answers["instrument"]):
+    if answers is None:
         return None
-    section = Section("surveys", "Normalisation and co-production surveys")
-    nomad = load_instrument("nomad")
+    stored = ctx.evidence.get("survey_instruments") or {}  # as the study stored them, users' own included
+    used = set(answers["instrument"])
+    if "nomad" in used:
+        section = Section("surveys", "Normalisation and co-production surveys")
+        wave = _nomad_part(ctx, answers, stored.get("nomad") or load_instrument("nomad"), section)
+    else:
+        section = Section("surveys", "Survey instruments")
+        wave = None
+    rel_parts = []
+    for ident in sorted(used):
+        try:
+            ins = stored.get(ident) or load_instrument(ident)
+        except InstrumentFileError:
+            continue
+        w = _wide(answers, ident)
+        if wave is None or wave not in set(w["wave"]):
+            order = [x.id for x in ctx.study.waves]
+            own = sorted(w["wave"].dropna().unique(), key=lambda v: (order.index(v) if v in order else 99, v))
+            w = w[w["wave"] == own[0]] if own else w
+        else:
+            w = w[w["wave"] == wave]
+        constructs = {c: cols for c, cols in ins.construct_items().items() if len(cols) >= 2
+                      and all(i in w.columns for i in cols)}  # fmt: skip
+        if not constructs:
+            continue
+        rel = reliability(w, constructs, reverse=ins.reverse_items, by=(), min_n=ctx.min_n)
+        rel.insert(0, "instrument", ins.name)
+        rel["construct"] = rel["construct"].map(lambda c, ins=ins: ins.constructs.get(c, c))
+        rel_parts.append(rel)
+    if rel_parts and "nomad" not in used:
+        section.add(
+            Paragraph(
+                "How well each survey construct holds together: Cronbach's alpha and McDonald's omega for the "
+                "items of each construct, in the first wave that answered the instrument. Groups of fewer than "
+                f"{ctx.min_n} respondents are not shown."
+            )
+        )
+    if rel_parts:
+        notes = []
+        if "nomad" in used:
+            notes.append("Published NoMAD alphas (n = 831): 0.71, 0.81, 0.78 and 0.65.")
+        if "coproduction" in used:
+            notes.append("The co-production measure is new and untested.")
+        notes.append("Two-item constructs give only a rough guide.")
+        section.add(
+            Table(
+                caption="Reliability of each construct (Cronbach's alpha with Feldt 95% CI; McDonald's omega)",
+                data=pd.concat(rel_parts, ignore_index=True),
+                columns={
+                    "instrument": "Instrument",
+                    "construct": "Construct",
+                    "k": "Items",
+                    "n": "n",
+                    "alpha": "Alpha",
+                    "alpha_ci_low": "95% CI low",
+                    "alpha_ci_high": "95% CI high",
+                    "omega": "Omega",
+                },
+                formats={
+                    "k": "{:.0f}",
+                    "n": "{:.0f}",
+                    "alpha": "{:.2f}",
+                    "alpha_ci_low": "{:.2f}",
+                    "alpha_ci_high": "{:.2f}",
+                    "omega": "{:.2f}",
+                },
+                note=" ".join(notes),
+            )
+        )
+    return section if section.blocks else None
+
+
+def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Section) -> str:
+    """NoMAD by service: radar, differences from the rest, pre/post and reliability by group; returns the wave
+    the figures are for."""
     services = {p.id: p.service for p in ctx.study.participants}
     names = study_labels(ctx.study)["service"]
     wide = _wide(answers, "nomad")
@@ -306,51 +379,8 @@ def build(ctx: ReportContext) -> Section | None:
         section.add(block)
     for block in _group_reliability(first, nomad, ctx.min_n) or []:
         section.add(block)
-    rel_parts = []
-    for ident in sorted(answers["instrument"].unique()):
-        try:
-            ins = load_instrument(ident)
-        except InstrumentFileError:
-            continue
-        w = _wide(answers, ident)
-        w = w[w["wave"] == wave] if wave in set(w["wave"]) else w
-        constructs = {c: cols for c, cols in ins.construct_items().items() if len(cols) >= 2
-                      and all(i in w.columns for i in cols)}  # fmt: skip
-        if not constructs:
-            continue
-        rel = reliability(w, constructs, reverse=ins.reverse_items, by=(), min_n=ctx.min_n)
-        rel.insert(0, "instrument", ins.name)
-        rel["construct"] = rel["construct"].map(lambda c, ins=ins: ins.constructs.get(c, c))
-        rel_parts.append(rel)
-    if rel_parts:
-        section.add(
-            Table(
-                caption="Reliability of each construct (Cronbach's alpha with Feldt 95% CI; McDonald's omega)",
-                data=pd.concat(rel_parts, ignore_index=True),
-                columns={
-                    "instrument": "Instrument",
-                    "construct": "Construct",
-                    "k": "Items",
-                    "n": "n",
-                    "alpha": "Alpha",
-                    "alpha_ci_low": "95% CI low",
-                    "alpha_ci_high": "95% CI high",
-                    "omega": "Omega",
-                },
-                formats={
-                    "k": "{:.0f}",
-                    "n": "{:.0f}",
-                    "alpha": "{:.2f}",
-                    "alpha_ci_low": "{:.2f}",
-                    "alpha_ci_high": "{:.2f}",
-                    "omega": "{:.2f}",
-                },
-                note="Published NoMAD alphas (n = 831): 0.71, 0.81, 0.78 and 0.65. The co-production measure is new "
-                "and untested; two-item constructs give only a rough guide.",
-            )
-        )
     if not shown.empty:
         section.summary.append(
             f"NoMAD: {best.idxmin()} scores lowest across the four normalisation constructs ({best.min():.2f} of 5)."
         )
-    return section
+    return wave

@@ -22,7 +22,7 @@ from mindthegap.model import Level
 from mindthegap.store.studies import models as sm
 from mindthegap.store.studies.repository import get_record, save_values_practice
 from mindthegap.store.surveys import models as m
-from mindthegap.store.surveys.repository import save_answers
+from mindthegap.store.surveys.repository import save_answers, study_instruments
 
 #: columns matched to the study's structure when a file carries them (case-insensitive header match)
 STUDY_ATTRIBUTES = ("service", "discipline", "level")
@@ -68,9 +68,15 @@ def study_principles(record: sm.StudyRecord) -> list[tuple[str, str]]:
 
 
 def load_study_instrument(record: sm.StudyRecord, instrument_id: str):
-    """The instrument by id or YAML path; ``values_practice`` is generated from the study's principles."""
+    """The instrument by YAML path, or by id: first as the study stored it with its answers (so a user's own
+    instrument needs its file only once), then a shipped one; ``values_practice`` is generated from the study's
+    principles."""
     from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
 
+    key = str(instrument_id)
+    is_path = key.endswith((".yaml", ".yml")) or Path(key).exists()
+    if not is_path and (stored := study_instruments(record).get(key)) is not None:
+        return stored
     try:
         return load_instrument(instrument_id, study_principles(record))
     except InstrumentFileError as exc:

@@ -18,7 +18,11 @@ BATCH = 5000
 
 
 def _structure(instrument_id: str, ins=None) -> tuple[str, dict]:
-    from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
+    from mindthegap.frameworks.instruments import (
+        InstrumentFileError,
+        instrument_definition,
+        load_instrument,
+    )
 
     if ins is None:
         try:
@@ -30,6 +34,9 @@ def _structure(instrument_id: str, ins=None) -> tuple[str, dict]:
         "construct_labels": ins.constructs,
         "reverse": ins.reverse_items,
         "scales": {s.id: [s.min, s.max] for s in ins.scales.values()},
+        "definition": instrument_definition(
+            ins
+        ),  # the whole instrument, so the study can be rescored as it was
     }
 
 
@@ -129,3 +136,21 @@ def stored_responses(record: StudyRecord, instrument: str) -> pd.DataFrame:
 def instruments_used(record: StudyRecord) -> dict[str, dict]:
     """Instrument id → the structure stored with the study."""
     return {r.instrument_id: r.structure for r in record.instruments.all()}
+
+
+def study_instruments(record: StudyRecord) -> dict:
+    """Instrument id → the :class:`~mindthegap.frameworks.instruments.Instrument` the study's answers were
+    stored with: a user's own instrument included, without its file. Studies stored before definitions were
+    kept fall back to the shipped instrument of that id; ids that are neither are left out."""
+    from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument, parse_instrument
+
+    out = {}
+    for ident, structure in instruments_used(record).items():
+        try:
+            if structure.get("definition"):
+                out[ident] = parse_instrument(structure["definition"], f"study {record.slug!r}, {ident}")
+            elif ident != "values_practice":
+                out[ident] = load_instrument(ident)
+        except InstrumentFileError:
+            continue
+    return out
