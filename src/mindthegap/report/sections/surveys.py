@@ -158,6 +158,16 @@ def _alpha_chart(table: pd.DataFrame) -> str:
 
 
 STATS = ("alpha", "alpha_ci_low", "alpha_ci_high", "omega")
+RELIABILITY_COLUMNS = {
+    "construct": "Construct",
+    "k": "Items",
+    "n": "n",
+    "alpha": "Alpha",
+    "alpha_ci_low": "95% CI low",
+    "alpha_ci_high": "95% CI high",
+    "omega": "Omega",
+}
+RELIABILITY_FORMATS = {"k": "{:.0f}", "n": "{:.0f}", **dict.fromkeys(STATS, "{:.2f}")}
 
 
 def _group_reliability(first: pd.DataFrame, nomad, min_n: int):
@@ -173,17 +183,8 @@ def _group_reliability(first: pd.DataFrame, nomad, min_n: int):
     data_table = Table(
         caption="Reliability of each NoMAD construct by service (Cronbach's alpha, Feldt 95% CI; omega)",
         data=table,
-        columns={
-            "group": "Service",
-            "construct": "Construct",
-            "k": "Items",
-            "n": "n",
-            "alpha": "Alpha",
-            "alpha_ci_low": "95% CI low",
-            "alpha_ci_high": "95% CI high",
-            "omega": "Omega",
-        },
-        formats={"k": "{:.0f}", "n": "{:.0f}", **dict.fromkeys(STATS, "{:.2f}")},
+        columns={"group": "Service", **RELIABILITY_COLUMNS},
+        formats=RELIABILITY_FORMATS,
         note="n counts people who answered every item of the construct; services with fewer are suppressed.",
     )
     if shown.empty:
@@ -255,24 +256,8 @@ def build(ctx: ReportContext) -> Section | None:
             Table(
                 caption="Reliability of each construct (Cronbach's alpha with Feldt 95% CI; McDonald's omega)",
                 data=pd.concat(rel_parts, ignore_index=True),
-                columns={
-                    "instrument": "Instrument",
-                    "construct": "Construct",
-                    "k": "Items",
-                    "n": "n",
-                    "alpha": "Alpha",
-                    "alpha_ci_low": "95% CI low",
-                    "alpha_ci_high": "95% CI high",
-                    "omega": "Omega",
-                },
-                formats={
-                    "k": "{:.0f}",
-                    "n": "{:.0f}",
-                    "alpha": "{:.2f}",
-                    "alpha_ci_low": "{:.2f}",
-                    "alpha_ci_high": "{:.2f}",
-                    "omega": "{:.2f}",
-                },
+                columns={"instrument": "Instrument", **RELIABILITY_COLUMNS},
+                formats=RELIABILITY_FORMATS,
                 note=" ".join(notes),
             )
         )
