@@ -68,25 +68,51 @@ def save_answers(record: StudyRecord, answers: pd.DataFrame, instruments: dict |
         if "wave" in answers.columns
         else pd.Series("", index=answers.index)
     )
-    codes = pd.to_numeric(answers["code"], errors="coerce") if "code" in answers.columns else None
-    texts = answers["text"] if "text" in answers.columns else None
-    rows = []
-    for i, (ins, pid, wave, item) in enumerate(
-        zip(answers["instrument"].astype(str), pids, waves, answers["item"].astype(str), strict=True)
-    ):
-        code = None if codes is None or np.isnan(codes.iat[i]) else float(codes.iat[i])
-        text = "" if texts is None or pd.isna(texts.iat[i]) else str(texts.iat[i])
-        rows.append(
-            m.SurveyAnswer(
-                instrument=instruments[ins],
-                participant_id=people[pid],
-                wave=wave,
-                item=item,
-                code=code,
-                text=text,
-            )
+    codes = (
+        pd.to_numeric(answers["code"], errors="coerce").astype(object)
+        if "code" in answers.columns
+        else pd.Series(np.nan, index=answers.index, dtype=object)
+    )
+    codes = codes.where(codes.notna(), None)
+    texts = (
+        answers["text"].fillna("").astype(str)
+        if "text" in answers.columns
+        else pd.Series("", index=answers.index)
+    )
+    rows = list(
+        zip(
+            answers["instrument"].astype(str).map(lambda i: instruments[i].pk),
+            pids.map(people),
+            waves,
+            answers["item"].astype(str),
+            codes,
+            texts,
+            strict=True,
         )
-    return len(m.SurveyAnswer.objects.bulk_create(rows, batch_size=BATCH))
+    )
+    return _insert_answers(rows)
+
+
+def _insert_answers(rows: list[tuple]) -> int:
+    """Insert answer rows with one prepared statement per batch.
+
+    Building a model object per answer costs far more than the insert itself (a study's survey can hold
+    millions of answers), so rows go straight to the table through Django's connection, inside the caller's
+    transaction, with the columns the model declares.
+    """
+    from django.db import connection, transaction
+
+    meta = m.SurveyAnswer._meta
+    fields = [meta.get_field(f) for f in ("instrument", "participant", "wave", "item", "code", "text")]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+    return len(rows)
 
 
 def answers_frame(record: StudyRecord) -> pd.DataFrame:
