@@ -261,3 +261,66 @@ def test_themes_command(tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["k"] == 4
+
+
+def test_suggest_then_review_through_the_command_line(coded_csv, tmp_path):
+    """Suggestions land unreviewed in a stored study; review lists them most sure first and records decisions
+    all-or-nothing, naming the reviewer."""
+    import json
+    import sqlite3
+
+    from tests.conftest import run_cli
+    from tests.test_survey_study import STUDY
+
+    from mindthegap.io.refiqda import write_project
+    from mindthegap.model.qualitative import Code, Codebook, QualitativeProject, Source
+
+    path, labels = coded_csv
+    model = tmp_path / "coder.joblib"
+    assert _train(path, labels, model).exit_code == 0
+    book = Codebook(name="FFT")
+    for name in ("Staff", "Parking"):
+        book.add(Code(name=name))
+    texts = {
+        "one": "car park was full [again]",
+        "two": "the nurse was kind",
+        "three": "the car park costs too much",
+    }
+    project = QualitativeProject(
+        name="p", codebook=book, sources=[Source(name=k, text=v) for k, v in texts.items()]
+    )
+    write_project(project, tmp_path / "p.qdpx")
+    (tmp_path / "study.yaml").write_text(STUDY, encoding="utf-8")
+    db = str(tmp_path / "s.sqlite3")
+    assert run_cli("--db", db, "study", "create", str(tmp_path / "study.yaml")).returncode == 0
+    made = run_cli("--db", db, "qual", "import", str(tmp_path / "p.qdpx"), "--study", "riverside")
+    assert made.returncode == 0, made.stderr
+
+    done = run_cli("--db", db, "code", "suggest", str(model), "--study", "riverside", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"study": "riverside", "stored": 3, "awaiting_review": 3}
+    listed = run_cli("--db", db, "code", "review", "--study", "riverside", "--json")
+    rows = json.loads(listed.stdout)["suggestions"]
+    assert {(r["source"], r["code"]) for r in rows} == {
+        ("one", "Parking"),
+        ("two", "Staff"),
+        ("three", "Parking"),
+    }
+    assert [r["confidence"] for r in rows] == sorted((r["confidence"] for r in rows), reverse=True)
+    shown = run_cli("--db", db, "code", "review", "--study", "riverside")
+    assert "[again]" in shown.stdout  # source text is printed as text, not read as markup
+
+    ids = {r["source"]: r["id"] for r in rows}
+    bad = run_cli(
+        "--db", db, "code", "review", "--study", "riverside", "--accept", str(ids["one"]), "--reject", "99999"
+    )
+    assert bad.returncode != 0 and "no unreviewed suggestion with id 99999" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) <= 2  # one line and a hint, no traceback
+    decided = run_cli(
+        "--db", db, "code", "review", "--study", "riverside",
+        "--accept", str(ids["one"]), "--reject", str(ids["two"]), "--reviewer", "Asha",
+    )  # fmt: skip
+    assert decided.returncode == 0, decided.stderr
+    with sqlite3.connect(db) as con:
+        statuses = dict(con.execute("SELECT id, status || '/' || reviewer FROM mtg_qual_coding").fetchall())
+    assert statuses == {ids["one"]: "accepted/Asha", ids["two"]: "rejected/Asha", ids["three"]: "unreviewed/"}

@@ -74,3 +74,72 @@ def test_superusers_see_every_study(client, stored):
     client.force_login(admin)
     listing = client.get("/").content.decode()
     assert "closing the gap" in listing and "Another trust" in listing
+
+
+def _suggest(study: StudyRecord, n: int = 30) -> list[int]:
+    """Unreviewed machine suggestions on the demo's qualitative sources."""
+    from mindthegap.store.qualitative import models as q
+
+    sources = list(q.SourceRecord.objects.filter(study=study).exclude(text=None)[:n])
+    code = q.CodeRecord.objects.filter(study=study, active=True).first()
+    made = q.CodingRecord.objects.bulk_create(
+        q.CodingRecord(source=s, code=code, guid=f"SUG-{i}", start=0, end=len(s.text), coder="auto-coder:npt",
+                       status="unreviewed", confidence=0.5 + i / 100)
+        for i, s in enumerate(sources)
+    )  # fmt: skip
+    return [c.id for c in made]
+
+
+def test_suggestions_are_reviewed_by_analysts_only_and_the_decision_is_recorded(client, viewer, stored):
+    from mindthegap.store.qualitative import models as q
+
+    ids = _suggest(stored)
+    client.force_login(viewer)
+    assert "coding suggestion" not in client.get("/studies/northmoor/").content.decode()
+    assert client.get("/studies/northmoor/suggestions/").status_code == 404  # viewers see no source text
+    assert (
+        client.post(
+            "/studies/northmoor/suggestions/", {"suggestion": ids[0], "decision": "accept"}
+        ).status_code
+        == 404
+    )
+
+    analyst = get_user_model().objects.create_user("analyst", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=stored, user=analyst, role=StudyAccess.Role.ANALYST)
+    client.force_login(analyst)
+    assert f"Review {len(ids)} coding suggestions" in client.get("/studies/northmoor/").content.decode()
+    page = client.get("/studies/northmoor/suggestions/").content.decode()
+    assert f"{len(ids)} suggestions awaiting review" in page and "Page 1 of 2" in page
+    assert page.index(f'id="suggestion-{ids[-1]}"') < page.index(
+        f'id="suggestion-{ids[-2]}"'
+    )  # most sure first
+
+    done = client.post(
+        "/studies/northmoor/suggestions/", {"suggestion": ids[0], "decision": "accept"}, follow=True
+    )
+    assert f"Suggestion {ids[0]} accepted." in done.content.decode()
+    client.post("/studies/northmoor/suggestions/", {"suggestion": ids[1], "decision": "reject"})
+    again = client.post(
+        "/studies/northmoor/suggestions/", {"suggestion": ids[0], "decision": "reject"}, follow=True
+    )
+    assert "already reviewed" in again.content.decode()
+    first, second = q.CodingRecord.objects.get(id=ids[0]), q.CodingRecord.objects.get(id=ids[1])
+    assert (first.status, first.reviewer) == ("accepted", "analyst") and first.reviewed_at is not None
+    assert (second.status, second.reviewer) == ("rejected", "analyst")
+    assert q.CodingRecord.objects.filter(id__in=ids, status="unreviewed").count() == len(ids) - 2
+
+
+def test_a_suggestion_from_another_study_cannot_be_reviewed_through_this_one(client, stored):
+    from mindthegap.store.qualitative import models as q
+
+    elsewhere = StudyRecord.objects.get(slug="elsewhere")
+    source = q.SourceRecord.objects.create(study=elsewhere, guid="E1", name="notes", text="private words")
+    code = q.CodeRecord.objects.create(study=elsewhere, guid="EC", name="Trust")
+    foreign = q.CodingRecord.objects.create(source=source, code=code, guid="EG", start=0, end=7,
+                                            status="unreviewed", confidence=0.9)  # fmt: skip
+    owner = get_user_model().objects.create_user("owner", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=stored, user=owner, role=StudyAccess.Role.OWNER)
+    client.force_login(owner)
+    client.post("/studies/northmoor/suggestions/", {"suggestion": foreign.id, "decision": "accept"})
+    assert q.CodingRecord.objects.get(id=foreign.id).status == "unreviewed"
+    assert "private words" not in client.get("/studies/northmoor/suggestions/").content.decode()

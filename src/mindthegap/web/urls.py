@@ -8,6 +8,7 @@ urlpatterns = [
     path("studies/<slug:slug>/", views.dashboard, name="dashboard"),
     path("studies/<slug:slug>/report.html", views.report_download, name="report-download"),
     path("studies/<slug:slug>/gap.csv", views.gap_export, name="gap-export"),
+    path("studies/<slug:slug>/suggestions/", views.suggestions, name="suggestions"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,5 @@
-"""Views: the list of a user's studies, a study's dashboard, the report download and table exports.
+"""Views: the list of a user's studies, a study's dashboard, the report download, table exports and the
+review of the auto-coder's suggestions.
 
 Dashboards are built from the same report sections as ``report.html``, so every suppression rule applies
 identically on screen, on paper and in exports.
@@ -6,12 +7,17 @@ identically on screen, on paper and in exports.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
-from mindthegap.web.access import role_on, study_for, visible_studies
+from mindthegap.store.studies.models import StudyAccess
+from mindthegap.web.access import RANK, role_on, study_for, visible_studies
 
 DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen; the downloadable report uses 2,000
 
@@ -39,12 +45,15 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = _context(slug, DASHBOARD_BOOTSTRAP)
     sections = build_sections(ctx)
     summary = [(s.title, line) for s in sections for line in s.summary]
+    role = role_on(request.user, record)
+    may_review = RANK[StudyAccess.Role(role)] >= RANK[StudyAccess.Role.ANALYST]
     return render(
         request,
         "web/dashboard.html",
         {
             "study": record,
-            "role": role_on(request.user, record),
+            "role": role,
+            "awaiting_review": _pending(record).count() if may_review else 0,
             "summary": summary,
             "contents": [(s.id, s.title) for s in sections],
             # built by our own renderer from escaped data; never from user-supplied markup
@@ -81,3 +90,54 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response
+
+
+SUGGESTIONS_PER_PAGE = 25
+
+
+def _pending(record, code: str | None = None):
+    from mindthegap.store.feedback.suggestions import pending_suggestions
+
+    return pending_suggestions(record, code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The auto-coder's suggestions awaiting review, most confident first, each accepted or rejected by a person.
+
+    Analysts and owners only: the page shows source text, which viewers (who see aggregates) do not.
+    """
+    from mindthegap.errors import StoreError
+    from mindthegap.store.feedback.suggestions import review_suggestion
+
+    record = study_for(request.user, slug, minimum=StudyAccess.Role.ANALYST)
+    code = request.GET.get("code") or None
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            ident = int(request.POST.get("suggestion", ""))
+        except ValueError:
+            ident = -1
+        if decision not in {"accept", "reject"} or ident < 0:
+            messages.error(request, "That request was not understood; nothing was changed.")
+        else:
+            try:
+                review_suggestion(
+                    ident, accept=decision == "accept", study=record, reviewer=request.user.get_username()
+                )
+                messages.success(request, f"Suggestion {ident} {decision}ed.")
+            except StoreError:
+                messages.error(request, f"Suggestion {ident} was already reviewed or is not in this study.")
+        target = reverse("suggestions", args=[slug])
+        query = request.POST.get("next_query", "")
+        return redirect(f"{target}?{query}" if query else target)
+    page = Paginator(_pending(record, code), SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(c, " ".join((c.source.text or "")[c.start or 0 : c.end].split())) for c in page.object_list]
+    codes = sorted(set(_pending(record).values_list("code__name", flat=True)))
+    return render(
+        request,
+        "web/suggestions.html",
+        {"study": record, "page": page, "rows": rows, "code": code, "codes": codes,
+         "query": request.GET.urlencode()},
+    )  # fmt: skip

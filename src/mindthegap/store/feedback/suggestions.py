@@ -61,12 +61,36 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
     return len(rows)
 
 
-def review_suggestion(coding_id: int, *, accept: bool) -> None:
-    """Accept or reject one suggestion (a person's decision; the confidence is kept for the record)."""
+def pending_suggestions(record: StudyRecord, *, code: str | None = None):
+    """The study's unreviewed suggestions, most confident first (a queryset: page through it)."""
     from mindthegap.store.qualitative import models as q
 
-    updated = q.CodingRecord.objects.filter(id=coding_id, status="unreviewed").update(
-        status="accepted" if accept else "rejected"
+    rows = q.CodingRecord.objects.filter(source__study=record, status="unreviewed").select_related(
+        "source", "code"
+    )
+    if code:
+        rows = rows.filter(code__name=code)
+    return rows.order_by("-confidence", "id")
+
+
+def review_suggestion(
+    coding_id: int, *, accept: bool, study: StudyRecord | None = None, reviewer: str = ""
+) -> None:
+    """Accept or reject one suggestion: a person's decision, recorded with who made it and when (the model's
+    confidence is kept). With ``study``, a suggestion from any other study counts as not found."""
+    from django.utils import timezone
+
+    from mindthegap.store.qualitative import models as q
+
+    rows = q.CodingRecord.objects.filter(id=coding_id, status="unreviewed")
+    if study is not None:
+        rows = rows.filter(source__study=study)
+    updated = rows.update(
+        status="accepted" if accept else "rejected", reviewer=reviewer, reviewed_at=timezone.now()
     )
     if not updated:
-        raise StoreError(f"no unreviewed suggestion with id {coding_id}")
+        raise StoreError(
+            f"no unreviewed suggestion with id {coding_id}"
+            + (f" in study {study.slug!r}" if study is not None else ""),
+            hint="list them with: mindthegap code review --study STUDY",
+        )

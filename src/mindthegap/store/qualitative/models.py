@@ -83,6 +83,10 @@ class CodingRecord(models.Model):
     region = models.JSONField(
         null=True, blank=True, help_text="Where on a picture, PDF page or recording (REFI-QDA attributes)."
     )
+    reviewer = models.CharField(
+        max_length=150, blank=True, help_text="Who accepted or rejected a machine suggestion."
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "mtg_qual_coding"
