@@ -94,7 +94,7 @@ def save_answers(record: StudyRecord, answers: pd.DataFrame, instruments: dict |
 
 
 def _insert_answers(rows: list[tuple]) -> int:
-    """Insert answer rows with one prepared statement per batch.
+    """Insert answer rows with one prepared statement per batch (PostgreSQL: one COPY).
 
     Building a model object per answer costs far more than the insert itself (a study's survey can hold
     millions of answers), so rows go straight to the table through Django's connection, inside the caller's
@@ -110,8 +110,14 @@ def _insert_answers(rows: list[tuple]) -> int:
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        if connection.vendor == "postgresql":  # COPY: several times faster than batched INSERTs there
+            columns = ", ".join(quote(f.column) for f in fields)
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, rows[start : start + BATCH])
     return len(rows)
 
 
