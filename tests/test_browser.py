@@ -83,3 +83,43 @@ def test_sign_in_and_read_the_dashboard(live_server, browser, demo_study):
     wait_for("Sign in")
     browser.get(f"{live_server.url}/studies/northmoor/")
     assert "Sign in" in browser.title
+
+
+def test_an_analyst_accepts_and_rejects_suggestions(live_server, browser, demo_study):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from mindthegap.store.qualitative import models as q
+
+    save_all(demo_study.study, demo_study.evidence)
+    study = StudyRecord.objects.get(slug="northmoor")
+    sources = list(q.SourceRecord.objects.filter(study=study).exclude(text=None)[:3])
+    code = q.CodeRecord.objects.filter(study=study, active=True).first()
+    made = [
+        q.CodingRecord.objects.create(source=s, code=code, guid=f"B{i}", start=0, end=len(s.text),
+                                      coder="auto-coder:npt", status="unreviewed", confidence=0.9 - i / 10)
+        for i, s in enumerate(sources)
+    ]  # fmt: skip
+    user = get_user_model().objects.create_user("analyst", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=study, user=user, role=StudyAccess.Role.ANALYST)
+
+    browser.get(f"{live_server.url}/studies/northmoor/suggestions/")
+    browser.find_element(By.ID, "id_username").send_keys("analyst")
+    browser.find_element(By.ID, "id_password").send_keys("a-long-passphrase-9")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 60).until(lambda d: "3 suggestions awaiting review" in d.page_source)
+    row = browser.find_element(By.ID, f"suggestion-{made[0].id}")
+    row.find_element(By.CSS_SELECTOR, "button[value=accept]").click()
+    WebDriverWait(browser, 60).until(lambda d: f"Suggestion {made[0].id} accepted." in d.page_source)
+    browser.find_element(By.ID, f"suggestion-{made[1].id}").find_element(
+        By.CSS_SELECTOR, "button[value=reject]"
+    ).click()
+    WebDriverWait(browser, 60).until(lambda d: "1 suggestion awaiting review" in d.page_source)
+    statuses = {
+        c.id: (c.status, c.reviewer) for c in q.CodingRecord.objects.filter(id__in=[m.id for m in made])
+    }
+    assert statuses == {
+        made[0].id: ("accepted", "analyst"),
+        made[1].id: ("rejected", "analyst"),
+        made[2].id: ("unreviewed", ""),
+    }
