@@ -427,10 +427,10 @@ def suggest(
 def review(
     study: str = typer.Option(..., "--study", help="The stored study."),
     accept: list[int] = typer.Option(
-        None, "--accept", help="Accept the suggestion with this id (repeatable)."
+        None, "--accept", metavar="ID", help="Accept the suggestion with this id (repeatable)."
     ),
     reject: list[int] = typer.Option(
-        None, "--reject", help="Reject the suggestion with this id (repeatable)."
+        None, "--reject", metavar="ID", help="Reject the suggestion with this id (repeatable)."
     ),
     code: str = typer.Option(None, "--code", help="List only suggestions of this code."),
     limit: int = typer.Option(20, "--limit", min=1, help="How many suggestions to list."),
@@ -441,7 +441,7 @@ def review(
 ) -> None:
     """List the machine's suggestions awaiting review, most confident first, or accept and reject them by id.
 
-    Every decision is all-or-nothing: if one id is wrong, none is recorded.
+    The decisions in one command are all-or-nothing: if one id is wrong, none of them is recorded.
 
     Examples: [bold]mindthegap code review --study riverside[/bold] then
     [bold]mindthegap code review --study riverside --accept 41 --accept 42 --reject 57[/bold]
