@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qualitative', '0002_coding_region'),
+        ("qualitative", "0002_coding_region"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='codingrecord',
-            name='reviewed_at',
+            model_name="codingrecord",
+            name="reviewed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='codingrecord',
-            name='reviewer',
-            field=models.CharField(blank=True, help_text='Who accepted or rejected a machine suggestion.', max_length=150),
+            model_name="codingrecord",
+            name="reviewer",
+            field=models.CharField(
+                blank=True, help_text="Who accepted or rejected a machine suggestion.", max_length=150
+            ),
         ),
     ]
