@@ -225,7 +225,7 @@ def test_region_selection_without_its_coordinates_is_refused(tmp_path):
 
 def test_participant_attributes_travel_as_variables_and_cases(tmp_path):
     """Who each source came from leaves as REFI-QDA variables and cases, validates, and comes back unchanged."""
-    needs_data()
+    schema = SCHEMA if SCHEMA.exists() else None  # validated where the shared schema is present
     project = _sample_project()
     first = project.sources[0]
     first.metadata = {"participant": "P001", "level": "local_frontline", "role": "nurse", "wave": "baseline"}
@@ -237,7 +237,7 @@ def test_participant_attributes_travel_as_variables_and_cases(tmp_path):
     notes = Source(name="Event notes", text="Tables discussed handovers.", kind="event_notes")
     notes.metadata = {"redacted": {"name": 2}, "service": ""}  # counts and blanks are not attributes
     project.sources += [second, notes]
-    path = write_project(project, tmp_path / "cases.qdpx", schema=SCHEMA)
+    path = write_project(project, tmp_path / "cases.qdpx", schema=schema)
 
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("project.qde").decode()
@@ -247,7 +247,7 @@ def test_participant_attributes_travel_as_variables_and_cases(tmp_path):
     assert case_xml.count("<SourceRef") == 2
     assert "nurse" in case_xml and "baseline" not in case_xml  # only what both interviews share
 
-    again = read_project(path, schema=SCHEMA)
+    again = read_project(path, schema=schema)
     by_name = {s.name: s.metadata for s in again.sources}
     assert by_name["Interview 1"] == first.metadata
     assert by_name["Interview 1 follow-up"] == second.metadata
