@@ -99,9 +99,9 @@ def _read_ratings(path: Path):
 
 
 def _stored_ratings(study_id: str):
-    from mindthegap.store.database import open_store
+    from mindthegap.store.database import open_study
 
-    open_store()
-    from mindthegap.store.studies.repository import get_record, values_practice_frame
+    record = open_study(study_id)
+    from mindthegap.store.studies.repository import values_practice_frame
 
-    return values_practice_frame(get_record(study_id))
+    return values_practice_frame(record)

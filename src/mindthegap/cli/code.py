@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.markup import escape
 
 from mindthegap.cli.console import console, print_json, progress
 from mindthegap.errors import InputError
+from mindthegap.store.database import open_study
 
 app = typer.Typer(
     help=(
@@ -349,8 +351,6 @@ def themes(
 
     Example: [bold]mindthegap code themes comments.csv --text Comment --k-max 8[/bold]
     """
-    from rich.markup import escape
-
     from mindthegap.cli.console import frame_records
     from mindthegap.text.themes import discover_themes
 
@@ -382,15 +382,6 @@ def themes(
             console.print(f"    “{escape(q[:120])}”")
 
 
-def _study(study: str):
-    from mindthegap.store.database import open_store
-
-    open_store()
-    from mindthegap.store.studies.repository import get_record
-
-    return get_record(study)
-
-
 @app.command("suggest")
 def suggest(
     model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap code train`."),
@@ -410,7 +401,7 @@ def suggest(
     from mindthegap.text.autocoder import load_autocoder
 
     model = load_autocoder(model_path)
-    record = _study(study)
+    record = open_study(study)
     from mindthegap.store.feedback.suggestions import pending_suggestions, store_suggestions
 
     stored = store_suggestions(record, model, min_confidence=min_confidence)
@@ -450,7 +441,7 @@ def review(
 
     from django.db import transaction
 
-    record = _study(study)
+    record = open_study(study)
     from mindthegap.store.feedback.suggestions import pending_suggestions, review_suggestion
 
     accept, reject = list(accept or []), list(reject or [])
@@ -488,8 +479,6 @@ def review(
         console.print("No suggestions await review.")
         return
     console.print(f"{total:,} suggestions await review; the {len(rows)} most confident:")
-    from rich.markup import escape
-
     for row in rows:
         excerpt = row["text"][:100] + ("…" if len(row["text"]) > 100 else "")
         console.print(

@@ -9,6 +9,7 @@ import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
 from mindthegap.errors import InputError
+from mindthegap.store.database import open_study
 
 app = typer.Typer(
     help=(
@@ -191,7 +192,7 @@ def _import_qdpx(file: Path, schema: Path | None, study: str | None) -> dict:
     project = read_project(file, schema=schema)
     summary = _summary(project)
     if study:
-        record = _open_study(study)
+        record = open_study(study)
         from mindthegap.store.qualitative.repository import save_project
 
         summary["stored_codings"] = save_project(record, project)
@@ -216,7 +217,7 @@ def _import_sources(
         source.kind = kind
     summary = _summary(QualitativeProject(name=f"{len(sources)} source file(s)", sources=sources))
     if study:
-        record = _open_study(study)
+        record = open_study(study)
         from mindthegap.store.qualitative.repository import add_sources
 
         summary["redacted"] = add_sources(record, sources, roster=names)
@@ -253,15 +254,6 @@ def codebook(
             console.print(f"{'  ' * depth}{code.name} — {code.description}")
 
 
-def _open_study(study: str):
-    from mindthegap.store.database import open_store
-
-    open_store()
-    from mindthegap.store.studies.repository import get_record
-
-    return get_record(study)
-
-
 @app.command("export")
 def export(
     sources: list[Path] = typer.Argument(None, help="Source files (.txt, .docx, .pdf, .vtt, .srt)."),
@@ -293,7 +285,7 @@ def export(
                 "give either --study or source files, not both",
                 hint="--study exports what is stored; files are exported as they are",
             )
-        record = _open_study(study)  # sets Django up before the store's models are imported
+        record = open_study(study)  # sets Django up before the store's models are imported
         from mindthegap.store.qualitative.repository import load_project
 
         project = load_project(record, include_unreviewed=include_unreviewed)
@@ -368,7 +360,7 @@ JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
 def _codebook(study: str):
-    record = _open_study(study)  # before the store's models are imported
+    record = open_study(study)  # before the store's models are imported
     from mindthegap.store.qualitative import repository
 
     return record, repository

@@ -262,6 +262,11 @@ def _shipped(instrument_id: str) -> Instrument:
     return load_instrument_file(DATA / f"{instrument_id}.yaml")
 
 
+def is_instrument_file(key: str | Path) -> bool:
+    """Whether ``key`` names an instrument file (a .yaml/.yml path or any existing file) rather than an id."""
+    return str(key).endswith((".yaml", ".yml")) or Path(key).exists()
+
+
 def load_instrument(
     instrument_id_or_path: str | Path, principles: Sequence[tuple[str, str]] = ()
 ) -> Instrument:
@@ -272,7 +277,7 @@ def load_instrument(
     key = str(instrument_id_or_path)
     if key == "values_practice":
         return values_practice(principles)
-    if key.endswith((".yaml", ".yml")) or Path(key).exists():
+    if is_instrument_file(key):
         return load_instrument_file(key)
     if not (DATA / f"{key}.yaml").exists():
         raise InstrumentFileError(

@@ -272,11 +272,12 @@ def _exported_metadata(source: Source) -> dict[str, object]:
     }
 
 
-def _variables_xml(root, sources: list[Source]) -> dict[str, tuple[str, str]]:
-    """Write ``<Variables>``; returns name → (guid, type)."""
+def _variables_xml(root, attributes: dict[str, dict[str, object]]) -> dict[str, tuple[str, str]]:
+    """Write ``<Variables>`` for the sources' attributes (source guid → name → value); returns name →
+    (guid, type)."""
     seen: dict[str, list] = {}
-    for source in sources:
-        for key, value in _exported_metadata(source).items():
+    for values in attributes.values():
+        for key, value in values.items():
             seen.setdefault(key, []).append(value)
     if not seen:
         return {}
@@ -298,27 +299,25 @@ def _value_element(parent, variable: tuple[str, str], value) -> None:
     etree.SubElement(value_el, f"{{{NS}}}{_VALUE_ELEMENTS[kind]}").text = _value_text(value)
 
 
-def _cases_xml(root, sources: list[Source], variables: dict[str, tuple[str, str]]) -> None:
+def _cases_xml(root, attributes: dict[str, dict[str, object]], variables: dict[str, tuple[str, str]]) -> None:
     """One case per participant: the attributes all their sources share, and references to those sources."""
-    by_participant: dict[str, list[Source]] = {}
-    for source in sources:
-        participant = str(source.metadata.get("participant", "") or "").strip()
-        if participant:
-            by_participant.setdefault(participant, []).append(source)
+    by_participant: dict[str, list[str]] = {}
+    for guid, values in attributes.items():
+        if participant := str(values.get("participant", "")).strip():
+            by_participant.setdefault(participant, []).append(guid)
     if not by_participant:
         return
     cases_el = etree.SubElement(root, f"{{{NS}}}Cases")
     for participant, theirs in by_participant.items():
         case = etree.SubElement(cases_el, f"{{{NS}}}Case", {"guid": new_guid(), "name": participant})
-        shared = _exported_metadata(theirs[0])
-        for source in theirs[1:]:
-            mine = _exported_metadata(source)
-            shared = {k: v for k, v in shared.items() if mine.get(k) == v}
+        shared = attributes[theirs[0]]
+        for guid in theirs[1:]:
+            shared = {k: v for k, v in shared.items() if attributes[guid].get(k) == v}
         for key, value in shared.items():
             if key != "participant":
                 _value_element(case, variables[key], value)
-        for source in theirs:
-            etree.SubElement(case, f"{{{NS}}}SourceRef", {"targetGUID": source.guid})
+        for guid in theirs:
+            etree.SubElement(case, f"{{{NS}}}SourceRef", {"targetGUID": guid})
 
 
 def read_project(path: str | Path, *, schema: str | Path | None = None) -> QualitativeProject:
@@ -494,8 +493,9 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
         for guid, name in user_guids.items():
             etree.SubElement(users, f"{{{NS}}}User", {"guid": guid, "name": name})
     root.append(_codebook_xml(project.codebook, NS))
-    variables = _variables_xml(root, project.sources)
-    _cases_xml(root, project.sources, variables)
+    attributes = {source.guid: _exported_metadata(source) for source in project.sources}
+    variables = _variables_xml(root, attributes)
+    _cases_xml(root, attributes, variables)
     files: dict[str, bytes] = {}
     memos = {m.target: m for m in project.memos if m.target}
     by_source: dict[str, list[Coding]] = {}  # one pass over codings, not one per source
@@ -505,7 +505,7 @@ def project_bytes(project: QualitativeProject) -> tuple[bytes, dict[str, bytes]]
         sources = etree.SubElement(root, f"{{{NS}}}Sources")
         for source in project.sources:
             el = _source_element(sources, source, by_source.get(source.guid, []), memos, by_name, files)
-            for key, value in _exported_metadata(source).items():  # last, as the schema orders them
+            for key, value in attributes[source.guid].items():  # last, as the schema orders them
                 _value_element(el, variables[key], value)
     if project_memos := [x for x in project.memos if not x.target]:
         notes = etree.SubElement(root, f"{{{NS}}}Notes")

@@ -45,6 +45,14 @@ def open_store(db: str | None = None, *, migrate: bool = True) -> str:
     return redact_url(url)
 
 
+def open_study(study_id: str, db: str | None = None):
+    """Open the store (as :func:`open_store`) and return the stored study's record; one-line error if absent."""
+    open_store(db)
+    from mindthegap.store.studies.repository import get_record
+
+    return get_record(study_id)
+
+
 def _is_set_up() -> bool:
     from django.apps import apps
 

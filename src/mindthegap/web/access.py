@@ -29,9 +29,14 @@ def study_for(user, slug: str, minimum: str = StudyAccess.Role.VIEWER) -> StudyR
     if user.is_superuser:
         return study
     access = StudyAccess.objects.filter(study=study, user=user).first()
-    if access is None or RANK[StudyAccess.Role(access.role)] < RANK[StudyAccess.Role(minimum)]:
+    if access is None or not at_least(access.role, minimum):
         raise Http404("No such study")
     return study
+
+
+def at_least(role: str | None, minimum: str) -> bool:
+    """Whether ``role`` (viewer < analyst < owner) carries at least ``minimum``; no role carries nothing."""
+    return role is not None and RANK[StudyAccess.Role(role)] >= RANK[StudyAccess.Role(minimum)]
 
 
 def role_on(user, study: StudyRecord) -> str | None:

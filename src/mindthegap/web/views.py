@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
 from mindthegap.store.studies.models import StudyAccess
-from mindthegap.web.access import RANK, role_on, study_for, visible_studies
+from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
 DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen; the downloadable report uses 2,000
 
@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     sections = build_sections(ctx)
     summary = [(s.title, line) for s in sections for line in s.summary]
     role = role_on(request.user, record)
-    may_review = RANK[StudyAccess.Role(role)] >= RANK[StudyAccess.Role.ANALYST]
+    may_review = at_least(role, StudyAccess.Role.ANALYST)
     return render(
         request,
         "web/dashboard.html",
@@ -134,7 +134,7 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"{target}?{query}" if query else target)
     page = Paginator(_pending(record, code), SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(c, " ".join((c.source.text or "")[c.start or 0 : c.end].split())) for c in page.object_list]
-    codes = sorted(set(_pending(record).values_list("code__name", flat=True)))
+    codes = list(_pending(record).order_by("code__name").values_list("code__name", flat=True).distinct())
     return render(
         request,
         "web/suggestions.html",

@@ -204,6 +204,14 @@ def _group_reliability(first: pd.DataFrame, nomad, min_n: int):
     ]
 
 
+def _waves_in_order(ctx: ReportContext, wide: pd.DataFrame) -> list[str]:
+    """The waves present in ``wide``, in the study's order (unknown waves last, by name)."""
+    order = [x.id for x in ctx.study.waves]
+    return sorted(
+        wide["wave"].dropna().unique(), key=lambda w: (order.index(w) if w in order else len(order), w)
+    )
+
+
 def build(ctx: ReportContext) -> Section | None:
     answers = ctx.frame("surveys")
     if answers is None:
@@ -224,8 +232,7 @@ def build(ctx: ReportContext) -> Section | None:
             continue
         w = _wide(answers, ident)
         if wave is None or wave not in set(w["wave"]):
-            order = [x.id for x in ctx.study.waves]
-            own = sorted(w["wave"].dropna().unique(), key=lambda v: (order.index(v) if v in order else 99, v))
+            own = _waves_in_order(ctx, w)
             w = w[w["wave"] == own[0]] if own else w
         else:
             w = w[w["wave"] == wave]
@@ -270,8 +277,7 @@ def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Secti
     services = {p.id: p.service for p in ctx.study.participants}
     names = study_labels(ctx.study)["service"]
     wide = _wide(answers, "nomad")
-    order = [x.id for x in ctx.study.waves]
-    waves = sorted(wide["wave"].dropna().unique(), key=lambda w: (order.index(w) if w in order else 99, w))
+    waves = _waves_in_order(ctx, wide)
     wave = waves[0]
     first = wide[wide["wave"] == wave].copy()
     first["group"] = first["participant_id"].map(services).map(lambda s: names.get(s, s))

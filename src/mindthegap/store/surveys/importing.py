@@ -71,11 +71,10 @@ def load_study_instrument(record: sm.StudyRecord, instrument_id: str):
     """The instrument by YAML path, or by id: first as the study stored it with its answers (so a user's own
     instrument needs its file only once), then a shipped one; ``values_practice`` is generated from the study's
     principles."""
-    from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
+    from mindthegap.frameworks.instruments import InstrumentFileError, is_instrument_file, load_instrument
 
-    key = str(instrument_id)
-    is_path = key.endswith((".yaml", ".yml")) or Path(key).exists()
-    if not is_path and (stored := study_instruments(record).get(key)) is not None:
+    stored = None if is_instrument_file(instrument_id) else study_instruments(record).get(str(instrument_id))
+    if stored is not None:
         return stored
     try:
         return load_instrument(instrument_id, study_principles(record))

@@ -34,9 +34,8 @@ def _structure(instrument_id: str, ins=None) -> tuple[str, dict]:
         "construct_labels": ins.constructs,
         "reverse": ins.reverse_items,
         "scales": {s.id: [s.min, s.max] for s in ins.scales.values()},
-        "definition": instrument_definition(
-            ins
-        ),  # the whole instrument, so the study can be rescored as it was
+        # the whole instrument, so the study can be rescored and reported as it was, even without its file
+        "definition": instrument_definition(ins),
     }
 
 
@@ -105,17 +104,14 @@ def _insert_answers(rows: list[tuple]) -> int:
     meta = m.SurveyAnswer._meta
     fields = [meta.get_field(f) for f in ("instrument", "participant", "wave", "item", "code", "text")]
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY: several times faster than batched INSERTs there
-            columns = ", ".join(quote(f.column) for f in fields)
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
             for start in range(0, len(rows), BATCH):
                 cursor.executemany(sql, rows[start : start + BATCH])
     return len(rows)
