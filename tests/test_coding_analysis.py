@@ -101,7 +101,7 @@ def _raised_by(people_per_level: dict[str, tuple[int, int]], notes: int = 0):
             codings.append({"source": sid, "code": "staffing", "start": 0, "end": 5})
             if i < raising:
                 # two codings from one person: the cell counts people, not codings
-                codings += [{"source": sid, "code": "waits", "start": 0, "end": 5}] * 2
+                codings += [{"source": sid, "code": "waits", "start": a, "end": a + 5} for a in (0, 6)]
     for j in range(notes):
         level = next(iter(people_per_level))
         sources.append({"source": f"note-{j}", "participant": "", "level": level, "kind": "event_notes"})

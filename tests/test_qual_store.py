@@ -107,7 +107,7 @@ def test_demo_interviews_stored_and_reported():
     assert len(evidence["qualitative"]["codings"]) == len(project.codings)
     built = section.build(ReportContext(study=demo.study, evidence=evidence))
     agreement = built.blocks[1]
-    assert "unit of analysis: coded segment" in agreement.caption
+    assert "unit of analysis: sentence" in agreement.caption
     assert 0.5 < agreement.data.iloc[0]["krippendorff_alpha"] < 0.95
     freq = built.blocks[2].data
     assert freq[freq["level"] == "national"]["suppressed"].all()

@@ -3,8 +3,8 @@
 Reliability data are a units × coders table (one row per unit of analysis, one column per coder, NaN where a
 coder did not code the unit). Krippendorff's alpha is computed from the coincidence matrix (Krippendorff 2011,
 "Computing Krippendorff's alpha-reliability"), built with one sparse matrix product so thousands of units by
-several coders take milliseconds. Every result states its unit of analysis (segment, sentence or character)
-because an alpha means little without it.
+several coders take milliseconds. Every result states its unit of analysis (segment, sentence, character, or a
+whole source for the auto-coder's per-source suggestions) because an alpha means little without it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from mindthegap.errors import InputError
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
-UNITS: tuple[str, ...] = ("segment", "sentence", "character")
+UNITS: tuple[str, ...] = ("segment", "sentence", "character", "source")
 
 
 def _as_matrix(data: pd.DataFrame | np.ndarray) -> np.ndarray:

@@ -2,8 +2,10 @@
 
 Inputs are tidy frames: ``codings`` with ``source``, ``code``, ``start``, ``end`` (and optionally ``coder``,
 ``status``) and ``sources`` with ``source``, ``participant`` and grouping columns (``level``, ``role``,
-``service``, ``wave``) plus ``text`` when quotes are wanted. Only accepted codings count unless a caller
-passes others: machine suggestions arrive as ``unreviewed`` and must not be reported as findings.
+``service``, ``wave``) plus ``text`` when quotes are wanted. What counts is
+:func:`~mindthegap.analysis.coders.prevalence_codings`: the union of every coder's accepted codings (a source's
+agreed version where it has one), the same span coded twice counting once. Machine suggestions arrive as
+``unreviewed`` and are not findings until a person accepts them.
 """
 
 from __future__ import annotations
@@ -15,27 +17,26 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from mindthegap.analysis.coders import accepted, prevalence_codings
 from mindthegap.analysis.suppression import ALL, REASON, SUPPRESSED, suppress
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
+
+__all__ = [
+    "accepted",
+    "code_frequencies",
+    "cooccurrence",
+    "distinctive_themes",
+    "framework_counts",
+    "framework_matrix",
+    "theme_map",
+    "write_graphml",
+]
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     if missing := [c for c in columns if c not in frame.columns]:
         raise InputError(f"{what} lack column(s) {', '.join(missing)}")
-
-
-def accepted(codings: pd.DataFrame) -> pd.DataFrame:
-    """Codings a person has accepted (all codings when there is no ``status`` column)."""
-    if "status" not in codings.columns:
-        return codings
-    return codings[codings["status"].fillna("accepted") == "accepted"]
-
-
-def _joined(codings: pd.DataFrame, sources: pd.DataFrame, by: str) -> pd.DataFrame:
-    _need(codings, ["source", "code"], "codings")
-    _need(sources, ["source", "participant", by], "sources")
-    return accepted(codings).merge(sources[["source", "participant", by]], on="source", how="inner")
 
 
 GROUP_KINDS = frozenset({"event_notes"})
@@ -71,7 +72,7 @@ def code_frequencies(
     _need(sources, ["source", "participant", by], "sources")
     people = _people(sources)
     people = people.assign(**{by: people[by].astype("string").fillna("").replace("", "(not recorded)")})
-    joined = accepted(codings).merge(people[["source", "person", by]], on="source", how="inner")
+    joined = prevalence_codings(codings).merge(people[["source", "person", by]], on="source", how="inner")
     sizes = people.groupby(by)["person"].nunique().rename("n")
     raised = joined.groupby([by, "code"]).agg(participants=("person", "nunique"), codings=("code", "size"))
     codes = sorted(joined["code"].unique())
@@ -95,7 +96,7 @@ def cooccurrence(codings: pd.DataFrame) -> pd.DataFrame:
     from 0 (never together) to 1 (always together).
     """
     _need(codings, ["source", "code", "start", "end"], "codings")
-    frame = accepted(codings)[["source", "code", "start", "end"]].reset_index(drop=True)
+    frame = prevalence_codings(codings)[["source", "code", "start", "end"]].reset_index(drop=True)
     frame = frame.assign(row=np.arange(len(frame)))
     counts = frame.groupby("code").size()
     pairs = frame.merge(frame, on="source", suffixes=("_a", "_b"))
@@ -133,7 +134,7 @@ def framework_matrix(
     _need(sources, ["source", case, "text"], "sources")
     who_col = "participant" if "participant" in sources.columns and case != "participant" else None
     cols = ["source", case, "text"] + ([who_col] if who_col else [])
-    joined = accepted(codings).merge(sources[cols], on="source", how="inner")
+    joined = prevalence_codings(codings).merge(sources[cols], on="source", how="inner")
     if themes is not None:
         joined = joined[joined["code"].isin(themes)]
     quotes = [
@@ -184,7 +185,7 @@ def distinctive_themes(
     _need(codings, ["source", "code"], "codings")
     _need(sources, ["source", "participant", group], "sources")
     people = _people(sources)
-    joined = accepted(codings).merge(people[["source", "person", group]], on="source", how="inner")
+    joined = prevalence_codings(codings).merge(people[["source", "person", group]], on="source", how="inner")
     sizes = people.groupby(group)["person"].nunique()
     total = int(people["person"].nunique())
     raised = joined.groupby([group, "code"])["person"].nunique()

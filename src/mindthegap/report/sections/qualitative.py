@@ -38,6 +38,7 @@ def _frames(evidence) -> dict[str, pd.DataFrame] | None:
                 "end": c.end,
                 "coder": c.coder or "",
                 "status": c.status,
+                "confidence": c.confidence,
             }
             for c in evidence.codings
         ]
@@ -89,33 +90,62 @@ def _level_label(value: str) -> str:
         return value
 
 
-def build(ctx: ReportContext) -> Section | None:
-    from mindthegap.analysis.agreement import agreement_by_code
-    from mindthegap.analysis.coding import code_frequencies, cooccurrence, framework_matrix
-    from mindthegap.analysis.suppression import ALL
-
-    frames = _frames(ctx.evidence.get("qualitative"))
-    if frames is None:
-        return None
-    sources, codings = frames["sources"], frames["codings"]
-    section = Section("qualitative", "What people told us: interviews and event notes")
-    section.add(
-        Paragraph(
-            f"{len(sources):,} qualitative sources with {len(codings):,} codings by "
-            f"{codings['coder'].replace('', pd.NA).nunique()} coder(s)."
+def _who_coded(coders: pd.DataFrame, double: int) -> str:
+    """One sentence on which coders count, in words a reader of the report can check."""
+    people = coders[coders["role"] == "person"]
+    words = [f"{len(people)} coder(s)"]
+    if double:
+        words.append(f"{double} source(s) coded by two or more of them")
+    elif len(people) >= 2:
+        words.append("no source coded by more than one of them, so their agreement cannot be measured")
+    machine = coders[coders["role"] == "machine"]
+    if len(machine):
+        words.append(
+            f"{int(machine['codings'].sum())} accepted auto-coder suggestion(s), counted as evidence of what "
+            "people raised but never as a coder"
         )
-    )
-    units = codings.assign(unit_id=codings["source"] + ":" + codings["start"].astype(str))
-    if units["coder"].nunique() >= 2:
-        agreement = agreement_by_code(units, unit="segment")
+    if (agreed := coders[coders["role"] == "agreed"]).shape[0]:
+        words.append(
+            f"an agreed version for {int(agreed['sources'].sum())} source(s), used for those sources"
+        )
+    if (unnamed := coders[coders["role"] == "unattributed"]).shape[0]:
+        words.append(
+            f"{int(unnamed['codings'].sum())} coding(s) without a coder name, counted as evidence but not "
+            "as a coder"
+        )
+    return "; ".join(words) + "."
+
+
+def _sentence_units(sources: pd.DataFrame, wanted: set) -> pd.DataFrame:
+    from mindthegap.text.segmentation import sentences
+
+    rows = [
+        (seg.source, seg.start, seg.end)
+        for source, text in zip(sources["source"], sources["text"], strict=True)
+        if source in wanted and isinstance(text, str)
+        for seg in sentences(text, source)
+    ]
+    return pd.DataFrame(rows, columns=["source", "start", "end"])
+
+
+def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Agreement between people (sentences of double-coded sources), then people against the auto-coder."""
+    from mindthegap.analysis.coders import double_coded, intercoder_agreement, machine_agreement
+
+    double = double_coded(codings)
+    if len(double):
+        units = _sentence_units(sources, set(double["source"]))
+        agreement = intercoder_agreement(codings, units, unit="sentence")
         section.add(
             Table(
-                caption="Intercoder agreement per code (unit of analysis: coded segment)",
+                caption=f"Intercoder agreement per code (unit of analysis: sentence, in the {len(double)} "
+                "source(s) coded by two or more people)",
                 data=agreement,
                 columns={
                     "code": "Code",
                     "unit": "Unit",
-                    "units": "Segments",
+                    "coders": "Coders",
+                    "units": "Sentences",
                     "percent_agreement": "Agreement",
                     "cohen_kappa": "Cohen's κ",
                     "krippendorff_alpha": "Krippendorff's α",
@@ -125,15 +155,67 @@ def build(ctx: ReportContext) -> Section | None:
                     "cohen_kappa": "{:.2f}",
                     "krippendorff_alpha": "{:.2f}",
                 },
-                note="Each code is judged present or absent in every segment either coder coded; α ≥ 0.80 is "
+                note="Each code is judged present or absent in every sentence of a source by each person who "
+                "coded that source; a coder who did not code a source is missing there, not in disagreement. "
+                "The auto-coder, agreed versions and codings without a coder name are not coders. α ≥ 0.80 is "
                 "usually taken as reliable, 0.667–0.80 as tentative (Krippendorff 2004).",
             )
         )
         overall = agreement.iloc[0]["krippendorff_alpha"]
-        section.summary.append(f"Coders agreed with Krippendorff's α = {overall:.2f} over coded segments.")
-        # report one coder's view so double coding is not counted twice
-        first = sorted(units["coder"].unique())[0]
-        codings = codings[codings["coder"] == first]
+        section.summary.append(
+            f"Coders agreed with Krippendorff's α = {overall:.2f} (unit of analysis: sentence, "
+            f"{len(double)} double-coded sources)."
+        )
+    versus = machine_agreement(codings, sources)
+    if len(versus):
+        section.add(
+            Table(
+                caption="Agreement between people and the auto-coder per code (unit of analysis: source)",
+                data=versus,
+                columns={
+                    **({"machine": "Auto-coder"} if versus["machine"].nunique() > 1 else {}),
+                    "code": "Code",
+                    "unit": "Unit",
+                    "units": "Sources",
+                    "suggested": "Suggested",
+                    "accepted": "Accepted",
+                    "rejected": "Rejected",
+                    "percent_agreement": "Agreement",
+                    "cohen_kappa": "Cohen's κ",
+                },
+                formats={"percent_agreement": "{:.0%}", "cohen_kappa": "{:.2f}"},
+                note="People's coding of each source (or its agreed version) against every suggestion the "
+                "auto-coder made there, whatever a reviewer decided. Reported apart from agreement between "
+                "people: the auto-coder is never counted as a coder.",
+            )
+        )
+
+
+def build(ctx: ReportContext) -> Section | None:
+    from mindthegap.analysis.coders import accepted, coder_summary, double_coded, prevalence_codings
+    from mindthegap.analysis.coding import code_frequencies, cooccurrence, framework_matrix
+    from mindthegap.analysis.suppression import ALL
+
+    frames = _frames(ctx.evidence.get("qualitative"))
+    if frames is None:
+        return None
+    sources, codings = frames["sources"], frames["codings"]
+    section = Section("qualitative", "What people told us: interviews and event notes")
+    coders = coder_summary(codings)
+    evidence = prevalence_codings(codings)
+    given = len(accepted(codings))
+    counted = f" ({len(evidence):,} once a passage coded alike by several coders counts once)"
+    section.add(
+        Paragraph(
+            f"{len(sources):,} qualitative sources with {given:,} accepted codings"
+            + (counted if len(evidence) != given else "")
+            + "; "
+            + _who_coded(coders, len(double_coded(codings)))
+        )
+    )
+    _agreement_blocks(section, codings, sources)
+    # what people raised: the union of everyone's accepted codings (or the agreed version), counted once
+    codings = evidence
     freq = code_frequencies(codings, sources, by="level", min_n=ctx.min_n)
     present = set(freq["level"])
     order = [lv for lv in LEVEL_ORDER if lv in present]

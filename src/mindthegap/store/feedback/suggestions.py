@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from mindthegap.analysis.coders import machine_coder
 from mindthegap.errors import StoreError
 from mindthegap.store.studies.models import StudyRecord
 
@@ -20,7 +21,7 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
     """Code every text source of the study with ``model``; returns the number of suggestions stored."""
     from mindthegap.store.qualitative import models as q
 
-    coder = f"auto-coder:{model.codebook_}"
+    coder = machine_coder(model.codebook_)  # the name that keeps the auto-coder out of intercoder agreement
     codes = {c.name: c for c in q.CodeRecord.objects.filter(study=record, active=True)}
     wanted = [(j, codes[label]) for j, label in enumerate(model.labels_) if label in codes]
     if not wanted:

@@ -1,0 +1,244 @@
+"""Which coders count: people, the auto-coder and agreed versions, for agreement and for prevalence.
+
+Codings arrive as a tidy frame with ``source``, ``code``, ``start``, ``end``, ``coder`` and, from the store,
+``status`` and ``confidence``. Each coding is given a role:
+
+* ``person`` — a named human coder;
+* ``machine`` — the auto-coder: a coder named ``auto-coder:…``, a coding with a confidence, or a suggestion
+  still ``unreviewed`` or ``rejected``. Accepting a suggestion makes it evidence, never a coder;
+* ``agreed`` — the version coders settled on together (a coder named ``agreed``, ``consensus`` or
+  ``reconciled`` by default);
+* ``unattributed`` — a coding without a coder name: evidence, but nobody whose agreement can be measured.
+
+Agreement between people is measured only on units that two or more people coded: a person's judgement is
+*missing*, not *absent*, in a source they never coded. Prevalence ("how many raised it") takes the union of
+everyone's accepted codings, or a source's agreed version when it has one. Agreement between people and the
+auto-coder is reported apart, on whole sources, because suggestions are made per source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pandas as pd
+
+from mindthegap.analysis.agreement import agreement_table
+from mindthegap.errors import InputError
+
+MACHINE_PREFIX = "auto-coder:"
+"""Coder names starting with this are the auto-coder (``auto-coder:<codebook fingerprint>``)."""
+AGREED_CODERS: tuple[str, ...] = ("agreed", "consensus", "reconciled")
+"""Coder names (any case) that hold the version coders agreed on after comparing their coding."""
+ROLES: tuple[str, ...] = ("person", "machine", "agreed", "unattributed")
+_SPAN = ["source", "code", "start", "end"]
+
+
+def machine_coder(codebook: str) -> str:
+    """The coder name stored with the auto-coder's suggestions for a codebook fingerprint."""
+    return f"{MACHINE_PREFIX}{codebook}"
+
+
+def accepted(codings: pd.DataFrame) -> pd.DataFrame:
+    """Codings a person has accepted (all codings when there is no ``status`` column)."""
+    if "status" not in codings.columns:
+        return codings
+    return codings[codings["status"].fillna("accepted") == "accepted"]
+
+
+def _names(codings: pd.DataFrame) -> pd.Series:
+    if "coder" not in codings.columns:
+        return pd.Series("", index=codings.index, dtype="string")
+    return codings["coder"].astype("string").fillna("").str.strip()
+
+
+def coder_roles(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.Series:
+    """Each coding's role: ``person``, ``machine``, ``agreed`` or ``unattributed`` (see the module's notes)."""
+    names = _names(codings)
+    machine = names.str.startswith(MACHINE_PREFIX).to_numpy(dtype=bool)
+    if "confidence" in codings.columns:
+        machine |= pd.to_numeric(codings["confidence"], errors="coerce").notna().to_numpy()
+    if "status" in codings.columns:  # only suggestions are ever unreviewed or rejected
+        machine |= codings["status"].isin(["unreviewed", "rejected"]).to_numpy()
+    folded = {a.casefold() for a in agreed}
+    is_agreed = names.str.casefold().isin(folded).to_numpy(dtype=bool)
+    blank = (names == "").to_numpy(dtype=bool)
+    role = np.select([machine, is_agreed, blank], ["machine", "agreed", "unattributed"], "person")
+    return pd.Series(role, index=codings.index, name="role")
+
+
+def prevalence_codings(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.DataFrame:
+    """The codings that say what people raised: the union of every coder's accepted codings.
+
+    Accepted machine suggestions count (a person accepted them), unreviewed and rejected ones do not. Where a
+    source has an agreed version, only that version counts for the source. The same code on the same span from
+    several coders counts once, so double coding does not double a code's codings.
+    """
+    frame = accepted(codings)
+    if frame.empty or "source" not in frame.columns:
+        return frame
+    roles = coder_roles(frame, agreed=agreed)
+    settled = set(frame.loc[roles == "agreed", "source"])
+    frame = frame[~frame["source"].isin(settled) | (roles == "agreed")]
+    if all(c in frame.columns for c in _SPAN):
+        spanned = frame["start"].notna()  # pictures and recordings carry regions, not spans: keep them all
+        twice = frame.duplicated(_SPAN, keep="first") & spanned
+        frame = frame[~twice]
+    return frame
+
+
+def coder_summary(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.DataFrame:
+    """One row per coder: role, accepted codings, sources coded, and whether they count as a coder.
+
+    Codings without a coder name appear as one row with an empty ``coder``.
+    """
+    frame = codings.assign(coder=_names(codings), role=coder_roles(codings, agreed=agreed))
+    frame = frame.assign(is_accepted=frame.index.isin(accepted(codings).index))
+    table = (
+        frame.groupby(["coder", "role"], sort=True)
+        .agg(
+            codings=("is_accepted", "sum"), suggestions=("is_accepted", "size"), sources=("source", "nunique")
+        )
+        .reset_index()
+    )
+    table["suggestions"] = np.where(table["role"] == "machine", table["suggestions"], 0)
+    table["counts_as_coder"] = table["role"] == "person"
+    return table[["coder", "role", "counts_as_coder", "codings", "suggestions", "sources"]]
+
+
+def _people_spans(codings: pd.DataFrame, agreed: Collection[str]) -> pd.DataFrame:
+    for column in (*_SPAN, "coder"):
+        if column not in codings.columns:
+            raise InputError(f"codings lack column {column!r}", hint="intercoder agreement needs coded spans")
+    frame = accepted(codings)
+    frame = frame[(coder_roles(frame, agreed=agreed) == "person") & frame["start"].notna()]
+    return frame.assign(coder=_names(frame))
+
+
+def double_coded(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.DataFrame:
+    """Sources coded by two or more people: ``source``, ``coders`` (how many) and ``names`` (sorted)."""
+    people = _people_spans(codings, agreed)
+    by_source = people.groupby("source")["coder"].agg(lambda s: tuple(sorted(set(s))))
+    table = pd.DataFrame({"source": by_source.index, "names": by_source.to_numpy()})
+    table["coders"] = table["names"].map(len).astype(int)
+    return table[table["coders"] >= 2].reset_index(drop=True)[["source", "coders", "names"]]
+
+
+def intercoder_agreement(
+    codings: pd.DataFrame,
+    units: pd.DataFrame,
+    *,
+    unit: str = "sentence",
+    agreed: Collection[str] = AGREED_CODERS,
+) -> pd.DataFrame:
+    """Agreement between people, per code and overall, on the units of sources two or more people coded.
+
+    ``units`` has ``source``, ``start`` and ``end`` (sentences or speaker turns from
+    :mod:`mindthegap.text.segmentation`, or any pre-defined segments) and ``unit`` names what they are. A coder
+    judges a code present in a unit when one of their codings overlaps it, absent when they coded the unit's
+    source but not there, and missing when they never coded the source. The auto-coder, agreed versions and
+    codings without a coder name are left out. Returns the columns of
+    :func:`~mindthegap.analysis.agreement.agreement_table` plus ``sources`` (double-coded sources compared);
+    no rows when no source was coded by two people.
+    """
+    people = _people_spans(codings, agreed)
+    double = double_coded(codings, agreed=agreed)
+    units = units[units["source"].isin(double["source"])]
+    units = units[["source", "start", "end"]].drop_duplicates().sort_values(["source", "start"])
+    if double.empty or units.empty:
+        return _no_agreement(unit).assign(sources=pd.Series(dtype=int))
+    people = people[people["source"].isin(double["source"])]
+    coders = sorted(people["coder"].unique())
+    labelled = units.assign(
+        unit_id=units["source"].astype(str) + ":" + units["start"].astype(int).astype(str)
+    ).reset_index(drop=True)
+    # which coders judged each unit: those who coded its source; the rest are missing, not "absent"
+    coded = people[["source", "coder"]].drop_duplicates().assign(judged=True)
+    judged = (
+        coded.pivot(index="source", columns="coder", values="judged")
+        .reindex(index=labelled["source"], columns=coders)
+        .fillna(False)
+        .astype(bool)
+        .to_numpy()
+    )
+    blank = pd.DataFrame(np.where(judged, 0.0, np.nan), index=labelled["unit_id"], columns=coders)
+    pairs = people.merge(labelled, on="source", suffixes=("", "_unit"))
+    pairs = pairs[(pairs["start"] < pairs["end_unit"]) & (pairs["start_unit"] < pairs["end"])]
+    present = pairs[["unit_id", "coder", "code"]].drop_duplicates()
+    rows, pooled = [], []
+    for code in sorted(people["code"].unique()):
+        matrix = blank.copy()
+        for coder, ids in present[present["code"] == code].groupby("coder")["unit_id"]:
+            matrix.loc[ids.to_numpy(), coder] = 1.0
+        rows.append(agreement_table(matrix, "nominal", unit, str(code)))
+        pooled.append(matrix.set_axis([f"{code}|{u}" for u in matrix.index], axis=0))
+    overall = agreement_table(pd.concat(pooled), "nominal", unit, "overall")
+    return pd.concat([overall, *rows], ignore_index=True).assign(sources=len(double))
+
+
+def _no_agreement(unit: str) -> pd.DataFrame:
+    """The columns of an agreement table, without rows."""
+    return agreement_table(pd.DataFrame([[1.0, 1.0]]), "nominal", unit).iloc[:0]
+
+
+def machine_agreement(
+    codings: pd.DataFrame,
+    sources: pd.DataFrame | None = None,
+    *,
+    agreed: Collection[str] = AGREED_CODERS,
+) -> pd.DataFrame:
+    """Agreement between people and the auto-coder, per machine coder and code, with whole sources as units.
+
+    The people's side is what counts for prevalence without the auto-coder (the union of people's codings, or
+    the agreed version); the machine's side is every suggestion it made, whatever a reviewer decided. Units are
+    the sources people coded (with text, when ``sources`` gives it); the auto-coder is run over every text
+    source of a study, so a source without a suggestion is its judgement that the code is absent. Only codes
+    the auto-coder suggested at least once are compared. Besides the agreement columns (unit ``source``):
+    ``suggested``, ``accepted``, ``rejected`` and ``unreviewed`` suggestions per code.
+    """
+    for column in ("source", "code"):
+        if column not in codings.columns:
+            raise InputError(f"codings lack column {column!r}")
+    roles = coder_roles(codings, agreed=agreed)
+    machine = codings[roles == "machine"]
+    machine = machine.assign(coder=_names(machine))
+    human = prevalence_codings(codings[roles != "machine"], agreed=agreed)
+    judged = pd.Index(sorted(human["source"].unique()), name="source")
+    if sources is not None and "text" in sources.columns:
+        with_text = sources.loc[sources["text"].fillna("").astype(str).str.strip() != "", "source"]
+        judged = judged[judged.isin(with_text)]
+    extra = ["machine", "suggested", "accepted", "rejected", "unreviewed"]
+    if machine.empty or judged.empty:
+        return _no_agreement("source").assign(**{c: pd.Series(dtype=object) for c in extra})
+    status = machine["status"].fillna("unreviewed") if "status" in machine.columns else None
+    rows = []
+    for coder, theirs in machine.groupby("coder", sort=True):
+        pooled, per_code = [], []
+        for code, group in theirs.groupby("code", sort=True):
+            matrix = pd.DataFrame(
+                {
+                    "people": judged.isin(human.loc[human["code"] == code, "source"]).astype(float),
+                    "machine": judged.isin(group["source"]).astype(float),
+                },
+                index=judged,
+            )
+            pooled.append(matrix.set_axis([f"{code}|{u}" for u in judged], axis=0))
+            per_code.append(
+                _with_review(agreement_table(matrix, "nominal", "source", str(code)), group, status)
+            )
+        overall = _with_review(agreement_table(pd.concat(pooled), "nominal", "source"), theirs, status)
+        rows += [overall.assign(machine=coder), *(r.assign(machine=coder) for r in per_code)]
+    return pd.concat(rows, ignore_index=True)
+
+
+def _with_review(row: pd.DataFrame, suggestions: pd.DataFrame, status: pd.Series | None) -> pd.DataFrame:
+    """Add how many suggestions were made and what reviewers decided about them."""
+    decided = (
+        status.loc[suggestions.index].value_counts()
+        if status is not None
+        else pd.Series({"unreviewed": len(suggestions)})
+    )
+    return row.assign(
+        suggested=len(suggestions),
+        **{k: int(decided.get(k, 0)) for k in ("accepted", "rejected", "unreviewed")},
+    )
