@@ -259,3 +259,64 @@ def test_code_commands_edit_the_stored_codebook(tmp_path):
     assert bad.returncode == 2 and "--under" in bad.stderr
     missing = run_cli(*base, "rename", "Nothing", "X", "--study", "qs")
     assert missing.returncode == 2 and "no code 'Nothing'" in missing.stderr
+
+
+def test_empty_and_malformed_transcripts_are_refused_and_nothing_is_stored(tmp_path):
+    db = _stored_study(tmp_path)
+    good = tmp_path / "good.vtt"
+    good.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lead>It helped.\n", encoding="utf-8")
+    cases = {
+        "bad-time.vtt": ("WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nAsha: hello\n", "line 3: cue timing"),
+        "header-only.vtt": ("WEBVTT\n", "has no captions with words"),
+        "malformed.srt": ("1\n00:00:01,000 -> 00:00:02,000\nhello\n", "line 2: cue timing"),
+        "backwards.srt": ("1\n00:00:05,000 --> 00:00:02,000\nAsha: no\n", "ends (00:00:02,000) before it"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        result = run_cli("--db", db, "qual", "import", str(good), str(path), "--study", "qs")
+        assert result.returncode == 2, (name, result.stdout)
+        assert name in result.stderr and message in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    out = tmp_path / "out.qdpx"
+    exported = run_cli("--db", db, "qual", "export", "--study", "qs", "--out", str(out), "--json")
+    assert json.loads(exported.stdout)["sources"] == 0  # not even the good file of each attempt
+
+
+def test_a_project_with_a_position_that_is_not_a_number_is_one_line(tmp_path):
+    import zipfile
+
+    path = tmp_path / "damaged.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "project.qde",
+            '<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes><Code guid="C1" name="c"/>'
+            '</Codes></CodeBook><Sources><TextSource guid="S1" name="Interview 3" plainTextPath="internal://a.txt">'
+            '<PlainTextSelection guid="X7" startPosition="abc" endPosition="9"/></TextSource></Sources></Project>',
+        )
+        archive.writestr("sources/a.txt", "Some words here.")
+    result = run_cli("qual", "import", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "damaged.qdpx" in result.stderr and "selection X7" in result.stderr and "'abc'" in result.stderr
+
+
+def test_export_for_nvivo_counts_utf16_and_imports_back_the_same(tmp_path):
+    text = tmp_path / "int1.txt"
+    text.write_text("Nurse: 🙂 We finally had time to reflect together.\n", encoding="utf-8")
+    codings = tmp_path / "codings.csv"
+    codings.write_text("source,code,start,end,coder\nint1.txt,Reflection,32,39,Asha\n", encoding="utf-8")
+    out = tmp_path / "nvivo.qdpx"
+    args = ["qual", "export", str(text), "--codings", str(codings), "--out", str(out), "--positions", "utf16"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["positions"] == "utf16"
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        assert 'startPosition="33" endPosition="40"' in archive.read("project.qde").decode()
+    from mindthegap.io.refiqda import read_project
+
+    again = read_project(out)
+    assert again.sources[0].text[again.codings[0].start : again.codings[0].end] == "reflect"
+    bad = run_cli(*args[:-1], "bytes")
+    assert bad.returncode == 2 and "unknown unit for positions 'bytes'" in bad.stderr

@@ -284,3 +284,61 @@ def test_variable_value_naming_an_undefined_variable_is_refused(tmp_path):
 </TextSource></Sources></Project>"""
     with pytest.raises(InputError, match="variable V9, which the project does not define"):
         read_project(_qdpx(tmp_path, xml, {"S1.txt": b"short text"}))
+
+
+def _padded_qdpx(tmp_path, size: int, *, extra: dict[str, int] | None = None) -> Path:
+    """A project whose one source file unpacks to ``size`` bytes of spaces (a few KB compressed)."""
+    path = tmp_path / "padded.qdpx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", _xml(0, 5))
+        for name, n in {"S1.txt": size, **(extra or {})}.items():
+            with archive.open(f"sources/{name}", "w") as handle:
+                handle.write(b"Trust")
+                for _ in range((n - 5) // (1 << 20)):
+                    handle.write(b" " * (1 << 20))
+                handle.write(b" " * ((n - 5) % (1 << 20)))
+    return path
+
+
+def test_a_member_over_the_default_limit_is_refused_before_it_is_read(tmp_path):
+    """70 MB unpacked from a small .qdpx: one line naming the member, and the member is never read in."""
+    import tracemalloc
+
+    path = _padded_qdpx(tmp_path, 70 * 1024 * 1024)
+    assert path.stat().st_size < 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as info:
+            read_project(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    message = str(info.value)
+    assert message.startswith(str(path)) and "'sources/S1.txt' unpacks to 70 MB, over the 64 MB" in message
+    assert "MINDTHEGAP_MAX_MEMBER_MB" in message and "\n" not in message
+    assert peak < 8 * 1024 * 1024
+
+
+def test_the_total_unpacked_and_a_forged_size_are_limited_too(tmp_path):
+    import struct
+
+    from mindthegap.io.archives import ArchiveLimits
+
+    limits = ArchiveLimits(max_member=600_000, max_total=1_000_000)
+    assert read_project(_padded_qdpx(tmp_path, 500_000), limits=limits).sources[0].text.startswith("Trust")
+    # sources this project does not refer to (media, say) are never read, so they do not count
+    spare = _padded_qdpx(tmp_path, 500_000, extra={"film.mp4": 5_000_000})
+    assert len(read_project(spare, limits=ArchiveLimits(max_member=600_000)).codings) == 1
+    with pytest.raises(InputError, match="over the 600,000 bytes allowed for one file"):
+        read_project(_padded_qdpx(tmp_path, 700_000), limits=ArchiveLimits(max_member=600_000))
+    with pytest.raises(InputError, match="over the 1,000 bytes allowed for one archive"):
+        read_project(_padded_qdpx(tmp_path, 5_000), limits=ArchiveLimits(max_total=1_000))
+    # a member whose header claims 100 bytes but which unpacks to 3 MB is stopped, not trusted
+    data = bytearray(_padded_qdpx(tmp_path, 3_000_000).read_bytes())
+    local = data.find(b"sources/S1.txt") - 30  # the member's local header; its name starts 30 bytes in
+    struct.pack_into("<I", data, local + 22, 100)
+    struct.pack_into("<I", data, data.rfind(b"PK\x01\x02") + 24, 100)  # its entry in the central directory
+    forged = tmp_path / "forged.qdpx"
+    forged.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"forged\.qdpx: not a readable \.qdpx"):
+        read_project(forged, limits=ArchiveLimits(max_member=1_000_000))

@@ -93,7 +93,7 @@ def _summary(project) -> dict:
         "project": project.name,
         "codes": len(project.codebook.codes),
         "sources": len(project.sources),
-        "sources_with_text": sum(1 for src in project.sources if src.text is not None),
+        "sources_with_text": sum(1 for src in project.sources if src.text and src.text.strip()),
         "codings": len(project.codings),
         "memos": len(project.memos),
         "coders": sorted({c.coder for c in project.codings if c.coder}),
@@ -126,6 +126,12 @@ def import_project(
     ),
     roster: Path = typer.Option(
         None, "--roster", help="Text file of names to redact (one a line), beside the usual identifiers."
+    ),
+    positions: str = typer.Option(
+        "auto",
+        "--positions",
+        help="How a project counts text positions: auto (from the tool that wrote it: NVivo counts UTF-16 code "
+        "units; otherwise where selections fall), codepoints (the REFI-QDA standard) or utf16.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
@@ -167,8 +173,10 @@ def import_project(
                 path=projects[0],
                 hint="a REFI-QDA project carries its own sources",
             )
-        summary = _import_qdpx(projects[0], schema, study)
+        summary = _import_qdpx(projects[0], schema, study, positions)
     else:
+        if positions != "auto":
+            raise InputError("--positions applies to a REFI-QDA project", path=files[0])
         summary = _import_sources(files, metadata, roster, study, kind)
     if as_json:
         print_json(summary)
@@ -186,10 +194,10 @@ def import_project(
         console.print(f"stored in study {study}")
 
 
-def _import_qdpx(file: Path, schema: Path | None, study: str | None) -> dict:
+def _import_qdpx(file: Path, schema: Path | None, study: str | None, positions: str = "auto") -> dict:
     from mindthegap.io.refiqda import read_project
 
-    project = read_project(file, schema=schema)
+    project = read_project(file, schema=schema, positions=positions)
     summary = _summary(project)
     if study:
         record = open_study(study)
@@ -270,15 +278,27 @@ def export(
     ),
     out: Path = typer.Option(..., "--out", "-o", help="The .qdpx file to write."),
     schema: Path = typer.Option(None, "--schema", help="REFI-QDA Project.xsd to validate against first."),
+    positions: str = typer.Option(
+        "codepoints",
+        "--positions",
+        help="Count text positions in codepoints (the REFI-QDA standard) or utf16 (the UTF-16 code units NVivo "
+        "counts: use it for a project NVivo will open).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
     """Write a REFI-QDA .qdpx project for NVivo, ATLAS.ti, MAXQDA or QualCoder: a stored study, or files.
 
     Examples: [bold]mindthegap qual export --study northmoor --out northmoor.qdpx[/bold]
+    or [bold]mindthegap qual export --study northmoor --positions utf16 --out for-nvivo.qdpx[/bold]
     or [bold]mindthegap qual export interviews/*.txt --codings codings.csv --out study.qdpx[/bold]
     """
+    from mindthegap.io.positions import POSITIONS
     from mindthegap.io.refiqda import write_project
 
+    if positions not in POSITIONS:
+        raise InputError(
+            f"unknown unit for positions {positions!r}", hint=f"choose one of {', '.join(POSITIONS)}"
+        )
     if study:
         if sources or codings is not None:
             raise InputError(
@@ -294,8 +314,8 @@ def export(
         if not sources:
             raise InputError("nothing to export", hint="name source files, or a stored study with --study")
         project = _project_from_files(sources, codings, out)
-    write_project(project, out, schema=schema)
-    summary = {**_summary(project), "out": str(out)}
+    write_project(project, out, schema=schema, positions=positions)
+    summary = {**_summary(project), "out": str(out), "positions": positions}
     if as_json:
         print_json(summary)
         return
