@@ -122,3 +122,72 @@ def test_survey_free_text_columns():
     assert sources[0].metadata == {"service": "forensic", "participant": "r1"}
     with pytest.raises(InputError, match="no column named 'Comment'"):
         survey_sources(frame, "Comment")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "bad-time.vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:0x:02.000\nAsha: hello there\n",
+            "line 3: cue timing '00:00:01.000 --> 00:0x:02.000' is not",
+        ),
+        ("header-only.vtt", "WEBVTT\n", "has no captions with words"),
+        ("arrow.srt", "1\n00:00:01,000 -> 00:00:02,000\nhello\n", "line 2: cue timing"),
+        (
+            "second-cue.srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nhello\n\n2\n00:00:0x,000 --> 00:00:03,000\nworld\n",
+            "line 6: cue timing '00:00:0x,000 --> 00:00:03,000' is not 'hh:mm:ss,ttt",
+        ),
+        (
+            "backwards.srt",
+            "1\n00:00:05,000 --> 00:00:02,000\nAsha: backwards\n",
+            r"line 2: the cue ends \(00:00:02,000\) before it starts \(00:00:05,000\)",
+        ),
+        ("blank.txt", "  \n\n", "has no text in it"),
+    ],
+)
+def test_empty_and_malformed_transcripts_are_refused_naming_file_and_line(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        read_source(path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+
+
+def test_a_word_file_that_unpacks_past_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """A 3 MB member (a few KB compressed) against a 1 MB limit: refused on its declared size."""
+    import zipfile
+
+    document = docx.Document()
+    document.add_paragraph("Interviewer: What helps?")
+    path = tmp_path / "interview.docx"
+    document.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * (3 * 1024 * 1024))
+    assert path.stat().st_size < 100_000
+    monkeypatch.setenv("MINDTHEGAP_MAX_MEMBER_MB", "1")
+    with pytest.raises(InputError, match=r"'word/media/padding.bin' unpacks to 3 MB, over the 1 MB") as info:
+        read_source(path)
+    assert "MINDTHEGAP_MAX_MEMBER_MB" in str(info.value)
+    monkeypatch.setenv("MINDTHEGAP_MAX_MEMBER_MB", "4")
+    assert read_source(path).text == "Interviewer: What helps?"
+
+
+def test_a_pdf_larger_than_the_limit_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(_pdf("Board agreed") + b"%" + b" " * (2 * 1024 * 1024) + b"\n")
+    monkeypatch.setenv("MINDTHEGAP_MAX_UNPACKED_MB", "1")
+    with pytest.raises(InputError, match=r"minutes\.pdf: is 2 MB, over the 1 MB allowed for a PDF"):
+        read_source(path)
+
+
+def test_limits_that_are_not_numbers_are_a_configuration_error(tmp_path, monkeypatch):
+    from mindthegap.errors import ConfigurationError
+
+    document = docx.Document()
+    document.add_paragraph("Hello.")
+    document.save(tmp_path / "a.docx")
+    monkeypatch.setenv("MINDTHEGAP_MAX_MEMBER_MB", "lots")
+    with pytest.raises(ConfigurationError, match="MINDTHEGAP_MAX_MEMBER_MB='lots'"):
+        read_source(tmp_path / "a.docx")

@@ -3,18 +3,30 @@
 Every reader returns :class:`~mindthegap.model.qualitative.Source` objects whose ``text`` is what offsets index.
 Transcripts become one "Speaker: words" line per cue, so :func:`mindthegap.text.segmentation.speaker_turns`
 recovers the speakers; :func:`transcript_turns` also gives each turn's timestamps.
+
+A file with no words in it is refused rather than stored as an empty source, and so is a transcript with a cue
+timing the caption library would silently skip (a mistyped timestamp, a cue that ends before it starts): each
+with the file and line to correct. Word files and PDFs are checked against the size limits of
+:mod:`mindthegap.io.archives` before they are unpacked.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from mindthegap.errors import InputError
+from mindthegap.io.archives import MB, TOTAL_VARIABLE, ArchiveLimits, check_archive
 from mindthegap.model.qualitative import Segment, Source
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt")
+# hh:mm:ss.ttt (WebVTT; hours optional) or hh:mm:ss,ttt (SRT), a little lenient on digits as players are
+_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_TIMING = re.compile(rf"^\s*(?P<start>{_TIME})\s*-->\s*(?P<end>{_TIME})(?:\s|$)")
+# what a cue timing with a typo looks like: a time first and an arrow of some kind, or any "-->"
+_TIMING_LIKE = re.compile(r"^\s*\d+:\d+\S*\s*(?:-+>|=+>|→)|-->")
 
 
 def _read_txt(path: Path) -> str:
@@ -30,6 +42,7 @@ def _read_docx(path: Path) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_archive(path, what="Word document")  # before python-docx unpacks anything into memory
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -45,9 +58,24 @@ def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    limits = ArchiveLimits.from_environment()
+    if (size := path.stat().st_size) > limits.max_total:
+        raise InputError(
+            f"is {size / MB:,.0f} MB, over the {limits.max_total / MB:,.0f} MB allowed for a PDF",
+            path=path,
+            hint=f"if the file is genuine, raise {TOTAL_VARIABLE} (megabytes)",
+        )
+    pages, length = [], 0
     try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        for page in PdfReader(str(path)).pages:
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1])
+            if length > limits.max_member:  # a few pages of compressed text can unpack to gigabytes
+                raise InputError(
+                    f"its text runs to more than {limits.max_member / MB:,.0f} MB",
+                    path=path,
+                    hint="if the file is genuine, raise MINDTHEGAP_MAX_MEMBER_MB (megabytes)",
+                )
     except (PdfReadError, ValueError, OSError, KeyError) as exc:
         raise InputError("is not a readable PDF", path=path, hint="save it again as PDF") from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
@@ -60,10 +88,40 @@ def _read_pdf(path: Path) -> str:
     return text
 
 
+def _check_timings(path: Path) -> None:
+    """Refuse cue timings the caption library would skip or accept wrongly, naming the line."""
+    try:
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not a readable {path.suffix} transcript (not UTF-8 text)", path=path) from exc
+    for number, line in enumerate(lines, start=1):
+        if not _TIMING_LIKE.search(line):
+            continue
+        match = _TIMING.match(line)
+        if match is None:
+            form = (
+                "hh:mm:ss,ttt --> hh:mm:ss,ttt"
+                if path.suffix.lower() == ".srt"
+                else "hh:mm:ss.ttt --> hh:mm:ss.ttt"
+            )
+            raise InputError(
+                f"line {number}: cue timing {line.strip()!r} is not '{form}'",
+                path=path,
+                hint="correct the timestamp, or export the transcript again",
+            )
+        if _seconds(match["end"]) < _seconds(match["start"]):
+            raise InputError(
+                f"line {number}: the cue ends ({match['end']}) before it starts ({match['start']})",
+                path=path,
+                hint="correct the timestamps, or export the transcript again",
+            )
+
+
 def _captions(path: Path):
     import webvtt
     from webvtt.errors import MalformedFileError
 
+    _check_timings(path)
     try:
         return webvtt.from_srt(str(path)) if path.suffix.lower() == ".srt" else webvtt.read(str(path))
     except (MalformedFileError, UnicodeDecodeError, ValueError) as exc:
@@ -123,9 +181,19 @@ def read_source(path: str | Path, metadata: dict[str, str] | None = None, name: 
         text = _read_pdf(path)
     elif suffix in (".vtt", ".srt"):
         text, _ = transcript_turns(path)
+        if not text.strip():
+            raise InputError(
+                "has no captions with words in them",
+                path=path,
+                hint="is it complete? export the transcript again",
+            )
     else:
         raise InputError(
             f"cannot read {suffix or 'files without a suffix'}", path=path, hint=f"use {', '.join(SUFFIXES)}"
+        )
+    if not text.strip():
+        raise InputError(
+            "has no text in it", path=path, hint="check it is the file you meant, or leave it out"
         )
     return Source(
         name=name or path.name, text=text, kind="text", path=str(path), metadata=dict(metadata or {})
