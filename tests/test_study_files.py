@@ -179,3 +179,25 @@ def test_cli_bad_rating_is_refused_whole(tmp_path, study_file):
         bad = tmp_path / "b.csv"
         bad.write_text("participant_id,wave,principle,value,practice\nRV-0001,baseline,kindness,4,2\n")
         read_ratings(bad, study)
+
+
+def test_header_only_files_are_refused_by_the_command_line(tmp_path, study_file):
+    """Participants, ratings, a survey export and the gap command's ratings: exit 2 with one line, not '0 added'."""
+    db = str(tmp_path / "r.sqlite3")
+    assert run_cli("--db", db, "study", "create", str(study_file)).returncode == 0
+    people = tmp_path / "people.csv"
+    people.write_text("participant_id,role,level\n", encoding="utf-8")
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text("participant_id,wave,principle,value,practice\n", encoding="utf-8")
+    survey = tmp_path / "nomad.csv"
+    survey.write_text("participant_id,B1,B2\n", encoding="utf-8")
+    for args, name in (
+        (["study", "participants", "riverside", str(people)], "people.csv"),
+        (["study", "ratings", "riverside", str(ratings)], "ratings.csv"),
+        (["survey", "import", str(survey), "--instrument", "nomad", "--study", "riverside"], "nomad.csv"),
+        (["gap", str(ratings)], "ratings.csv"),
+    ):
+        result = run_cli("--db", db, *args)
+        assert result.returncode == 2, (args, result.stdout)
+        assert f"{name}: has column headings but no" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -246,3 +246,30 @@ def test_an_item_left_blank_by_everyone_imports_as_missing():
     raw = pd.DataFrame({"B1": [4, 5], "B2": [np.nan, np.nan]})
     out = map_responses(raw, load_instrument("nomad")).responses
     assert out["B1"].tolist() == [4, 5] and out["B2"].isna().all()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "qualtrics", "xlsx"])
+def test_a_header_without_responses_is_refused(tmp_path, fmt):
+    if fmt == "qualtrics":
+        path = tmp_path / "qualtrics.csv"
+        path.write_text(
+            'StartDate,ResponseId,B1\nStart Date,Response ID,B1 text\n"{""ImportId"":""startDate""}",'
+            '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\n',
+            encoding="utf-8-sig",
+        )
+    elif fmt == "xlsx":
+        path = tmp_path / "forms.xlsx"
+        pd.DataFrame(columns=["ID", "B1", "B2"]).to_excel(path, index=False)
+    else:
+        path = tmp_path / "answers.csv"
+        path.write_text("id,B1,B2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has column headings but no responses under them") as err:
+        import_survey(path, NOMAD)
+    assert str(err.value).startswith(str(path))
+
+
+def test_skipping_bad_rows_that_leaves_no_row_is_refused(tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text("id,B1\nr1,9\nr2,Often\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column 'B1': '9' is not an answer.*every one of the 2 row"):
+        import_survey(path, NOMAD, skip_bad_rows=True)

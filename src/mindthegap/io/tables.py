@@ -13,9 +13,28 @@ from mindthegap.io.files import atomic_write_bytes
 ENCODINGS = ("utf-8-sig", "cp1252")  # Excel on Windows still writes cp1252
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read CSV (comma or semicolon, UTF-8 with or without BOM, or cp1252), Parquet or XLSX; all as text/numbers."""
+def require_rows(frame: pd.DataFrame, path: str | Path | None, what: str = "rows") -> pd.DataFrame:
+    """Refuse a table with column headings but nothing under them: importing it would succeed with nothing."""
+    if len(frame) == 0:
+        raise InputError(
+            f"has column headings but no {what} under them",
+            path=path,
+            hint="check it is the complete export, not just its header",
+        )
+    return frame
+
+
+def read_table(path: Path, *, allow_empty: bool = False) -> pd.DataFrame:
+    """Read CSV (comma or semicolon, UTF-8 with or without BOM, or cp1252), Parquet or XLSX; all as text/numbers.
+
+    A file with headings but no rows is refused unless ``allow_empty``.
+    """
     path = Path(path)
+    frame = _read(path)
+    return frame if allow_empty else require_rows(frame, path)
+
+
+def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path")
     if path.is_dir():

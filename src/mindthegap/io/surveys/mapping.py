@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mindthegap.errors import InputError
+from mindthegap.io.tables import require_rows
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def map_responses(
             path=path,
             hint=f"name columns by item id ({', '.join(i.id for i in instrument.items[:5])}, …) or label",
         )
+    require_rows(raw, path, "responses")
     attributes = dict(attributes or {})
     if id_column is not None and id_column not in raw.columns:
         raise InputError(f"no respondent id column {id_column!r}", path=path)
@@ -218,6 +220,15 @@ def map_responses(
             column=first.column,
             hint=f"{len(problems)} problem(s) in {int(bad.sum())} row(s); nothing was imported — fix them, or skip "
             "those rows with --skip-bad-rows",
+        )
+    if problems and bad.all():  # skipping every row would report success with nothing imported
+        first = problems[0]
+        raise InputError(
+            first.message,
+            path=path,
+            row=first.row,
+            column=first.column,
+            hint=f"every one of the {len(bad)} row(s) has a problem, so nothing was imported — fix them",
         )
     skipped = [rows[i] for i in np.flatnonzero(bad)]
     kept_rows = [rows[i] for i in np.flatnonzero(~bad)]
