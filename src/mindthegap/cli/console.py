@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,18 @@ from rich.progress import (
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning reaches the person at the terminal as one line, without the source line Python would add."""
+    from rich.text import Text
+
+    err_console.print(
+        Text.assemble(("warning: ", "bold yellow"), " ".join(str(message).split())), soft_wrap=True
+    )
+
+
+warnings.showwarning = _show_warning
 
 
 @contextmanager

@@ -67,6 +67,29 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray, *, default: float = 0.5) -> 
     return float((ps[i] + nxt) / 2)
 
 
+def warn_degenerate_codes(Y: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """Warn about codes no training text carries (never suggested) or every text carries (always suggested).
+
+    Such a code cannot be learnt, and training would otherwise succeed without a word; returns their names.
+    """
+    import warnings
+
+    positives = np.asarray(Y).sum(axis=0)
+    flagged = []
+    for label, count in zip(labels, positives, strict=True):
+        if count in (0, len(Y)):
+            which = "none" if count == 0 else "every one"
+            result = "can never suggest it" if count == 0 else "will suggest it for every text"
+            warnings.warn(
+                f"code {label!r} is on {which} of the {len(Y)} training texts, so the model {result} — code "
+                "examples with and without it, or leave it out of the labels",
+                UserWarning,
+                stacklevel=3,
+            )
+            flagged.append(str(label))
+    return flagged
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
 
@@ -149,6 +172,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
                 f"only {len(docs)} coded texts to learn from", hint="code at least a few dozen texts first"
             )
         self.labels_ = [str(x) for x in (labels if labels is not None else range(Y.shape[1]))]
+        warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
         self.vectoriser_ = text_vectoriser(
             char_ngrams=tuple(self.char_ngrams),
