@@ -320,3 +320,41 @@ def test_export_for_nvivo_counts_utf16_and_imports_back_the_same(tmp_path):
     assert again.sources[0].text[again.codings[0].start : again.codings[0].end] == "reflect"
     bad = run_cli(*args[:-1], "bytes")
     assert bad.returncode == 2 and "unknown unit for positions 'bytes'" in bad.stderr
+
+
+def test_qual_coders_says_who_counts_and_how_far_people_agree(tmp_path):
+    """An accepted auto-coder suggestion travels through .qdpx under its own name and still never counts."""
+    from mindthegap.io.refiqda import write_project
+    from mindthegap.model.qualitative import Code, Codebook, Coding, QualitativeProject, Source
+
+    db = _stored_study(tmp_path)
+    book = Codebook()
+    waits = book.add(Code(name="Waits"))
+    text = "We waited for weeks. The team was kind. Nobody called back."
+    first = Source(name="Interview 1", text=text, metadata={"participant": "P1"})
+    second = Source(name="Interview 2", text=text, metadata={"participant": "P2"})
+    codings = [
+        Coding(first.guid, waits.guid, 0, 20, "Asha"),
+        Coding(first.guid, waits.guid, 0, 20, "Ben"),
+        Coding(first.guid, waits.guid, 40, 59, "Ben"),
+        Coding(second.guid, waits.guid, 0, 20, "Asha"),
+        Coding(second.guid, waits.guid, 0, len(text), "auto-coder:1f2e"),
+    ]
+    project = QualitativeProject(name="p", codebook=book, sources=[first, second], codings=codings)
+    path = write_project(project, tmp_path / "p.qdpx")
+    imported = run_cli("--db", db, "qual", "import", str(path), "--study", "qs", "--json")
+    assert json.loads(imported.stdout)["coders"] == ["Asha", "Ben"]
+    assert json.loads(imported.stdout)["auto_coder"] == ["auto-coder:1f2e"]
+    result = run_cli("--db", db, "qual", "coders", "--study", "qs", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    roles = {row["coder"]: (row["role"], row["counts_as_coder"]) for row in report["coders"]}
+    assert roles == {"Asha": ("person", True), "Ben": ("person", True), "auto-coder:1f2e": ("machine", False)}
+    assert report["double_coded_sources"] == 1
+    overall = report["agreement"][0]
+    # three sentences of Interview 1: both coded the first, only Ben the third → 2 of 3 units agree
+    assert (overall["unit"], overall["units"], overall["coders"]) == ("sentence", 3, 2)
+    assert overall["percent_agreement"] == pytest.approx(2 / 3)
+    assert report["auto_coder_agreement"][0]["unit"] == "source"
+    text_out = run_cli("--db", db, "qual", "coders", "--study", "qs")
+    assert "auto-coder:1f2e: machine, not a coder" in text_out.stdout

@@ -149,31 +149,62 @@ def intercoder_agreement(
         return _no_agreement(unit).assign(sources=pd.Series(dtype=int))
     people = people[people["source"].isin(double["source"])]
     coders = sorted(people["coder"].unique())
-    labelled = units.assign(
-        unit_id=units["source"].astype(str) + ":" + units["start"].astype(int).astype(str)
-    ).reset_index(drop=True)
+    units = units.reset_index(drop=True)
     # which coders judged each unit: those who coded its source; the rest are missing, not "absent"
     coded = people[["source", "coder"]].drop_duplicates().assign(judged=True)
     judged = (
         coded.pivot(index="source", columns="coder", values="judged")
-        .reindex(index=labelled["source"], columns=coders)
+        .reindex(index=units["source"], columns=coders)
         .fillna(False)
-        .astype(bool)
-        .to_numpy()
+        .to_numpy(dtype=bool)
     )
-    blank = pd.DataFrame(np.where(judged, 0.0, np.nan), index=labelled["unit_id"], columns=coders)
-    pairs = people.merge(labelled, on="source", suffixes=("", "_unit"))
-    pairs = pairs[(pairs["start"] < pairs["end_unit"]) & (pairs["start_unit"] < pairs["end"])]
-    present = pairs[["unit_id", "coder", "code"]].drop_duplicates()
+    blank = np.where(judged, 0.0, np.nan)
+    unit_pos, coding_pos = _overlaps(people, units)
+    present = pd.DataFrame(
+        {
+            "unit": unit_pos,
+            "coder": people["coder"].to_numpy()[coding_pos],
+            "code": people["code"].to_numpy()[coding_pos],
+        }
+    ).drop_duplicates()
+    present["column"] = pd.Index(coders).get_indexer(present["coder"])
     rows, pooled = [], []
-    for code in sorted(people["code"].unique()):
+    for code, hits in present.groupby("code", sort=True):
         matrix = blank.copy()
-        for coder, ids in present[present["code"] == code].groupby("coder")["unit_id"]:
-            matrix.loc[ids.to_numpy(), coder] = 1.0
-        rows.append(agreement_table(matrix, "nominal", unit, str(code)))
-        pooled.append(matrix.set_axis([f"{code}|{u}" for u in matrix.index], axis=0))
-    overall = agreement_table(pd.concat(pooled), "nominal", unit, "overall")
+        matrix[hits["unit"].to_numpy(), hits["column"].to_numpy()] = 1.0
+        rows.append(agreement_table(pd.DataFrame(matrix, columns=coders), "nominal", unit, str(code)))
+        pooled.append(matrix)
+    overall = agreement_table(pd.DataFrame(np.vstack(pooled), columns=coders), "nominal", unit, "overall")
     return pd.concat([overall, *rows], ignore_index=True).assign(sources=len(double))
+
+
+def _overlaps(spans: pd.DataFrame, units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(unit row, span row) for every unit a span overlaps; ``units`` sorted by source and start.
+
+    Units that do not overlap one another (sentences, turns) are found by binary search; others by a join.
+    """
+    sources = pd.Index(pd.unique(np.concatenate([units["source"].to_numpy(), spans["source"].to_numpy()])))
+    width = int(max(units["end"].max(), spans["end"].max())) + 1
+    u_src = sources.get_indexer(units["source"]).astype(np.int64) * width
+    s_src = sources.get_indexer(spans["source"]).astype(np.int64) * width
+    u_start = u_src + units["start"].to_numpy(dtype=np.int64)
+    u_end = u_src + units["end"].to_numpy(dtype=np.int64)
+    s_start = s_src + spans["start"].to_numpy(dtype=np.int64)
+    s_end = s_src + spans["end"].to_numpy(dtype=np.int64)
+    if np.all(np.diff(u_end) >= 0) and np.all(np.diff(u_start) >= 0):
+        first = np.searchsorted(u_end, s_start, side="right")  # the first unit ending after the span starts
+        last = np.searchsorted(u_start, s_end, side="left")  # units starting before the span ends
+        counts = np.maximum(last - first, 0)
+        coding_pos = np.repeat(np.arange(len(spans)), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(first, counts) + offsets, coding_pos
+    pairs = (
+        spans.reset_index(drop=True)
+        .assign(span=np.arange(len(spans)))
+        .merge(units.assign(unit=np.arange(len(units))), on="source", suffixes=("", "_unit"))
+    )
+    pairs = pairs[(pairs["start"] < pairs["end_unit"]) & (pairs["start_unit"] < pairs["end"])]
+    return pairs["unit"].to_numpy(), pairs["span"].to_numpy()
 
 
 def _no_agreement(unit: str) -> pd.DataFrame:

@@ -89,6 +89,9 @@ def agreement(
 
 
 def _summary(project) -> dict:
+    from mindthegap.analysis.coders import MACHINE_PREFIX
+
+    names = {c.coder for c in project.codings if c.coder}
     return {
         "project": project.name,
         "codes": len(project.codebook.codes),
@@ -96,7 +99,8 @@ def _summary(project) -> dict:
         "sources_with_text": sum(1 for src in project.sources if src.text and src.text.strip()),
         "codings": len(project.codings),
         "memos": len(project.memos),
-        "coders": sorted({c.coder for c in project.codings if c.coder}),
+        "coders": sorted(n for n in names if not n.startswith(MACHINE_PREFIX)),
+        "auto_coder": sorted(n for n in names if n.startswith(MACHINE_PREFIX)),
         "notes": project.notes,
     }
 
@@ -362,6 +366,66 @@ def _project_from_files(sources: list[Path], codings: Path | None, out: Path):
                 )
             )
     return project
+
+
+@app.command("coders")
+def coders(
+    study: str = typer.Option(..., "--study", help="The stored study whose coding to examine."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Which coders count, which sources two or more people coded, and how far people (and the auto-coder) agree.
+
+    Agreement between people is measured on the sentences of sources two or more people coded; the auto-coder is
+    compared with people per source and never counted as a coder (see docs/methods.md, "Which coders count").
+
+    Example: [bold]mindthegap qual coders --study northmoor --json[/bold]
+    """
+    record = open_study(study)
+    from mindthegap.analysis.coders import (
+        coder_summary,
+        double_coded,
+        intercoder_agreement,
+        machine_agreement,
+    )
+    from mindthegap.report.sections.qualitative import sentence_units
+    from mindthegap.store.qualitative.repository import codings_frame, sources_frame
+
+    codings, sources = codings_frame(record), sources_frame(record)
+    double = double_coded(codings)
+    people = intercoder_agreement(codings, sentence_units(sources, set(double["source"])), unit="sentence")
+    versus = machine_agreement(codings, sources)
+    report = {
+        "study": study,
+        "coders": frame_records(coder_summary(codings)),
+        "double_coded_sources": len(double),
+        "agreement": frame_records(people),
+        "auto_coder_agreement": frame_records(versus),
+    }
+    if as_json:
+        print_json(report)
+        return
+    for row in report["coders"]:
+        counts = "counts as a coder" if row["counts_as_coder"] else "not a coder"
+        console.print(
+            f"{row['coder'] or '(no name)'}: {row['role']}, {counts}; {row['codings']} accepted coding(s) in "
+            f"{row['sources']} source(s)"
+        )
+    if not len(people):
+        console.print(
+            "No source was coded by two or more people: there is no agreement between people to report."
+        )
+    for row in report["agreement"]:
+        alpha = row["krippendorff_alpha"]
+        console.print(
+            f"{row['code']}: Krippendorff's alpha {'n/a' if alpha is None else f'{alpha:.2f}'} over "
+            f"{row['units']} sentences of {row['sources']} double-coded source(s), {row['coders']} coders"
+        )
+    for row in report["auto_coder_agreement"]:
+        kappa = row["cohen_kappa"]
+        console.print(
+            f"{row['machine']} vs people, {row['code']}: Cohen's kappa {'n/a' if kappa is None else f'{kappa:.2f}'} "
+            f"over {row['units']} sources; {row['accepted']} accepted, {row['rejected']} rejected"
+        )
 
 
 code_app = typer.Typer(

@@ -116,7 +116,8 @@ def _who_coded(coders: pd.DataFrame, double: int) -> str:
     return "; ".join(words) + "."
 
 
-def _sentence_units(sources: pd.DataFrame, wanted: set) -> pd.DataFrame:
+def sentence_units(sources: pd.DataFrame, wanted: set) -> pd.DataFrame:
+    """The sentences (``source``, ``start``, ``end``) of the ``wanted`` sources: units for intercoder agreement."""
     from mindthegap.text.segmentation import sentences
 
     rows = [
@@ -134,7 +135,7 @@ def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataF
 
     double = double_coded(codings)
     if len(double):
-        units = _sentence_units(sources, set(double["source"]))
+        units = sentence_units(sources, set(double["source"]))
         agreement = intercoder_agreement(codings, units, unit="sentence")
         section.add(
             Table(
