@@ -248,7 +248,7 @@ def test_codings_without_a_coder_name_still_count(demo_study):
     freq = _table(built, "raised each code").data
     row = freq[(freq["level"] == "Local frontline") & (freq["code"] == "Staffing")].iloc[0]
     assert row["participants"] == 51
-    assert "26 coding(s) without a coder name" in built.blocks[0].text
+    assert "26 codings without a coder name" in built.blocks[0].text
 
 
 def test_code_frequencies_count_the_union_of_coders():

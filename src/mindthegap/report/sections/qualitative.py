@@ -90,28 +90,31 @@ def _level_label(value: str) -> str:
         return value
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _who_coded(coders: pd.DataFrame, double: int) -> str:
     """One sentence on which coders count, in words a reader of the report can check."""
     people = coders[coders["role"] == "person"]
-    words = [f"{len(people)} coder(s)"]
+    words = [_count(len(people), "coder")]
     if double:
-        words.append(f"{double} source(s) coded by two or more of them")
+        words.append(f"{_count(double, 'source')} coded by two or more of them")
     elif len(people) >= 2:
         words.append("no source coded by more than one of them, so their agreement cannot be measured")
-    machine = coders[coders["role"] == "machine"]
-    if len(machine):
+    if len(machine := coders[coders["role"] == "machine"]):
         words.append(
-            f"{int(machine['codings'].sum())} accepted auto-coder suggestion(s), counted as evidence of what "
-            "people raised but never as a coder"
+            f"{_count(int(machine['codings'].sum()), 'accepted auto-coder suggestion')}, counted as evidence of "
+            "what people raised but never as a coder"
         )
-    if (agreed := coders[coders["role"] == "agreed"]).shape[0]:
+    if len(agreed := coders[coders["role"] == "agreed"]):
         words.append(
-            f"an agreed version for {int(agreed['sources'].sum())} source(s), used for those sources"
+            f"an agreed version for {_count(int(agreed['sources'].sum()), 'source')}, used for those"
         )
-    if (unnamed := coders[coders["role"] == "unattributed"]).shape[0]:
+    if len(unnamed := coders[coders["role"] == "unattributed"]):
         words.append(
-            f"{int(unnamed['codings'].sum())} coding(s) without a coder name, counted as evidence but not "
-            "as a coder"
+            f"{_count(int(unnamed['codings'].sum()), 'coding')} without a coder name, counted as evidence but "
+            "not as a coder"
         )
     return "; ".join(words) + "."
 
@@ -139,8 +142,8 @@ def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataF
         agreement = intercoder_agreement(codings, units, unit="sentence")
         section.add(
             Table(
-                caption=f"Intercoder agreement per code (unit of analysis: sentence, in the {len(double)} "
-                "source(s) coded by two or more people)",
+                caption=f"Intercoder agreement per code (unit of analysis: sentence, in the "
+                f"{_count(len(double), 'source')} coded by two or more people)",
                 data=agreement,
                 columns={
                     "code": "Code",
@@ -165,7 +168,7 @@ def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataF
         overall = agreement.iloc[0]["krippendorff_alpha"]
         section.summary.append(
             f"Coders agreed with Krippendorff's α = {overall:.2f} (unit of analysis: sentence, "
-            f"{len(double)} double-coded sources)."
+            f"{_count(len(double), 'double-coded source')})."
         )
     versus = machine_agreement(codings, sources)
     if len(versus):
@@ -192,10 +195,40 @@ def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataF
         )
 
 
+def _frequency_table(codings: pd.DataFrame, sources: pd.DataFrame, min_n: int) -> Table:
+    """How many people at each level raised each code, levels in the order of the system, totals last."""
+    from mindthegap.analysis.coding import code_frequencies
+    from mindthegap.analysis.suppression import ALL
+
+    freq = code_frequencies(codings, sources, by="level", min_n=min_n)
+    present = set(freq["level"])
+    order = [lv for lv in LEVEL_ORDER if lv in present]
+    order += sorted(present - set(order) - {ALL}) + ([ALL] if ALL in present else [])
+    freq["level"] = pd.Categorical(freq["level"], order)
+    freq = freq.sort_values(["level", "code"])
+    freq["level"] = freq["level"].astype(str).map(_level_label)
+    return Table(
+        caption="How many participants at each level raised each code",
+        data=freq,
+        columns={
+            "level": "Level",
+            "code": "Code",
+            "n": "Participants",
+            "participants": "Raised it",
+            "proportion": "Share",
+        },
+        formats={"proportion": "{:.0%}", "n": "{:.0f}", "participants": "{:.0f}"},
+        note=(
+            f"A code raised by fewer than {min_n} people at a level is not shown, nor is a second cell where the "
+            "'All' total would give it away. Event notes are not counted as people. A person counts as raising "
+            "a code when any coder coded it in their words (or the agreed version did)."
+        ),
+    )
+
+
 def build(ctx: ReportContext) -> Section | None:
     from mindthegap.analysis.coders import accepted, coder_summary, double_coded, prevalence_codings
-    from mindthegap.analysis.coding import code_frequencies, cooccurrence, framework_matrix
-    from mindthegap.analysis.suppression import ALL
+    from mindthegap.analysis.coding import cooccurrence, framework_matrix
 
     frames = _frames(ctx.evidence.get("qualitative"))
     if frames is None:
@@ -208,7 +241,7 @@ def build(ctx: ReportContext) -> Section | None:
     counted = f" ({len(evidence):,} once a passage coded alike by several coders counts once)"
     section.add(
         Paragraph(
-            f"{len(sources):,} qualitative sources with {given:,} accepted codings"
+            f"{_count(len(sources), 'qualitative source')} with {_count(given, 'accepted coding')}"
             + (counted if len(evidence) != given else "")
             + "; "
             + _who_coded(coders, len(double_coded(codings)))
@@ -217,31 +250,7 @@ def build(ctx: ReportContext) -> Section | None:
     _agreement_blocks(section, codings, sources)
     # what people raised: the union of everyone's accepted codings (or the agreed version), counted once
     codings = evidence
-    freq = code_frequencies(codings, sources, by="level", min_n=ctx.min_n)
-    present = set(freq["level"])
-    order = [lv for lv in LEVEL_ORDER if lv in present]
-    order += sorted(present - set(order) - {ALL}) + ([ALL] if ALL in present else [])  # totals last
-    freq["level"] = pd.Categorical(freq["level"], order)
-    freq = freq.sort_values(["level", "code"])
-    freq["level"] = freq["level"].astype(str).map(_level_label)
-    section.add(
-        Table(
-            caption="How many participants at each level raised each code",
-            data=freq,
-            columns={
-                "level": "Level",
-                "code": "Code",
-                "n": "Participants",
-                "participants": "Raised it",
-                "proportion": "Share",
-            },
-            formats={"proportion": "{:.0%}", "n": "{:.0f}", "participants": "{:.0f}"},
-            note=(
-                f"A code raised by fewer than {ctx.min_n} people at a level is not shown, nor is a second cell "
-                "where the 'All' total would give it away. Event notes are not counted as people."
-            ),
-        )
-    )
+    section.add(_frequency_table(codings, sources, ctx.min_n))
     matrix = framework_matrix(codings, sources, case="level", min_n=ctx.min_n)
     matrix["level"] = matrix["level"].astype(str).map(_level_label)
     section.add(
