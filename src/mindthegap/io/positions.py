@@ -10,6 +10,7 @@ that puts a boundary outside its text, or between the two halves of a character,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,11 +20,12 @@ CODEPOINTS = "codepoints"
 UTF16 = "utf16"
 POSITIONS: tuple[str, ...] = (CODEPOINTS, UTF16)
 NVIVO = "nvivo"
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def is_wide(text: str) -> bool:
     """Whether any character needs two UTF-16 code units, i.e. whether the two counts differ at all."""
-    return any(ord(char) > 0xFFFF for char in text)
+    return _ASTRAL.search(text) is not None
 
 
 def utf16_offsets(text: str) -> np.ndarray:
