@@ -19,12 +19,14 @@ def test_study_round_trip(demo_study):
     assert [p.id for p in study.principles] == [p.id for p in original.principles]
     assert {s.id for s in study.services} == {s.id for s in original.services}
     assert {t.id: t.service_id for t in study.teams} == {t.id: t.service_id for t in original.teams}
-    assert sorted(p.id for p in study.participants) == sorted(p.id for p in original.participants)
+    consenting = {p.id for p in original.participants if p.consent}
+    assert {p.id for p in study.participants} == consenting  # people who withdrew reach no output
+    everyone = load_study(original.id, include_withdrawn=True).participants
+    assert sorted(p.id for p in everyone) == sorted(p.id for p in original.participants)
     by_id = {p.id: p for p in original.participants}
-    for p in study.participants:
+    for p in everyone:
         assert p == by_id[p.id]
     stored = evidence["values_practice"]
-    consenting = {p.id for p in original.participants if p.consent}
     expected = demo_study.evidence["values_practice"]
     expected = expected[expected["participant_id"].isin(consenting)]
     assert len(stored) == len(expected)
@@ -58,7 +60,9 @@ def test_duplicate_study_is_refused_unless_replaced(demo_study):
         save_study(demo_study.study)
     save_study(demo_study.study, replace=True)
     assert m.StudyRecord.objects.count() == 1
-    assert len(load_study(demo_study.study.id).participants) == len(demo_study.study.participants)
+    assert len(load_study(demo_study.study.id, include_withdrawn=True).participants) == len(
+        demo_study.study.participants
+    )
 
 
 def test_unknown_study_names_the_known_ones(demo_study):

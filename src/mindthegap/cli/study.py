@@ -81,7 +81,7 @@ def ratings(
     from mindthegap.io.study_files import read_ratings
     from mindthegap.store.studies.repository import get_record, load_study, save_values_practice
 
-    frame = read_ratings(file, load_study(study_id))
+    frame = read_ratings(file, load_study(study_id, include_withdrawn=True))
     count = save_values_practice(get_record(study_id), frame)
     console.print(f"Added {count} ratings to {study_id}.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from mindthegap.store import withdrawal
 from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
 
 
@@ -23,6 +24,9 @@ class Comment(models.Model):
     wave = models.CharField(max_length=64, blank=True)
     text = models.TextField()
     redactions = models.PositiveIntegerField(default=0, help_text="Pieces of personal data removed.")
+
+    objects = withdrawal.OfConsentingOrNoParticipant()
+    all_objects = models.Manager()
 
     class Meta:
         db_table = "mtg_comment"

@@ -8,7 +8,7 @@ import pandas as pd
 
 from mindthegap.errors import StoreError
 from mindthegap.store.feedback import models as m
-from mindthegap.store.studies.models import StudyRecord
+from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
 
 COMMENT_COLUMNS = ["participant_id", "level", "role", "service", "wave", "text"]
 BATCH = 2000
@@ -26,7 +26,9 @@ def save_comments(record: StudyRecord, comments: pd.DataFrame) -> int:
         raise StoreError("comments lack a 'text' column")
     participants = {
         p: (pk, level, role)
-        for p, pk, level, role in record.participants.values_list("pseudonym", "id", "level", "role")
+        for p, pk, level, role in ParticipantRecord.all_objects.filter(study=record).values_list(
+            "pseudonym", "id", "level", "role"
+        )
     }
     redactor = Redactor() if record.redact_free_text else None
     rows = []

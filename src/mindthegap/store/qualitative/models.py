@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from mindthegap.store import withdrawal
 from mindthegap.store.studies.models import StudyRecord
 
 
@@ -25,6 +26,9 @@ class SourceRecord(models.Model):
     service = models.CharField(max_length=64, blank=True)
     wave = models.CharField(max_length=64, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+
+    objects = withdrawal.SourcesNotWithdrawn()
+    all_objects = models.Manager()
 
     class Meta:
         db_table = "mtg_qual_source"
@@ -88,6 +92,9 @@ class CodingRecord(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = withdrawal.CodingsNotWithdrawn()
+    all_objects = models.Manager()
+
     class Meta:
         db_table = "mtg_qual_coding"
         indexes = [models.Index(fields=["source", "code"], name="qual_coding_source_code")]
@@ -100,6 +107,9 @@ class MemoRecord(models.Model):
     target = models.CharField(max_length=64, blank=True)
     author = models.CharField(max_length=128, blank=True)
     text = models.TextField()
+
+    objects = withdrawal.MemosNotWithdrawn()
+    all_objects = models.Manager()
 
     class Meta:
         db_table = "mtg_qual_memo"

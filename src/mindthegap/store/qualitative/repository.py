@@ -36,7 +36,7 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
             coding.start < 0 or coding.end < coding.start or (text is not None and coding.end > len(text))
         ):
             raise StoreError(f"coding {coding.guid} runs outside its source ({coding.start}–{coding.end})")
-    clash = m.SourceRecord.objects.filter(study=record, guid__in=list(texts)).values_list("name", flat=True)[
+    clash = m.SourceRecord.all_objects.filter(study=record, guid__in=list(texts)).values_list("name", flat=True)[
         :1
     ]
     if clash:
@@ -159,7 +159,7 @@ def add_sources(record: StudyRecord, sources: list[Source], roster: Iterable[str
     if dup := next((n for n in names if names.count(n) > 1), None):
         raise StoreError(f"source {dup!r} is given twice", hint="give each file a distinct name")
     clash = list(
-        m.SourceRecord.objects.filter(study=record, name__in=names).values_list("name", flat=True)[:1]
+        m.SourceRecord.all_objects.filter(study=record, name__in=names).values_list("name", flat=True)[:1]
     )
     if clash:
         raise StoreError(
@@ -320,10 +320,11 @@ def merge_codes(record: StudyRecord, guids: list[str], into: str) -> int:
             code = _code(record, guid)
             if not code.active:
                 raise StoreError(f"code {code.name!r} was already merged", hint="merge the code it went into")
-            here = m.CodingRecord.objects.filter(code=code).update(code=target)
+            # all_objects: a withdrawn person's codings move too, so a restored consent finds them intact
+            here = m.CodingRecord.all_objects.filter(code=code).update(code=target)
             moved += here
             m.CodeRecord.objects.filter(parent=code).update(parent=target)
-            m.MemoRecord.objects.filter(study=record, target=guid).update(target=into)
+            m.MemoRecord.all_objects.filter(study=record, target=guid).update(target=into)
             code.active, code.merged_into = False, target
             code.save(update_fields=["active", "merged_into"])
             m.CodeEvent.objects.create(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from mindthegap.model import Level, Role
+from mindthegap.store import withdrawal
 
 LEVEL_CHOICES = [(lv.value, lv.label) for lv in Level]
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -133,6 +134,10 @@ class ParticipantRecord(models.Model):
     team = models.ForeignKey(TeamRecord, null=True, blank=True, on_delete=models.PROTECT)
     consent = models.BooleanField(default=True)
 
+    # consenting people only, in every query; all_objects for the few writes that must see everyone
+    objects = withdrawal.ConsentingParticipants()
+    all_objects = models.Manager()
+
     class Meta:
         db_table = "mtg_participant"
         constraints = [
@@ -148,6 +153,9 @@ class ValuesPracticeRating(models.Model):
     principle = models.ForeignKey(PrincipleRecord, on_delete=models.CASCADE)
     value = models.PositiveSmallIntegerField(null=True, blank=True)
     practice = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = withdrawal.OfConsentingParticipants()
+    all_objects = models.Manager()
 
     class Meta:
         db_table = "mtg_vp_rating"

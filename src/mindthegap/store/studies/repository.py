@@ -77,7 +77,9 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
 def add_participants(record: m.StudyRecord, people: list[Participant]) -> int:
     """Add participants to a stored study; a pseudonym already in the study is refused (nothing is added)."""
     existing = set(
-        record.participants.filter(pseudonym__in=[p.id for p in people]).values_list("pseudonym", flat=True)
+        m.ParticipantRecord.all_objects.filter(study=record, pseudonym__in=[p.id for p in people]).values_list(
+            "pseudonym", flat=True
+        )
     )
     if existing:
         raise StoreError(
@@ -117,7 +119,7 @@ def add_participants(record: m.StudyRecord, people: list[Participant]) -> int:
 @transaction.atomic
 def delete_study(study_id: str) -> None:
     """Delete a study and everything in it. Participants go first: services and disciplines protect them."""
-    m.ParticipantRecord.objects.filter(study__slug=study_id).delete()
+    m.ParticipantRecord.all_objects.filter(study__slug=study_id).delete()
     m.StudyRecord.objects.filter(slug=study_id).delete()
 
 
@@ -129,8 +131,11 @@ def get_record(study_id: str) -> m.StudyRecord:
         raise StoreError(f"no study with id {study_id!r} in this database (studies: {known})") from None
 
 
-def load_study(study_id: str) -> Study:
+def load_study(study_id: str, *, include_withdrawn: bool = False) -> Study:
+    """The stored study with its consenting participants; ``include_withdrawn`` adds those who withdrew
+    (for matching new data to people, never for an output)."""
     record = get_record(study_id)
+    people = m.ParticipantRecord.all_objects if include_withdrawn else m.ParticipantRecord.objects
     policies = []
     for p in record.policies.order_by("id"):
         principles = tuple(
@@ -142,7 +147,8 @@ def load_study(study_id: str) -> Study:
     services = list(record.services.order_by("id"))
     teams = m.TeamRecord.objects.filter(service__study=record).select_related("service").order_by("id")
     participants = (
-        record.participants.select_related("discipline", "service", "team")
+        people.filter(study=record)
+        .select_related("discipline", "service", "team")
         .order_by("id")
         .iterator(chunk_size=BATCH)
     )
@@ -177,7 +183,8 @@ def save_values_practice(record: m.StudyRecord, ratings: pd.DataFrame) -> int:
     missing = [c for c in VP_COLUMNS if c not in ratings.columns]
     if missing:
         raise StoreError(f"values–practice ratings lack column(s): {', '.join(missing)}")
-    participants = dict(record.participants.values_list("pseudonym", "id"))
+    # withdrawn people's ratings are kept (and left out of every output), so they are matched too
+    participants = dict(m.ParticipantRecord.all_objects.filter(study=record).values_list("pseudonym", "id"))
     waves = dict(record.waves.values_list("slug", "id"))
     principles = dict(m.PrincipleRecord.objects.filter(policy__study=record).values_list("slug", "id"))
     for col, known, what in (
@@ -188,7 +195,7 @@ def save_values_practice(record: m.StudyRecord, ratings: pd.DataFrame) -> int:
         unknown = sorted(set(ratings[col].astype(str)) - set(known))
         if unknown:
             raise StoreError(f"values–practice ratings name unknown {what} {unknown[0]!r}")
-    already = m.ValuesPracticeRating.objects.filter(participant__study=record)
+    already = m.ValuesPracticeRating.all_objects.filter(participant__study=record)
     if already.exists():
         keys = set(already.values_list("participant__pseudonym", "wave__slug", "principle__slug"))
         clash = next(

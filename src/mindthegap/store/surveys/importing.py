@@ -151,9 +151,12 @@ def import_into_study(
         responses["wave"] = responses[wave_col]
     else:
         responses["wave"] = ""
-    people = dict(record.participants.values_list("pseudonym", "id"))  # pseudonym → pk; attributes come below
+    # everyone, withdrawn people included: their answers are kept (and left out of every output)
+    people = dict(
+        sm.ParticipantRecord.all_objects.filter(study=record).values_list("pseudonym", "id")
+    )  # pseudonym → pk; attributes come below
     stored = set(
-        m.SurveyAnswer.objects.filter(
+        m.SurveyAnswer.all_objects.filter(
             instrument__study=record, instrument__instrument_id=instrument.id
         ).values_list("participant__pseudonym", "wave")
     )
@@ -229,7 +232,11 @@ def _differing(record, responses: pd.DataFrame, found: dict[str, str]) -> dict[s
     if not found:
         return {}
     stored = pd.DataFrame.from_records(
-        list(record.participants.values_list("pseudonym", "service__slug", "discipline__slug", "level")),
+        list(
+            sm.ParticipantRecord.all_objects.filter(study=record).values_list(
+                "pseudonym", "service__slug", "discipline__slug", "level"
+            )
+        ),
         columns=["respondent", "service", "discipline", "level"],
     ).set_index("respondent")
     out = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from mindthegap.store import withdrawal
 from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
 
 
@@ -34,6 +35,9 @@ class SurveyAnswer(models.Model):
     item = models.CharField(max_length=64)
     code = models.FloatField(null=True, blank=True)
     text = models.TextField(blank=True)
+
+    objects = withdrawal.OfConsentingParticipants()
+    all_objects = models.Manager()
 
     class Meta:
         db_table = "mtg_survey_answer"

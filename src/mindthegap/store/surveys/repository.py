@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from mindthegap.errors import StoreError
-from mindthegap.store.studies.models import StudyRecord
+from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
 from mindthegap.store.surveys import models as m
 
 COLUMNS = ["instrument", "participant_id", "wave", "item", "code", "text"]
@@ -48,7 +48,7 @@ def save_answers(record: StudyRecord, answers: pd.DataFrame, instruments: dict |
     missing = [c for c in ("instrument", "participant_id", "item") if c not in answers.columns]
     if missing:
         raise StoreError(f"survey answers lack the column {missing[0]!r}")
-    people = dict(record.participants.values_list("pseudonym", "id"))
+    people = dict(ParticipantRecord.all_objects.filter(study=record).values_list("pseudonym", "id"))
     pids = answers["participant_id"].astype(str)
     unknown = sorted(set(pids) - set(people))
     if unknown:
