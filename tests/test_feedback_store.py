@@ -22,7 +22,9 @@ def test_demo_comments_round_trip_redacted():
     save_all(demo.study, demo.evidence)
     _, evidence = load_all(demo.study.id)
     back = evidence["comments"]
-    consenting = comments[comments["participant_id"].isin({p.id for p in demo.study.participants if p.consent})]
+    consenting = comments[
+        comments["participant_id"].isin({p.id for p in demo.study.participants if p.consent})
+    ]
     assert len(consenting) < len(comments)  # the demo has comments from people who withdrew: they stay out
     assert back["text"].tolist() == consenting["text"].tolist()
 

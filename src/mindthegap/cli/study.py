@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mindthegap.cli.console import console, progress
+from mindthegap.cli.console import console, print_json, progress
 from mindthegap.privacy import DEFAULT_MIN_N
 
 app = typer.Typer(
@@ -51,19 +51,99 @@ def participants(
     file: Path = typer.Argument(
         ..., help="CSV/XLSX/Parquet: participant_id, role, level, discipline, service, team, consent."
     ),
+    update: bool = typer.Option(
+        False,
+        "--update",
+        help="People already in the study take the file's consent (yes or no in every row); new people are added.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Add participants (pseudonymous ids only) to a study. The whole file is checked first: all or nothing.
+    """Add participants (pseudonymous ids only) to a study, or with --update change their consent. The whole
+    file is checked first: all or nothing.
 
-    Example: [bold]mindthegap study participants northmoor people.csv[/bold]
+    A person whose consent is no is left out of every report, dashboard and export; their data stay in the
+    database, so consent can be restored, or the data erased with [bold]study erase-participant[/bold].
+
+    Examples: [bold]mindthegap study participants northmoor people.csv[/bold]
+    or [bold]mindthegap study participants northmoor people.csv --update[/bold]
     """
     _store()
     from mindthegap.io.study_files import read_participants
     from mindthegap.store.studies.repository import add_participants, get_record, load_study
 
     study = load_study(study_id)
+    if update:
+        from mindthegap.io.consent_files import require_consent_answers
+
+        require_consent_answers(file)
     people = read_participants(file, study)
-    count = add_participants(get_record(study_id), people)
-    console.print(f"Added {count} participants to {study_id}.")
+    if update:
+        from mindthegap.store.studies.consent import update_participants
+
+        counts = update_participants(get_record(study_id), people)
+    else:
+        counts = {"added": add_participants(get_record(study_id), people)}
+    if as_json:
+        print_json({"study": study_id, **counts})
+        return
+    if update:
+        console.print(
+            f"{study_id}: added {counts['added']}, withdrew {counts['withdrawn']}, restored consent of "
+            f"{counts['restored']}; {counts['unchanged']} unchanged."
+        )
+    else:
+        console.print(f"Added {counts['added']} participants to {study_id}.")
+
+
+@app.command("withdraw")
+def withdraw(
+    study_id: str = typer.Argument(..., help="Study id."),
+    pseudonyms: list[str] = typer.Argument(..., help="Pseudonymous ids of the people withdrawing."),
+    restore: bool = typer.Option(
+        False, "--restore", help="Give consent back instead (the person re-consented)."
+    ),
+) -> None:
+    """Record that people withdrew consent: their data stay in the database but leave every output.
+
+    Example: [bold]mindthegap study withdraw northmoor NM-7QV27R[/bold]
+    (undo with [bold]--restore[/bold]; delete their data with [bold]study erase-participant[/bold])
+    """
+    _store()
+    from mindthegap.store.studies.consent import set_consent
+    from mindthegap.store.studies.repository import get_record
+
+    changed = set_consent(get_record(study_id), pseudonyms, consent=restore)
+    what = "restored the consent of" if restore else "withdrew"
+    console.print(
+        f"{study_id}: {what} {changed} participant(s); {len(set(pseudonyms)) - changed} already so."
+    )
+
+
+@app.command("erase-participant")
+def erase_participant(
+    study_id: str = typer.Argument(..., help="Study id."),
+    pseudonym: str = typer.Argument(..., help="Pseudonymous id of the person whose data to erase."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was erased as JSON."),
+) -> None:
+    """Erase a person and everything stored from them (ratings, survey answers, comments, transcripts with their
+    codings, memos on them), in one transaction. For a request to erase under UK GDPR; it cannot be undone.
+
+    Example: [bold]mindthegap study erase-participant northmoor NM-7QV27R[/bold]
+    """
+    _store()
+    from mindthegap.store.studies.consent import erase_participant as erase
+    from mindthegap.store.studies.repository import get_record
+
+    record = get_record(study_id)
+    if not yes:
+        typer.confirm(f"Erase participant {pseudonym!r} and all their data from {study_id!r}?", abort=True)
+    counts = erase(record, pseudonym)
+    if as_json:
+        print_json({"study": study_id, "participant": pseudonym, "erased": counts})
+        return
+    parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items() if n)
+    console.print(f"Erased {pseudonym} from {study_id}: {parts or 'nothing besides the participant'}.")
 
 
 @app.command("ratings")
@@ -92,13 +172,16 @@ def list_studies() -> None:
     _store()
     from rich.table import Table
 
-    from mindthegap.store.studies.models import StudyRecord
+    from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
 
     table = Table(title="Studies")
-    for heading in ("Id", "Name", "Participants", "Threshold"):
+    for heading in ("Id", "Name", "Participants", "Withdrawn", "Threshold"):
         table.add_column(heading)
     for record in StudyRecord.objects.order_by("slug"):
-        table.add_row(record.slug, record.name, str(record.participants.count()), str(record.min_n))
+        withdrawn = ParticipantRecord.all_objects.filter(study=record, consent=False).count()
+        table.add_row(
+            record.slug, record.name, str(record.participants.count()), str(withdrawn), str(record.min_n)
+        )
     console.print(table)
 
 

@@ -36,9 +36,9 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
             coding.start < 0 or coding.end < coding.start or (text is not None and coding.end > len(text))
         ):
             raise StoreError(f"coding {coding.guid} runs outside its source ({coding.start}–{coding.end})")
-    clash = m.SourceRecord.all_objects.filter(study=record, guid__in=list(texts)).values_list("name", flat=True)[
-        :1
-    ]
+    clash = m.SourceRecord.all_objects.filter(study=record, guid__in=list(texts)).values_list(
+        "name", flat=True
+    )[:1]
     if clash:
         raise StoreError(
             f"source {clash[0]!r} is already in this study", hint="this project seems to be imported already"

@@ -77,9 +77,9 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
 def add_participants(record: m.StudyRecord, people: list[Participant]) -> int:
     """Add participants to a stored study; a pseudonym already in the study is refused (nothing is added)."""
     existing = set(
-        m.ParticipantRecord.all_objects.filter(study=record, pseudonym__in=[p.id for p in people]).values_list(
-            "pseudonym", flat=True
-        )
+        m.ParticipantRecord.all_objects.filter(
+            study=record, pseudonym__in=[p.id for p in people]
+        ).values_list("pseudonym", flat=True)
     )
     if existing:
         raise StoreError(
