@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, print_json, progress
+from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
 app = typer.Typer(
@@ -195,12 +196,22 @@ def report(
     n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
     seed: int = typer.Option(20261122, help="Random seed: the same seed gives the same report."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write the report as PDF beside the HTML."),
+    audience: str = typer.Option(
+        "full",
+        "--audience",
+        help="full (quotes and comments included, for the study team) or aggregate (numbers and charts only, "
+        "as the web app's viewers see it).",
+    ),
 ) -> None:
     """Run every analysis on a stored study and write its self-contained evaluation report.
 
-    Example: [bold]mindthegap study report northmoor --out board-report.html[/bold]
+    Example: [bold]mindthegap study report northmoor --out board-report.html --audience aggregate[/bold]
     """
     from mindthegap.io.files import ensure_writable_dir
+    from mindthegap.report.context import AUDIENCES
+
+    if audience not in AUDIENCES:
+        raise InputError(f"unknown audience {audience!r}", hint=f"choose one of {', '.join(AUDIENCES)}")
 
     ensure_writable_dir(out.parent if str(out.parent) else Path("."))
     _store()
@@ -212,7 +223,9 @@ def report(
         task = bar.add_task("Reading the study", total=None)
         study, evidence = load_all(study_id)
         threshold = min_n or study.privacy.min_n or DEFAULT_MIN_N
-        ctx = ReportContext(study=study, evidence=evidence, min_n=threshold, seed=seed, n_boot=n_boot)
+        ctx = ReportContext(
+            study=study, evidence=evidence, min_n=threshold, seed=seed, n_boot=n_boot, audience=audience
+        )
         bar.update(task, description="Analysing and writing the report")
         path, _ = write_evaluation_report(ctx, out, pdf=pdf)
     console.print(f"Report: [bold]{path.resolve()}[/bold]")

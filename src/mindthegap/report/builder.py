@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mindthegap.io.files import atomic_write_text
+from mindthegap.report.audience import for_audience
 from mindthegap.report.context import ReportContext
 from mindthegap.report.document import Section
 from mindthegap.report.render import render_html
@@ -15,6 +16,7 @@ SUBTITLE = "Policy and practice: where the gaps are and what would close them"
 
 
 def build_sections(ctx: ReportContext, on_section: Callable[[str], None] | None = None) -> list[Section]:
+    """Every section the study's evidence supports, as ``ctx.audience`` may read them."""
     sections = []
     for builder in section_builders():
         section = builder(ctx)
@@ -22,7 +24,7 @@ def build_sections(ctx: ReportContext, on_section: Callable[[str], None] | None 
             sections.append(section)
         if on_section:
             on_section(builder.__module__.rsplit(".", 1)[-1])
-    return sections
+    return for_audience(sections, ctx.audience)
 
 
 def write_evaluation_report(

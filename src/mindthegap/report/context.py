@@ -9,6 +9,10 @@ import pandas as pd
 
 from mindthegap.model import Study
 
+#: who a report is built for: "full" (analysts and owners: quotes and comments included) or "aggregate"
+#: (viewers and wider readers: numbers, charts and terms only, never a person's own words)
+AUDIENCES = ("full", "aggregate")
+
 
 @dataclass
 class ReportContext:
@@ -16,6 +20,7 @@ class ReportContext:
 
     ``evidence`` values are usually DataFrames; kinds with richer structure (a coded qualitative project)
     may hand over their own plain objects. ``seed`` makes every resampling in the report reproducible.
+    ``audience`` is one of :data:`AUDIENCES`.
     """
 
     study: Study
@@ -23,6 +28,11 @@ class ReportContext:
     min_n: int = 11
     seed: int = 20261122
     n_boot: int = 2000
+    audience: str = "full"
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {self.audience!r}")
 
     def frame(self, kind: str) -> pd.DataFrame | None:
         value = self.evidence.get(kind)

@@ -19,6 +19,8 @@ class Table:
 
     ``columns`` maps DataFrame columns to the headings shown, in order; columns not named are not shown.
     ``formats`` maps a column to a format string (e.g. ``"{:.2f}"``).
+    ``verbatim`` names the columns that hold people's own words (quotes, comments): they are shown to analysts
+    and owners only, and left out of every copy built for the aggregate audience (see :mod:`.audience`).
     """
 
     caption: str
@@ -26,6 +28,7 @@ class Table:
     columns: dict[str, str]
     formats: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    verbatim: tuple[str, ...] = ()
 
 
 @dataclass

@@ -2,7 +2,8 @@
 review of the auto-coder's suggestions.
 
 Dashboards are built from the same report sections as ``report.html``, so every suppression rule applies
-identically on screen, on paper and in exports.
+identically on screen, on paper and in exports. Each is built for the user's audience: analysts and owners read
+quotes and comments, viewers aggregates only (:func:`audience_for`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen; the downloadable report uses 2,000
 
 
-def _context(slug: str, n_boot: int):
+def audience_for(role: str | None) -> str:
+    """Analysts and owners read people's own words; viewers (and anyone less) get aggregates only."""
+    return "full" if at_least(role, StudyAccess.Role.ANALYST) else "aggregate"
+
+
+def _context(slug: str, n_boot: int, audience: str):
     from mindthegap.report.context import ReportContext
     from mindthegap.store.evidence import load_all
 
     study, evidence = load_all(slug)
-    return ReportContext(study=study, evidence=evidence, min_n=study.privacy.min_n, n_boot=n_boot)
+    return ReportContext(
+        study=study, evidence=evidence, min_n=study.privacy.min_n, n_boot=n_boot, audience=audience
+    )
 
 
 @login_required
@@ -42,10 +50,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.render import render_fragment
 
     record = study_for(request.user, slug)
-    ctx = _context(slug, DASHBOARD_BOOTSTRAP)
+    role = role_on(request.user, record)
+    ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience_for(role))
     sections = build_sections(ctx)
     summary = [(s.title, line) for s in sections for line in s.summary]
-    role = role_on(request.user, record)
     may_review = at_least(role, StudyAccess.Role.ANALYST)
     return render(
         request,
@@ -53,6 +61,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "study": record,
             "role": role,
+            "aggregate_only": ctx.audience == "aggregate",
             "awaiting_review": _pending(record).count() if may_review else 0,
             "summary": summary,
             "contents": [(s.id, s.title) for s in sections],
@@ -68,7 +77,7 @@ def report_download(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.render import render_html
 
     record = study_for(request.user, slug)
-    ctx = _context(slug, 2000)
+    ctx = _context(slug, 2000, audience_for(role_on(request.user, record)))
     html = render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-report.html"'

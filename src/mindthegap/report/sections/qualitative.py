@@ -265,6 +265,7 @@ def build(ctx: ReportContext) -> Section | None:
                 "quote": "Quote",
             },
             formats={"people": "{:.0f}", "count": "{:.0f}", "quote": "{}"},
+            verbatim=("quote",),
             note=f"A cell drawn from fewer than {ctx.min_n} people is suppressed, quote included, so that no "
             "speaker in a small group can be recognised.",
         )

@@ -121,6 +121,7 @@ def build(ctx: ReportContext) -> Section | None:
                         "text": "Comment (redacted)",
                     },
                     formats={"rank": "{:.0f}", "similarity": "{:.2f}"},
+                    verbatim=("text",),
                 )
             )
     return section

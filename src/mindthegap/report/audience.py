@@ -1,0 +1,43 @@
+"""Building a report for its audience: analysts and owners read people's own words, everyone else aggregates.
+
+Sections mark the table columns that hold source text (quotes, comments) as ``verbatim``; for the aggregate
+audience :func:`for_audience` drops those columns from every table, in figures and sub-sections too, and says
+so under the table. :func:`mindthegap.report.builder.build_sections` applies it to every report it builds, so
+the dashboard, the downloads and the command line share one rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from mindthegap.report.document import Figure, Paragraph, Section, Table
+
+AGGREGATE_NOTE = "Quotes and comments are left out of this copy: it shows aggregates only."
+
+
+def _table(table: Table) -> Table:
+    if not table.verbatim:
+        return table
+    columns = {k: v for k, v in table.columns.items() if k not in table.verbatim}
+    data = table.data.drop(columns=[c for c in table.verbatim if c in table.data.columns])
+    note = f"{table.note} {AGGREGATE_NOTE}".strip()
+    return dataclasses.replace(table, data=data, columns=columns, note=note, verbatim=())
+
+
+def _block(block: Paragraph | Table | Figure | Section) -> Paragraph | Table | Figure | Section:
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Figure):
+        return dataclasses.replace(block, table=_table(block.table))
+    if isinstance(block, Section):
+        return dataclasses.replace(
+            block, blocks=[_block(b) for b in block.blocks], summary=list(block.summary)
+        )
+    return block
+
+
+def for_audience(sections: list[Section], audience: str) -> list[Section]:
+    """The sections as ``audience`` may read them: unchanged for "full", without verbatim columns otherwise."""
+    if audience == "full":
+        return sections
+    return [_block(s) for s in sections]
