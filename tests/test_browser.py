@@ -78,6 +78,10 @@ def test_sign_in_and_read_the_dashboard(live_server, browser, demo_study):
     # the data behind a chart opens on request
     browser.find_element(By.CSS_SELECTOR, "figure details summary").click()
     assert browser.find_element(By.CSS_SELECTOR, "figure details table").is_displayed()
+    # a viewer reads aggregates: the framework matrix is there, its quotes are not
+    assert "aggregates only" in browser.find_element(By.CSS_SELECTOR, "p.meta").text
+    headings = {th.text for th in browser.find_elements(By.CSS_SELECTOR, "th")}
+    assert "Theme" in headings and "Quote" not in headings
 
     browser.find_element(By.CSS_SELECTOR, "button.link").click()  # sign out
     wait_for("Sign in")
