@@ -75,6 +75,7 @@ def test_a_viewers_dashboard_downloads_and_csv_hold_no_source_text(client, store
     assert shown(dashboard, fragments) == set()
     report = client.get("/studies/northmoor/report.html")
     assert report.status_code == 200 and shown(report.content.decode(), fragments) == set()
+    assert "This copy of the report shows aggregates only" in report.content.decode()
     csv = client.get("/studies/northmoor/gap.csv")
     assert csv.status_code == 200 and shown(csv.content.decode(), fragments) == set()
     assert client.get("/studies/northmoor/suggestions/").status_code == 404
@@ -122,6 +123,7 @@ def test_the_aggregate_report_differs_only_by_the_words_people_used(stored):
         assert a.data[kept].equals(b.data[kept])
         assert ("aggregates only" in b.note) == bool(a.verbatim)
     assert [s.summary for s in full] == [s.summary for s in aggregate]
+    assert "shows aggregates only" in aggregate[0].blocks[0].text
     fragments = source_fragments(stored)
     assert shown(render_fragment(aggregate), fragments) == set()
     assert len(shown(render_fragment(full), fragments)) > 10

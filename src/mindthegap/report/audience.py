@@ -13,6 +13,10 @@ import dataclasses
 from mindthegap.report.document import Figure, Paragraph, Section, Table
 
 AGGREGATE_NOTE = "Quotes and comments are left out of this copy: it shows aggregates only."
+COPY_NOTE = (
+    "This copy of the report shows aggregates only: numbers, charts and distinctive terms, never people's own "
+    "words. The study team's copy also holds quotes and comments."
+)
 
 
 def _table(table: Table) -> Table:
@@ -40,4 +44,8 @@ def for_audience(sections: list[Section], audience: str) -> list[Section]:
     """The sections as ``audience`` may read them: unchanged for "full", without verbatim columns otherwise."""
     if audience == "full":
         return sections
-    return [_block(s) for s in sections]
+    out = [_block(s) for s in sections]
+    if out:  # said once at the top as well as under each table, so a reader of any page knows
+        first = out[0]
+        out[0] = dataclasses.replace(first, blocks=[Paragraph(COPY_NOTE, kind="note"), *first.blocks])
+    return out
