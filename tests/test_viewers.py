@@ -127,6 +127,13 @@ def test_the_aggregate_report_differs_only_by_the_words_people_used(stored):
     fragments = source_fragments(stored)
     assert shown(render_fragment(aggregate), fragments) == set()
     assert len(shown(render_fragment(full), fragments)) > 10
+    # a section that forgets to mark a column of long texts verbatim still keeps them from the aggregate copy
+    from mindthegap.report.audience import for_audience
+
+    unmarked = Table("Comments", evidence["comments"].head(30), {"level": "Level", "text": "Comment"})
+    assert evidence["comments"].head(30)["text"].str.len().max() > 100
+    safe = for_audience([Section("s", "S", [unmarked])], "aggregate")[0].blocks[1]
+    assert list(safe.columns) == ["level"] and "text" not in safe.data.columns
     with pytest.raises(ValueError, match="audience must be one of full, aggregate"):
         ReportContext(study=study, audience="viewer")
 

@@ -2,13 +2,16 @@
 
 Sections mark the table columns that hold source text (quotes, comments) as ``verbatim``; for the aggregate
 audience :func:`for_audience` drops those columns from every table, in figures and sub-sections too, and says
-so under the table. :func:`mindthegap.report.builder.build_sections` applies it to every report it builds, so
-the dashboard, the downloads and the command line share one rule.
+so under the table. As a safety net it also drops any shown column holding a string longer than any label.
+:func:`mindthegap.report.builder.build_sections` applies it to every report it builds, so the dashboard, the
+downloads and the command line share one rule.
 """
 
 from __future__ import annotations
 
 import dataclasses
+
+import pandas as pd
 
 from mindthegap.report.document import Figure, Paragraph, Section, Table
 
@@ -19,11 +22,26 @@ COPY_NOTE = (
 )
 
 
+#: no label or statistic runs this long: a shown column holding such a string is taken for people's words even
+#: where a section forgot to mark it verbatim
+LONG_TEXT = 100
+
+
+def _long_text(table: Table) -> list[str]:
+    def long(values: pd.Series) -> bool:
+        if pd.api.types.is_numeric_dtype(values):
+            return False
+        return bool(values.map(lambda v: isinstance(v, str) and len(v) > LONG_TEXT).any())
+
+    return [c for c in table.columns if c in table.data.columns and long(table.data[c])]
+
+
 def _table(table: Table) -> Table:
-    if not table.verbatim:
+    hidden = [*table.verbatim, *(c for c in _long_text(table) if c not in table.verbatim)]
+    if not hidden:
         return table
-    columns = {k: v for k, v in table.columns.items() if k not in table.verbatim}
-    data = table.data.drop(columns=[c for c in table.verbatim if c in table.data.columns])
+    columns = {k: v for k, v in table.columns.items() if k not in hidden}
+    data = table.data.drop(columns=[c for c in hidden if c in table.data.columns])
     note = f"{table.note} {AGGREGATE_NOTE}".strip()
     return dataclasses.replace(table, data=data, columns=columns, note=note, verbatim=())
 
