@@ -123,6 +123,7 @@ def _outputs(db: str, folder, model) -> dict:
             )
         ),
         "codes": json.loads(_ok("--db", db, "qual", "code", "list", "--study", "riverside", "--json")),
+        "coders": json.loads(_ok("--db", db, "qual", "coders", "--study", "riverside", "--json")),
     }
     _ok("--db", db, "survey", "score", "--study", "riverside", "--out", str(folder / "scores.csv"))
     out["scores"] = pd.read_csv(folder / "scores.csv").to_dict(orient="records")
