@@ -18,18 +18,30 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+def print_error(message: str, *, label: str = "error") -> None:
+    """One line on stderr: ``label: message``, shortened and printed as plain text.
+
+    Messages quote what users typed, so they are never read as Rich markup: a value such as ``[/x]`` would
+    otherwise raise, and megabytes of brackets would take Rich minutes to parse.
+    """
+    from mindthegap.errors import shorten
+
+    line = Text(f"{label}:", style="bold red")
+    line.append(" " + shorten(message))
+    err_console.print(line, soft_wrap=True)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """A warning reaches the person at the terminal as one line, without the source line Python would add."""
-    from rich.text import Text
+    from mindthegap.errors import shorten
 
-    err_console.print(
-        Text.assemble(("warning: ", "bold yellow"), " ".join(str(message).split())), soft_wrap=True
-    )
+    err_console.print(Text.assemble(("warning: ", "bold yellow"), shorten(str(message))), soft_wrap=True)
 
 
 warnings.showwarning = _show_warning

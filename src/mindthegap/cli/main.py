@@ -12,7 +12,7 @@ import sys
 import typer
 
 from mindthegap import __version__
-from mindthegap.cli.console import err_console
+from mindthegap.cli.console import err_console, print_error
 from mindthegap.errors import MindTheGapError
 
 app = typer.Typer(
@@ -81,14 +81,20 @@ _register()
 
 
 def run() -> None:
-    """Console-script entry point with one-line errors."""
+    """Console-script entry point with one-line errors.
+
+    Typer runs with ``standalone_mode=False`` so that every error reaches this function: our own errors and
+    Typer's usage errors (unknown option, missing argument, bad value) print one line and exit 2; anything
+    else is a bug and prints one line pointing to ``--debug``. Typer vendors what it needs from Click, so
+    nothing here imports ``click``, which a fresh installation no longer has.
+    """
     debug = "--debug" in sys.argv[1:]
     try:
-        app(standalone_mode=False)
+        code = app(prog_name="mindthegap", standalone_mode=False)
     except MindTheGapError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        print_error(str(exc))
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -98,22 +104,33 @@ def run() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted: nothing was written")
         sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors, raised by Typer's vendored Click
+        sys.exit(_usage_error(exc))
+    except Exception as exc:
         if debug:
             raise
-        err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
-            "— run again with --debug for the traceback and report it",
-            soft_wrap=True,
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print_error(
+            f"{type(exc).__name__}: {first} — run again with --debug for the traceback and report it",
+            label="internal error",
         )
         sys.exit(1)
+    # without standalone mode Typer returns the exit code of --help, --version or typer.Exit
+    if isinstance(code, int) and not isinstance(code, bool) and code:
+        sys.exit(code)
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Print a usage error as one line naming the command and where to find help; return its exit code."""
+    code = getattr(exc, "exit_code", 2)
+    if (
+        type(exc).__name__ == "NoArgsIsHelpError"
+    ):  # the help has been printed already (as Typer itself checks)
+        return code
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "mindthegap"
+    print_error(f"{exc.format_message().rstrip('.')} — see '{command} --help'")
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
