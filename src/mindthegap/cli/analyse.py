@@ -93,7 +93,10 @@ def _read_ratings(path: Path):
             hint="the file needs participant_id, principle, value and practice columns",
         )
     from mindthegap.io.study_files import coerce_ratings
+    from mindthegap.io.tables import check_lengths
+    from mindthegap.model.limits import NAME_MAX
 
+    check_lengths(frame, {}, default=NAME_MAX, path=path)
     coerce_ratings(frame, path)
     return frame
 

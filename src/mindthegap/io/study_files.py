@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from mindthegap.errors import InputError
-from mindthegap.io.tables import read_table
+from mindthegap.io.tables import check_lengths, read_table
 from mindthegap.model import (
     Discipline,
     Level,
@@ -30,6 +30,8 @@ from mindthegap.model import (
     Team,
     Wave,
 )
+from mindthegap.model.limits import ID_MAX, NAME_MAX, STUDY_FILE_MAX_BYTES
+from mindthegap.model.pseudonyms import PSEUDONYM_HINT, pseudonym_problem
 from mindthegap.privacy import PrivacySettings
 
 TRUE = {"1", "true", "yes", "y", "t"}
@@ -41,6 +43,13 @@ def read_study_file(path: Path) -> Study:
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", path=path, hint="check the path to the study file")
+    size = path.stat().st_size
+    if size > STUDY_FILE_MAX_BYTES:
+        raise InputError(
+            f"is {size / 1e6:,.0f} MB; a study definition is a few kilobytes of YAML",
+            path=path,
+            hint="check this is the study file (participants and ratings are imported separately)",
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
@@ -150,6 +159,7 @@ def read_participants(path: Path, study: Study) -> list[Participant]:
                 path=path,
                 hint="columns: participant_id, role, level[, discipline, service, team, consent]",
             )
+    check_lengths(frame, {"participant_id": ID_MAX}, default=NAME_MAX, path=path)
     services = _lookup({s.id: s.id for s in study.services}, {s.id: s.name for s in study.services})
     teams = _lookup({t.id: t.id for t in study.teams}, {t.id: t.name for t in study.teams})
     disciplines = _lookup({d.id: d.id for d in study.disciplines}, {d.id: d.name for d in study.disciplines})
@@ -165,6 +175,15 @@ def read_participants(path: Path, study: Study) -> list[Participant]:
         pid = cell("participant_id")
         if pid is None:
             raise InputError("participant_id is empty", path=path, row=line, column="participant_id")
+        problem = pseudonym_problem(pid)
+        if problem:
+            raise InputError(
+                f"the participant id {problem}",
+                path=path,
+                row=line,
+                column="participant_id",
+                hint=PSEUDONYM_HINT,
+            )
         if pid in seen:
             raise InputError(
                 f"participant {pid!r} appears again (first on row {seen[pid]})",
@@ -259,6 +278,9 @@ def read_ratings(path: Path, study: Study) -> pd.DataFrame:
                 path=path,
                 hint="columns: participant_id, wave, principle, value, practice",
             )
+    check_lengths(
+        frame, {c: ID_MAX for c in ("participant_id", "wave", "principle")}, default=NAME_MAX, path=path
+    )
     known = {
         "participant_id": {p.id for p in study.participants},
         "wave": {w.id for w in study.waves},

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from mindthegap.errors import InputError
 from mindthegap.io.files import atomic_write_bytes
+from mindthegap.model.limits import HEADER_MAX, too_long
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # Excel on Windows still writes cp1252
 
@@ -69,6 +72,48 @@ def _read(path: Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise InputError("is empty", path=path) from None
     return frame.dropna(how="all")
+
+
+def long_cells(values: pd.Series, limit: int) -> np.ndarray:
+    """Positions of the cells in ``values`` holding text longer than ``limit`` characters."""
+    if values.dtype.kind in "biufcmM":  # numbers and dates cannot be long text
+        return np.empty(0, dtype=int)
+    cells = values.to_numpy()
+    lengths = np.fromiter(
+        (len(v) if isinstance(v, str) else 0 for v in cells), dtype=np.int64, count=len(cells)
+    )
+    return np.flatnonzero(lengths > limit)
+
+
+def check_lengths(
+    frame: pd.DataFrame,
+    limits: Mapping[str, int],
+    *,
+    default: int,
+    path: Path | None = None,
+    rows: Sequence[int] | None = None,
+) -> None:
+    """Refuse a header or cell longer than its column's limit (``default`` for columns not in ``limits``).
+
+    ``rows`` are the file's row numbers of the frame's rows (default: 2, 3, … after one header row). The
+    error names the row and column and says how long the value is, never repeating it.
+    """
+    for col in frame.columns:
+        problem = too_long(str(col), HEADER_MAX)
+        if problem:
+            raise InputError(f"a column header {problem}", path=path, hint="shorten the header")
+    for col in frame.columns:
+        limit = limits.get(str(col), default)
+        found = long_cells(frame[col], limit)
+        if len(found):
+            i = int(found[0])
+            raise InputError(
+                f"the value {too_long(frame[col].iloc[i], limit)}",
+                path=path,
+                row=rows[i] if rows is not None else i + 2,
+                column=str(col),
+                hint="this is more than the column can hold: check the file is the one you meant",
+            )
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:

@@ -11,18 +11,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from mindthegap.errors import quoted
 from mindthegap.model.levels import Level
+from mindthegap.model.limits import ID_MAX, NAME_MAX, TITLE_MAX, text_max, too_long
+from mindthegap.model.pseudonyms import check_pseudonym
 from mindthegap.privacy import PrivacySettings
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
 def check_slug(value: str, what: str) -> str:
-    """Identifiers are lower-case slugs so they survive CSV headers, URLs and file names."""
+    """Identifiers are short lower-case slugs so they survive CSV headers, URLs, file names and the database."""
+    if isinstance(value, str) and len(value) > ID_MAX:
+        raise ValueError(f"{what} id {quoted(value, limit=20)} {too_long(value, ID_MAX)}")
     if not isinstance(value, str) or not _SLUG.match(value):
         raise ValueError(
             f"{what} id {value!r} must be lower-case letters, digits, '_' or '-' (e.g. 'adult_community')"
         )
+    return value
+
+
+def check_length(value: str, limit: int, what: str) -> str:
+    """Return ``value`` if it has at most ``limit`` characters; raise ``ValueError`` naming ``what`` if not."""
+    problem = too_long(value, limit)
+    if problem:
+        raise ValueError(f"{what} {problem}")
     return value
 
 
@@ -171,6 +184,9 @@ class Study:
         _unique(self.participants, "participant")
         _unique(self.policies, "policy")
         _unique(self.principles, "principle")
+        self._check_lengths()
+        for p in self.participants:
+            check_pseudonym(p.id)
         services = {s.id for s in self.services}
         teams = {t.id: t for t in self.teams}
         disciplines = {d.id for d in self.disciplines}
@@ -187,6 +203,27 @@ class Study:
                     raise ValueError(f"participant {p.id!r} names unknown team {p.team!r}")
                 if p.service is not None and teams[p.team].service_id != p.service:
                     raise ValueError(f"participant {p.id!r}: team {p.team!r} is not in service {p.service!r}")
+
+    def _check_lengths(self) -> None:
+        """Names, titles and descriptions must fit the store (a longer name is refused, not cut)."""
+        check_length(self.name, NAME_MAX, f"study {self.id!r} name")
+        check_length(self.description, text_max(), f"study {self.id!r} description")
+        for policy in self.policies:
+            check_length(policy.title, TITLE_MAX, f"policy {policy.id!r} title")
+            check_length(policy.source, TITLE_MAX, f"policy {policy.id!r} source")
+            for lever in policy.levers:
+                check_length(lever, NAME_MAX, f"a lever of policy {policy.id!r}")
+        for principle in self.principles:
+            check_length(principle.name, NAME_MAX, f"principle {principle.id!r} name")
+            check_length(principle.description, text_max(), f"principle {principle.id!r} description")
+        for group, what in (
+            (self.services, "service"),
+            (self.teams, "team"),
+            (self.disciplines, "discipline"),
+            (self.waves, "wave"),
+        ):
+            for item in group:
+                check_length(item.name, NAME_MAX, f"{what} {item.id!r} name")  # type: ignore[attr-defined]
 
 
 def _unique(items: Iterable[object], what: str) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mindthegap.errors import InputError
-from mindthegap.io.tables import require_rows
+from mindthegap.errors import InputError, quoted
+from mindthegap.io.tables import long_cells, require_rows
+from mindthegap.model.limits import HEADER_MAX, ID_MAX, LABEL_MAX, text_max, too_long
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,12 @@ def map_responses(
     for col in attributes:
         if col not in raw.columns:
             raise InputError(f"no attribute column {col!r}", path=path)
-    out = pd.DataFrame(index=raw.index)
-    out["respondent"] = raw[id_column].astype(str).str.strip() if id_column else [str(r) for r in rows]
     problems: list[Problem] = []
     bad = np.zeros(len(raw), dtype=bool)
+    limits = _length_limits(raw, instrument, mapping, id_column, attributes, path)
+    raw = _blank_long_cells(raw, limits, rows, problems, bad)
+    out = pd.DataFrame(index=raw.index)
+    out["respondent"] = raw[id_column].astype(str).str.strip() if id_column else [str(r) for r in rows]
     unmatched: dict[str, dict[str, int]] = {}
     for col, known in attributes.items():
         if known is None:  # no study structure to match against: keep the values as written
@@ -196,7 +199,7 @@ def map_responses(
                     Problem(
                         rows[i],
                         str(col),
-                        f"{v!r} is not an answer on the {scale.min}–{scale.max} scale"
+                        f"{quoted(v)} is not an answer on the {scale.min}–{scale.max} scale"
                         + (f" ({shown})" if shown else ""),
                     )
                 )
@@ -234,3 +237,43 @@ def map_responses(
     kept_rows = [rows[i] for i in np.flatnonzero(~bad)]
     out = out[~bad].reset_index(drop=True)
     return ImportResult(out, problems, skipped, unmatched, ignored, kept_rows)
+
+
+def _length_limits(raw, instrument, mapping, id_column, attributes, path) -> dict[str, int]:
+    """The longest value each column may hold: ids fit the store, free text has its own (configurable) limit."""
+    for col in raw.columns:
+        problem = too_long(str(col), HEADER_MAX)
+        if problem:
+            raise InputError(f"a column header {problem}", path=path, hint="shorten the header")
+    limits = {str(col): LABEL_MAX for col in raw.columns}
+    for col, item_id in mapping.items():
+        if instrument.item(item_id).type == "text":
+            limits[col] = text_max()
+    for col in attributes:
+        limits[col] = LABEL_MAX
+    if id_column is not None:
+        limits[id_column] = ID_MAX
+    return limits
+
+
+def _blank_long_cells(
+    raw: pd.DataFrame,
+    limits: Mapping[str, int],
+    rows: Sequence[int],
+    problems: list[Problem],
+    bad: np.ndarray,
+) -> pd.DataFrame:
+    """Record a problem for every over-long cell and blank it, so no later message or count repeats it."""
+    cleaned = raw
+    for col in raw.columns:
+        limit = limits.get(str(col), LABEL_MAX)
+        found = long_cells(raw[col], limit)
+        if not len(found):
+            continue
+        if cleaned is raw:
+            cleaned = raw.copy()
+        for i in found:
+            problems.append(Problem(rows[i], str(col), f"the value {too_long(raw[col].iloc[i], limit)}"))
+            bad[i] = True
+        cleaned.iloc[found, cleaned.columns.get_loc(col)] = None
+    return cleaned

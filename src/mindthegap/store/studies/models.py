@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from mindthegap.model import Level, Role
+from mindthegap.model.limits import ID_MAX, NAME_MAX, TITLE_MAX  # the importers check the same widths
 from mindthegap.store import withdrawal
 
 LEVEL_CHOICES = [(lv.value, lv.label) for lv in Level]
@@ -17,8 +18,8 @@ ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
 class StudyRecord(models.Model):
-    slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=ID_MAX, unique=True)
+    name = models.CharField(max_length=NAME_MAX)
     description = models.TextField(blank=True)
     min_n = models.PositiveIntegerField(default=11, help_text="Groups smaller than this are suppressed.")
     redact_free_text = models.BooleanField(default=True)
@@ -51,9 +52,9 @@ class StudyAccess(models.Model):
 
 class PolicyRecord(models.Model):
     study = models.ForeignKey(StudyRecord, on_delete=models.CASCADE, related_name="policies")
-    slug = models.SlugField(max_length=64)
-    title = models.CharField(max_length=300)
-    source = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=ID_MAX)
+    title = models.CharField(max_length=TITLE_MAX)
+    source = models.CharField(max_length=TITLE_MAX, blank=True)
     levers = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -63,8 +64,8 @@ class PolicyRecord(models.Model):
 
 class PrincipleRecord(models.Model):
     policy = models.ForeignKey(PolicyRecord, on_delete=models.CASCADE, related_name="principles")
-    slug = models.SlugField(max_length=64)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=ID_MAX)
+    name = models.CharField(max_length=NAME_MAX)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -78,8 +79,8 @@ class PrincipleRecord(models.Model):
 
 class ServiceRecord(models.Model):
     study = models.ForeignKey(StudyRecord, on_delete=models.CASCADE, related_name="services")
-    slug = models.SlugField(max_length=64)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=ID_MAX)
+    name = models.CharField(max_length=NAME_MAX)
 
     class Meta:
         db_table = "mtg_service"
@@ -88,8 +89,8 @@ class ServiceRecord(models.Model):
 
 class TeamRecord(models.Model):
     service = models.ForeignKey(ServiceRecord, on_delete=models.CASCADE, related_name="teams")
-    slug = models.SlugField(max_length=64)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=ID_MAX)
+    name = models.CharField(max_length=NAME_MAX)
 
     class Meta:
         db_table = "mtg_team"
@@ -100,8 +101,8 @@ class TeamRecord(models.Model):
 
 class DisciplineRecord(models.Model):
     study = models.ForeignKey(StudyRecord, on_delete=models.CASCADE, related_name="disciplines")
-    slug = models.SlugField(max_length=64)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=ID_MAX)
+    name = models.CharField(max_length=NAME_MAX)
 
     class Meta:
         db_table = "mtg_discipline"
@@ -112,8 +113,8 @@ class DisciplineRecord(models.Model):
 
 class WaveRecord(models.Model):
     study = models.ForeignKey(StudyRecord, on_delete=models.CASCADE, related_name="waves")
-    slug = models.SlugField(max_length=64)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=ID_MAX)
+    name = models.CharField(max_length=NAME_MAX)
     order = models.IntegerField(default=0)
 
     class Meta:
@@ -126,7 +127,7 @@ class ParticipantRecord(models.Model):
     """A participant known only by a pseudonymous id; no names or contact details are stored."""
 
     study = models.ForeignKey(StudyRecord, on_delete=models.CASCADE, related_name="participants")
-    pseudonym = models.CharField(max_length=64)
+    pseudonym = models.CharField(max_length=ID_MAX)
     role = models.CharField(max_length=32, choices=ROLE_CHOICES)
     level = models.CharField(max_length=32, choices=LEVEL_CHOICES)
     discipline = models.ForeignKey(DisciplineRecord, null=True, blank=True, on_delete=models.PROTECT)

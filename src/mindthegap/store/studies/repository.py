@@ -22,6 +22,7 @@ from mindthegap.model import (
     Team,
     Wave,
 )
+from mindthegap.model.pseudonyms import PSEUDONYM_HINT, check_pseudonym
 from mindthegap.privacy import PrivacySettings
 from mindthegap.store.studies import models as m
 
@@ -75,7 +76,13 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
 
 @transaction.atomic
 def add_participants(record: m.StudyRecord, people: list[Participant]) -> int:
-    """Add participants to a stored study; a pseudonym already in the study is refused (nothing is added)."""
+    """Add participants to a stored study; a pseudonym already in the study, or one that is not pseudonymous
+    (an e-mail address, a phone number, a name, longer than the store holds), is refused and nothing is added."""
+    for p in people:
+        try:
+            check_pseudonym(p.id)
+        except ValueError as exc:
+            raise StoreError(str(exc), hint=PSEUDONYM_HINT) from None
     existing = set(
         m.ParticipantRecord.all_objects.filter(
             study=record, pseudonym__in=[p.id for p in people]

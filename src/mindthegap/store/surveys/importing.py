@@ -19,6 +19,7 @@ from mindthegap.errors import InputError
 from mindthegap.io.surveys import Problem, map_responses, read_raw
 from mindthegap.io.surveys.formats import default_id_column
 from mindthegap.model import Level
+from mindthegap.model.pseudonyms import pseudonym_problem
 from mindthegap.store.studies import models as sm
 from mindthegap.store.studies.repository import get_record, save_values_practice
 from mindthegap.store.surveys import models as m
@@ -164,9 +165,12 @@ def import_into_study(
     bad = np.zeros(len(responses), dtype=bool)
     for i, (pid, w) in enumerate(zip(responses["respondent"], responses["wave"], strict=True)):
         if pid not in people:
-            problems.append(
-                Problem(row_of[i], id_column, f"{pid!r} is not a participant of study {study_id!r}")
+            # an id that looks like an e-mail address or a name is described, not repeated
+            why = pseudonym_problem(pid)
+            text = (
+                f"the respondent id {why}" if why else f"{pid!r} is not a participant of study {study_id!r}"
             )
+            problems.append(Problem(row_of[i], id_column, text))
         elif w is None or (isinstance(w, float) and np.isnan(w)):
             problems.append(
                 Problem(row_of[i], str(wave_col), f"no wave of study {study_id!r} ({', '.join(waves)})")
