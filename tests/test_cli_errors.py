@@ -156,3 +156,100 @@ def test_error_messages_cut_long_values_in_one_place():
     assert shorten("  two\n lines ") == "two lines"
     column = InputError("bad", column="c" * 10_000)
     assert len(str(column)) < 300
+
+
+@pytest.fixture
+def riverside(tmp_path) -> str:
+    """A SQLite study database holding the small Riverside study, made through the real command line."""
+    db = str(tmp_path / "db" / "riverside.sqlite3")
+    (tmp_path / "db").mkdir()
+    (tmp_path / "study.yaml").write_text(STUDY_YAML, encoding="utf-8")
+    made = run_cli("--db", db, "study", "create", str(tmp_path / "study.yaml"))
+    assert made.returncode == 0, made.stderr
+    return db
+
+
+def test_a_corrupt_workbook_in_survey_import(clean_env, tmp_path, riverside):
+    corrupt = tmp_path / "answers.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a workbook" * 50)
+    found = fresh(clean_env, "--db", riverside, "survey", "import", str(corrupt), "--instrument", "nomad",
+                  "--study", "riverside")  # fmt: skip
+    assert_one_line(*found, r"^error: .*answers\.xlsx: cannot be read as xlsx \(.*\) — check that it opens")
+
+
+@pytest.mark.parametrize(
+    ("username", "pattern"),
+    [("", "the username is empty"), ("a b", "username 'a b' is not accepted: Enter a valid username")],
+)
+def test_user_add_with_an_unusable_username(clean_env, riverside, username, pattern):
+    found = fresh(clean_env, "--db", riverside, "user", "add", username, "--password-stdin",
+                  input="a-long-passphrase-9\n")  # fmt: skip
+    assert_one_line(*found, pattern)
+
+
+def test_user_add_without_a_terminal_says_how_to_give_the_password(clean_env, riverside):
+    found = fresh(clean_env, "--db", riverside, "user", "add", "qi.lead", input="")
+    assert_one_line(
+        *found, r"there is no terminal to ask for the password — pipe it in with --password-stdin"
+    )
+    found = fresh(clean_env, "--db", riverside, "user", "add", "qi.lead", "--password-stdin", input="")
+    assert_one_line(*found, r"no password on standard input")
+
+
+def test_a_database_in_a_read_only_folder(clean_env, riverside, setpriv_prefix):
+    """SQLite needs to write a journal beside the database, so a writable file in a read-only folder still
+    cannot be changed; reading it works as before."""
+    folder = Path(riverside).parent
+    Path(riverside).chmod(0o666)
+    folder.chmod(0o555)
+    try:
+        listed = fresh(clean_env, "--db", riverside, "study", "list", prefix=setpriv_prefix)[0]
+        assert listed.returncode == 0 and "riverside" in listed.stdout, listed.stderr
+        found = fresh(
+            clean_env, "--db", riverside, "study", "delete", "riverside", "--yes", prefix=setpriv_prefix
+        )
+        assert_one_line(
+            *found, r"^error: the study database .*riverside\.sqlite3 cannot be written: .*read-only"
+        )
+    finally:
+        folder.chmod(0o755)
+    with sqlite3.connect(riverside) as conn:
+        assert conn.execute("SELECT slug FROM mtg_study").fetchall() == [("riverside",)]
+
+
+def test_study_delete_when_a_newer_version_added_a_kind_of_evidence(clean_env, riverside):
+    """A newer mindthegap's app (unknown here) has rows pointing at the study: deleting it used to fail on a
+    foreign key deep inside Django; now the database is recognised as newer before anything is changed."""
+    with sqlite3.connect(riverside) as conn:
+        conn.execute(
+            "CREATE TABLE networks_tie (id integer PRIMARY KEY, study_id bigint NOT NULL "
+            "REFERENCES mtg_study (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+        conn.execute("INSERT INTO networks_tie (study_id) SELECT id FROM mtg_study")
+        conn.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES ('networks', '0001_initial', '2030-01-01')"
+        )
+    found = fresh(clean_env, "--db", riverside, "study", "delete", "riverside", "--yes")
+    assert_one_line(*found, r"written by a newer version of mindthegap \(it has data of 'networks'.*upgrade")
+    with sqlite3.connect(riverside) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM mtg_study").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("attempt to write a readonly database", "cannot be written: the file or its folder is read-only"),
+        ("cannot execute INSERT in a read-only transaction", "may be read but not changed by this user"),
+        ("permission denied for table mtg_study", "may be read but not changed by this user"),
+        ("database or disk is full", "is full"),
+        ("database is locked", "stayed busy with another writer"),
+        ("no such table: mtg_study", None),
+    ],
+)
+def test_database_failures_a_user_can_fix_are_explained(message, expected):
+    from django.db.utils import OperationalError
+
+    from mindthegap.store.database import explain_database_error
+
+    explained = explain_database_error(OperationalError(message))
+    assert (explained is None) if expected is None else (expected in str(explained))

@@ -109,6 +109,10 @@ def run() -> None:
     except Exception as exc:
         if debug:
             raise
+        known = _database_error(exc)
+        if known is not None:
+            print_error(str(known))
+            sys.exit(known.exit_code)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print_error(
             f"{type(exc).__name__}: {first} — run again with --debug for the traceback and report it",
@@ -118,6 +122,15 @@ def run() -> None:
     # without standalone mode Typer returns the exit code of --help, --version or typer.Exit
     if isinstance(code, int) and not isinstance(code, bool) and code:
         sys.exit(code)
+
+
+def _database_error(exc: Exception) -> MindTheGapError | None:
+    """A database failure the user can fix (read-only file, full disk), in the store's words, else None."""
+    if type(exc).__module__.split(".")[0] not in {"django", "sqlite3", "psycopg", "psycopg2"}:
+        return None
+    from mindthegap.store.database import explain_database_error
+
+    return explain_database_error(exc)
 
 
 def _usage_error(exc: typer.TyperException) -> int:

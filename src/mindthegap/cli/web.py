@@ -56,18 +56,24 @@ def serve(
 
 @users.command("add")
 def add_user(
-    username: str = typer.Argument(..., help="Login name."),
+    username: str = typer.Argument(..., help="Login name: letters, digits and @ . + - _ (at most 150)."),
     study: list[str] = typer.Option([], "--study", help="Study id to grant (repeatable)."),
     role: str = typer.Option("viewer", help="viewer (reports), analyst (import and analyse) or owner."),
     superuser: bool = typer.Option(False, "--superuser", help="May open every study and the admin pages."),
     password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from standard input."
+        False,
+        "--password-stdin",
+        help="Read the password from the first line of standard input (for scripts; no terminal needed).",
     ),
 ) -> None:
     """Create a person's login (the password is asked for, never shown or logged) and grant studies.
 
+    Passwords must have at least 10 characters, must not be common, all digits, close to the username or
+    made of a few repeated characters. Without a terminal, pipe the password in with --password-stdin.
+
     Example: [bold]mindthegap user add qi.lead --study northmoor --role analyst[/bold]
     """
+    _check_role(role)
     from mindthegap.store.database import open_store
 
     open_store()
@@ -76,12 +82,17 @@ def add_user(
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
+    from mindthegap.store.studies.repository import get_record
+
+    _check_username(username)
     model = get_user_model()
     if model.objects.filter(username=username).exists():
         raise InputError(
             f"user {username!r} already exists", hint="use 'mindthegap user grant' to add studies"
         )
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else _ask_password()
+    for study_id in study:
+        get_record(study_id)  # before the password is asked for, so a typo costs nothing
+    password = _read_password(password_stdin)
     try:
         validate_password(password, model(username=username))
     except ValidationError as exc:
@@ -93,7 +104,9 @@ def add_user(
             model.objects.create_user(username=username, password=password)
         for study_id in study:
             _grant(username, study_id, role)
-    console.print(f"Added {username}" + (f" with {role} access to {', '.join(study)}" if study else ""))
+    console.print(
+        f"Added {username}" + (f" with {role} access to {', '.join(study)}" if study else ""), markup=False
+    )
 
 
 @users.command("grant")
@@ -124,14 +137,35 @@ def revoke(username: str = typer.Argument(...), study: str = typer.Argument(...)
     )
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ConfigurationError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+
+
+def _check_username(username: str) -> None:
+    """The rules of Django's own user model, checked first so a bad name is one line, not a crash."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    field = get_user_model()._meta.get_field("username")
+    if not username.strip():
+        raise InputError("the username is empty", hint="give a login name such as 'qi.lead'")
+    try:
+        field.clean(username, None)
+    except ValidationError as exc:
+        raise InputError(
+            f"username {username!r} is not accepted: {' '.join(exc.messages)}",
+            hint="use letters, digits and @ . + - _ only",
+        ) from None
+
+
 def _grant(username: str, study_id: str, role: str) -> None:
     from django.contrib.auth import get_user_model
 
     from mindthegap.store.studies.models import StudyAccess
     from mindthegap.store.studies.repository import get_record
 
-    if role not in ROLES:
-        raise ConfigurationError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+    _check_role(role)
     try:
         user = get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist:
@@ -139,7 +173,18 @@ def _grant(username: str, study_id: str, role: str) -> None:
     StudyAccess.objects.update_or_create(study=get_record(study_id), user=user, defaults={"role": role})
 
 
-def _ask_password() -> str:
+def _read_password(from_stdin: bool) -> str:
+    """The password from standard input's first line, or asked twice at a terminal; never echoed."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError("no password on standard input", hint="pipe one line holding the password")
+        return password
+    if not sys.stdin.isatty():
+        raise InputError(
+            "there is no terminal to ask for the password",
+            hint="pipe it in with --password-stdin, e.g. from a password manager's command line",
+        )
     first = typer.prompt("Password", hide_input=True)
     second = typer.prompt("Repeat password", hide_input=True)
     if first != second:

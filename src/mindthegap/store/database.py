@@ -93,23 +93,62 @@ def _check_connection(url: str) -> None:
 
 
 def check_schema_not_newer(url: str = "") -> None:
-    """Refuse a database that has migrations this version of mindthegap does not know."""
+    """Refuse a database that has migrations this version of mindthegap does not know.
+
+    Two signs of a newer version: a later migration of one of our apps, or migrations of an app this
+    version does not have at all (a newer kind of evidence). The second matters as much as the first: such
+    an app's tables point at studies and participants, so deleting a study would fail on their foreign keys.
+    """
+    from django.apps import apps
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     ours = {app for app, _ in loader.disk_migrations}
+    installed = {cfg.label for cfg in apps.get_app_configs()}
     unknown = sorted(
         f"{app}.{name}"
         for app, name in loader.applied_migrations
         if (app in ours or app in _our_labels()) and (app, name) not in loader.disk_migrations
     )
-    if unknown:
+    foreign = sorted({app for app, _ in loader.applied_migrations if app not in installed})
+    if unknown or foreign:
+        what = unknown[0] if unknown else f"data of {foreign[0]!r}, which this version does not know"
         raise StoreError(
-            f"the database {redact_url(url) or ''} was written by a newer version of mindthegap "
-            f"(it has {unknown[0]})",
+            f"the database {redact_url(url) or ''} was written by a newer version of mindthegap (it has {what})",
             hint="upgrade mindthegap (pip install -U mindthegap) before opening it",
         )
+
+
+def explain_database_error(exc: BaseException) -> StoreError | None:
+    """A one-line :class:`StoreError` for a database failure the user can fix, or None for anything else.
+
+    Writes can fail far from :func:`open_store` (a read-only folder is only noticed when SQLite tries to
+    create its journal beside the database), so the command line passes database exceptions here.
+    """
+    text = " ".join(str(exc).split()).lower()
+    where = redact_url(os.environ.get("MINDTHEGAP_DATABASE_URL", "")) or "in use"
+    if "readonly database" in text or "unable to open database file" in text:
+        return StoreError(
+            f"the study database {where} cannot be written: the file or its folder is read-only",
+            hint="SQLite writes a journal file beside the database: make both writable, "
+            "or copy the database to a folder you can write to",
+        )
+    if "read-only transaction" in text or "permission denied for" in text:
+        return StoreError(
+            f"the database {where} may be read but not changed by this user",
+            hint="ask its administrator for write rights, or use a copy",
+        )
+    if "database or disk is full" in text or "no space left on device" in text:
+        return StoreError(
+            f"the disk holding the database {where} is full", hint="free some space and try again"
+        )
+    if "database is locked" in text:
+        return StoreError(
+            f"the database {where} stayed busy with another writer (the web app or another command)",
+            hint="try again when it has finished",
+        )
+    return None
 
 
 def _our_labels() -> set[str]:

@@ -78,9 +78,10 @@ def read_raw(
         raise InputError("file not found" if not path.exists() else "is a folder, not a file", path=path)
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
-    fmt = detect(path) if fmt == "auto" else fmt
     labels: dict = {}
     try:
+        # detection reads the file too, so a corrupt workbook fails here, inside the one-line error below
+        fmt = detect(path) if fmt == "auto" else fmt
         if fmt == "csv":
             frame, rows = _csv(_text(path), path)
         elif fmt == "qualtrics":
@@ -109,9 +110,11 @@ def read_raw(
     except InputError:
         raise
     except Exception as exc:  # a corrupt or mislabelled file: say which and how it failed, in one line
+        shown = (path.suffix.lstrip(".") or "a survey export") if fmt == "auto" else fmt
         raise InputError(
-            f"cannot be read as {fmt} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
+            f"cannot be read as {shown} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
             path=path,
+            hint="check that it opens in the program that made it, or export it again",
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, rows, labels
