@@ -37,8 +37,17 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on. Keep 127.0.0.1 unless behind a proxy."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     threads: int = typer.Option(4, min=1, help="Worker threads."),
+    trusted_proxy: str = typer.Option(
+        "127.0.0.1",
+        "--trusted-proxy",
+        envvar="MINDTHEGAP_TRUSTED_PROXY",
+        help="With MINDTHEGAP_HTTPS=1: the address of the TLS proxy whose X-Forwarded-Proto header is believed.",
+    ),
 ) -> None:
     """Run the web app: dashboards, report downloads and exports for each study a person may open.
+
+    Behind a TLS proxy set MINDTHEGAP_HTTPS=1 (Secure cookies, HSTS, redirect to https); people are signed
+    out after MINDTHEGAP_SESSION_MINUTES (default 30) without activity. See docs/security.md.
 
     Example: [bold]mindthegap --db mindthegap-demo/demo.sqlite3 serve[/bold], then open http://127.0.0.1:8000
     """
@@ -47,11 +56,22 @@ def serve(
 
     where = open_store()
     import waitress
+    from django.conf import settings
+    from django.core.management import call_command
 
     from mindthegap.web.wsgi import application
 
-    console.print(f"Serving {where} at [bold]http://{host}:{port}/[/bold] (Ctrl+C to stop)")
-    waitress.serve(application, host=host, port=port, threads=threads, ident="mindthegap")
+    call_command("clearsessions")  # expired sessions are of no use to anyone; start with a clean table
+    proxy = {}
+    if settings.HTTPS:
+        # waitress drops X-Forwarded-Proto unless it comes from a proxy it trusts
+        proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-proto"}}
+    scheme = "https (through the proxy)" if settings.HTTPS else "http"
+    console.print(
+        f"Serving {where} at [bold]http://{host}:{port}/[/bold] for {scheme} (Ctrl+C to stop)",
+        highlight=False,
+    )
+    waitress.serve(application, host=host, port=port, threads=threads, ident="mindthegap", **proxy)
 
 
 @users.command("add")
@@ -135,6 +155,19 @@ def revoke(username: str = typer.Argument(...), study: str = typer.Argument(...)
     console.print(
         f"Removed {username}'s access to {study}" if deleted else f"{username} had no access to {study}"
     )
+
+
+@users.command("unlock")
+def unlock(username: str = typer.Argument(..., help="Login name.")) -> None:
+    """Lift a sign-in lock (after too many wrong passwords) before it runs out by itself."""
+    _secret_key()  # the throttle keys usernames with the web app's secret, so use the same one
+    from mindthegap.store.database import open_store
+
+    open_store()
+    from mindthegap.web import throttle
+
+    cleared = throttle.unlock(username)
+    console.print(f"Unlocked {username}" if cleared else f"{username} was not locked", markup=False)
 
 
 def _check_role(role: str) -> None:

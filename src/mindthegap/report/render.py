@@ -94,7 +94,7 @@ def render_fragment(sections: list[Section], *, min_n: int = 11) -> str:
 
 def render_html(title: str, sections: list[Section], *, subtitle: str = "", min_n: int = 11) -> str:
     template = _env.get_template("report.html")
-    css = (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+    css = (Path(__file__).parent / "static" / "report.css").read_text(encoding="utf-8")
     return template.render(
         title=title,
         subtitle=subtitle,

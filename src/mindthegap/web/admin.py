@@ -1,6 +1,11 @@
 from django.contrib import admin
 
 from mindthegap.store.studies.models import StudyAccess, StudyRecord
+from mindthegap.web.signin import AdminSignInForm
+
+admin.site.login_form = (
+    AdminSignInForm  # the admin's sign-in says when a username is locked, as the app's does
+)
 
 
 class StudyAccessInline(admin.TabularInline):
