@@ -240,17 +240,17 @@ def map_responses(
 
 
 def _length_limits(raw, instrument, mapping, id_column, attributes, path) -> dict[str, int]:
-    """The longest value each column may hold: ids fit the store, free text has its own (configurable) limit."""
+    """The longest value each stored column may hold: the id fits the store, attributes are labels, free text
+    has its own (configurable) limit. Rating columns need no check: an answer that is not on the scale is
+    refused anyway, with its value cut short in the message."""
     for col in raw.columns:
         problem = too_long(str(col), HEADER_MAX)
         if problem:
             raise InputError(f"a column header {problem}", path=path, hint="shorten the header")
-    limits = {str(col): LABEL_MAX for col in raw.columns}
+    limits = {col: LABEL_MAX for col in attributes}
     for col, item_id in mapping.items():
         if instrument.item(item_id).type == "text":
             limits[col] = text_max()
-    for col in attributes:
-        limits[col] = LABEL_MAX
     if id_column is not None:
         limits[id_column] = ID_MAX
     return limits
@@ -265,8 +265,7 @@ def _blank_long_cells(
 ) -> pd.DataFrame:
     """Record a problem for every over-long cell and blank it, so no later message or count repeats it."""
     cleaned = raw
-    for col in raw.columns:
-        limit = limits.get(str(col), LABEL_MAX)
+    for col, limit in limits.items():
         found = long_cells(raw[col], limit)
         if not len(found):
             continue
