@@ -119,8 +119,10 @@ def run() -> None:
             label="internal error",
         )
         sys.exit(1)
-    # without standalone mode Typer returns the exit code of --help, --version or typer.Exit
+    # without standalone mode Typer returns the exit code of --help, --version, typer.Exit and Ctrl+C
     if isinstance(code, int) and not isinstance(code, bool) and code:
+        if code == 130:
+            err_console.print("interrupted: nothing was written")
         sys.exit(code)
 
 
@@ -136,9 +138,8 @@ def _database_error(exc: Exception) -> MindTheGapError | None:
 def _usage_error(exc: typer.TyperException) -> int:
     """Print a usage error as one line naming the command and where to find help; return its exit code."""
     code = getattr(exc, "exit_code", 2)
-    if (
-        type(exc).__name__ == "NoArgsIsHelpError"
-    ):  # the help has been printed already (as Typer itself checks)
+    # a group run without a command: its help has been printed already (Typer tells this case apart by name)
+    if type(exc).__name__ == "NoArgsIsHelpError":
         return code
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "mindthegap"
