@@ -2,9 +2,11 @@
 
 Each participant rates every principle twice on 1–5: how much they value it and how well it is practised
 where they work. The gap is value − practice; positive means practice falls short of what people value.
-For a group the gap is the mean of individual gaps over participants who gave both ratings, with a
-percentile bootstrap CI (:mod:`mindthegap.analysis.bootstrap`). Groups below the small-number threshold are
-suppressed, with complementary suppression across the "All" totals (:mod:`mindthegap.analysis.suppression`).
+For a group the gap is the mean of the individual gaps (value − practice) over the ratings with both halves,
+with a studentised bootstrap CI that resamples participants, not rows (:mod:`mindthegap.analysis.bootstrap`):
+when principles are pooled (a table by service alone) each person brings one gap per principle, and those are
+resampled together. Groups below the small-number threshold are suppressed, with complementary suppression
+across the "All" totals (:mod:`mindthegap.analysis.suppression`).
 
 The importance–performance placement (Martilla & James 1977, J Marketing 41:77–79) puts each principle at
 (mean practice, mean value) and splits the plane at the means across principles.
@@ -73,7 +75,7 @@ def values_practice_gap(
     seed: int = DEFAULT_SEED,
     min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
-    """Gap per group with a bootstrap CI, small groups suppressed.
+    """Gap per group with a bootstrap CI (participants resampled), small groups suppressed.
 
     ``ratings``: one row per participant × principle (× wave), columns ``participant_id``, ``principle``,
     ``value``, ``practice`` and the ``by`` columns. ``margins`` adds "All" rows for every combination of
@@ -108,7 +110,13 @@ def values_practice_gap(
                 }
             )
         _, gap, lo, hi = bootstrap_group_means(
-            codes, sub["gap"].to_numpy(), len(table), n_boot=n_boot, ci=ci, seed=seed + len(frames)
+            codes,
+            sub["gap"].to_numpy(),
+            len(table),
+            clusters=sub["participant_id"].to_numpy(),
+            n_boot=n_boot,
+            ci=ci,
+            seed=seed + len(frames),
         )
         table["gap"], table["gap_ci_low"], table["gap_ci_high"] = gap, lo, hi
         for d in by:
