@@ -84,12 +84,89 @@ def test_against_a_reference_group():
 
 
 def test_hedges_g_ci_closed_form():
-    """Reference: Hedges & Olkin (1985) large-sample SE √((n1+n2)/(n1·n2) + g²/(2(n1+n2)))."""
+    """Reference: Hedges & Olkin (1985) large-sample SE √((n1+n2)/(n1·n2) + g²/(2(n1+n2))) with z = 1.96; the
+    same SE as pingouin.compute_esci, whose t quantile on 118 df gives a slightly wider interval."""
     rng = np.random.default_rng(3)
     x, y = rng.normal(0.5, 1, 50), rng.normal(0, 1, 70)
     g, lo, hi = hedges_g(x, y)
     se = np.sqrt(120 / 3500 + g**2 / 240)
     assert (lo, hi) == pytest.approx((g - 1.959964 * se, g + 1.959964 * se), abs=1e-6)
+    wider = pg.compute_esci(stat=g, nx=50, ny=70, eftype="cohen", decimals=12)
+    t = stats.t.ppf(0.975, 118)
+    assert wider == pytest.approx([g - t * se, g + t * se], abs=1e-9)
+
+
+@pytest.mark.parametrize(("n1", "n2", "delta"), [(11, 11, 0.5), (11, 30, 1.0), (40, 60, 0.0)])
+def test_hedges_g_ci_coverage(n1, n2, delta):
+    """Coverage simulation: over 4,000 seeded pairs of normal samples with standardised difference delta, the
+    95% CI covers delta within three Monte Carlo standard errors (±0.010) of 95%."""
+    rng = np.random.default_rng(n1 + n2)
+    hits = 0
+    for _ in range(4000):
+        _, lo, hi = hedges_g(rng.normal(delta, 1, n1), rng.normal(0, 1, n2))
+        hits += lo <= delta <= hi
+    assert abs(hits / 4000 - 0.95) <= 3 * np.sqrt(0.95 * 0.05 / 4000)
+
+
+def test_cliffs_delta_sign_in_pairs():
+    """Closed form: every score of group b above every score of group a gives delta = +1 (b compared with a)."""
+    scores = pd.DataFrame(
+        {"team": ["a"] * 11 + ["b"] * 11, "score": [*np.linspace(1, 2, 11), *np.linspace(4, 5, 11)]}
+    )
+    pairs, _ = compare_groups(scores, "score", "team")
+    row = pairs.iloc[0]
+    assert (row.group_a, row.group_b) == ("a", "b")
+    assert row.cliffs_delta == 1.0 and row.difference == pytest.approx(3.0)
+
+
+def test_one_row_per_person_is_required():
+    """A person with two rows in one group (e.g. two waves left in the file) would be counted twice."""
+    scores = pd.DataFrame(
+        {
+            "id": [*range(12), 0],
+            "team": ["a"] * 13,
+            "score": np.linspace(1, 5, 13),
+            "wave": ["b"] * 12 + ["f"],
+        }
+    )
+    with pytest.raises(InputError, match="person '0' has more than one row in team 'a'"):
+        describe_groups(scores, "score", ["team"], id_col="id")
+    with pytest.raises(InputError, match="person '0' has more than one row"):
+        compare_groups(scores, "score", "team", id_col="id")
+    assert describe_groups(scores[scores.wave == "b"], "score", ["team"], id_col="id").iloc[0]["n"] == 12
+
+
+def test_paired_change_and_wave_change_agree_on_zero_differences():
+    """Reference: scipy.stats.wilcoxon with Pratt's zero handling. The survey comparison and the values–practice
+    wave change give the same p for the same differences (half of them zero, as ratings often are)."""
+    from mindthegap.analysis.gap import wave_change
+
+    d = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 1, -1, 1, 2, 0, 1])
+    people = [f"p{i}" for i in range(len(d))]
+    scores = pd.concat(
+        [
+            pd.DataFrame({"id": people, "wave": "baseline", "score": 3.0}),
+            pd.DataFrame({"id": people, "wave": "follow_up", "score": 3.0 + d}),
+        ]
+    )
+    survey = paired_change(
+        scores, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up", min_n=1
+    )
+    ratings = pd.DataFrame(
+        {
+            "participant_id": people * 2,
+            "wave": ["baseline"] * len(d) + ["follow_up"] * len(d),
+            "principle": "safe",
+            "value": 5.0,
+            "practice": np.concatenate([np.full(len(d), 3.0), 3.0 - d]),  # gap change = d
+        }
+    )
+    gap = wave_change(ratings, baseline="baseline", follow_up="follow_up", min_n=1)
+    expected = stats.wilcoxon(d, zero_method="pratt").pvalue
+    assert survey.iloc[0]["p_wilcoxon"] == pytest.approx(expected)
+    assert gap.iloc[0]["p_wilcoxon"] == pytest.approx(expected)
+    assert survey.iloc[0]["ci_low"] == pytest.approx(gap.iloc[0]["change_ci_low"])
+    assert survey.iloc[0]["d_z"] == pytest.approx(gap.iloc[0]["cohen_dz"])
 
 
 def test_median_ci_order_statistics():
@@ -122,7 +199,7 @@ def test_paired_change_uses_only_people_in_both_waves():
     b, a = base.score.iloc[:30].to_numpy(), follow.score.to_numpy()
     assert row.n == 30
     assert row.p_paired_t == pytest.approx(stats.ttest_rel(a, b).pvalue)
-    assert row.p_wilcoxon == pytest.approx(stats.wilcoxon(a - b).pvalue)
+    assert row.p_wilcoxon == pytest.approx(stats.wilcoxon(a - b, zero_method="pratt").pvalue)
     assert row.d_z == pytest.approx((a - b).mean() / (a - b).std(ddof=1))
     small = paired_change(
         data, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up", min_n=31

@@ -146,6 +146,11 @@ def test_compare_groups_and_waves(tmp_path):
     assert result.returncode == 2 and "--group" in result.stderr
     result = run_cli("survey", "compare", str(one_wave), "--score", "coherence", "--group", "service")
     assert result.returncode == 0 and "Kruskal" in result.stdout
+    # both waves left in the file would count every person twice in each group
+    result = run_cli("survey", "compare", str(path), "--score", "coherence", "--group", "service")
+    assert result.returncode == 2
+    assert "scores.csv: person '0' has more than one row in service" in result.stderr
+    assert "one wave at a time" in result.stderr
 
 
 def test_import_command(tmp_path):

@@ -1,13 +1,19 @@
 """Comparing construct scores between groups and between waves, with effect sizes and multiplicity control.
 
-* Group summaries: n, mean with a 95% percentile-bootstrap CI (:func:`~mindthegap.analysis.bootstrap.grouped_mean_ci`),
-  median with a distribution-free CI from binomial order statistics (Conover 1999, §3.2).
+* Group summaries: n, mean with a 95% studentised bootstrap CI
+  (:func:`~mindthegap.analysis.bootstrap.grouped_mean_ci`), median with a distribution-free CI from binomial
+  order statistics (Conover 1999, §3.2).
 * Omnibus: Kruskal–Wallis across the groups large enough to show.
-* Pairs: Mann–Whitney U and Welch's t; Cliff's delta (= rank-biserial r for two groups) and Hedges' g with an
-  approximate 95% CI (Hedges & Olkin 1985); p values adjusted by Holm and by Benjamini–Hochberg (statsmodels).
-* Paired pre/post: only people who answered in both waves; mean change with a t CI, paired t, Wilcoxon, d_z.
-Groups below ``min_n`` are suppressed in summaries and left out of every test, so no statistic is computed on
-(and no difference can reveal) a small group.
+* Pairs: Mann–Whitney U and Welch's t; Cliff's delta (= rank-biserial r for two groups; positive when group b
+  scores higher than group a) and Hedges' g (b − a) with a 95% CI from the Hedges & Olkin (1985) standard
+  error and the normal quantile (see :func:`hedges_g` for why not t). The Mann–Whitney p values of
+  one call (one score, one grouping) are adjusted together by Holm and by Benjamini–Hochberg (statsmodels).
+* Paired pre/post: only people who answered in both waves; mean change with a t CI, paired t, Wilcoxon
+  signed-rank with zero differences kept by Pratt's method, d_z (:func:`paired_statistics`, which the
+  values–practice ``wave_change`` uses too, so both report the same figures for the same differences).
+Every statistic here takes one score per person: given ``id_col``, a person with two rows in one group is an
+error (compare one wave at a time, or pair the waves). Groups below ``min_n`` are suppressed in summaries and
+left out of every test, so no statistic is computed on (and no difference can reveal) a small group.
 """
 
 from __future__ import annotations
@@ -50,19 +56,41 @@ def median_ci(x: np.ndarray, ci: float = 0.95) -> tuple[float, float]:
     return float(x[lo]), float(x[hi])
 
 
+def one_row_per_person(scores: pd.DataFrame, id_col: str | None, groups: Sequence[str]) -> None:
+    """Raise a one-line error when a person has more than one row within a group (their rows are not
+    independent, and every test here counts rows as people)."""
+    if id_col is None:
+        return
+    _need(scores, [id_col])
+    keys = [id_col, *groups]
+    repeated = scores.dropna(subset=[id_col]).duplicated(keys)
+    if repeated.any():
+        row = scores.loc[repeated[repeated].index[0]]
+        where = ", ".join(f"{g} {str(row[g])!r}" for g in groups)
+        raise InputError(
+            f"person {str(row[id_col])!r} has more than one row{f' in {where}' if where else ''}",
+            hint="compare one wave at a time, or use the before/after comparison for the same people",
+        )
+
+
 def describe_groups(
     scores: pd.DataFrame,
     value: str,
     by: Sequence[str],
     *,
+    id_col: str | None = None,
     n_boot: int = 2000,
     seed: int = 20261122,
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
-    """Per group: n, mean with bootstrap CI, median with order-statistic CI; small groups suppressed."""
+    """Per group: n, mean with bootstrap CI, median with order-statistic CI; small groups suppressed.
+
+    With ``id_col``, a person with two rows in one group is an error (see :func:`one_row_per_person`).
+    """
     by = list(by)
     _need(scores, [*by, value])
+    one_row_per_person(scores.dropna(subset=[value]), id_col, by)
     table = grouped_mean_ci(scores, value, by, n_boot=n_boot, ci=ci, seed=seed)
     data = scores[[*by, value]].dropna()
     medians = []
@@ -76,19 +104,25 @@ def describe_groups(
     return suppress(table, n_col="n", by=by, min_n=min_n)
 
 
-def hedges_g(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """Hedges' g (x − y over the pooled SD, small-sample corrected) with an approximate 95% CI."""
+def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
+    """Hedges' g (x − y over the pooled SD, small-sample corrected) with its CI: g ± z·SE, with the Hedges &
+    Olkin (1985) SE √((n₁+n₂)/(n₁n₂) + g²/(2(n₁+n₂))) and the normal quantile z.
+
+    z, not t: this SE already overstates the spread of the shrunken g, so a t quantile (as pingouin uses)
+    covers 96.7% at 11 + 11 people where z covers 95.5% (tests/test_comparison.py simulates both).
+    """
     n1, n2 = len(x), len(y)
     pooled = np.sqrt(((n1 - 1) * np.var(x, ddof=1) + (n2 - 1) * np.var(y, ddof=1)) / (n1 + n2 - 2))
     if pooled == 0:
         return np.nan, np.nan, np.nan
     g = (np.mean(x) - np.mean(y)) / pooled * (1 - 3 / (4 * (n1 + n2) - 9))
     se = np.sqrt((n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2)))
-    return float(g), float(g - 1.959963984540054 * se), float(g + 1.959963984540054 * se)
+    half = stats.norm.ppf(0.5 + ci / 2) * se
+    return float(g), float(g - half), float(g + half)
 
 
 def cliffs_delta(x: np.ndarray, y: np.ndarray) -> float:
-    """Cliff's delta P(X > Y) − P(X < Y), computed from ranks in O(n log n)."""
+    """Cliff's delta P(X > Y) − P(X < Y), computed from ranks in O(n log n): positive when x tends higher."""
     u = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic").statistic
     return float(2 * u / (len(x) * len(y)) - 1)
 
@@ -99,15 +133,19 @@ def compare_groups(
     group: str,
     *,
     reference: str | None = None,
+    id_col: str | None = None,
     min_n: int = DEFAULT_MIN_N,
 ) -> tuple[pd.DataFrame, dict]:
     """Pairwise comparisons of ``value`` between levels of ``group`` (all pairs, or each against ``reference``).
 
+    In each pair, ``difference``, ``hedges_g`` and ``cliffs_delta`` are group b compared with group a (positive:
+    b scores higher). ``p_holm`` and ``p_bh`` adjust the Mann–Whitney p values of all the pairs returned.
     Returns (pairs table, omnibus dict with Kruskal–Wallis H, df, p and the groups left out as too small).
     """
     from statsmodels.stats.multitest import multipletests
 
     _need(scores, [group, value])
+    one_row_per_person(scores.dropna(subset=[value]), id_col, [group])
     data = scores[[group, value]].dropna()
     parts = {k: v[value].to_numpy(dtype=float) for k, v in data.groupby(group, sort=True, observed=True)}
     shown = {k: v for k, v in parts.items() if len(v) >= min_n}
@@ -179,6 +217,7 @@ def paired_change(
     before: str,
     after: str,
     by: Sequence[str] = (),
+    ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Change from ``before`` to ``after`` for people who answered in both waves, per group of ``by``.
@@ -203,22 +242,49 @@ def paired_change(
     for key, part in groups:
         key = key if isinstance(key, tuple) else (key,)
         d = (part[after] - part[before]).to_numpy(dtype=float)
-        n = len(d)
+        res = paired_statistics(d, ci)
         row = dict(zip(by, key, strict=False))
-        row.update(n=n, mean_before=part[before].mean(), mean_after=part[after].mean(), mean_change=d.mean())
-        if n >= 2 and d.std(ddof=1) > 0:
-            se = d.std(ddof=1) / np.sqrt(n)
-            t = stats.t.ppf(0.975, n - 1)
-            row.update(
-                ci_low=d.mean() - t * se,
-                ci_high=d.mean() + t * se,
-                p_paired_t=float(stats.ttest_rel(part[after], part[before]).pvalue),
-                p_wilcoxon=float(stats.wilcoxon(d).pvalue) if np.any(d != 0) else np.nan,
-                d_z=d.mean() / d.std(ddof=1),
-            )
+        row.update(
+            n=len(d),
+            mean_before=part[before].mean(),
+            mean_after=part[after].mean(),
+            mean_change=res["change"],
+            ci_low=res["ci_low"],
+            ci_high=res["ci_high"],
+            p_paired_t=res["p_t"],
+            p_wilcoxon=res["p_wilcoxon"],
+            d_z=res["d_z"],
+        )
         rows.append(row)
     table = pd.DataFrame(rows)
     for col in ("ci_low", "ci_high", "p_paired_t", "p_wilcoxon", "d_z"):
         if col not in table:
             table[col] = np.nan
     return suppress(table, n_col="n", by=by, min_n=min_n)
+
+
+def paired_statistics(d: np.ndarray, ci: float = 0.95) -> dict[str, float]:
+    """Mean change, t CI, paired t, Wilcoxon signed-rank and d_z for paired differences ``d``.
+
+    Zero differences stay in the Wilcoxon ranking (Pratt 1959) rather than being dropped (scipy's default):
+    with 1–5 ratings many people do not change, and dropping them overstates the evidence of change. Returns
+    NaN where a statistic is undefined (fewer than two pairs; t and d_z when every difference is the same;
+    Wilcoxon when every difference is zero).
+    """
+    d = np.asarray(d, dtype=float)
+    n = len(d)
+    out = dict.fromkeys(("change", "ci_low", "ci_high", "t", "p_t", "p_wilcoxon", "d_z"), np.nan)
+    if n:
+        out["change"] = float(d.mean())
+    if n < 2:
+        return out
+    sd = d.std(ddof=1)
+    half = stats.t.ppf(0.5 + ci / 2, n - 1) * sd / np.sqrt(n)
+    out["ci_low"], out["ci_high"] = d.mean() - half, d.mean() + half
+    if sd > 0:
+        res = stats.ttest_1samp(d, 0.0)
+        out["t"], out["p_t"] = float(res.statistic), float(res.pvalue)
+        out["d_z"] = float(d.mean() / sd)
+    if np.any(d != 0):
+        out["p_wilcoxon"] = float(stats.wilcoxon(d, zero_method="pratt").pvalue)
+    return out

@@ -19,9 +19,9 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from mindthegap.analysis.bootstrap import DEFAULT_N_BOOT, DEFAULT_SEED, bootstrap_group_means
+from mindthegap.analysis.comparison import paired_statistics
 from mindthegap.analysis.suppression import ALL, suppress
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -149,8 +149,9 @@ def wave_change(
 
     Per group: ``n_pairs``; mean gap at each wave; ``change`` (follow-up − baseline; negative = the gap
     narrowed) with a t-interval; the paired t-test (``t``, ``p_t``); the Wilcoxon signed-rank test
-    (``p_wilcoxon``; zero differences handled by Pratt's method); and Cohen's d_z (mean change / SD of
-    changes). Small groups are suppressed on ``n_pairs``.
+    (``p_wilcoxon``; zero differences kept by Pratt's method); and Cohen's d_z (mean change / SD of
+    changes), all from :func:`~mindthegap.analysis.comparison.paired_statistics`. Small groups are suppressed
+    on ``n_pairs``.
     """
     by = [d for d in by if d != "wave"]
     _check(ratings.drop(columns=["wave"], errors="ignore").assign(wave=baseline), by)
@@ -193,32 +194,19 @@ def wave_change(
 
 
 def _paired_stats(grp: pd.DataFrame, ci: float) -> dict:
-    d = grp["change"].to_numpy(dtype=float)
-    n = len(d)
-    out = {
-        "n_pairs": n,
+    res = paired_statistics(grp["change"].to_numpy(dtype=float), ci)
+    return {
+        "n_pairs": len(grp),
         "gap_baseline": grp["gap_0"].mean(),
         "gap_follow_up": grp["gap_1"].mean(),
-        "change": d.mean() if n else np.nan,
-        "change_ci_low": np.nan,
-        "change_ci_high": np.nan,
-        "t": np.nan,
-        "p_t": np.nan,
-        "p_wilcoxon": np.nan,
-        "cohen_dz": np.nan,
+        "change": res["change"],
+        "change_ci_low": res["ci_low"],
+        "change_ci_high": res["ci_high"],
+        "t": res["t"],
+        "p_t": res["p_t"],
+        "p_wilcoxon": res["p_wilcoxon"],
+        "cohen_dz": res["d_z"],
     }
-    if n >= 2:
-        sd = d.std(ddof=1)
-        se = sd / np.sqrt(n)
-        half = stats.t.ppf(0.5 + ci / 2, n - 1) * se
-        out["change_ci_low"], out["change_ci_high"] = d.mean() - half, d.mean() + half
-        if sd > 0:
-            res = stats.ttest_rel(grp["gap_1"], grp["gap_0"])
-            out["t"], out["p_t"] = float(res.statistic), float(res.pvalue)
-            out["cohen_dz"] = d.mean() / sd
-        if np.any(d != 0):
-            out["p_wilcoxon"] = float(stats.wilcoxon(d, zero_method="pratt").pvalue)
-    return out
 
 
 QUADRANTS = {

@@ -466,8 +466,16 @@ def compare(
                 ["n", "mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "p_wilcoxon", "d_z"],
             )
         return
-    groups = describe_groups(frame, score_col, [group], n_boot=n_boot, seed=seed, min_n=min_n)
-    pairs, omnibus = compare_groups(frame, score_col, group, reference=reference, min_n=min_n)
+    person = id_col if id_col in frame.columns else None  # one score per person: a repeat is an error
+    try:
+        groups = describe_groups(
+            frame, score_col, [group], id_col=person, n_boot=n_boot, seed=seed, min_n=min_n
+        )
+        pairs, omnibus = compare_groups(
+            frame, score_col, group, reference=reference, id_col=person, min_n=min_n
+        )
+    except InputError as exc:
+        raise InputError(exc.message, path=file, hint=exc.hint) from None
     if as_json:
         print_json(
             {**scope, "groups": frame_records(groups), "omnibus": omnibus, "pairs": frame_records(pairs)}
