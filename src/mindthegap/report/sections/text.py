@@ -27,7 +27,8 @@ def build(ctx: ReportContext) -> Section | None:
     frame = comments.copy()
     frame["perspective"] = frame["level"].map(PERSPECTIVE).fillna(frame["level"].astype(str))
     section = Section("text", "What people say: perspectives and policy alignment")
-    total_redacted = int(pd.to_numeric(frame.get("redactions", 0), errors="coerce").fillna(0).sum())
+    redactions = frame["redactions"] if "redactions" in frame.columns else pd.Series(dtype=float)
+    total_redacted = int(pd.to_numeric(redactions, errors="coerce").fillna(0).sum())
     section.add(
         Paragraph(
             f"{len(frame):,} free-text comments. Personal data was redacted before storage "
@@ -53,7 +54,9 @@ def build(ctx: ReportContext) -> Section | None:
         frame,
         text_col="text",
         group_col="perspective",
+        person_col="participant_id" if "participant_id" in frame.columns else None,
         n_boot=min(ctx.n_boot, 500),
+        n_perm=999,
         seed=ctx.seed,
         min_n=ctx.min_n,
     )
@@ -69,17 +72,30 @@ def build(ctx: ReportContext) -> Section | None:
                 "js": "JS divergence",
                 "ci_low": "95% CI low",
                 "ci_high": "95% CI high",
+                "p_permutation": "p (permutation)",
+                "finding": "Finding",
             },
             formats={
                 "js": "{:.3f}",
                 "ci_low": "{:.3f}",
                 "ci_high": "{:.3f}",
+                "p_permutation": "{:.3f}",
                 "n_a": "{:.0f}",
                 "n_b": "{:.0f}",
             },
-            note="Confidence intervals from resampling comments within each perspective.",
+            note="The divergence is corrected for chance: the divergence that randomly reshuffling people between "
+            "the two perspectives produces is taken off, as comments drawn from one population still differ in "
+            "their rarer words. The p-value comes from 999 such reshuffles; 'no detectable difference' means the "
+            "observed divergence is within what chance produces (p above 0.05), and the interval then starts at "
+            "0. The upper end comes from resampling people within each perspective.",
         )
     )
+    for row in pairs[~pairs["suppressed"].astype(bool) & pairs["finding"].notna()].itertuples():
+        if row.finding == "no detectable difference":
+            section.summary.append(
+                f"{row.group_a} and {row.group_b}: no detectable difference in the words they use "
+                f"(p = {row.p_permutation:.2f})."
+            )
 
     principles = pd.DataFrame(
         [{"principle": p.name, "text": f"{p.name}. {p.description}"} for p in ctx.study.principles]
