@@ -110,3 +110,53 @@ def test_group_of_10_never_appears_and_group_of_11_does():
     assert table.loc["eleven", "alpha"] == pytest.approx(
         pg.cronbach_alpha(data[data.team == "eleven"].iloc[:, :4])[0]
     )
+
+
+def test_omega_matches_the_exact_three_item_solution():
+    """Reference: with three items the one-factor model is exactly identified, λ₁ = √(r₁₂r₁₃/r₂₃) and so on
+    (closed form). The slowly converging principal-axis iteration stopped at 500 steps was 0.17 off here."""
+    rng = np.random.default_rng(4)
+    cases = [np.array([0.98941038, 0.0501025, 0.07492697]), *rng.uniform(0.05, 0.99, size=(200, 3))]
+    for lam in cases:
+        corr = np.outer(lam, lam)
+        np.fill_diagonal(corr, 1.0)
+        r12, r13, r23 = corr[0, 1], corr[0, 2], corr[1, 2]
+        exact = np.sqrt([r12 * r13 / r23, r12 * r23 / r13, r13 * r23 / r12])
+        expected = exact.sum() ** 2 / (exact.sum() ** 2 + (1 - exact**2).sum())
+        assert omega_from_correlations(corr) == pytest.approx(expected, abs=1e-8)
+
+
+def test_omega_says_when_the_fit_does_not_converge_or_hits_a_heywood_case(monkeypatch):
+    from mindthegap.analysis import reliability as rel
+
+    corr = np.array([[1.0, 0.5, 0.4], [0.5, 1.0, 0.3], [0.4, 0.3, 1.0]])
+    assert not rel.one_factor_fit(corr, max_evaluations=1).converged
+    assert rel.one_factor_fit(corr).converged
+    # r12 r13 / r23 = 1.12 > 1: the first loading sits at its bound of 1
+    heywood = rel.one_factor_fit(np.array([[1.0, 0.8, 0.7], [0.8, 1.0, 0.5], [0.7, 0.5, 1.0]]))
+    assert heywood.converged and heywood.heywood and heywood.loadings[0] == pytest.approx(1.0)
+    stuck = rel.OneFactorFit(np.full(3, 0.5), converged=False, heywood=False)
+    monkeypatch.setattr(rel, "one_factor_fit", lambda corr, max_evaluations=2000: stuck)
+    with pytest.warns(rel.OmegaConvergenceWarning):
+        assert np.isnan(rel.omega_from_correlations(corr))
+    rng = np.random.default_rng(1)
+    f = rng.normal(size=200)
+    data = pd.DataFrame({f"i{j}": f + rng.normal(size=200) for j in range(3)})
+    row = rel.reliability(data, {"c": list(data.columns)}, scale_min=-10, scale_max=10).iloc[0]
+    assert np.isnan(row["omega"]) and "did not converge" in row["note"]
+
+
+def test_omega_needs_three_items():
+    """With two items any λ₁λ₂ = r₁₂ fits, so omega is not identified and is left missing."""
+    assert np.isnan(omega_from_correlations(np.array([[1.0, 0.5], [0.5, 1.0]])))
+
+
+def test_negative_alpha_is_flagged():
+    """Closed form: an unreversed negatively worded item makes the items covary negatively, alpha < 0."""
+    rng = np.random.default_rng(2)
+    f = rng.normal(size=300)
+    data = pd.DataFrame({"a": f + rng.normal(0, 0.5, 300), "b": -f + rng.normal(0, 0.5, 300)})
+    row = reliability(data, {"c": ["a", "b"]}, scale_min=-10, scale_max=10).iloc[0]
+    assert row["alpha"] < 0 and "worded in reverse" in row["note"]
+    fixed = reliability(data, {"c": ["a", "b"]}, reverse=["b"], scale_min=-10, scale_max=10).iloc[0]
+    assert fixed["alpha"] > 0.7 and pd.isna(fixed["note"])

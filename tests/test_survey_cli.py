@@ -182,3 +182,15 @@ def test_import_command(tmp_path):
         and pd.isna(coded["B1"].iloc[1])
         and coded["service"].tolist() == ["Forensic"] * 2
     )
+
+
+def test_reliability_warns_of_negative_alpha_with_a_hint(answers):
+    """B10 is negatively worded: left unreversed beside B9 the pair's alpha is negative, and the command says
+    what to do; reversing it clears the warning."""
+    path, _ = answers
+    result = run_cli("survey", "reliability", str(path), "--construct", "pair=B9,B10")
+    assert result.returncode == 0, result.stderr
+    assert "warning: pair: alpha is negative" in result.stderr
+    assert "--reverse ITEM" in result.stderr and "--items" in result.stderr
+    fixed = run_cli("survey", "reliability", str(path), "--construct", "pair=B9,B10", "--reverse", "B10")
+    assert fixed.returncode == 0 and "warning" not in fixed.stderr

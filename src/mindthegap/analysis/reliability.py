@@ -3,19 +3,28 @@
 * Alpha uses complete cases (listwise deletion), as most packages do, so the figure is reproducible elsewhere.
 * Its confidence interval is Feldt's (Feldt 1965, Psychometrika 30:357; Feldt, Woodruff & Salih 1987, Appl
   Psychol Meas 11:93): (1 − α)·F ratios with n − 1 and (n − 1)(k − 1) degrees of freedom, as pingouin reports.
-* Omega total (McDonald 1999) comes from a one-factor model fitted to the item correlations by iterated
-  principal-axis factoring: ω = (Σλ)² / ((Σλ)² + Σψ).
+* Omega total (McDonald 1999) comes from a one-factor model fitted to the item correlations by unweighted
+  least squares (minimum residual, the fixed point iterated principal-axis factoring creeps towards): the
+  loadings minimise Σᵢ<ⱼ(rᵢⱼ − λᵢλⱼ)², with |λ| ≤ 1, solved to convergence by scipy's trust-region least
+  squares; ω = (Σλ)² / ((Σλ)² + Σ(1 − λ²)). With three items the model is exactly identified and the fit
+  reproduces the closed form λ₁ = √(r₁₂r₁₃/r₂₃). Omega needs at least three items (with two, any pair of
+  loadings with λ₁λ₂ = r₁₂ fits). A fit that does not converge gives no omega and says so.
 * Corrected item–total correlation (item with the sum of the *other* items) and alpha if the item is deleted.
+* The table's ``note`` flags a negative alpha (the items covary negatively on balance: usually a negatively
+  worded item that was not reverse-scored), an omega fit that did not converge, and a loading at ±1 (a Heywood
+  case: one item carries the factor alone).
 Per-group tables are suppressed with :func:`mindthegap.analysis.suppression.suppress`.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 from mindthegap.analysis.scoring import check_columns, reverse_score
 from mindthegap.analysis.suppression import suppress
@@ -45,47 +54,104 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, ci: float = 0.95) -> tuple[
     return float(alpha), float(low), float(high), n
 
 
-def one_factor_loadings(corr: np.ndarray, max_iter: int = 500, tol: float = 1e-10) -> np.ndarray:
-    """Loadings of a one-factor model by iterated principal-axis factoring of a correlation matrix.
+class OmegaConvergenceWarning(RuntimeWarning):
+    """The one-factor model behind omega did not converge; omega is reported as missing."""
 
-    Communalities start at the squared multiple correlations and are capped below 1 (Heywood cases).
+
+@dataclass(frozen=True)
+class OneFactorFit:
+    """A one-factor model of a correlation matrix: loadings, whether the fit converged, and whether a loading
+    reached ±1 (a Heywood case)."""
+
+    loadings: np.ndarray
+    converged: bool
+    heywood: bool
+
+
+def one_factor_fit(corr: np.ndarray, max_evaluations: int = 2000) -> OneFactorFit:
+    """Fit λ to minimise Σᵢ<ⱼ(rᵢⱼ − λᵢλⱼ)² with |λᵢ| ≤ 1 (unweighted least squares), to convergence.
+
+    Starts from one principal-axis step (squared multiple correlations as communalities), so the factor is
+    oriented with the items; the sign is then chosen so that the loadings sum to a positive number.
     """
     corr = np.asarray(corr, dtype=float)
     k = corr.shape[0]
+    i, j = np.triu_indices(k, 1)
     try:
         h2 = 1 - 1 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
         h2 = np.full(k, 0.5)
-    h2 = np.clip(h2, 0.005, 0.995)
-    loadings = np.sqrt(h2)
-    for _ in range(max_iter):
-        reduced = corr.copy()
-        np.fill_diagonal(reduced, h2)
-        vals, vecs = np.linalg.eigh(reduced)
-        loadings = vecs[:, -1] * np.sqrt(max(vals[-1], 0.0))
-        new_h2 = np.clip(loadings**2, 0.0, 0.995)
-        if np.max(np.abs(new_h2 - h2)) < tol:
-            h2 = new_h2
-            break
-        h2 = new_h2
-    if loadings.sum() < 0:  # the sign of an eigenvector is arbitrary
-        loadings = -loadings
-    return loadings
+    reduced = corr.copy()
+    np.fill_diagonal(reduced, np.clip(h2, 0.005, 0.995))
+    vals, vecs = np.linalg.eigh(reduced)
+    start = np.clip(vecs[:, -1] * np.sqrt(max(vals[-1], 1e-6)), -0.999, 0.999)
+
+    def residuals(lam: np.ndarray) -> np.ndarray:
+        return corr[i, j] - lam[i] * lam[j]
+
+    def jacobian(lam: np.ndarray) -> np.ndarray:
+        jac = np.zeros((len(i), k))
+        jac[np.arange(len(i)), i] = -lam[j]
+        jac[np.arange(len(i)), j] = -lam[i]
+        return jac
+
+    res = optimize.least_squares(
+        residuals, start, jac=jacobian, bounds=(-1.0, 1.0), method="trf",
+        xtol=1e-15, ftol=1e-15, gtol=1e-12, max_nfev=max_evaluations,
+    )  # fmt: skip
+    lam = res.x if res.x.sum() >= 0 else -res.x  # the sign of a factor is arbitrary
+    return OneFactorFit(lam, converged=bool(res.status > 0), heywood=bool(np.any(np.abs(lam) > 1 - 1e-6)))
+
+
+def one_factor_loadings(corr: np.ndarray) -> np.ndarray:
+    """Loadings of the one-factor model of a correlation matrix (see :func:`one_factor_fit`)."""
+    return one_factor_fit(corr).loadings
 
 
 def omega_total(items: pd.DataFrame | np.ndarray) -> float:
     """McDonald's omega total from a one-factor model of the item correlations (complete cases)."""
     arr = _complete(pd.DataFrame(items))
-    if arr.shape[0] < 3 or arr.shape[1] < 2 or np.any(arr.std(axis=0) == 0):
+    if arr.shape[0] < 3 or arr.shape[1] < 3 or np.any(arr.std(axis=0) == 0):
         return np.nan
     return omega_from_correlations(np.corrcoef(arr, rowvar=False))
 
 
 def omega_from_correlations(corr: np.ndarray) -> float:
-    """Omega total for a correlation matrix: (Σλ)² / ((Σλ)² + Σ(1 − λ²))."""
-    lam = one_factor_loadings(corr)
+    """Omega total for a correlation matrix: (Σλ)² / ((Σλ)² + Σ(1 − λ²)); NaN, with an
+    :class:`OmegaConvergenceWarning`, when the fit does not converge, and for fewer than three items."""
+    corr = np.asarray(corr, dtype=float)
+    if corr.shape[0] < 3:
+        return np.nan
+    fit = one_factor_fit(corr)
+    if not fit.converged:
+        warnings.warn(
+            "the one-factor model for omega did not converge", OmegaConvergenceWarning, stacklevel=2
+        )
+        return np.nan
+    lam = fit.loadings
     common = lam.sum() ** 2
     return float(common / (common + (1 - lam**2).sum()))
+
+
+def _omega_and_note(alpha: float, items: pd.DataFrame) -> tuple[float, str | None]:
+    """Omega for a construct's items and the warnings a reader of the reliability table needs beside it."""
+    notes = []
+    if alpha < 0:
+        notes.append("alpha is negative: an item may be worded in reverse and not reverse-scored")
+    arr = _complete(items)
+    omega = np.nan
+    if arr.shape[0] >= 3 and arr.shape[1] >= 3 and np.all(arr.std(axis=0) > 0):
+        fit = one_factor_fit(np.corrcoef(arr, rowvar=False))
+        if not fit.converged:
+            notes.append("omega: the one-factor model did not converge")
+        else:
+            common = fit.loadings.sum() ** 2
+            omega = float(common / (common + (1 - fit.loadings**2).sum()))
+            if fit.heywood:
+                notes.append(
+                    "omega: a loading reached 1 (Heywood case), so one item carries the factor alone"
+                )
+    return omega, "; ".join(notes) or None
 
 
 def item_statistics(items: pd.DataFrame) -> pd.DataFrame:
@@ -127,6 +193,7 @@ def reliability(
     """Alpha (with Feldt CI), omega and complete-case n per construct, and per group when ``by`` is given.
 
     ``n`` is the number of complete cases behind the figures; groups with fewer than ``min_n`` are suppressed.
+    ``note`` carries warnings (negative alpha, omega not converged, Heywood case), or is missing.
     """
     check_columns(responses, constructs)
     by = list(by)
@@ -138,6 +205,7 @@ def reliability(
         for name, cols in constructs.items():
             alpha, low, high, n = cronbach_alpha(part[list(cols)], ci=ci)
             row = dict(zip(by, key, strict=False))
+            omega, note = _omega_and_note(alpha, part[list(cols)])
             row.update(
                 construct=name,
                 k=len(cols),
@@ -145,7 +213,8 @@ def reliability(
                 alpha=alpha,
                 alpha_ci_low=low,
                 alpha_ci_high=high,
-                omega=omega_total(part[list(cols)]),
+                omega=omega,
+                note=note,
             )
             rows.append(row)
     table = pd.DataFrame(rows)

@@ -331,6 +331,7 @@ def reliability(
         print_json(out)
         return
     _show(table, [*dims, "construct", "k", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega"])
+    _warn_notes(table, dims)
     if item_stats is not None:
         _show(item_stats, ["construct", "item", "reversed", "mean", "sd", "item_total_r", "alpha_if_deleted"])
 
@@ -494,6 +495,24 @@ def compare(
         pairs,
         ["group_a", "group_b", "difference", "hedges_g", "cliffs_delta", "p_mann_whitney", "p_holm", "p_bh"],
     )
+
+
+def _warn_notes(table, dims: list[str]) -> None:
+    """Print each construct's reliability warning on stderr, with what to do about it."""
+    from mindthegap.cli.console import err_console
+
+    for rec in table.to_dict(orient="records"):
+        note = rec.get("note")
+        if not isinstance(note, str) or not note:
+            continue
+        where = ", ".join(str(rec[d]) for d in dims)
+        hint = (
+            " — check the items with --items (a negative item–total r points to it) and reverse-score it "
+            "with --reverse ITEM"
+            if "alpha is negative" in note
+            else ""
+        )
+        err_console.print(f"warning: {rec['construct']}{f' ({where})' if where else ''}: {note}{hint}")
 
 
 def _show(table, columns: list[str]) -> None:
