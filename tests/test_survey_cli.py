@@ -194,3 +194,47 @@ def test_reliability_warns_of_negative_alpha_with_a_hint(answers):
     assert "--reverse ITEM" in result.stderr and "--items" in result.stderr
     fixed = run_cli("survey", "reliability", str(path), "--construct", "pair=B9,B10", "--reverse", "B10")
     assert fixed.returncode == 0 and "warning" not in fixed.stderr
+
+
+MIXED = """id: mixed
+name: Mixed scales
+scales:
+  seven: {min: 1, max: 7}
+  five: {min: 1, max: 5}
+items:
+  - {id: q1, label: On seven points, construct: trust, scale: seven}
+  - {id: q2, label: On five points, construct: trust, scale: five}
+  - {id: q3, label: Negatively worded on five points, construct: trust, scale: five, reverse: true}
+"""
+
+
+def test_instrument_items_are_reverse_scored_on_their_own_scale(tmp_path):
+    """Closed form: q3 = 1 on a 1–5 scale reverses to 5 (not to 7, as on the construct's widest scale), so
+    the person answering 7, 5, 1 scores (7 + 5 + 5) / 3 = 5.67, not 6.33. Alpha is computed on the same
+    reversal: reference pingouin on hand-reversed items."""
+    instrument = tmp_path / "mixed.yaml"
+    instrument.write_text(MIXED, encoding="utf-8")
+    rng = np.random.default_rng(6)
+    f = rng.normal(size=60)
+    frame = pd.DataFrame(
+        {
+            "id": range(60),
+            "q1": np.clip(np.round(4 + 1.5 * f + rng.normal(size=60)), 1, 7),
+            "q2": np.clip(np.round(3 + f + rng.normal(size=60)), 1, 5),
+            "q3": np.clip(np.round(3 - f + rng.normal(size=60)), 1, 5),
+        }
+    )
+    frame.loc[0, ["q1", "q2", "q3"]] = [7, 5, 1]
+    answers = tmp_path / "mixed.csv"
+    frame.to_csv(answers, index=False)
+    out = tmp_path / "scores.csv"
+    result = run_cli(
+        "survey", "score", str(answers), "--instrument", str(instrument), "--keep", "id", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert pd.read_csv(out).loc[0, "trust"] == pytest.approx(17 / 3)
+    result = run_cli("survey", "reliability", str(answers), "--instrument", str(instrument), "--json")
+    assert result.returncode == 0, result.stderr
+    by_hand = frame[["q1", "q2", "q3"]].assign(q3=6 - frame["q3"])
+    alpha = json.loads(result.stdout)["constructs"][0]["alpha"]
+    assert alpha == pytest.approx(pg.cronbach_alpha(by_hand)[0], abs=1e-9)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from mindthegap.analysis.scoring import check_columns, reverse_score
+from mindthegap.analysis.scoring import ItemScales, check_columns, reverse_score
 from mindthegap.analysis.suppression import suppress
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -189,15 +189,20 @@ def reliability(
     by: Sequence[str] = (),
     min_n: int = DEFAULT_MIN_N,
     ci: float = 0.95,
+    item_scales: ItemScales | None = None,
 ) -> pd.DataFrame:
     """Alpha (with Feldt CI), omega and complete-case n per construct, and per group when ``by`` is given.
 
     ``n`` is the number of complete cases behind the figures; groups with fewer than ``min_n`` are suppressed.
     ``note`` carries warnings (negative alpha, omega not converged, Heywood case), or is missing.
+    ``item_scales`` gives items their own (min, max) for reverse-scoring (see
+    :func:`~mindthegap.analysis.scoring.reverse_score`).
     """
     check_columns(responses, constructs)
     by = list(by)
-    frame = reverse_score(responses, [c for c in reverse if c in responses.columns], scale_min, scale_max)
+    frame = reverse_score(
+        responses, [c for c in reverse if c in responses.columns], scale_min, scale_max, item_scales
+    )
     groups = [((), frame)] if not by else list(frame.groupby(by, dropna=False, observed=True, sort=True))
     rows = []
     for key, part in groups:
@@ -229,10 +234,13 @@ def item_table(
     scale_min: float = 1,
     scale_max: float = 5,
     min_n: int = DEFAULT_MIN_N,
+    item_scales: ItemScales | None = None,
 ) -> pd.DataFrame:
     """Item statistics for every construct; a construct with fewer than ``min_n`` complete cases is suppressed."""
     check_columns(responses, constructs)
-    frame = reverse_score(responses, [c for c in reverse if c in responses.columns], scale_min, scale_max)
+    frame = reverse_score(
+        responses, [c for c in reverse if c in responses.columns], scale_min, scale_max, item_scales
+    )
     parts = []
     for name, cols in constructs.items():
         stats_ = item_statistics(frame[list(cols)])

@@ -54,14 +54,35 @@ def check_columns(frame: pd.DataFrame, constructs: Mapping[str, Sequence[str]], 
                 )
 
 
+ItemScales = Mapping[str, tuple[float, float]]
+
+
 def reverse_score(
-    frame: pd.DataFrame, columns: Sequence[str], scale_min: float, scale_max: float
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    scale_min: float,
+    scale_max: float,
+    item_scales: ItemScales | None = None,
 ) -> pd.DataFrame:
-    """A copy with ``columns`` reflected on the scale (x → min + max − x)."""
+    """A copy with ``columns`` reflected on their scale (x → min + max − x).
+
+    ``item_scales`` gives an item its own (min, max) — in a construct that mixes a 1–5 and a 1–7 item, each is
+    reflected on its own scale, never on the widest; other items use ``scale_min``…``scale_max``.
+    """
     out = frame.copy()
+    scales = item_scales or {}
     for col in columns:
-        out[col] = scale_min + scale_max - pd.to_numeric(out[col], errors="coerce")
+        lo, hi = scales.get(col, (scale_min, scale_max))
+        out[col] = lo + hi - pd.to_numeric(out[col], errors="coerce")
     return out
+
+
+def instrument_item_scales(instrument) -> dict[str, tuple[float, float]]:
+    """Each rating item's own (min, max) from an :class:`~mindthegap.frameworks.instruments.Instrument`."""
+    return {
+        item.id: (float(instrument.scale_of(item).min), float(instrument.scale_of(item).max))
+        for item in instrument.rating_items
+    }
 
 
 def score(
@@ -73,26 +94,33 @@ def score(
     scale_max: float = 5,
     min_answered: float = 0.5,
     keep: Sequence[str] = (),
+    item_scales: ItemScales | None = None,
 ) -> pd.DataFrame:
     """Construct scores per respondent: the mean of answered items (reverse-scored first).
 
     Returns the ``keep`` columns (e.g. respondent id, group, wave) followed by one column per construct and
-    ``<construct>_answered`` (number of items answered). Codes outside ``scale_min``…``scale_max`` are an error.
+    ``<construct>_answered`` (number of items answered). Codes outside ``scale_min``…``scale_max`` (or an
+    item's own range in ``item_scales``) are an error, and reverse-scored items are reflected on their own scale.
     """
     check_columns(responses, constructs)
     items = sorted({c for cols in constructs.values() for c in cols})
     values = responses[items].apply(pd.to_numeric, errors="coerce")
     arr = values.to_numpy(dtype=float)
-    outside = ~np.isnan(arr) & ((arr < scale_min) | (arr > scale_max))
+    scales = item_scales or {}
+    lows = np.array([scales.get(c, (scale_min, scale_max))[0] for c in items], dtype=float)
+    highs = np.array([scales.get(c, (scale_min, scale_max))[1] for c in items], dtype=float)
+    outside = ~np.isnan(arr) & ((arr < lows) | (arr > highs))
     if outside.any():
         r, c = map(int, np.argwhere(outside)[0])
         raise InputError(
-            f"code {arr[r, c]:g} is outside the scale {scale_min:g}–{scale_max:g}",
+            f"code {arr[r, c]:g} is outside the scale {lows[c]:g}–{highs[c]:g}",
             row=r + 2,
             column=items[c],
             hint="check --scale-max or the answer codes",
         )
-    values = reverse_score(values, [c for c in reverse if c in values.columns], scale_min, scale_max)
+    values = reverse_score(
+        values, [c for c in reverse if c in values.columns], scale_min, scale_max, item_scales
+    )
     out = responses[list(keep)].copy() if keep else pd.DataFrame(index=responses.index)
     for name, cols in constructs.items():
         block = values[list(cols)].to_numpy(dtype=float)
@@ -177,9 +205,11 @@ def score_instrument(
             hint=f"expected columns such as {', '.join(i.id for i in instrument.rating_items[:5])}",
         )
     frame = check_instrument_codes(responses, instrument, path=path)
-    for item_id in instrument.reverse_items:
-        if item_id in frame.columns:
-            scale = instrument.scale_of(instrument.item(item_id))
-            frame = reverse_score(frame, [item_id], scale.min, scale.max)
-    # Codes were checked per item above, so the shared range check in score() must not narrow or widen it.
-    return score(frame, constructs, scale_min=-np.inf, scale_max=np.inf, min_answered=min_answered, keep=keep)
+    return score(
+        frame,
+        constructs,
+        reverse=[i for i in instrument.reverse_items if i in frame.columns],
+        item_scales=instrument_item_scales(instrument),
+        min_answered=min_answered,
+        keep=keep,
+    )

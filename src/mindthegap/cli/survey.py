@@ -53,7 +53,7 @@ _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
 def _setup(file: Path, construct, reverse, instrument, scale_min, scale_max):
-    from mindthegap.analysis.scoring import check_instrument_codes, parse_constructs
+    from mindthegap.analysis.scoring import check_instrument_codes, instrument_item_scales, parse_constructs
     from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
     from mindthegap.io.tables import read_table
 
@@ -61,6 +61,7 @@ def _setup(file: Path, construct, reverse, instrument, scale_min, scale_max):
         raise InputError("give either --instrument ID or one or more --construct NAME=COL1,COL2 (not both)")
     frame = read_table(file)
     reverse = list(reverse or [])
+    scales = None  # each item's own (min, max), with an instrument
     if instrument:
         try:
             ins = load_instrument(instrument)
@@ -77,8 +78,9 @@ def _setup(file: Path, construct, reverse, instrument, scale_min, scale_max):
                 path=file,
                 hint=f"expected item columns such as {', '.join(i.id for i in ins.rating_items[:6])}",
             )
-        # Each item against its own scale first: the shared range below is the widest one.
+        # Each item is checked, and reverse-scored, on its own scale; the shared range below is the widest one.
         frame = check_instrument_codes(frame, ins, path=file)
+        scales = instrument_item_scales(ins)
         reverse = sorted(set(reverse) | set(ins.reverse_items))
         rated = [ins.scale_of(i) for i in ins.rating_items if i.construct]
         scale_min = min(s.min for s in rated) if scale_min is None else scale_min
@@ -92,7 +94,7 @@ def _setup(file: Path, construct, reverse, instrument, scale_min, scale_max):
     unknown = [r for r in reverse if not any(r in cols for cols in constructs.values())]
     if unknown:
         raise InputError(f"--reverse {unknown[0]!r} is not an item of any construct")
-    return frame, constructs, reverse, scale_min, scale_max
+    return frame, constructs, reverse, scale_min, scale_max, scales
 
 
 def _one_source(file: Path | None, study: str | None) -> None:
@@ -273,6 +275,12 @@ def _study_frame(study: str, instrument: str | None, construct, reverse, scale_m
     return record, frame, constructs, reverse, lo, hi, ins
 
 
+def _item_scales(ins) -> dict[str, tuple[float, float]]:
+    from mindthegap.analysis.scoring import instrument_item_scales
+
+    return instrument_item_scales(ins)
+
+
 def _wave_order(record) -> list[str]:
     return list(record.waves.order_by("order", "id").values_list("slug", flat=True))
 
@@ -302,28 +310,27 @@ def reliability(
 
     _one_source(file, study)
     if study:
-        record, frame, constructs, reverse, lo, hi, _ = _study_frame(
+        record, frame, constructs, reverse, lo, hi, ins = _study_frame(
             study, instrument, construct, reverse, scale_min, scale_max
         )
+        scales = _item_scales(ins)
         min_n = record.min_n if min_n is None else min_n
         dims = _groups(frame, by, None)
         if frame["wave"].nunique() > 1:  # the same people answer each wave: alphas are per wave
             dims = ["wave", *[d for d in dims if d != "wave"]]
     else:
-        frame, constructs, reverse, lo, hi = _setup(
+        frame, constructs, reverse, lo, hi, scales = _setup(
             file, construct, reverse, instrument, scale_min, scale_max
         )
         from mindthegap.analysis.scoring import score
 
-        score(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi)  # checks codes are on the scale
+        # checks codes are on the scale
+        score(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, item_scales=scales)
         dims = _groups(frame, by, file)
         min_n = DEFAULT_MIN_N if min_n is None else min_n
-    table = run(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, by=dims, min_n=min_n)
-    item_stats = (
-        item_table(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, min_n=min_n)
-        if items
-        else None
-    )
+    kw = {"reverse": reverse, "scale_min": lo, "scale_max": hi, "item_scales": scales, "min_n": min_n}
+    table = run(frame, constructs, by=dims, **kw)
+    item_stats = item_table(frame, constructs, **kw) if items else None
     if as_json:
         out = {"constructs": frame_records(table)}
         if item_stats is not None:
@@ -360,16 +367,19 @@ def score_cmd(
 
     _one_source(file, study)
     if study:
-        _, frame, constructs, reverse, lo, hi, _ = _study_frame(
+        _, frame, constructs, reverse, lo, hi, ins = _study_frame(
             study, instrument, construct, reverse, scale_min, scale_max
         )
+        scales = _item_scales(ins)
         kept = [*STUDY_KEEP, *[k for k in _groups(frame, keep, None) if k not in STUDY_KEEP]]
     else:
-        frame, constructs, reverse, lo, hi = _setup(
+        frame, constructs, reverse, lo, hi, scales = _setup(
             file, construct, reverse, instrument, scale_min, scale_max
         )
         kept = _groups(frame, keep, file)
-    scores = score(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, keep=kept)
+    scores = score(
+        frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, keep=kept, item_scales=scales
+    )
     write_table(scores, out)
     summary = {
         "file": str(out),
@@ -428,7 +438,10 @@ def compare(
         record, items, constructs, reverse, lo, hi, ins = _study_frame(
             study, instrument, None, None, None, None
         )
-        frame = run_score(items, constructs, reverse=reverse, scale_min=lo, scale_max=hi, keep=STUDY_KEEP)
+        frame = run_score(
+            items, constructs, reverse=reverse, scale_min=lo, scale_max=hi, keep=STUDY_KEEP,
+            item_scales=_item_scales(ins),
+        )  # fmt: skip
         min_n = record.min_n if min_n is None else min_n
         order = [w for w in _wave_order(record) if w in set(frame["wave"].dropna())] or sorted(
             frame["wave"].dropna().unique()

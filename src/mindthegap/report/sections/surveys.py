@@ -8,7 +8,7 @@ import pandas as pd
 
 from mindthegap.analysis.comparison import hedges_g, paired_change
 from mindthegap.analysis.reliability import reliability
-from mindthegap.analysis.scoring import score_instrument
+from mindthegap.analysis.scoring import instrument_item_scales, score_instrument
 from mindthegap.analysis.suppression import suppress
 from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
 from mindthegap.report import charts
@@ -177,7 +177,14 @@ def _group_reliability(first: pd.DataFrame, nomad, min_n: int):
     data = first.dropna(subset=["group"])
     if not constructs or data.empty:
         return None
-    table = reliability(data, constructs, reverse=nomad.reverse_items, by=["group"], min_n=min_n)
+    table = reliability(
+        data,
+        constructs,
+        reverse=nomad.reverse_items,
+        item_scales=instrument_item_scales(nomad),
+        by=["group"],
+        min_n=min_n,
+    )
     table["construct"] = table["construct"].map(lambda c: nomad.constructs.get(c, c))
     shown = table[~table["suppressed"].astype(bool)].dropna(subset=["alpha"])
     data_table = Table(
@@ -240,7 +247,14 @@ def build(ctx: ReportContext) -> Section | None:
                       and all(i in w.columns for i in cols)}  # fmt: skip
         if not constructs:
             continue
-        rel = reliability(w, constructs, reverse=ins.reverse_items, by=(), min_n=ctx.min_n)
+        rel = reliability(
+            w,
+            constructs,
+            reverse=ins.reverse_items,
+            item_scales=instrument_item_scales(ins),
+            by=(),
+            min_n=ctx.min_n,
+        )
         rel.insert(0, "instrument", ins.name)
         rel["construct"] = rel["construct"].map(lambda c, ins=ins: ins.constructs.get(c, c))
         rel_parts.append(rel)
