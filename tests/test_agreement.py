@@ -127,3 +127,25 @@ def test_span_units_at_sentence_level():
     row = table.set_index("code").loc["care"]
     assert row["units"] == 2 and row["unit"] == "sentence"
     assert row["percent_agreement"] == pytest.approx(0.5)
+
+
+def test_cohen_kappa_compares_values_not_spellings():
+    """Reference: sklearn.metrics.cohen_kappa_score on the same codes as numbers; 1.0 and 1 are one category."""
+    from sklearn.metrics import cohen_kappa_score
+
+    a = [1.0, 2.0, 3.0, 1.0, 2.0, 2.0, 3.0, 1.0]
+    b = [1, 2, 3, 1, 2, 3, 3, 2]
+    assert cohen_kappa(a, [float(v) for v in a]) == 1.0
+    assert cohen_kappa(a, [int(v) for v in a]) == 1.0
+    assert cohen_kappa(a, [str(int(v)) for v in a]) == 1.0
+    assert cohen_kappa(a, b) == pytest.approx(cohen_kappa_score([int(v) for v in a], b), abs=1e-12)
+    assert cohen_kappa(["yes", " no", "yes"], ["yes", "no", "no"]) == pytest.approx(
+        cohen_kappa_score(["yes", "no", "yes"], ["yes", "no", "no"])
+    )
+
+
+def test_percent_agreement_with_three_coders_is_pairwise():
+    """Closed form: a unit coded a, a, b by three coders has 6 ordered pairs of values, 2 of them agreeing; a
+    unit coded c, c, c has 6 of 6. Pairwise agreement is 8/12, not the 1/2 of units on which all agree."""
+    data = pd.DataFrame({"x": ["a", "c"], "y": ["a", "c"], "z": ["b", "c"]})
+    assert percent_agreement(data) == pytest.approx(8 / 12)

@@ -358,3 +358,40 @@ def test_qual_coders_says_who_counts_and_how_far_people_agree(tmp_path):
     assert report["auto_coder_agreement"][0]["unit"] == "source"
     text_out = run_cli("--db", db, "qual", "coders", "--study", "qs")
     assert "auto-coder:1f2e: machine, not a coder" in text_out.stdout
+
+
+def test_agreement_recognises_missing_value_marks(tmp_path):
+    """Reference: Krippendorff's published nominal alpha 0.743 for his example, with the gaps written as '*',
+    '.', 'NA' and a blank, as spreadsheets and his own tables write them (counted as categories they gave
+    0.577). A custom mark is declared with --missing, and a value that only looks like one is flagged."""
+    marks = iter(["*", ".", "NA", "", "*", ".", "na", "*", "."])
+    lines = EXAMPLE_CSV.strip().splitlines()
+    rows = [lines[0]] + [",".join(c if c else next(marks, "") for c in line.split(",")) for line in lines[1:]]
+    path = tmp_path / "marked.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert "*" in path.read_text() and "NA" in path.read_text()
+    proc = run_cli("agreement", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert round(out["krippendorff_alpha"], 3) == 0.743
+    assert out["not_coded"] == {"*": 2, ".": 2, "NA": 1, "na": 1}
+    assert "treated as not coded" in proc.stderr
+    custom = tmp_path / "custom.csv"
+    custom.write_text(
+        EXAMPLE_CSV.replace(",,", ",-9,").replace("\n12,-9,3,,", "\n12,-9,3,-9,"), encoding="utf-8"
+    )
+    flagged = run_cli("agreement", str(custom), "--json")
+    assert flagged.returncode == 0 and "'-9'" in flagged.stderr and "--missing" in flagged.stderr
+    assert round(json.loads(flagged.stdout)["krippendorff_alpha"], 3) != 0.743
+    declared = run_cli("agreement", str(custom), "--missing", "-9", "--json")
+    assert declared.returncode == 0, declared.stderr
+    assert round(json.loads(declared.stdout)["krippendorff_alpha"], 3) == 0.743
+
+
+def test_agreement_compares_codes_by_value(tmp_path):
+    """Closed form: one coder's spreadsheet writes 1.0 where the other writes 1 — the same code, so the two
+    coders agree perfectly (kappa 1, alpha 1), where comparing spellings gave kappa 0."""
+    path = tmp_path / "two.csv"
+    path.write_text("unit,A,B\nu1,1,1.0\nu2,2,2.0\nu3,1,1.0\nu4,2,2\n", encoding="utf-8")
+    out = json.loads(runner.invoke(app, ["agreement", str(path), "--json"]).stdout)
+    assert out["cohen_kappa"] == 1.0 and out["krippendorff_alpha"] == 1.0 and out["percent_agreement"] == 1.0

@@ -29,11 +29,29 @@ def _as_matrix(data: pd.DataFrame | np.ndarray) -> np.ndarray:
     return frame.to_numpy(dtype=object)
 
 
+def category_labels(values: Iterable) -> pd.Series:
+    """Category labels compared by value: when every label present reads as a number, all become numbers, so
+    that 1, 1.0 and "1" are one category; otherwise all become trimmed text. Missing values stay missing."""
+    flat = pd.Series(list(values), dtype=object)
+    present = flat.notna()
+    numeric = pd.to_numeric(flat[present], errors="coerce")
+    if numeric.isna().any():  # text such as " 1" or "1.0" in a spreadsheet column
+        numeric = pd.to_numeric(flat[present].astype(str).str.strip(), errors="coerce")
+    out = pd.Series(np.nan, index=flat.index, dtype=object)
+    if present.any() and numeric.notna().all():
+        out[present] = numeric.astype(float)
+    else:
+        out[present] = flat[present].astype(str).str.strip()
+    return out
+
+
 def _encode(values: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
     """Map values to category indices (−1 = missing); return (codes, sorted category values)."""
     flat = pd.Series(values.ravel(order="C"))
     missing = flat.isna().to_numpy()
-    if level != "nominal":
+    if level == "nominal":
+        flat = category_labels(flat)
+    else:
         numeric = pd.to_numeric(flat, errors="coerce")
         bad = numeric.isna().to_numpy() & ~missing
         if bad.any():
@@ -114,22 +132,29 @@ def krippendorff_alpha(data: pd.DataFrame | np.ndarray, level: Level = "nominal"
 
 
 def percent_agreement(data: pd.DataFrame | np.ndarray) -> float:
-    """Share of agreeing pairs of coders among all pairable values (units coded by at least two coders)."""
+    """Share of agreeing pairs of values among all pairable values (units coded by at least two coders).
+
+    With more than two coders this is pairwise agreement from the coincidence matrix: a unit coded by m coders
+    contributes m(m − 1) ordered pairs of values, each weighted 1/(m − 1), so every coded value counts once
+    (Krippendorff 2011, the observed agreement behind alpha). It is not the share of units on which all coders
+    agree, which falls as coders are added.
+    """
     o, _ = coincidence_matrix(data, "nominal")
     total = o.sum()
     return float(np.trace(o) / total) if total else float("nan")
 
 
 def cohen_kappa(first: Iterable, second: Iterable) -> float:
-    """Cohen's kappa for two coders over the units both coded (units either coder left blank are dropped)."""
-    pair = pd.DataFrame({"a": list(first), "b": list(second)}).dropna()
+    """Cohen's kappa for two coders over the units both coded (units either coder left blank are dropped).
+
+    Labels are compared by value (:func:`category_labels`), as Krippendorff's alpha compares them.
+    """
+    pair = pd.DataFrame({"a": list(first), "b": list(second)}, dtype=object).dropna()
     if pair.empty:
         return float("nan")
-    a = pair["a"].astype(str).to_numpy()
-    b = pair["b"].astype(str).to_numpy()
-    categories = np.union1d(a, b)
-    ia = np.searchsorted(categories, a)
-    ib = np.searchsorted(categories, b)
+    # compared by value, not by spelling: 1.0 and 1 (or "1") are one category (see category_labels)
+    codes, categories = pd.factorize(category_labels([*pair["a"], *pair["b"]]), sort=True)
+    ia, ib = codes[: len(pair)], codes[len(pair) :]
     k = len(categories)
     table = np.zeros((k, k))
     np.add.at(table, (ia, ib), 1)

@@ -22,6 +22,26 @@ app = typer.Typer(
 )
 
 
+# How spreadsheets and statistics packages mark a value nobody coded: blank, R's NA, SPSS's ".", and the "*"
+# of Krippendorff's own tables. Compared without regard to case.
+MISSING_MARKS = ("NA", "N/A", "NaN", "*", ".")
+# Values that look like missing-value marks but may be real categories: they are kept, with a warning.
+LOOK_MISSING = ("-", "--", "?", "missing", "none", "null", "n/k", "unknown", "-9", "-99", "99", "999")
+
+
+def _mark_missing(
+    data: pd.DataFrame, marks: list[str]
+) -> tuple[pd.DataFrame, dict[str, int], dict[str, int]]:
+    """Cells matching a missing-value mark become missing; returns the data, the marks found (with counts) and
+    values that look like marks but were kept as categories."""
+    folded = {m.casefold() for m in marks}
+    cells = data.stack()
+    keys = cells.str.casefold()
+    found = cells[keys.isin(folded)].value_counts().to_dict()
+    kept = cells[keys.isin({v.casefold() for v in LOOK_MISSING} - folded)].value_counts().to_dict()
+    return data.mask(data.apply(lambda col: col.str.casefold().isin(folded))), found, kept
+
+
 def _read_reliability(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError("file not found", path=path, hint="check the path to the CSV file")
@@ -55,17 +75,33 @@ def agreement(
     ),
     level: str = typer.Option("nominal", "--level", "-l", help="nominal, ordinal, interval or ratio."),
     unit: str = typer.Option("segment", "--unit", help="What a row is: segment, sentence or character."),
+    missing: list[str] = typer.Option(
+        None,
+        "--missing",
+        help=f"A value that means 'not coded' (repeatable), besides blank and {', '.join(MISSING_MARKS)}.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
     """Intercoder agreement: Krippendorff's alpha, percent agreement and (two coders) Cohen's kappa.
 
-    Example: [bold]mindthegap agreement coding.csv --level ordinal --json[/bold]
+    Blank cells and NA, N/A, NaN, * and . count as not coded; add others with --missing.
+
+    Example: [bold]mindthegap agreement coding.csv --level ordinal --missing -9 --json[/bold]
     """
     from mindthegap.analysis.agreement import LEVELS, agreement_table
+    from mindthegap.cli.console import err_console
 
     if level not in LEVELS:
         raise InputError(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
-    data = _read_reliability(file)
+    data, found, kept = _mark_missing(_read_reliability(file), [*MISSING_MARKS, *(missing or [])])
+    if found:
+        shown = ", ".join(f"{k!r} ×{n}" for k, n in found.items())
+        err_console.print(f"note: {file}: treated as not coded: {shown}")
+    if kept:
+        shown = ", ".join(f"{k!r} ×{n}" for k, n in kept.items())
+        err_console.print(
+            f"warning: {file}: {shown} counted as categories; if they mean 'not coded', add --missing VALUE"
+        )
     try:
         table = agreement_table(data, level, unit)  # type: ignore[arg-type]
     except InputError as exc:
@@ -73,6 +109,7 @@ def agreement(
     record = frame_records(table)[0]
     record.pop("code", None)
     record["file"] = str(file)
+    record["not_coded"] = found
     if as_json:
         print_json(record)
         return
