@@ -17,7 +17,7 @@ def t_interval(x: np.ndarray, ci: float = 0.95) -> tuple[float, float]:
 
 @pytest.mark.parametrize("n", [2000, 10000])
 def test_bootstrap_ci_agrees_with_t_interval_on_large_samples(n):
-    """On large samples the percentile bootstrap CI of a mean converges to the t-interval (CLT)."""
+    """On large samples the studentised bootstrap CI of a mean converges to the t-interval (CLT)."""
     rng = np.random.default_rng(7)
     x = rng.integers(-4, 5, size=n).astype(float)
     frame = pd.DataFrame({"g": "a", "x": x})

@@ -176,7 +176,7 @@ def test_median_ci_order_statistics():
 
 
 def test_bootstrap_mean_ci_is_close_to_t_interval():
-    """Reference: the analytic t interval of the mean (bootstrap percentile CI agrees for n = 2,000)."""
+    """Reference: the analytic t interval of the mean (the studentised bootstrap CI agrees for n = 2,000)."""
     rng = np.random.default_rng(7)
     scores = pd.DataFrame({"g": "all", "score": rng.normal(3, 1, 2000)})
     row = describe_groups(scores, "score", ["g"], n_boot=4000).iloc[0]

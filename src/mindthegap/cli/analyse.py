@@ -32,7 +32,8 @@ def gap(
     out: Path = typer.Option(None, "--out", help="Also write the table to this .csv or .parquet file."),
     as_json: bool = typer.Option(False, "--json", help="Print the table as JSON records."),
 ) -> None:
-    """Values–practice gap (value − practice) per group with 95% bootstrap CIs; small groups suppressed.
+    """Values–practice gap (value − practice) per group with 95% bootstrap CIs (people resampled, studentised);
+    small groups suppressed.
 
     Example: [bold]mindthegap gap ratings.csv --by principle,service[/bold]
     """

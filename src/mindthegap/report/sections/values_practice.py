@@ -131,7 +131,7 @@ def gap_dot_figure(table: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) 
         ax.axvline(0, color=charts.MUTED, lw=1)
         ax.set_yticks(range(len(services)), services)
         ax.invert_yaxis()
-        ax.set_xlabel("Gap: value − practice (mean, with 95% bootstrap CI)")
+        ax.set_xlabel("Gap: value − practice (mean, with 95% studentised bootstrap CI)")
         ax.set_title(f"Gap by service and principle, {wave_name}")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
         svg = charts.to_svg(fig)
@@ -167,8 +167,9 @@ def build(ctx: ReportContext) -> Section | None:
         Paragraph(
             "Each participant rated every principle twice on a 1–5 scale: how much they value it and how well it is "
             "practised where they work. The gap is value minus practice: the larger it is, the further practice "
-            "falls short of what people value. Intervals are 95% percentile bootstrap intervals "
-            f"({ctx.n_boot:,} resamples, seeded)."
+            "falls short of what people value. Intervals are 95% studentised bootstrap intervals "
+            f"({ctx.n_boot:,} resamples of people, seeded): each person's ratings are resampled together, and "
+            "the interval allows for the extra uncertainty of small groups."
         )
     )
     kw = {"n_boot": ctx.n_boot, "seed": ctx.seed, "min_n": ctx.min_n}
