@@ -117,7 +117,9 @@ class _Units:
             order = np.argsort(codes, kind="stable")
             group, s, c = codes[order], x[order], np.ones(len(x))
         else:
-            person = pd.factorize(np.asarray(clusters, dtype=object)[keep], use_na_sentinel=False)[0]
+            person = np.asarray(clusters)[keep]
+            if person.dtype.kind not in "iu" or (len(person) and person.min() < 0):
+                person = pd.factorize(person, use_na_sentinel=False)[0]
             key = codes.astype(np.int64) * (int(person.max(initial=0)) + 1) + person
             uniq, inverse = np.unique(key, return_inverse=True)  # sorted by group, then person
             group = uniq // (int(person.max(initial=0)) + 1)

@@ -88,6 +88,7 @@ def values_practice_gap(
     by = list(by)
     _check(ratings, by)
     data = _complete(ratings)
+    data["person"] = pd.factorize(data["participant_id"])[0]  # once, not per grouping set
     frames = []
     for gset in grouping_sets(by, margins):
         keys = list(gset)
@@ -113,7 +114,7 @@ def values_practice_gap(
             codes,
             sub["gap"].to_numpy(),
             len(table),
-            clusters=sub["participant_id"].to_numpy(),
+            clusters=sub["person"].to_numpy(),
             n_boot=n_boot,
             ci=ci,
             seed=seed + len(frames),
