@@ -166,6 +166,7 @@ RELIABILITY_COLUMNS = {
     "alpha_ci_low": "95% CI low",
     "alpha_ci_high": "95% CI high",
     "omega": "Omega",
+    "note": "Note",
 }
 RELIABILITY_FORMATS = {"k": "{:.0f}", "n": "{:.0f}", **dict.fromkeys(STATS, "{:.2f}")}
 
