@@ -142,3 +142,14 @@ def test_importance_performance_quadrants():
         "Possible overkill",
     ]
     assert out.attrs["importance_cut"] == pytest.approx(3.9)
+
+
+def test_a_repeated_rating_does_not_count_as_a_second_person():
+    """Closed form: every rating entered twice leaves the gap, n and (people being resampled) the interval exactly
+    as they were; resampling rows would have narrowed the interval by about √2."""
+    ratings = make_ratings({"a": 40}, seed=6)
+    once = values_practice_gap(ratings, ["principle"], margins=False, n_boot=500, seed=3)
+    twice = values_practice_gap(
+        pd.concat([ratings, ratings]), ["principle"], margins=False, n_boot=500, seed=3
+    )
+    pd.testing.assert_frame_equal(once, twice)

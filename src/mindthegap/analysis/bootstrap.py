@@ -108,23 +108,23 @@ def _group_codes(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Data
 
 
 class _Units:
-    """People within groups: each person's (sum, count) of values, sorted by group, and per-group totals."""
+    """People within groups: each person's (sum, count) of values, and per-group totals. Units are in no
+    particular order (sorting 10⁶ rows costs more than the rest); :meth:`members` sorts on demand."""
 
     def __init__(self, codes: np.ndarray, x: np.ndarray, clusters: np.ndarray | None, n_groups: int):
         keep = (codes >= 0) & ~np.isnan(x)
-        codes, x = codes[keep], x[keep]
-        if clusters is None:
-            order = np.argsort(codes, kind="stable")
-            group, s, c = codes[order], x[order], np.ones(len(x))
-        else:
+        codes, x = codes[keep].astype(np.int64), x[keep]
+        group, s, c = codes, x, np.ones(len(x))
+        if clusters is not None:
             person = np.asarray(clusters)[keep]
             if person.dtype.kind not in "iu" or (len(person) and person.min() < 0):
                 person = pd.factorize(person, use_na_sentinel=False)[0]
-            key = codes.astype(np.int64) * (int(person.max(initial=0)) + 1) + person
-            uniq, inverse = np.unique(key, return_inverse=True)  # sorted by group, then person
-            group = uniq // (int(person.max(initial=0)) + 1)
-            s = np.bincount(inverse, weights=x, minlength=len(uniq))
-            c = np.bincount(inverse, minlength=len(uniq)).astype(float)
+            width = int(person.max(initial=0)) + 1
+            inverse, keys = pd.factorize(codes * width + person)
+            if len(keys) < len(x):  # someone has several rows in a group: sum them per person
+                group = np.asarray(keys) // width
+                s = np.bincount(inverse, weights=x, minlength=len(keys))
+                c = np.bincount(inverse, minlength=len(keys)).astype(float)
         self.group, self.s, self.c = group, s, c
         self.n = np.bincount(group, minlength=n_groups).astype(np.int64)
         total_s = np.bincount(group, weights=s, minlength=n_groups)
@@ -135,15 +135,19 @@ class _Units:
         sum_d2 = np.bincount(group, weights=self.d**2, minlength=n_groups)
         with np.errstate(invalid="ignore", divide="ignore"):
             self.se = np.sqrt(sum_d2 * self.n / np.maximum(self.n - 1, 1)) / total_c
-        self.bounds = np.concatenate([[0], np.cumsum(self.n)])
         own = s / c  # each person's own mean: the interval never leaves their range
-        self.low = np.full(n_groups, np.nan)
-        self.high = np.full(n_groups, np.nan)
-        present = np.flatnonzero(self.n > 0)
-        if len(present):
-            starts = self.bounds[present]
-            self.low[present] = np.minimum.reduceat(own, starts)
-            self.high[present] = np.maximum.reduceat(own, starts)
+        self.low = np.full(n_groups, np.inf)
+        self.high = np.full(n_groups, -np.inf)
+        np.minimum.at(self.low, group, own)
+        np.maximum.at(self.high, group, own)
+        self._order: np.ndarray | None = None
+
+    def members(self, g: int) -> np.ndarray:
+        """Indices of the people in group ``g``."""
+        if self._order is None:  # bounds first: a thread that sees the order also sees the bounds
+            self._bounds = np.concatenate([[0], np.cumsum(self.n)])
+            self._order = np.argsort(self.group, kind="stable")
+        return self._order[self._bounds[g] : self._bounds[g + 1]]
 
 
 def bootstrap_group_means(
@@ -210,7 +214,7 @@ def _resample_group(
 ) -> np.ndarray:
     """Resample sums (n_boot × 5) for one group: a multinomial over its own distinct (sum, count) pairs when
     they are few, otherwise people drawn by index."""
-    part = slice(units.bounds[g], units.bounds[g + 1])
+    part = units.members(g)
     feats = _features(units.d[part][None, :], units.c[part])[0]  # (people, 5)
     n = len(feats)
     local, first, counts = np.unique(kind[part], return_index=True, return_counts=True)
@@ -228,7 +232,17 @@ def _resample_group(
 
 
 def _distinct_pairs(s: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct (sum, count) pairs (k × 2) and each person's index into them, by hashing (O(n))."""
+    """The distinct (sum, count) pairs (k × 2) and each person's index into them, in O(n)."""
+    if len(s) and np.all(s == np.round(s)) and np.all(c == np.round(c)):
+        # whole-number ratings: index a counting array directly instead of hashing floats
+        s_min, c_max = int(s.min()), int(c.max())
+        key = (s.astype(np.int64) - s_min) * (c_max + 1) + c.astype(np.int64)
+        if key.max() < 10_000_000:
+            seen = np.bincount(key) > 0
+            kind = (np.cumsum(seen) - 1)[key]
+            values = np.flatnonzero(seen)
+            pairs = np.column_stack([values // (c_max + 1) + s_min, values % (c_max + 1)]).astype(float)
+            return pairs, kind
     fs, us = pd.factorize(s)
     fc, uc = pd.factorize(c)
     kind, keys = pd.factorize(fs.astype(np.int64) * len(uc) + fc)

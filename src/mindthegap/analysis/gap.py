@@ -89,9 +89,14 @@ def values_practice_gap(
     _check(ratings, by)
     data = _complete(ratings)
     data["person"] = pd.factorize(data["participant_id"])[0]  # once, not per grouping set
+    # A table keyed by principle (and wave) gives each person at most one rating per group, unless the input
+    # repeats a rating; then resampling rows already resamples people and the per-person sums can be skipped.
+    identity = [c for c in ("person", "principle", "wave") if c in data.columns]
+    single = not data.duplicated(identity).any()
     frames = []
     for gset in grouping_sets(by, margins):
         keys = list(gset)
+        one_each = single and all(c in keys for c in identity if c != "person")
         sub = data.dropna(subset=keys) if keys else data
         if keys:
             grouped = sub.groupby(keys, sort=True, observed=True)
@@ -114,7 +119,7 @@ def values_practice_gap(
             codes,
             sub["gap"].to_numpy(),
             len(table),
-            clusters=sub["person"].to_numpy(),
+            clusters=None if one_each else sub["person"].to_numpy(),
             n_boot=n_boot,
             ci=ci,
             seed=seed + len(frames),
