@@ -146,7 +146,8 @@ def test_the_command_line_writes_an_aggregate_report_on_request(tmp_path):
 
     from tests.conftest import run_cli
 
-    db = str(tmp_path / "demo.sqlite3")  # SQLite whatever the suite runs on: the texts are read back with sqlite3
+    # SQLite whatever the suite runs on: the texts are read back with sqlite3
+    db = str(tmp_path / "demo.sqlite3")
     made = run_cli("--db", db, "demo", "--out", str(tmp_path), "--no-pdf", "--n-boot", "200")
     assert made.returncode == 0, made.stderr
     with sqlite3.connect(db) as con:
