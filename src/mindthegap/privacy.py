@@ -1,8 +1,12 @@
-"""Privacy settings shared by every layer: the small-number threshold and free-text redaction.
+"""Privacy settings shared by every layer: the small-number threshold, the protection width and redaction.
 
 The NHS Staff Survey does not publish a group with fewer than 11 responses; mindthegap follows that
 default everywhere (tables, charts, dashboards, exports). A study may raise or lower it; nothing below 1
 makes sense, and 1 switches suppression off, which the command line only allows on explicit request.
+
+A hidden group is protected only if a reader cannot work its size out from what is published: the range of
+sizes consistent with every published count must span at least the *protection width* (default 5 people;
+``MINDTHEGAP_PROTECTION_WIDTH`` changes it). See docs/privacy.md for why 5.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from mindthegap.errors import ConfigurationError
 
 DEFAULT_MIN_N = 11
-SUPPRESSED_LABEL = "suppressed (fewer than {min_n})"
+DEFAULT_PROTECTION_WIDTH = 5
 
 
 def default_min_n() -> int:
@@ -28,6 +32,24 @@ def default_min_n() -> int:
             f"MINDTHEGAP_MIN_N={raw!r} is not a whole number", hint="set it to e.g. 11, or unset it"
         ) from None
     return validate_min_n(value, source="MINDTHEGAP_MIN_N")
+
+
+def default_protection_width() -> int:
+    """The protection width in force: ``MINDTHEGAP_PROTECTION_WIDTH`` if set, else 5 people."""
+    raw = os.environ.get("MINDTHEGAP_PROTECTION_WIDTH")
+    if raw is None or raw == "":
+        return DEFAULT_PROTECTION_WIDTH
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"MINDTHEGAP_PROTECTION_WIDTH={raw!r} is not a whole number", hint="set it to e.g. 5, or unset it"
+        ) from None
+    if value < 0:
+        raise ConfigurationError(
+            f"MINDTHEGAP_PROTECTION_WIDTH must be 0 or more (got {value})", hint="the usual value is 5"
+        )
+    return value
 
 
 def validate_min_n(value: int, *, source: str = "min_n") -> int:

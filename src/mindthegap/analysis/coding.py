@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from mindthegap.analysis.coders import accepted, prevalence_codings
-from mindthegap.analysis.suppression import ALL, REASON, SUPPRESSED, suppress
+from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
+from mindthegap.analysis.suppression import ALL, HIDDEN, REASON, SUPPRESSED, suppress
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -59,7 +60,11 @@ def _people(sources: pd.DataFrame) -> pd.DataFrame:
 
 
 def code_frequencies(
-    codings: pd.DataFrame, sources: pd.DataFrame, by: str = "level", min_n: int = DEFAULT_MIN_N
+    codings: pd.DataFrame,
+    sources: pd.DataFrame,
+    by: str = "level",
+    min_n: int = DEFAULT_MIN_N,
+    plan: PublicationPlan | None = None,
 ) -> pd.DataFrame:
     """Per group and code: people in the group (``n``), how many of them raised the code, proportion, codings.
 
@@ -67,12 +72,13 @@ def code_frequencies(
     people in a group is hidden, however large the group. An ``All`` row per code gives the total across
     groups, and complementary suppression hides a second cell wherever that total would let a hidden one be
     recovered by subtraction. Event notes (kind ``event_notes``) are not people and are not counted.
+
+    With a ``plan``, the people behind the sources and those who raised each code are populations of the
+    plan (see :func:`register_code_populations`), which decides what is shown in every table that counts them.
     """
     _need(codings, ["source", "code"], "codings")
     _need(sources, ["source", "participant", by], "sources")
-    people = _people(sources)
-    people = people.assign(**{by: people[by].astype("string").fillna("").replace("", "(not recorded)")})
-    joined = prevalence_codings(codings).merge(people[["source", "person", by]], on="source", how="inner")
+    people, joined = _raisers(codings, sources, by)
     sizes = people.groupby(by)["person"].nunique().rename("n")
     raised = joined.groupby([by, "code"]).agg(participants=("person", "nunique"), codings=("code", "size"))
     codes = sorted(joined["code"].unique())
@@ -85,8 +91,42 @@ def code_frequencies(
     table = pd.concat([table, totals], ignore_index=True)
     table["proportion"] = table["participants"] / table["n"].where(table["n"] > 0)
     table = table[[by, "code", "n", "participants", "proportion", "codings"]]
+    if plan is not None:
+        everyone, raised = register_code_populations(plan, codings, sources, by)
+        return apply_plan(
+            table, plan, {"participants": raised, "n": everyone}, by=[by, "code"], output="code frequencies"
+        )
     # suppress on the people behind each cell, not the group size: n is shown only where the cell is
     return suppress(table, n_col="participants", by=[by, "code"], min_n=min_n)
+
+
+def _raisers(codings: pd.DataFrame, sources: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """People behind the sources (event notes left out) and the codings counted for prevalence joined to them."""
+    people = _people(sources)
+    people = people.assign(**{by: people[by].astype("string").fillna("").replace("", "(not recorded)")})
+    joined = prevalence_codings(codings).merge(people[["source", "person", by]], on="source", how="inner")
+    return people, joined
+
+
+def register_code_populations(plan: PublicationPlan, codings: pd.DataFrame, sources: pd.DataFrame, by: str):
+    """Register the people behind the sources, grouped by ``by``, and for each code the people who raised
+    it; return the first's name and a function naming a row's code population."""
+    people, joined = _raisers(codings, sources, by)
+    dims = (by,)
+    units = people.drop_duplicates("person").rename(columns={"person": plan.id_col})
+    everyone = plan.register(
+        population_name("qualitative_people", by=by), units[[plan.id_col, by]], dims=dims
+    )
+    for code, part in joined.groupby("code", sort=True):
+        raisers = part.drop_duplicates("person").rename(columns={"person": plan.id_col})
+        plan.register(
+            population_name("qualitative_code", by=by, code=code), raisers[[plan.id_col, by]], dims=dims
+        )
+
+    def raised(row: dict) -> str:
+        return population_name("qualitative_code", by=by, code=row.get("code", row.get("theme")))
+
+    return everyone, raised
 
 
 def cooccurrence(codings: pd.DataFrame) -> pd.DataFrame:
@@ -119,6 +159,7 @@ def framework_matrix(
     themes: Sequence[str] | None = None,
     max_quote: int = 240,
     min_n: int | None = None,
+    plan: PublicationPlan | None = None,
 ) -> pd.DataFrame:
     """Cases × themes, each cell with its count of codings and one chosen quote.
 
@@ -129,6 +170,10 @@ def framework_matrix(
     codings come from fewer than ``min_n`` people is suppressed, count and quote alike, because a quote from a
     group of six national informants can identify its speaker. ``people`` counts the distinct participants
     behind each cell (sources without a participant count once each).
+
+    With a ``plan`` (cases being groups), each theme's cells are hidden wherever the plan hides the people
+    who raised it (as in :func:`code_frequencies`, whose populations are registered too), and further where
+    the plan decides for the people counted here.
     """
     _need(codings, ["source", "code", "start", "end"], "codings")
     _need(sources, ["source", case, "text"], "sources")
@@ -157,9 +202,37 @@ def framework_matrix(
             people = group["source"].nunique()
         rows.append({case: who, "theme": theme, "count": len(group), "people": people, "quote": pick})
     matrix = pd.DataFrame(rows, columns=[case, "theme", "count", "people", "quote"])
+    if plan is not None:
+        _, raised = register_code_populations(plan, codings, sources, case)
+        theme_people = _theme_people(plan, joined, case, who_col, raised)
+        return apply_plan(
+            matrix, plan, {"people": theme_people}, by=[case, "theme"], output="framework matrix"
+        )
     if min_n is None:
         return matrix
     return suppress(matrix, n_col="people", by=[case, "theme"], min_n=min_n)
+
+
+def _theme_people(plan: PublicationPlan, joined: pd.DataFrame, case: str, who_col: str | None, raised):
+    """Register, per theme, the people (or sources) the framework matrix counts, drawn from those who raised
+    the code so that the matrix never shows a cell the frequencies hide."""
+    ids = joined["source"].map(lambda s: f"source:{s}")
+    if who_col:
+        ids = joined[who_col].where(joined[who_col].notna() & (joined[who_col] != ""), ids)
+    units = joined.assign(**{plan.id_col: ids})
+    for theme, part in units.groupby("code", sort=True):
+        parent = raised({"code": theme})
+        plan.register(
+            population_name("framework_matrix", by=case, theme=theme),
+            part.drop_duplicates(plan.id_col)[[plan.id_col, case]],
+            dims=(case,),
+            parent=parent,
+        )
+
+    def population(row: dict) -> str:
+        return population_name("framework_matrix", by=case, theme=row["theme"])
+
+    return population
 
 
 def framework_counts(matrix: pd.DataFrame, case: str = "participant") -> pd.DataFrame:
@@ -225,7 +298,7 @@ def distinctive_themes(
                 table[col] = table[col].astype("boolean" if table[col].dtype.kind == "b" else "Float64")
             table.loc[few, col] = pd.NA
         table.loc[few, SUPPRESSED] = True
-        table.loc[few, REASON] = f"raised by fewer than {min_n} people"
+        table.loc[few, REASON] = HIDDEN
     return table
 
 

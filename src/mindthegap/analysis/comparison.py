@@ -13,7 +13,8 @@
   values–practice ``wave_change`` uses too, so both report the same figures for the same differences).
 Every statistic here takes one score per person: given ``id_col``, a person with two rows in one group is an
 error (compare one wave at a time, or pair the waves). Groups below ``min_n`` are suppressed in summaries and
-left out of every test, so no statistic is computed on (and no difference can reveal) a small group.
+left out of every test, so no statistic is computed on (and no difference can reveal) a small group. With a
+study's publication plan, the plan decides which groups are shown and compared.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from mindthegap.analysis.bootstrap import grouped_mean_ci
+from mindthegap.analysis.publication import PublicationPlan, apply_plan
 from mindthegap.analysis.suppression import suppress
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
@@ -83,10 +85,13 @@ def describe_groups(
     seed: int = 20261122,
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
+    plan: PublicationPlan | None = None,
+    population: str | None = None,
 ) -> pd.DataFrame:
     """Per group: n, mean with bootstrap CI, median with order-statistic CI; small groups suppressed.
 
     With ``id_col``, a person with two rows in one group is an error (see :func:`one_row_per_person`).
+    With a ``plan``, the people with a ``value`` are registered as ``population`` and the plan decides.
     """
     by = list(by)
     _need(scores, [*by, value])
@@ -101,7 +106,17 @@ def describe_groups(
     table["median"], table["median_ci_low"], table["median_ci_high"] = (
         zip(*medians, strict=True) if medians else ([], [], [])
     )
+    if plan is not None:
+        name = _register(plan, population, scores[scores[value].notna()])
+        return apply_plan(table, plan, {"n": name}, by=by, output=f"{value} by {', '.join(by)}")
     return suppress(table, n_col="n", by=by, min_n=min_n)
+
+
+def _register(plan: PublicationPlan, population: str | None, people: pd.DataFrame) -> str:
+    if population is None:
+        raise ValueError("a publication plan needs the name of the population counted")
+    cols = [c for c in (plan.id_col, *plan.dims) if c in people.columns]
+    return plan.register(population, people[cols])
 
 
 def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
@@ -135,12 +150,15 @@ def compare_groups(
     reference: str | None = None,
     id_col: str | None = None,
     min_n: int = DEFAULT_MIN_N,
+    plan: PublicationPlan | None = None,
+    population: str | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Pairwise comparisons of ``value`` between levels of ``group`` (all pairs, or each against ``reference``).
 
     In each pair, ``difference``, ``hedges_g`` and ``cliffs_delta`` are group b compared with group a (positive:
     b scores higher). ``p_holm`` and ``p_bh`` adjust the Mann–Whitney p values of all the pairs returned.
     Returns (pairs table, omnibus dict with Kruskal–Wallis H, df, p and the groups left out as too small).
+    With a ``plan`` only the groups it allows are compared (others count as left out).
     """
     from statsmodels.stats.multitest import multipletests
 
@@ -149,6 +167,13 @@ def compare_groups(
     data = scores[[group, value]].dropna()
     parts = {k: v[value].to_numpy(dtype=float) for k, v in data.groupby(group, sort=True, observed=True)}
     shown = {k: v for k, v in parts.items() if len(v) >= min_n}
+    if plan is not None:
+        name = _register(plan, population, scores[scores[value].notna()])
+        shown = {k: v for k, v in shown.items() if plan.allows(name, {group: k})}
+        for k, v in shown.items():
+            plan.ledger.record(
+                name, plan.label(name, {group: k}), len(v), output=f"{value} compared by {group}"
+            )
     omitted = sorted(str(k) for k in parts if k not in shown)
     if reference is not None and reference not in shown:
         raise InputError(
@@ -219,10 +244,13 @@ def paired_change(
     by: Sequence[str] = (),
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
+    plan: PublicationPlan | None = None,
+    population: str | None = None,
 ) -> pd.DataFrame:
     """Change from ``before`` to ``after`` for people who answered in both waves, per group of ``by``.
 
-    n is the number of people with both scores; groups under ``min_n`` are suppressed.
+    n is the number of people with both scores; groups under ``min_n`` are suppressed (with a ``plan``, the
+    people with both scores are registered as ``population`` and the plan decides).
     """
     by = list(by)
     _need(scores, [id_col, wave_col, value, *by])
@@ -260,6 +288,10 @@ def paired_change(
     for col in ("ci_low", "ci_high", "p_paired_t", "p_wilcoxon", "d_z"):
         if col not in table:
             table[col] = np.nan
+    if plan is not None:
+        people = data[(data[wave_col] == after) & data[id_col].isin(wide.index)].drop_duplicates(id_col)
+        name = _register(plan, population, people.rename(columns={id_col: plan.id_col}))
+        return apply_plan(table, plan, {"n": name}, by=by, output=f"change in {value}")
     return suppress(table, n_col="n", by=by, min_n=min_n)
 
 

@@ -5,8 +5,9 @@ where they work. The gap is value − practice; positive means practice falls sh
 For a group the gap is the mean of the individual gaps (value − practice) over the ratings with both halves,
 with a studentised bootstrap CI that resamples participants, not rows (:mod:`mindthegap.analysis.bootstrap`):
 when principles are pooled (a table by service alone) each person brings one gap per principle, and those are
-resampled together. Groups below the small-number threshold are suppressed, with complementary suppression
-across the "All" totals (:mod:`mindthegap.analysis.suppression`).
+resampled together. Groups below the small-number threshold are suppressed, with secondary suppression across
+the "All" totals: by the study's publication plan when one is given (:mod:`mindthegap.analysis.publication`;
+every product output passes it), else by the table's own cube (:mod:`mindthegap.analysis.suppression`).
 
 The importance–performance placement (Martilla & James 1977, J Marketing 41:77–79) puts each principle at
 (mean practice, mean value) and splits the plane at the means across principles.
@@ -22,6 +23,7 @@ import pandas as pd
 
 from mindthegap.analysis.bootstrap import DEFAULT_N_BOOT, DEFAULT_SEED, bootstrap_group_means
 from mindthegap.analysis.comparison import paired_statistics
+from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
 from mindthegap.analysis.suppression import ALL, suppress
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -74,6 +76,7 @@ def values_practice_gap(
     ci: float = 0.95,
     seed: int = DEFAULT_SEED,
     min_n: int = DEFAULT_MIN_N,
+    plan: PublicationPlan | None = None,
 ) -> pd.DataFrame:
     """Gap per group with a bootstrap CI (participants resampled), small groups suppressed.
 
@@ -84,6 +87,9 @@ def values_practice_gap(
 
     Returns one row per group: the ``by`` columns, ``n`` (participants), ``mean_value``, ``mean_practice``,
     ``gap``, ``gap_ci_low``, ``gap_ci_high``, ``suppressed``, ``suppression_reason``.
+
+    With a ``plan``, each principle and wave is the population of the people who rated it there (see
+    :func:`rating_populations`) and the plan decides what is shown; its ``min_n`` applies.
     """
     by = list(by)
     _check(ratings, by)
@@ -133,7 +139,32 @@ def values_practice_gap(
     for d in by:
         result[d] = result[d].astype(str)
     result = result.sort_values(by, key=_all_last, kind="stable").reset_index(drop=True)
+    if plan is not None:
+        population = rating_populations(plan, data, by)
+        return apply_plan(result, plan, {"n": population}, by=by, output="values–practice gap")
     return suppress(result, by=by, min_n=min_n)
+
+
+def rating_populations(
+    plan: PublicationPlan, data: pd.DataFrame, by: Sequence[str], kind: str = "values_practice"
+):
+    """Register with ``plan`` the people behind each principle and wave of complete ``data`` (one population
+    per value of the columns in ``by`` that are never totalled over, and per wave where ``by`` has none) and
+    return the function naming a row's population."""
+    split = [d for d in NEVER_ROLLED_UP if d in by]
+    fixed = {}
+    if "wave" not in by and "wave" in data.columns and data["wave"].nunique() == 1:
+        fixed["wave"] = str(data["wave"].iloc[0])
+    people = [c for c in ("participant_id", *plan.dims) if c in data.columns]
+    for key, part in data.groupby(split, sort=True) if split else [((), data)]:
+        key = key if isinstance(key, tuple) else (key,)
+        parts = {**fixed, **{d: str(v) for d, v in zip(split, key, strict=True)}}
+        plan.register(population_name(kind, **parts), part[people])
+
+    def population(row: dict) -> str:
+        return population_name(kind, **fixed, **{d: str(row[d]) for d in split})
+
+    return population
 
 
 def _all_last(col: pd.Series) -> pd.Series:
@@ -150,6 +181,7 @@ def wave_change(
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
     margins: bool | Sequence[str] = False,
+    plan: PublicationPlan | None = None,
 ) -> pd.DataFrame:
     """Paired change in the gap between two waves, for participants who rated the principle in both.
 
@@ -157,7 +189,7 @@ def wave_change(
     narrowed) with a t-interval; the paired t-test (``t``, ``p_t``); the Wilcoxon signed-rank test
     (``p_wilcoxon``; zero differences kept by Pratt's method); and Cohen's d_z (mean change / SD of
     changes), all from :func:`~mindthegap.analysis.comparison.paired_statistics`. Small groups are suppressed
-    on ``n_pairs``.
+    on ``n_pairs``; with a ``plan``, by the plan, each principle's pairs being a population of their own.
     """
     by = [d for d in by if d != "wave"]
     _check(ratings.drop(columns=["wave"], errors="ignore").assign(wave=baseline), by)
@@ -196,6 +228,10 @@ def wave_change(
         result[d] = result[d].fillna(ALL).astype(str) if d in result else ALL
     result = result[columns]
     result = result.sort_values(by, key=_all_last, kind="stable").reset_index(drop=True)
+    if plan is not None:
+        kind = population_name("values_practice_pairs", baseline=baseline, follow_up=follow_up)
+        population = rating_populations(plan, pairs.drop(columns=["wave"], errors="ignore"), by, kind=kind)
+        return apply_plan(result, plan, {"n_pairs": population}, by=by, output="change in the gap")
     return suppress(result, n_col="n_pairs", by=by, min_n=min_n)
 
 

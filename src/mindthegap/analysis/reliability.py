@@ -13,19 +13,21 @@
 * The table's ``note`` flags a negative alpha (the items covary negatively on balance: usually a negatively
   worded item that was not reverse-scored), an omega fit that did not converge, and a loading at ±1 (a Heywood
   case: one item carries the factor alone).
-Per-group tables are suppressed with :func:`mindthegap.analysis.suppression.suppress`.
+Per-group tables are suppressed by the study's publication plan when one is given (each construct's complete
+cases being a population of their own), else with :func:`mindthegap.analysis.suppression.suppress`.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from mindthegap.analysis.publication import PublicationPlan, apply_plan
 from mindthegap.analysis.scoring import ItemScales, check_columns, reverse_score
 from mindthegap.analysis.suppression import suppress
 from mindthegap.privacy import DEFAULT_MIN_N
@@ -190,6 +192,8 @@ def reliability(
     min_n: int = DEFAULT_MIN_N,
     ci: float = 0.95,
     item_scales: ItemScales | None = None,
+    plan: PublicationPlan | None = None,
+    population: Callable[[dict], str] | None = None,
 ) -> pd.DataFrame:
     """Alpha (with Feldt CI), omega and complete-case n per construct, and per group when ``by`` is given.
 
@@ -197,6 +201,9 @@ def reliability(
     ``note`` carries warnings (negative alpha, omega not converged, Heywood case), or is missing.
     ``item_scales`` gives items their own (min, max) for reverse-scoring (see
     :func:`~mindthegap.analysis.scoring.reverse_score`).
+    With a ``plan``, ``population`` names the population of a row's complete cases from its values in the
+    columns of ``by`` that are not grouping dimensions (a wave) and ``construct``; each is registered with
+    the plan (people identified by the plan's id column) and the plan decides what is shown.
     """
     check_columns(responses, constructs)
     by = list(by)
@@ -223,7 +230,26 @@ def reliability(
             )
             rows.append(row)
     table = pd.DataFrame(rows)
+    if plan is not None:
+        if population is None:
+            raise ValueError("reliability: a plan needs a population naming function")
+        _register_complete_cases(plan, frame, constructs, by, population)
+        return apply_plan(
+            table, plan, {"n": population}, by=[*by, "construct"], keep=["k"], output="reliability"
+        )
     return suppress(table, n_col="n", by=[*by, "construct"], min_n=min_n, keep=["k"])
+
+
+def _register_complete_cases(plan, frame, constructs, by, population) -> None:
+    """Each slice's complete cases for each construct are a population (the people behind its alpha)."""
+    split = [d for d in by if d not in plan.dims]
+    people = [c for c in (plan.id_col, *plan.dims) if c in frame.columns]
+    for key, part in frame.groupby(split, dropna=False, sort=True) if split else [((), frame)]:
+        key = key if isinstance(key, tuple) else (key,)
+        values = dict(zip(split, key, strict=True))
+        for name, cols in constructs.items():
+            complete = part[list(cols)].apply(pd.to_numeric, errors="coerce").notna().all(axis=1)
+            plan.register(population({**values, "construct": name}), part.loc[complete, people])
 
 
 def item_table(

@@ -25,7 +25,10 @@ def gap(
         True, "--margins/--no-margins", help="Add 'All' totals for each grouping column."
     ),
     min_n: int = typer.Option(
-        DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this."
+        None,
+        "--min-n",
+        min=1,
+        help=f"Suppress groups with fewer people than this (default {DEFAULT_MIN_N}, or the study's own).",
     ),
     n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
     seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
@@ -35,13 +38,21 @@ def gap(
     """Values–practice gap (value − practice) per group with 95% bootstrap CIs (people resampled, studentised);
     small groups suppressed.
 
+    What is hidden is decided once for the study (or file) over every grouping, so no two runs with
+    different --by can be subtracted from each other, nor from the report.
+
     Example: [bold]mindthegap gap ratings.csv --by principle,service[/bold]
     """
-    from mindthegap.analysis.gap import values_practice_gap
+    from mindthegap.analysis.gap import NEVER_ROLLED_UP, values_practice_gap
+    from mindthegap.analysis.publication import PublicationPlan
 
     if (file is None) == (study is None):
         raise InputError("give either a ratings FILE or --study ID (not both)")
-    ratings = _read_ratings(file) if file is not None else _stored_ratings(study)
+    if file is not None:
+        ratings, people, min_n = _read_ratings(file), None, DEFAULT_MIN_N if min_n is None else min_n
+    else:
+        ratings, people, own_min_n = _stored_ratings(study)
+        min_n = own_min_n if min_n is None else min_n
     dims = [d.strip() for d in by.split(",") if d.strip()]
     if "wave" in ratings.columns and ratings["wave"].nunique() > 1 and "wave" not in dims:
         dims.append("wave")
@@ -52,7 +63,14 @@ def gap(
             path=file,
             hint=f"columns are: {', '.join(map(str, ratings.columns))}",
         )
-    table = values_practice_gap(ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n)
+    if people is not None:
+        plan = PublicationPlan(people, min_n=min_n)
+    else:
+        grouping = [d for d in dims if d not in NEVER_ROLLED_UP]
+        plan = PublicationPlan.for_frame(ratings, dims=grouping, min_n=min_n)
+    table = values_practice_gap(
+        ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n, plan=plan
+    )
     if out is not None:
         from mindthegap.io.tables import write_table
 
@@ -103,9 +121,10 @@ def _read_ratings(path: Path):
 
 
 def _stored_ratings(study_id: str):
+    """The study's ratings, its consenting participants (the plan's roster) and its own threshold."""
     from mindthegap.store.database import open_study
 
     record = open_study(study_id)
-    from mindthegap.store.studies.repository import values_practice_frame
+    from mindthegap.store.studies.repository import participants_frame, values_practice_frame
 
-    return values_practice_frame(record)
+    return values_practice_frame(record), participants_frame(record), record.min_n

@@ -281,6 +281,23 @@ def _item_scales(ins) -> dict[str, tuple[float, float]]:
     return instrument_item_scales(ins)
 
 
+def _study_plan(record, min_n: int):
+    """The study's publication plan: the same decisions as its report, dashboard and exports."""
+    from mindthegap.analysis.publication import PublicationPlan
+    from mindthegap.store.studies.repository import participants_frame
+
+    return PublicationPlan(participants_frame(record), min_n=min_n)
+
+
+def _plan_dims(plan, dims: list[str]) -> None:
+    """With a study, groups are the study's own (a plan decides them once for every output)."""
+    for d in dims:
+        if d not in plan.dims and d != "wave":
+            raise InputError(
+                f"cannot group a study's answers by {d!r}", hint=f"group by {', '.join(plan.dims)} or wave"
+            )
+
+
 def _wave_order(record) -> list[str]:
     return list(record.waves.order_by("order", "id").values_list("slug", flat=True))
 
@@ -305,6 +322,7 @@ def reliability(
     or, on stored answers (per wave),
     [bold]mindthegap survey reliability --study riverside --instrument nomad --by service[/bold]
     """
+    from mindthegap.analysis.publication import PublicationPlan, population_name
     from mindthegap.analysis.reliability import item_table
     from mindthegap.analysis.reliability import reliability as run
 
@@ -318,6 +336,18 @@ def reliability(
         dims = _groups(frame, by, None)
         if frame["wave"].nunique() > 1:  # the same people answer each wave: alphas are per wave
             dims = ["wave", *[d for d in dims if d != "wave"]]
+        plan = _study_plan(record, min_n)
+        _plan_dims(plan, dims)
+        only = frame["wave"].dropna().iloc[0] if frame["wave"].nunique() == 1 else None
+
+        def population(row: dict, ins=ins.id, only=only) -> str:
+            wave = row.get("wave", only)
+            return population_name(
+                "survey_complete",
+                instrument=ins,
+                wave=None if pd.isna(wave) else wave,
+                construct=row["construct"],
+            )
     else:
         frame, constructs, reverse, lo, hi, scales = _setup(
             file, construct, reverse, instrument, scale_min, scale_max
@@ -328,8 +358,13 @@ def reliability(
         score(frame, constructs, reverse=reverse, scale_min=lo, scale_max=hi, item_scales=scales)
         dims = _groups(frame, by, file)
         min_n = DEFAULT_MIN_N if min_n is None else min_n
+        plan = PublicationPlan.for_frame(frame, id_col=None, dims=dims, min_n=min_n)
+
+        def population(row: dict) -> str:
+            return population_name("complete_cases", construct=row["construct"])
+
     kw = {"reverse": reverse, "scale_min": lo, "scale_max": hi, "item_scales": scales, "min_n": min_n}
-    table = run(frame, constructs, by=dims, **kw)
+    table = run(frame, constructs, by=dims, plan=plan, population=population, **kw)
     item_stats = item_table(frame, constructs, **kw) if items else None
     if as_json:
         out = {"constructs": frame_records(table)}
@@ -428,10 +463,12 @@ def compare(
     (stored answers: groups are compared within the last wave; pre/post pairs the first and last waves)
     """
     from mindthegap.analysis.comparison import compare_groups, describe_groups, paired_change
+    from mindthegap.analysis.publication import PublicationPlan, population_name
     from mindthegap.io.tables import read_table
 
     _one_source(file, study)
     scope = {}
+    plan = None
     if study:
         from mindthegap.analysis.scoring import score as run_score
 
@@ -454,6 +491,9 @@ def compare(
             frame = frame[frame["wave"] == order[-1]]
             scope["wave"] = order[-1]
         scope.update(study=study, instrument=ins.id)
+        plan = _study_plan(record, min_n)
+        if group:
+            _plan_dims(plan, [group])
     else:
         frame = read_table(file)
         min_n = DEFAULT_MIN_N if min_n is None else min_n
@@ -468,10 +508,20 @@ def compare(
                 f"no column {col!r}", path=file, hint=f"columns are: {', '.join(map(str, frame.columns))}"
             )
     frame[score_col] = pd.to_numeric(frame[score_col], errors="coerce")
+    if plan is None:
+        plan = PublicationPlan.for_frame(frame, id_col=id_col, dims=[group] if group else [], min_n=min_n)
     if wave:
-        table = paired_change(
-            frame, score_col, id_col=id_col, wave_col=wave, before=before, after=after, min_n=min_n
+        pairs = population_name(
+            "survey_pairs",
+            instrument=scope.get("instrument"),
+            before=before,
+            after=after,
+            construct=score_col,
         )
+        table = paired_change(
+            frame, score_col, id_col=id_col, wave_col=wave, before=before, after=after, min_n=min_n,
+            plan=plan, population=pairs,
+        )  # fmt: skip
         if as_json:
             print_json({**scope, "paired": frame_records(table)})
         else:
@@ -481,13 +531,18 @@ def compare(
             )
         return
     person = id_col if id_col in frame.columns else None  # one score per person: a repeat is an error
+    scored = population_name(
+        "survey_scored", instrument=scope.get("instrument"), wave=scope.get("wave"), construct=score_col
+    )
     try:
         groups = describe_groups(
-            frame, score_col, [group], id_col=person, n_boot=n_boot, seed=seed, min_n=min_n
-        )
+            frame, score_col, [group], id_col=person, n_boot=n_boot, seed=seed, min_n=min_n,
+            plan=plan, population=scored,
+        )  # fmt: skip
         pairs, omnibus = compare_groups(
-            frame, score_col, group, reference=reference, id_col=person, min_n=min_n
-        )
+            frame, score_col, group, reference=reference, id_col=person, min_n=min_n,
+            plan=plan, population=scored,
+        )  # fmt: skip
     except InputError as exc:
         raise InputError(exc.message, path=file, hint=exc.hint) from None
     if as_json:

@@ -33,7 +33,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
-from mindthegap.analysis.suppression import suppress
+from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
+from mindthegap.analysis.suppression import blank_hidden, suppress
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 from mindthegap.text.features import clean_texts
@@ -172,12 +173,14 @@ def distinctive_terms(
     min_count: int = 3,
     min_n: int = DEFAULT_MIN_N,
     ngram_range: tuple[int, int] = (1, 2),
+    plan: PublicationPlan | None = None,
 ) -> pd.DataFrame:
     """The ``top`` most distinctive terms of each group against all other groups, with z-scores.
 
     The prior is the pooled term counts times ``prior_strength`` (Monroe et al.'s informative prior). Groups with
     fewer than ``min_n`` comments are not analysed and appear as one suppressed row. Returns columns: group, n
-    (comments in the group), rank, term, z, log_odds, count (uses in the group), count_other.
+    (comments in the group), rank, term, z, log_odds, count (uses in the group), count_other. With a
+    ``plan``, the comments are a population grouped by ``group_col`` and the plan decides which groups show.
     """
     _check(frame, [text_col, group_col])
     data = frame[frame[text_col].notna()]
@@ -207,7 +210,19 @@ def distinctive_terms(
     table = pd.DataFrame(
         rows, columns=["group", "n", "rank", "term", "z", "log_odds", "count", "count_other"]
     )
+    if plan is not None:
+        name = comment_population(plan, data, group_col)
+        return apply_plan(table, plan, {"n": name}, by=["group"], keep=["rank"], output="distinctive terms")
     return suppress(table, n_col="n", min_n=min_n, keep=["group", "rank"])
+
+
+def comment_population(plan: PublicationPlan, frame: pd.DataFrame, group_col: str) -> str:
+    """Register the comments of ``frame`` (each one a unit) grouped by ``group_col``: counts of comments are
+    published per group, so they are protected like counts of people."""
+    units = pd.DataFrame(
+        {plan.id_col: np.arange(len(frame)), "group": frame[group_col].astype(str).to_numpy()}
+    )
+    return plan.register(population_name("comments", by=group_col), units, parent=None, dims=("group",))
 
 
 def _js(p: np.ndarray, q: np.ndarray) -> float:
@@ -332,17 +347,34 @@ def _relabelled(X: sp.csr_matrix, n_a: int, size: int, rng: np.random.Generator)
 
 
 def pairwise_divergence(
-    frame: pd.DataFrame, *, text_col: str = "text", group_col: str = "level", **kwargs
+    frame: pd.DataFrame,
+    *,
+    text_col: str = "text",
+    group_col: str = "level",
+    plan: PublicationPlan | None = None,
+    **kwargs,
 ) -> pd.DataFrame:
-    """:func:`js_divergence` for every pair of groups, as a table with the columns of ``JS_COLUMNS``."""
+    """:func:`js_divergence` for every pair of groups, as a table; a pair is suppressed, counts included,
+    when either group is small (or, with a ``plan``, hidden by it)."""
     _check(frame, [text_col, group_col])
     groups = sorted(frame[group_col].dropna().astype(str).unique())
+    name = comment_population(plan, frame[frame[text_col].notna()], group_col) if plan is not None else None
+    if plan is not None:
+        kwargs["min_n"] = plan.min_n
+        groups = [g for g in groups if plan.allows(name, {"group": g})]
     rows = [
         js_divergence(frame, a, b, text_col=text_col, group_col=group_col, **kwargs)
         for i, a in enumerate(groups)
         for b in groups[i + 1 :]
     ]
-    return pd.DataFrame(rows, columns=JS_COLUMNS)
+    table = pd.DataFrame(rows, columns=JS_COLUMNS)
+    hidden = table["suppressed"].astype(bool).to_numpy()
+    table = blank_hidden(table.drop(columns="suppressed"), hidden, protected=["group_a", "group_b"])
+    if plan is not None:
+        for row in table[~hidden].itertuples():
+            for g, n in ((row.group_a, row.n_a), (row.group_b, row.n_b)):
+                plan.ledger.record(name, plan.label(name, {"group": g}), n, output="JS divergence")
+    return table
 
 
 def divergence_figure(terms: pd.DataFrame, *, per_group: int = 6, title: str = "Distinctive terms by group"):

@@ -86,16 +86,19 @@ def report_download(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
-    """The values–practice gap by principle, service and wave as CSV, suppressed like every other output."""
+    """The values–practice gap by principle, service and wave as CSV, suppressed by the study's publication
+    plan like every other output (the dashboard and report included)."""
     from mindthegap.analysis.gap import values_practice_gap
-    from mindthegap.store.studies.repository import values_practice_frame
+    from mindthegap.analysis.publication import PublicationPlan
+    from mindthegap.store.studies.repository import participants_frame, values_practice_frame
 
     record = study_for(request.user, slug)
     ratings = values_practice_frame(record)
     if ratings.empty:
         table = ratings
     else:
-        table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n)
+        plan = PublicationPlan(participants_frame(record), min_n=record.min_n)
+        table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
     response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mindthegap.analysis.publication import ROSTER, PublicationPlan, apply_plan
 from mindthegap.analysis.suppression import ALL, suppress
 from mindthegap.model import Level
 from mindthegap.report.context import ReportContext
 from mindthegap.report.document import Paragraph, Section, Table
 from mindthegap.report.sections.labels import label_frame
 
+NOT_APPLICABLE = "not applicable"
 
-def participation_table(participants: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
-    """Participants by level and service, with totals, suppressed like every other output."""
-    data = participants.assign(service=participants["service"].fillna("not applicable"))
+
+def participation_table(
+    participants: pd.DataFrame, *, min_n: int, plan: PublicationPlan | None = None
+) -> pd.DataFrame:
+    """Participants by level and service, with totals, suppressed like every other output (by the study's
+    publication plan when given)."""
+    data = participants.assign(service=participants["service"].fillna(NOT_APPLICABLE))
     counts = data.groupby(["level", "service"], observed=True).size().rename("n").reset_index()
     by_level = data.groupby("level", observed=True).size().rename("n").reset_index().assign(service=ALL)
     by_service = data.groupby("service", observed=True).size().rename("n").reset_index().assign(level=ALL)
@@ -22,6 +28,15 @@ def participation_table(participants: pd.DataFrame, *, min_n: int) -> pd.DataFra
     order = {lv.value: lv.rank for lv in Level}
     table["_rank"] = table["level"].map(lambda v: order.get(v, 99))
     table = table.sort_values(["_rank", "service"]).drop(columns="_rank").reset_index(drop=True)
+    if plan is not None:
+        return apply_plan(
+            table,
+            plan,
+            {"n": ROSTER},
+            by=["level", "service"],
+            missing={"service": NOT_APPLICABLE},
+            output="participants by level and service",
+        )
     return suppress(table, by=["level", "service"], min_n=min_n)
 
 
@@ -35,7 +50,8 @@ def build(ctx: ReportContext) -> Section | None:
         section.add(Paragraph(f"Policies and the principles examined: {policies}."))
     if participants is None:
         return section
-    table = participation_table(participants, min_n=ctx.min_n)
+    plan = ctx.plan
+    table = participation_table(participants, min_n=ctx.min_n, plan=plan)
     section.add(
         Table(
             caption="Participants by level of the system and service",
@@ -45,9 +61,18 @@ def build(ctx: ReportContext) -> Section | None:
             note="Service is 'not applicable' for national, regional and trust-wide informants.",
         )
     )
-    staff = participants[participants["level"] == Level.LOCAL_FRONTLINE.value]
-    section.summary.append(
-        f"{len(participants)} consenting participants across {participants['level'].nunique()} levels of the "
-        f"system, including {len(staff)} frontline staff in {staff['service'].nunique()} services."
-    )
+    section.summary.append(key_finding(participants, plan))
     return section
+
+
+def key_finding(participants: pd.DataFrame, plan: PublicationPlan) -> str:
+    """Who took part, in one line; each number is asked of the plan, so a hidden group's size is not given."""
+    frontline = Level.LOCAL_FRONTLINE.value
+    total = plan.count(ROSTER, output="key findings")
+    staff = plan.count(ROSTER, {"level": frontline}, output="key findings")
+    services = participants.loc[participants["level"] == frontline, "service"].nunique()
+    who = "no frontline staff" if staff == 0 else f"{staff} frontline staff" if staff else "frontline staff"
+    return (
+        f"{total} consenting participants across {participants['level'].nunique()} levels of the system, "
+        f"including {who} in {services} services."
+    )

@@ -195,12 +195,12 @@ def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataF
         )
 
 
-def _frequency_table(codings: pd.DataFrame, sources: pd.DataFrame, min_n: int) -> Table:
+def _frequency_table(codings: pd.DataFrame, sources: pd.DataFrame, min_n: int, plan=None) -> Table:
     """How many people at each level raised each code, levels in the order of the system, totals last."""
     from mindthegap.analysis.coding import code_frequencies
     from mindthegap.analysis.suppression import ALL
 
-    freq = code_frequencies(codings, sources, by="level", min_n=min_n)
+    freq = code_frequencies(codings, sources, by="level", min_n=min_n, plan=plan)
     present = set(freq["level"])
     order = [lv for lv in LEVEL_ORDER if lv in present]
     order += sorted(present - set(order) - {ALL}) + ([ALL] if ALL in present else [])
@@ -219,8 +219,9 @@ def _frequency_table(codings: pd.DataFrame, sources: pd.DataFrame, min_n: int) -
         },
         formats={"proportion": "{:.0%}", "n": "{:.0f}", "participants": "{:.0f}"},
         note=(
-            f"A code raised by fewer than {min_n} people at a level is not shown, nor is a second cell where the "
-            "'All' total would give it away. Event notes are not counted as people. A person counts as raising "
+            f"A code raised by fewer than {min_n} people at a level is not shown, nor is any cell that would let "
+            "one be worked out from this or another table. Event notes are not counted as people. A person "
+            "counts as raising "
             "a code when any coder coded it in their words (or the agreed version did)."
         ),
     )
@@ -250,8 +251,8 @@ def build(ctx: ReportContext) -> Section | None:
     _agreement_blocks(section, codings, sources)
     # what people raised: the union of everyone's accepted codings (or the agreed version), counted once
     codings = evidence
-    section.add(_frequency_table(codings, sources, ctx.min_n))
-    matrix = framework_matrix(codings, sources, case="level", min_n=ctx.min_n)
+    section.add(_frequency_table(codings, sources, ctx.min_n, ctx.plan))
+    matrix = framework_matrix(codings, sources, case="level", min_n=ctx.min_n, plan=ctx.plan)
     matrix["level"] = matrix["level"].astype(str).map(_level_label)
     section.add(
         Table(

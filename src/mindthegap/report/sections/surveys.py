@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 
 from mindthegap.analysis.comparison import hedges_g, paired_change
+from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
 from mindthegap.analysis.reliability import reliability
 from mindthegap.analysis.scoring import instrument_item_scales, score_instrument
-from mindthegap.analysis.suppression import suppress
 from mindthegap.frameworks.instruments import InstrumentFileError, load_instrument
 from mindthegap.report import charts
 from mindthegap.report.context import ReportContext
@@ -74,7 +74,14 @@ def _change_chart(table: pd.DataFrame, before: str, after: str) -> str:
         return charts.to_svg(fig)
 
 
-def _prepost(scores: pd.DataFrame, labels: dict[str, str], waves: list[str], names: dict, min_n: int):
+def _prepost(
+    scores: pd.DataFrame,
+    labels: dict[str, str],
+    waves: list[str],
+    names: dict,
+    plan: PublicationPlan,
+    ins: str,
+):
     """Paired change per construct between the first and last wave, for people who answered both."""
     if len(waves) < 2:
         return None
@@ -84,8 +91,10 @@ def _prepost(scores: pd.DataFrame, labels: dict[str, str], waves: list[str], nam
         if key not in scores.columns:
             continue
         change = paired_change(
-            scores, key, id_col="participant_id", wave_col="wave", before=before, after=after, min_n=min_n
-        )
+            scores, key, id_col="participant_id", wave_col="wave", before=before, after=after,
+            min_n=plan.min_n, plan=plan,
+            population=population_name("survey_pairs", instrument=ins, before=before, after=after, construct=key),
+        )  # fmt: skip
         change.insert(0, "construct_label", label)
         parts.append(change)
     if not parts:
@@ -120,8 +129,8 @@ def _prepost(scores: pd.DataFrame, labels: dict[str, str], waves: list[str], nam
     if shown.empty:
         return [
             Paragraph(
-                f"Too few people answered NoMAD in both the {first} and {last} waves to show their change "
-                f"(fewer than {min_n})."
+                f"The change in NoMAD scores between the {first} and {last} waves is suppressed: too few people "
+                "answered in both."
             ),
             data,
         ]
@@ -171,21 +180,23 @@ RELIABILITY_COLUMNS = {
 RELIABILITY_FORMATS = {"k": "{:.0f}", "n": "{:.0f}", **dict.fromkeys(STATS, "{:.2f}")}
 
 
-def _group_reliability(first: pd.DataFrame, nomad, min_n: int):
-    """Alpha per NoMAD construct within each service, small services suppressed."""
+def _group_reliability(first: pd.DataFrame, nomad, plan: PublicationPlan, wave: str, names: dict):
+    """Alpha per NoMAD construct within each service, suppressed by the plan (each construct's complete cases
+    in the wave are a population, as for ``survey reliability --study``)."""
     constructs = {c: cols for c, cols in nomad.construct_items().items() if len(cols) >= 2
                   and all(i in first.columns for i in cols)}  # fmt: skip
-    data = first.dropna(subset=["group"])
-    if not constructs or data.empty:
+    if not constructs or first["service"].isna().all():
         return None
     table = reliability(
-        data,
-        constructs,
-        reverse=nomad.reverse_items,
-        item_scales=instrument_item_scales(nomad),
-        by=["group"],
-        min_n=min_n,
-    )
+        first, constructs, reverse=nomad.reverse_items, item_scales=instrument_item_scales(nomad),
+        by=["service"], min_n=plan.min_n, plan=plan,
+        population=lambda row: population_name(
+            "survey_complete", instrument=nomad.id, wave=wave, construct=row["construct"]
+        ),
+    )  # fmt: skip
+    # people without a service are in no row here (their count is public only through the study's totals)
+    table = table[table["service"].notna()].reset_index(drop=True)
+    table.insert(0, "group", table["service"].map(lambda v: names.get(v, v)))
     table["construct"] = table["construct"].map(lambda c: nomad.constructs.get(c, c))
     shown = table[~table["suppressed"].astype(bool)].dropna(subset=["alpha"])
     data_table = Table(
@@ -224,6 +235,9 @@ def build(ctx: ReportContext) -> Section | None:
     answers = ctx.frame("surveys")
     if answers is None:
         return None
+    answers = ctx.consenting(answers)
+    if answers.empty:
+        return None
     stored = ctx.evidence.get("survey_instruments") or {}  # as the study stored them, users' own included
     used = set(answers["instrument"])
     if "nomad" in used:
@@ -248,14 +262,14 @@ def build(ctx: ReportContext) -> Section | None:
                       and all(i in w.columns for i in cols)}  # fmt: skip
         if not constructs:
             continue
+        at = w["wave"].dropna().iloc[0] if w["wave"].notna().any() else None
         rel = reliability(
-            w,
-            constructs,
-            reverse=ins.reverse_items,
-            item_scales=instrument_item_scales(ins),
-            by=(),
-            min_n=ctx.min_n,
-        )
+            w, constructs, reverse=ins.reverse_items, item_scales=instrument_item_scales(ins), by=(),
+            min_n=ctx.min_n, plan=ctx.plan,
+            population=lambda row, ins=ins, at=at: population_name(
+                "survey_complete", instrument=ins.id, wave=at, construct=row["construct"]
+            ),
+        )  # fmt: skip
         rel.insert(0, "instrument", ins.name)
         rel["construct"] = rel["construct"].map(lambda c, ins=ins: ins.constructs.get(c, c))
         rel_parts.append(rel)
@@ -288,24 +302,20 @@ def build(ctx: ReportContext) -> Section | None:
 
 def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Section) -> str:
     """NoMAD by service: radar, differences from the rest, pre/post and reliability by group; returns the wave
-    the figures are for."""
-    services = {p.id: p.service for p in ctx.study.participants}
+    the figures are for. Every table asks the study's publication plan what it may show."""
+    plan = ctx.plan
     names = study_labels(ctx.study)["service"]
     wide = _wide(answers, "nomad")
     waves = _waves_in_order(ctx, wide)
     wave = waves[0]
     first = wide[wide["wave"] == wave].copy()
-    first["group"] = first["participant_id"].map(services).map(lambda s: names.get(s, s))
-    scores = score_instrument(first, nomad, keep=["participant_id", "group"])
+    first = first.join(plan.roster, on="participant_id")
+    scores = score_instrument(first, nomad, keep=["participant_id", "service"])
     all_scores = score_instrument(wide, nomad, keep=["participant_id", "wave"])
     labels = nomad.constructs
     keys = list(labels)
-    rows = []
-    for group, part in scores.dropna(subset=["group"]).groupby("group", sort=True):
-        rows.append(
-            {"group": group, "n": int(part[keys].notna().all(axis=1).sum()), **part[keys].mean().to_dict()}
-        )
-    means = suppress(pd.DataFrame(rows), n_col="n", by=["group"], min_n=ctx.min_n)
+    means = _construct_means(scores, keys, plan, nomad.id, wave)
+    means.insert(0, "group", means["service"].map(lambda v: names.get(v, v)))
     shown = means[~means["suppressed"].astype(bool)]
     section.add(
         Paragraph(
@@ -334,59 +344,97 @@ def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Secti
                 table=table,
             )
         )
-    effects = []
-    for group in shown["group"]:
-        inside = scores["group"] == group
-        for k in keys:
-            x, y = scores.loc[inside, k].dropna().to_numpy(), scores.loc[~inside, k].dropna().to_numpy()
-            g, lo, hi = hedges_g(x, y) if len(x) >= 2 and len(y) >= 2 else (np.nan,) * 3
-            effects.append(
-                {"group": group, "construct_label": labels[k], "n": len(x), "n_rest": len(y),
-                 "hedges_g": g, "g_ci_low": lo, "g_ci_high": hi}
-            )  # fmt: skip
-    if effects:
-        effects_df = suppress(pd.DataFrame(effects), n_col="n", by=["group", "construct_label"], min_n=ctx.min_n,
-                              keep=["n_rest"])  # fmt: skip
-        if (~effects_df["suppressed"].astype(bool)).any():
-            top = effects_df.dropna(subset=["hedges_g"]).sort_values("hedges_g").iloc[0]
-            section.add(
-                Figure(
-                    title="How each service differs from the rest of the trust",
-                    svg=_forest(effects_df),
-                    alt=(
-                        f"Forest plot of Hedges' g with 95% CIs for each service and construct against all other "
-                        f"staff. Lowest: {top['group']}, {top['construct_label']} (g = {top['hedges_g']:.2f})."
-                    ),
-                    table=Table(
-                        caption="Differences from the rest of the trust (Hedges' g)",
-                        data=effects_df,
-                        columns={
-                            "group": "Service",
-                            "construct_label": "Construct",
-                            "n": "n",
-                            "n_rest": "n (rest)",
-                            "hedges_g": "g",
-                            "g_ci_low": "95% CI low",
-                            "g_ci_high": "95% CI high",
-                        },
-                        formats={
-                            "n": "{:.0f}",
-                            "n_rest": "{:.0f}",
-                            "hedges_g": "{:.2f}",
-                            "g_ci_low": "{:.2f}",
-                            "g_ci_high": "{:.2f}",
-                        },
-                    ),
-                    caption="Negative values: the service scores lower than everyone else.",
-                )
+    effects_df = _effects(scores, list(shown["service"]), labels, plan, nomad.id, wave)
+    if effects_df is not None and (~effects_df["suppressed"].astype(bool)).any():
+        effects_df.insert(0, "group", effects_df["service"].map(lambda v: names.get(v, v)))
+        top = effects_df.dropna(subset=["hedges_g"]).sort_values("hedges_g").iloc[0]
+        section.add(
+            Figure(
+                title="How each service differs from the rest of the trust",
+                svg=_forest(effects_df),
+                alt=(
+                    f"Forest plot of Hedges' g with 95% CIs for each service and construct against all other "
+                    f"staff. Lowest: {top['group']}, {top['construct_label']} (g = {top['hedges_g']:.2f})."
+                ),
+                table=Table(
+                    caption="Differences from the rest of the trust (Hedges' g)",
+                    data=effects_df,
+                    columns={
+                        "group": "Service",
+                        "construct_label": "Construct",
+                        "n": "n",
+                        "n_rest": "n (rest)",
+                        "hedges_g": "g",
+                        "g_ci_low": "95% CI low",
+                        "g_ci_high": "95% CI high",
+                    },
+                    formats={
+                        "n": "{:.0f}",
+                        "n_rest": "{:.0f}",
+                        "hedges_g": "{:.2f}",
+                        "g_ci_low": "{:.2f}",
+                        "g_ci_high": "{:.2f}",
+                    },
+                ),
+                caption="Negative values: the service scores lower than everyone else.",
             )
+        )
     wave_names = {w.id: w.name for w in ctx.study.waves}
-    for block in _prepost(all_scores, labels, waves, wave_names, ctx.min_n) or []:
+    for block in _prepost(all_scores, labels, waves, wave_names, plan, nomad.id) or []:
         section.add(block)
-    for block in _group_reliability(first, nomad, ctx.min_n) or []:
+    for block in _group_reliability(first, nomad, plan, wave, names) or []:
         section.add(block)
     if not shown.empty:
         section.summary.append(
             f"NoMAD: {best.idxmin()} scores lowest across the four normalisation constructs ({best.min():.2f} of 5)."
         )
     return wave
+
+
+def _construct_means(scores: pd.DataFrame, keys: list[str], plan: PublicationPlan, ins: str, wave: str):
+    """Mean of each construct per service, over people with every construct scored (a population)."""
+    complete = scores[scores[keys].notna().all(axis=1)]
+    name = plan.register(
+        population_name("survey_scored_all", instrument=ins, wave=wave), complete[["participant_id"]]
+    )
+    rows = [
+        {"service": service, "n": len(part), **part[keys].mean().to_dict()}
+        for service, part in complete.dropna(subset=["service"]).groupby("service", sort=True)
+    ]
+    table = pd.DataFrame(rows, columns=["service", "n", *keys])
+    return apply_plan(table, plan, {"n": name}, by=["service"], output="NoMAD construct means by service")
+
+
+def _effects(scores, services, labels, plan: PublicationPlan, ins: str, wave: str) -> pd.DataFrame | None:
+    """Hedges' g of each shown service against everyone else, per construct; "n (rest)" is the population
+    minus the service, so it is published only where the service is."""
+    rows = []
+    for k in labels:
+        scored = scores[scores[k].notna()]
+        plan.register(
+            population_name("survey_scored", instrument=ins, wave=wave, construct=k),
+            scored[["participant_id"]],
+        )
+        for service in services:
+            inside = scored["service"] == service
+            x, y = scored.loc[inside, k].to_numpy(), scored.loc[~inside, k].to_numpy()
+            g, lo, hi = hedges_g(x, y) if len(x) >= 2 and len(y) >= 2 else (np.nan,) * 3
+            rows.append(
+                {"service": service, "construct": k, "construct_label": labels[k], "n": len(x), "n_rest": len(y),
+                 "hedges_g": g, "g_ci_low": lo, "g_ci_high": hi}
+            )  # fmt: skip
+    if not rows:
+        return None
+    return apply_plan(
+        pd.DataFrame(rows),
+        plan,
+        {
+            "n": lambda row: population_name(
+                "survey_scored", instrument=ins, wave=wave, construct=row["construct"]
+            )
+        },
+        by=["service", "construct"],
+        keep=["construct_label"],
+        complements={"n_rest": "n"},
+        output="differences from the rest of the trust",
+    )

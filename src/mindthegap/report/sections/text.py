@@ -36,7 +36,9 @@ def build(ctx: ReportContext) -> Section | None:
         )
     )
 
-    terms = distinctive_terms(frame, text_col="text", group_col="perspective", top=8, min_n=ctx.min_n)
+    terms = distinctive_terms(
+        frame, text_col="text", group_col="perspective", top=8, min_n=ctx.min_n, plan=ctx.plan
+    )
     section.add(
         Paragraph(
             "Distinctive terms are the words and phrases each perspective uses more than the others, scored by "
@@ -59,6 +61,7 @@ def build(ctx: ReportContext) -> Section | None:
         n_perm=999,
         seed=ctx.seed,
         min_n=ctx.min_n,
+        plan=ctx.plan,
     )
     section.add(
         Table(

@@ -158,6 +158,9 @@ def build(ctx: ReportContext) -> Section | None:
     ratings = ctx.frame("values_practice")
     if ratings is None:
         return None
+    ratings = ctx.consenting(ratings)
+    if ratings.empty:
+        return None
     study = ctx.study
     waves = [w.id for w in sorted(study.waves, key=lambda w: w.order) if w.id in set(ratings["wave"])]
     latest = waves[-1]
@@ -172,7 +175,7 @@ def build(ctx: ReportContext) -> Section | None:
             "the interval allows for the extra uncertainty of small groups."
         )
     )
-    kw = {"n_boot": ctx.n_boot, "seed": ctx.seed, "min_n": ctx.min_n}
+    kw = {"n_boot": ctx.n_boot, "seed": ctx.seed, "min_n": ctx.min_n, "plan": ctx.plan}
 
     by_service = values_practice_gap(ratings, ["principle", "service", "wave"], **kw)
     latest_service = by_service[by_service["wave"] == latest].drop(columns="wave").reset_index(drop=True)
@@ -183,8 +186,8 @@ def build(ctx: ReportContext) -> Section | None:
             labelled,
             {"principle": "Principle", "service": "Service"},
             note="'All' rows include participants without a service (national, regional and trust-wide informants). "
-            "Suppressed cells are groups of fewer than "
-            f"{ctx.min_n} people, or groups that a published total would otherwise reveal.",
+            f"Suppressed cells are groups of fewer than {ctx.min_n} people, or groups that would let one be "
+            "worked out from this or another table.",
         )
     )
     dots = gap_dot_figure(latest_service, labelled, wave_names[latest])
@@ -221,6 +224,7 @@ def build(ctx: ReportContext) -> Section | None:
             follow_up=latest,
             min_n=ctx.min_n,
             margins=True,
+            plan=ctx.plan,
         )
         section.add(
             Table(
