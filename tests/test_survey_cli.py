@@ -48,7 +48,9 @@ def test_reliability_with_instrument_reverses_b10_and_suppresses_small_groups(an
     assert (
         by_team["small"]["alpha"] is None and by_team["small"]["n"] is None and by_team["small"]["suppressed"]
     )
-    assert by_team["eleven"]["n"] == 11
+    # the whole file's n (120, printed without --by) less 'rest' (99) and 'eleven' would give 'small' away
+    assert by_team["eleven"]["suppressed"] and by_team["eleven"]["n"] is None
+    assert by_team["rest"]["n"] == 99
     fixed = frame[frame.team == "rest"][[f"B{j}" for j in range(9, 16)]].copy()
     fixed["B10"] = 6 - fixed["B10"]
     assert by_team["rest"]["alpha"] == pytest.approx(pg.cronbach_alpha(fixed)[0], abs=1e-6)
@@ -137,8 +139,9 @@ def test_compare_groups_and_waves(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert "ten" not in json.dumps(data["pairs"]) and data["omnibus"]["omitted_small_groups"] == 1
-    assert {g["service"] for g in data["groups"] if not g["suppressed"]} == {"eleven", "rest"}
+    # the 90 people less 'rest' (69) and 'eleven' would give 'ten' away, so 'eleven' is not shown either
+    assert "ten" not in json.dumps(data["pairs"]) and data["omnibus"]["omitted_small_groups"] == 2
+    assert {g["service"] for g in data["groups"] if not g["suppressed"]} == {"rest"}
     result = run_cli("survey", "compare", str(path), "--score", "coherence", "--wave", "wave", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["paired"][0]["n"] == n

@@ -130,15 +130,17 @@ def test_score_reliability_and_compare_work_on_stored_answers(tmp_path, study_db
     rows = json.loads(rel.stdout)["constructs"]
     older = [r for r in rows if r["service"] == "older_people"]  # 10 consenting people: under the study's 11
     assert older and all(r["suppressed"] and r["alpha"] is None for r in older)
-    adults = next(
-        r
-        for r in rows
-        if r["service"] == "adult_community" and r["wave"] == "baseline" and r["construct"] == "coherence"
+    # the study's 30 (printed without --by) less the 20 adults would give the 10 away: the adults are hidden too
+    adults = [r for r in rows if r["service"] == "adult_community"]
+    assert adults and all(r["suppressed"] and r["n"] is None for r in adults)
+    whole = run_cli("--db", db, "survey", "reliability", "--study", "riverside", "--json")
+    everyone = next(
+        r for r in json.loads(whole.stdout)["constructs"] if r["wave"] == "baseline" and r["construct"] == "coherence"
     )
     consenting = base[base.participant_id != "RV-9001"]
-    expected = consenting[consenting.service == "adult_community"][["B1", "B2", "B3", "B4"]]
-    # Reference: pingouin.cronbach_alpha on the same 20 people's coherence items
-    assert adults["n"] == 20 and adults["alpha"] == pytest.approx(pg.cronbach_alpha(expected)[0], abs=1e-6)
+    # Reference: pingouin.cronbach_alpha on the same 30 people's coherence items
+    expected = consenting[["B1", "B2", "B3", "B4"]]
+    assert everyone["n"] == 30 and everyone["alpha"] == pytest.approx(pg.cronbach_alpha(expected)[0], abs=1e-6)
 
     paired = run_cli(
         "--db",
@@ -178,7 +180,7 @@ def test_score_reliability_and_compare_work_on_stored_answers(tmp_path, study_db
     data = json.loads(groups.stdout)
     assert data["wave"] == "follow_up"
     shown = {g["service"]: g for g in data["groups"]}
-    assert shown["older_people"]["suppressed"] and shown["adult_community"]["n"] == 20
+    assert shown["older_people"]["suppressed"] and shown["adult_community"]["suppressed"]
 
 
 def test_values_practice_export_lands_in_the_gap_analysis(tmp_path, study_db):

@@ -554,7 +554,7 @@ def compare(
     console.print(
         f"Kruskal–Wallis across {omnibus['groups']} groups: H = {omnibus['statistic']:.2f}, p = {omnibus['p']:.3g}"
         + (
-            f" ({omnibus['omitted_small_groups']} small group(s) left out)"
+            f" ({omnibus['omitted_small_groups']} suppressed group(s) left out)"
             if omnibus["omitted_small_groups"]
             else ""
         )
