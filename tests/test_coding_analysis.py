@@ -139,7 +139,9 @@ def test_totals_do_not_give_away_a_hidden_cell():
     assert not table.loc[("a", "waits"), "suppressed"] and table.loc[(ALL, "waits"), "participants"] == 39
     assert table.loc[(ALL, "staffing"), "n"] == 100
     everyone = code_frequencies(codings, sources, by="level", min_n=1)
-    assert_table_protected(everyone, table.reset_index(), n_col="participants", by=["level", "code"], min_n=11)
+    assert_table_protected(
+        everyone, table.reset_index(), n_col="participants", by=["level", "code"], min_n=11
+    )
 
 
 def test_distinctive_themes_hide_a_theme_raised_by_few_people_in_a_large_group():

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from mindthegap.analysis.gap import importance_performance, values_practice_gap, wave_change
 from mindthegap.analysis.disclosure import assert_table_protected
+from mindthegap.analysis.gap import importance_performance, values_practice_gap, wave_change
 from mindthegap.analysis.suppression import ALL
 
 

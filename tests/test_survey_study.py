@@ -135,12 +135,16 @@ def test_score_reliability_and_compare_work_on_stored_answers(tmp_path, study_db
     assert adults and all(r["suppressed"] and r["n"] is None for r in adults)
     whole = run_cli("--db", db, "survey", "reliability", "--study", "riverside", "--json")
     everyone = next(
-        r for r in json.loads(whole.stdout)["constructs"] if r["wave"] == "baseline" and r["construct"] == "coherence"
+        r
+        for r in json.loads(whole.stdout)["constructs"]
+        if r["wave"] == "baseline" and r["construct"] == "coherence"
     )
     consenting = base[base.participant_id != "RV-9001"]
     # Reference: pingouin.cronbach_alpha on the same 30 people's coherence items
     expected = consenting[["B1", "B2", "B3", "B4"]]
-    assert everyone["n"] == 30 and everyone["alpha"] == pytest.approx(pg.cronbach_alpha(expected)[0], abs=1e-6)
+    assert everyone["n"] == 30 and everyone["alpha"] == pytest.approx(
+        pg.cronbach_alpha(expected)[0], abs=1e-6
+    )
 
     paired = run_cli(
         "--db",
