@@ -194,10 +194,11 @@ class PublicationPlan:
     def count(self, name: str, group: Mapping[str, object] | None = None, *, output: str = "") -> int | None:
         """The group's size for prose, or None where it is hidden (or smaller than ``min_n``); recorded.
 
-        The whole population's size is public, as in the report's opening lines."""
+        Ask for ``{}`` for the whole population: it too is hidden where it is the same people as a group the
+        population's parent hides (staff who answered a survey, when the roster hides its staff total)."""
         label = self.label(name, group or {})
         n = self.true_count(name, label)
-        shown = label == () or (self.allows(name, label) and (n == 0 or n >= self.min_n))
+        shown = self.allows(name, label) and (n == 0 or n >= self.min_n)
         self.ledger.record(name, label, n if shown else None, output=output)
         return n if shown else None
 

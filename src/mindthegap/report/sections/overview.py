@@ -72,7 +72,8 @@ def key_finding(participants: pd.DataFrame, plan: PublicationPlan) -> str:
     staff = plan.count(ROSTER, {"level": frontline}, output="key findings")
     services = participants.loc[participants["level"] == frontline, "service"].nunique()
     who = "no frontline staff" if staff == 0 else f"{staff} frontline staff" if staff else "frontline staff"
+    everyone = f"{total} consenting participants" if total is not None else "Consenting participants"
     return (
-        f"{total} consenting participants across {participants['level'].nunique()} levels of the system, "
+        f"{everyone} across {participants['level'].nunique()} levels of the system, "
         f"including {who} in {services} services."
     )
