@@ -40,21 +40,28 @@ def make_label(group: Mapping[str, object], dims: Sequence[str]) -> Label:
     return tuple((d, _category(group[d])) for d in dims if d in group)
 
 
-def _category(value: object) -> str:
+def _category(value: object) -> str:  # one value; columns go through categories()
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return MISSING
     return str(value)
 
 
+def categories(values: pd.Series) -> np.ndarray:
+    """A column's values as category strings, :data:`MISSING` for a missing value."""
+    out = values.astype(object).to_numpy(copy=True)
+    missing = pd.isna(values).to_numpy()
+    out[missing] = MISSING
+    return out.astype(str)
+
+
 def finest_counts(units: pd.DataFrame, dims: Sequence[str]) -> pd.DataFrame:
     """Count units in every finest cell: one row per non-empty combination of ``dims``, column ``n``."""
-    keys = pd.DataFrame(
-        {d: units[d].map(_category) if d in units else MISSING for d in dims}, index=units.index
-    )
     if not dims:
         return pd.DataFrame({"n": [len(units)]}) if len(units) else pd.DataFrame({"n": []}, dtype=int)
-    counts = keys.groupby(list(dims), sort=True).size().rename("n").reset_index()
-    return counts
+    keys = pd.DataFrame(
+        {d: categories(units[d]) if d in units else np.full(len(units), MISSING) for d in dims}
+    )
+    return keys.groupby(list(dims), sort=True).size().rename("n").reset_index()
 
 
 @dataclass
@@ -100,11 +107,10 @@ def build_cube(finest: pd.DataFrame, groupings: Iterable[tuple[str, ...]] | None
     labels: dict[Label, int] = {}
     set_labels: list[list[Label]] = []
     set_members: list[np.ndarray] = []
+    values = {d: finest[d].to_numpy(dtype=str) for d in dims}
+    codes = {d: np.unique(values[d], return_inverse=True) for d in dims}
     for gset in groupings:
-        groups = finest.groupby(list(gset), sort=True).indices if gset else {(): np.arange(n_fine)}
-        for key, idx in groups.items():
-            key = key if isinstance(key, tuple) else (key,)
-            idx = np.sort(np.asarray(idx, dtype=np.int64))
+        for key, idx in _groups(gset, codes, n_fine):
             sig = idx.tobytes()
             sid = signature.get(sig)
             if sid is None:
@@ -132,6 +138,21 @@ def build_cube(finest: pd.DataFrame, groupings: Iterable[tuple[str, ...]] | None
         total=labels[()],
         groupings=groupings,
     )
+
+
+def _groups(gset: tuple[str, ...], codes: dict, n_fine: int):
+    """The finest cells of each group of ``gset``, as (key, sorted indices), keys in sorted order."""
+    if not gset:
+        yield (), np.arange(n_fine, dtype=np.int64)
+        return
+    matrix = np.column_stack([codes[d][1] for d in gset])
+    keys, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(keys) + 1))
+    for g, key in enumerate(keys):
+        label = tuple(str(codes[d][0][k]) for d, k in zip(gset, key, strict=True))
+        yield label, order[bounds[g] : bounds[g + 1]].astype(np.int64)
 
 
 def _lines(groupings: list[tuple[str, ...]], labels: dict[Label, int]) -> list[tuple[int, np.ndarray]]:

@@ -7,7 +7,7 @@ for every group of 1 to ``min_n`` − 1 people in the population's cube that is 
 linear programming the range of sizes consistent with everything published (the whole population's size is
 taken as public and every empty group as known to be empty, which gives the reader more than any output
 does). :func:`assert_no_disclosure` fails when a published count is small or wrong, or a hidden small group's
-range is narrower than the protection width.
+range is narrower than the protection width (or than the whole population, where that is smaller).
 """
 
 from __future__ import annotations
@@ -123,7 +123,8 @@ def audit(
         truth = finest["n"].to_numpy(dtype=float)
         A = sparse.vstack(rows).tocsr() if rows else sparse.csr_matrix((0, len(finest)))
         reader = Reader(A, np.array(values, dtype=float), truth)
-        lo, hi = reader.ranges(cube.members[targets], width, exact=exact)
+        needed = min(width, float(cube.counts[cube.total]))  # no range is wider than the public total
+        lo, hi = reader.ranges(cube.members[targets], needed, exact=exact)
         frame = pd.DataFrame(
             {
                 "population": name,
@@ -133,7 +134,7 @@ def audit(
                 "high": hi,
             }
         )
-        frame["protected"] = frame["high"] - frame["low"] >= width - 1e-7
+        frame["protected"] = frame["high"] - frame["low"] >= needed - 1e-7
         for row in frame[~frame["protected"]].itertuples():
             problems.append(
                 f"{name}: the hidden group {row.group} can be worked out to between {row.low:.4g} and "

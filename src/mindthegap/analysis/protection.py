@@ -13,7 +13,7 @@ being totally unimodular).
 groups until what a total leaves unaccounted for is nobody or at least ``min_n`` people (secondary
 suppression, to a fixed point), then groups whose hiding widens the feasible range of a still-narrow small
 group, chosen from the equations that pin it (the LP's dual values) until every small hidden group's range is
-at least the protection width.
+at least the protection width (or the whole population, where that is smaller: nothing can be wider).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from scipy.optimize import linprog
 from mindthegap.analysis.cube import Cube
 
 _EPS = 1e-7
-_WITNESS_ROUNDS = 3  # random objectives tried before solving each narrow-looking group on its own
+_WITNESS_ROUNDS = 1  # random objectives tried before solving each narrow-looking group on its own
 
 
 class Reader:
@@ -60,6 +60,16 @@ class Reader:
         lo, _, d_lo = self._solve(row)
         neg, _, d_hi = self._solve(-row)
         return lo, -neg, d_lo, d_hi
+
+    def wide_enough(self, row: np.ndarray, width: float) -> tuple[bool, np.ndarray]:
+        """Is the range of ``row · x`` at least ``width``? Solves one side first and the other only if the
+        known points do not already make up the difference; returns the dual values of the solves made."""
+        values = np.vstack(self.points) @ row
+        neg, _, d_hi = self._solve(-row)
+        if -neg - values.min() >= width - _EPS:
+            return True, d_hi
+        lo, _, d_lo = self._solve(row)
+        return -neg - lo >= width - _EPS, np.abs(d_hi) + np.abs(d_lo)
 
     def spreads(self, T: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """The lowest and highest value of each target row seen at any known point of the polytope."""
@@ -178,6 +188,8 @@ def _tighten(
     """Hide one more published set at a time until every small hidden set's LP range is ``width`` wide."""
     hidden = hidden.copy()
     targets = np.flatnonzero(sensitive & hidden)
+    # no range can be wider than the whole population, whose size is public
+    width = min(width, float(cube.counts[cube.total]))
     if len(targets) == 0 or width <= 0:
         return hidden, []
     truth = cube.finest["n"].to_numpy(dtype=float)
@@ -202,11 +214,11 @@ def _tighten(
             continue
         row = M[t].toarray().ravel()
         while True:
-            lo_t, hi_t, d_lo, d_hi = r.exact(row)
+            wide, duals = r.wide_enough(row, width)
             points = r.points[1:]
-            if hi_t - lo_t >= width - _EPS:
+            if wide:
                 break
-            pick = _relax(cube, rows, d_lo, d_hi, hidden, hideable, row)
+            pick = _relax(cube, rows, duals, hidden, hideable, row)
             if pick is None:
                 unprotected.append(int(t))
                 break
@@ -218,8 +230,7 @@ def _tighten(
 def _relax(
     cube: Cube,
     rows: np.ndarray,
-    d_lo: np.ndarray,
-    d_hi: np.ndarray,
+    duals: np.ndarray,
     hidden: np.ndarray,
     hideable: np.ndarray,
     target_row: np.ndarray,
@@ -227,7 +238,7 @@ def _relax(
     """The published set to hide next: the smallest one whose equation pins the target (non-zero dual value),
     else the smallest published set sharing a finest cell with it."""
     n = cube.counts
-    binding = rows[(np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)]
+    binding = rows[np.abs(duals) > 1e-9] if len(duals) else rows[:0]
     candidates = binding[hideable[binding] & ~hidden[binding]]
     if len(candidates) == 0:
         overlap = np.flatnonzero(np.asarray(cube.members @ target_row).ravel() > 0)

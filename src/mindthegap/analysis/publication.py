@@ -39,6 +39,12 @@ ROSTER = "participants"
 """The population every other one is drawn from: the study's consenting participants."""
 
 
+_DECIDED: dict[tuple, Decision] = {}
+_DECIDED_KEPT = (
+    512  # decisions depend only on the counts, the seed and the settings, so any plan may reuse them
+)
+
+
 class PlanMismatch(UserWarning):
     """An output counted a group differently from the population it names; its rows were hidden."""
 
@@ -158,8 +164,8 @@ class PublicationPlan:
         finest = self.ledger.populations[name]
         parent = self._parent[name]
         seed = self.decision(parent).hidden_labels() if parent else set()
-        key = (_fingerprint(finest), self._dims[name], _fingerprint_labels(seed))
-        decided = self._by_content.get(key)
+        key = (_fingerprint(finest), self._dims[name], _fingerprint_labels(seed), self.min_n, self.width)
+        decided = self._by_content.get(key) or _DECIDED.get(key)
         if decided is None:
             cube = build_cube(finest)
             start = np.zeros(cube.n_sets, bool)
@@ -168,7 +174,11 @@ class PublicationPlan:
                 if sid is not None:
                     start[sid] = True
             protection = protect(cube, min_n=self.min_n, width=self.width, hidden=start)
-            decided = self._by_content[key] = Decision(cube, protection.hidden)
+            decided = Decision(cube, protection.hidden)
+            _DECIDED[key] = decided
+            while len(_DECIDED) > _DECIDED_KEPT:  # dashboards rebuilt on every view reuse recent decisions
+                _DECIDED.pop(next(iter(_DECIDED)))
+        self._by_content[key] = decided
         self._decisions[name] = decided
         return decided
 
@@ -180,14 +190,33 @@ class PublicationPlan:
     def allows(self, name: str, group: Mapping[str, object] | Label) -> bool:
         """May the group (``{"service": "s1"}``; dimensions not named are totalled over) be published?
         A group with nobody in it may: it has no row, and a reader knows it is empty."""
-        decision = self.decision(name)
         label = group if isinstance(group, tuple) else self.label(name, group)
+        if label == () and name not in self._decisions:
+            return not self._everyone_hidden(name)  # the whole population: no need to decide the rest
+        decision = self.decision(name)
         sid = decision.cube.set_of(label)
         return sid is None or not decision.hidden[sid]
 
+    def _everyone_hidden(self, name: str) -> bool:
+        """Is the whole population hidden? Only when it is small, or is exactly a group its parent hides
+        (every other group's fate needs the full decision; this one never changes in it)."""
+        finest = self.ledger.populations[name]
+        total = int(finest["n"].sum())
+        if 0 < total < self.min_n:
+            return True
+        parent = self._parent[name]
+        if parent is None or total == 0:
+            return False
+        for label in self.decision(parent).hidden_labels():
+            if all(d in finest.columns and (finest[d] == v).all() for d, v in label):
+                return True
+        return False
+
     def true_count(self, name: str, group: Mapping[str, object] | Label) -> int:
-        decision = self.decision(name)
         label = group if isinstance(group, tuple) else self.label(name, group)
+        if label == ():
+            return int(self.ledger.populations[name]["n"].sum())
+        decision = self.decision(name)
         sid = decision.cube.set_of(label)
         return 0 if sid is None else int(decision.cube.counts[sid])
 
