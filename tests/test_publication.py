@@ -317,3 +317,24 @@ def test_random_studies_publish_nothing_a_reader_can_narrow_to_a_few_people(stud
     result = audit(plan.ledger, min_n=plan.min_n, width=5)
     assert result.ok, result.problems[:3]
     assert any(e.count is None for e in plan.ledger.entries)  # something was hidden, so something was tested
+
+
+def test_everything_the_demo_report_publishes_passes_the_audit(demo_study):
+    """The demo study (about 700 people, every section: gap, surveys, qualitative, free text), its report
+    sections as the dashboard builds them, audited together by linear programming."""
+    from mindthegap.report.builder import build_sections
+    from mindthegap.report.context import ReportContext
+
+    people = roster_of(demo_study.study)
+    consenting = {p.id for p in demo_study.study.participants if p.consent}
+    people = people[people["participant_id"].isin(consenting)]
+    evidence = dict(demo_study.evidence)
+    evidence["participants"] = people
+    evidence["values_practice"] = evidence["values_practice"].merge(people, on="participant_id")
+    ctx = ReportContext(study=demo_study.study, evidence=evidence, n_boot=100)
+    build_sections(ctx)
+    published = ctx.plan.ledger.frame()
+    assert published["population"].str.startswith("survey_").any()
+    assert published["population"].str.startswith("qualitative_").any()
+    assert published["count"].isna().any()
+    assert_no_disclosure(ctx.plan.ledger)

@@ -89,6 +89,7 @@ def _print_summary(ctx, sections) -> None:
             n_boot=ctx.n_boot,
             seed=ctx.seed,
             min_n=ctx.min_n,
+            plan=ctx.plan,  # the same decisions as the report it summarises
         )
         gap = label_frame(gap, ctx.study)
         table = RichTable(title=f"Values–practice gap, all participants ({latest.replace('_', '-')})")
