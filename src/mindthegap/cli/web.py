@@ -41,7 +41,8 @@ def serve(
         "127.0.0.1",
         "--trusted-proxy",
         envvar="MINDTHEGAP_TRUSTED_PROXY",
-        help="With MINDTHEGAP_HTTPS=1: the address of the TLS proxy whose X-Forwarded-Proto header is believed.",
+        help="With MINDTHEGAP_HTTPS=1: the address of the TLS proxy whose X-Forwarded-Proto and X-Forwarded-For "
+        "headers are believed.",
     ),
 ) -> None:
     """Run the web app: dashboards, report downloads and exports for each study a person may open.
@@ -64,8 +65,12 @@ def serve(
     call_command("clearsessions")  # expired sessions are of no use to anyone; start with a clean table
     proxy = {}
     if settings.HTTPS:
-        # waitress drops X-Forwarded-Proto unless it comes from a proxy it trusts
-        proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-proto"}}
+        # waitress drops X-Forwarded-* unless they come from the proxy it trusts; from that proxy it takes the
+        # scheme, and the client's address into REMOTE_ADDR (which the audit log records)
+        proxy = {
+            "trusted_proxy": trusted_proxy,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+        }
     scheme = "https (through the proxy)" if settings.HTTPS else "http"
     console.print(
         f"Serving {where} at [bold]http://{host}:{port}/[/bold] for {scheme} (Ctrl+C to stop)",

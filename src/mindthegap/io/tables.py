@@ -129,3 +129,19 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     else:
         raise InputError("unsupported output type", path=path, hint="use a .csv or .parquet file name")
     return path
+
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` in which text that a spreadsheet would run as a formula (starting with = + - @, a
+    tab or a carriage return) starts with an apostrophe instead, as OWASP advises against CSV injection.
+    Numbers are left alone, so a negative number stays a number."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if values.dtype.kind in "biufcmM":
+            continue
+        out[col] = values.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_LEADS) else v)
+    return out

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from mindthegap.model import Study
+from mindthegap.store.audit import log as audit
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ def save_all(study: Study, evidence: dict[str, Any], *, replace: bool = False, p
                 adapter.save(record, evidence[adapter.kind])
                 if progress:
                     progress(adapter.kind)
+        kinds = [a.kind for a in adapters() if a.kind in evidence]
+        if kinds:
+            audit.record(audit.Action.IMPORTED, study=record, what="evidence", kinds=kinds)
 
 
 def load_all(study_id: str) -> tuple[Study, dict[str, Any]]:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mindthegap.store.feedback",
     "mindthegap.store.qualitative",
     "mindthegap.store.surveys",
+    "mindthegap.store.audit",
     # further evidence apps are added here
 ]
 
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # after authentication: knows who is asking; records refused requests (mindthegap.store.audit)
+    "mindthegap.store.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,6 +104,8 @@ WSGI_APPLICATION = "mindthegap.web.wsgi.application"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "study-list"
 LOGOUT_REDIRECT_URL = "login"
+# a request refused for a missing or wrong CSRF token goes into the audit log, then gets Django's 403
+CSRF_FAILURE_VIEW = "mindthegap.store.audit.middleware.csrf_failure"
 
 # Sessions end after MINDTHEGAP_SESSION_MINUTES without a request (each request starts the clock again) and
 # when the browser closes.

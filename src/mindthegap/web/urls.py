@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mindthegap.web import views
+from mindthegap.web import audit_views, views
 from mindthegap.web.signin import SignInView
 
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("studies/<slug:slug>/report.html", views.report_download, name="report-download"),
     path("studies/<slug:slug>/gap.csv", views.gap_export, name="gap-export"),
     path("studies/<slug:slug>/suggestions/", views.suggestions, name="suggestions"),
+    path("studies/<slug:slug>/audit/", audit_views.audit_log, name="audit"),
+    path("studies/<slug:slug>/audit.csv", audit_views.audit_export, name="audit-export"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
+from mindthegap.store.audit import log as audit
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
@@ -79,6 +80,7 @@ def report_download(request: HttpRequest, slug: str) -> HttpResponse:
     record = study_for(request.user, slug)
     ctx = _context(slug, 2000, audience_for(role_on(request.user, record)))
     html = render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
+    audit.record(audit.Action.DOWNLOADED, study=record, what="report", audience=ctx.audience)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-report.html"'
     return response
@@ -90,6 +92,7 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     plan like every other output (the dashboard and report included)."""
     from mindthegap.analysis.gap import values_practice_gap
     from mindthegap.analysis.publication import PublicationPlan
+    from mindthegap.io.tables import neutralise_formulas
     from mindthegap.store.studies.repository import participants_frame, values_practice_frame
 
     record = study_for(request.user, slug)
@@ -99,7 +102,10 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         plan = PublicationPlan(participants_frame(record), min_n=record.min_n)
         table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
-    response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    audit.record(audit.Action.EXPORTED, study=record, what="gap table", rows=len(table))
+    response = HttpResponse(
+        neutralise_formulas(table).to_csv(index=False), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response
 
