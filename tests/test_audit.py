@@ -82,9 +82,12 @@ def test_the_database_refuses_to_change_or_delete_an_event():
             "UPDATE mtg_audit_event SET actor = 'someone else' WHERE id = %s",
             "DELETE FROM mtg_audit_event WHERE id = %s",
         ):
-            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, [event.pk])
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, actor=event.actor).exists()
 
 
@@ -162,8 +165,9 @@ def test_study_lifecycle_imports_withdrawal_erasure_and_access_are_recorded():
 
 
 def test_downloads_exports_and_suggestion_decisions_are_recorded(client, demo_study):
-    from mindthegap.store.evidence import save_all
     from tests.test_web import _suggest
+
+    from mindthegap.store.evidence import save_all
 
     save_all(demo_study.study, demo_study.evidence)
     study = StudyRecord.objects.get(slug="northmoor")
@@ -189,7 +193,8 @@ def test_a_report_download_is_recorded(client):
 
 
 def test_refused_requests_are_recorded():
-    mine, theirs = _study("mine"), _study("theirs")
+    mine = _study("mine")
+    _study("theirs")
     anonymous = Client()
     anonymous.get("/studies/theirs/gap.csv")
     refused = _last(Action.REFUSED, study="theirs")
@@ -219,7 +224,7 @@ def test_only_owners_read_the_audit_log_and_its_csv(client):
         assert client.get("/studies/owned/audit.csv").status_code == 404
     owner = _person("owner", study, StudyAccess.Role.OWNER)
     client.force_login(owner)
-    record(Action.EXPORTED, study="owned", what="=HYPERLINK(\"http://x\")")
+    record(Action.EXPORTED, study="owned", what='=HYPERLINK("http://x")')
     page = client.get("/studies/owned/audit/?action=exported").content.decode()
     assert "1 event" in page and "Table exported" in page and "Audit log" in page
     granted = '<td class="key">Access to a study granted'
@@ -229,7 +234,7 @@ def test_only_owners_read_the_audit_log_and_its_csv(client):
     csv = client.get("/studies/owned/audit.csv?action=exported")
     table = pd.read_csv(io.StringIO(csv.content.decode()))
     assert list(table["action"]) == ["exported"]
-    assert json.loads(table["detail"][0])["what"] == "=HYPERLINK(\"http://x\")"  # inside JSON text: inert
+    assert json.loads(table["detail"][0])["what"] == '=HYPERLINK("http://x")'  # inside JSON text: inert
     assert _last(Action.AUDIT_EXPORTED, study="owned").actor == "owner"
 
 
