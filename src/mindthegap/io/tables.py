@@ -129,3 +129,23 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     else:
         raise InputError("unsupported output type", path=path, hint="use a .csv or .parquet file name")
     return path
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV injection)."""
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where every text cell that a spreadsheet would run as a formula starts with an apostrophe.
+
+    Numbers are left alone (a negative number is not text); only strings beginning with one of
+    :data:`FORMULA_START` change, so ``=HYPERLINK(...)`` typed into a comment box reaches Excel as text.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype.kind in "biufcmM":
+            continue
+        out[col] = out[col].map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+        )
+    return out
