@@ -43,7 +43,8 @@ def responses_table(survey: Survey) -> pd.DataFrame:
     long["answer"] = long["code"].astype(object)
     is_text = long["item"].isin(text_items)
     long.loc[is_text, "answer"] = long.loc[is_text, "text"].replace("", None)
-    wide = long.pivot_table(index=PEOPLE, columns="item", values="answer", aggfunc="first", dropna=False)
+    long[PEOPLE] = long[PEOPLE].fillna("")  # unstacking keeps rows whose index holds no None
+    wide = long.set_index([*PEOPLE, "item"])["answer"].unstack("item")  # one answer per person and item
     wide = wide.reindex(columns=items).reset_index().rename_axis(columns=None)
     for item in instrument.items:
         if item.type == "rating":
