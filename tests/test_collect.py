@@ -8,8 +8,8 @@ participant), and the NoMAD construct scores computed from them with scoring don
 from __future__ import annotations
 
 import pytest
-from collect_fixtures import CONSENT, nomad_answers, small_study, token_of
 
+from collect_fixtures import CONSENT, nomad_answers, small_study, token_of
 from mindthegap.frameworks.instruments import load_instrument
 from mindthegap.store.collection.pages import pages
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from collect_fixtures import CONSENT, nomad_answers, small_study
 from django.test import Client
 from django.utils import timezone
 
+from collect_fixtures import CONSENT, nomad_answers, small_study
 from mindthegap.web.collect import audit_hook
 
 pytestmark = pytest.mark.django_db
