@@ -219,3 +219,29 @@ def test_mailing_list_links_are_stable_and_reminders_list_who_has_not_answered(c
     reminders = client.get("/studies/pilot/surveys/nomad-w1/reminders.csv").content.decode().splitlines()
     assert len(reminders) == 39 and not any(r.startswith(("P-000,", "P-001,")) for r in reminders)
     assert token_of(rows[3]) in "".join(reminders)
+
+
+def test_the_command_line_creates_a_survey_and_writes_its_lists(tmp_path, monkeypatch, study):
+    from typer.testing import CliRunner
+
+    from mindthegap.cli.main import app
+    from mindthegap.store.collection.models import Survey
+
+    consent = tmp_path / "consent.txt"
+    consent.write_text(CONSENT, encoding="utf-8")
+    monkeypatch.setenv("MINDTHEGAP_SECRET_KEY", "test-secret")
+    monkeypatch.setattr("mindthegap.store.database.open_store", lambda: "test database")
+    runner = CliRunner()
+    made = runner.invoke(app, ["collect", "create", "pilot", "nomad-w2", "--instrument", "nomad",
+                               "--consent", str(consent), "--wave", "w2", "--closes", "2099-01-31"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    survey = Survey.objects.get(slug="nomad-w2")
+    assert survey.wave.slug == "w2" and survey.closes_at.year == 2099
+    out = tmp_path / "links.csv"
+    listed = runner.invoke(app, ["collect", "links", "pilot", "nomad-w2", "--base-url", "https://s.example/",
+                                 "--out", str(out)])  # fmt: skip
+    assert listed.exit_code == 0, listed.output
+    lines = out.read_text().splitlines()
+    assert len(lines) == 41 and lines[1].startswith("P-000,https://s.example/respond/")
+    bad = runner.invoke(app, ["collect", "responses", "pilot", "nomad-w2", "--out", str(tmp_path / "r.pdf")])
+    assert bad.exit_code != 0
