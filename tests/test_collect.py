@@ -245,3 +245,13 @@ def test_the_command_line_creates_a_survey_and_writes_its_lists(tmp_path, monkey
     assert len(lines) == 41 and lines[1].startswith("P-000,https://s.example/respond/")
     bad = runner.invoke(app, ["collect", "responses", "pilot", "nomad-w2", "--out", str(tmp_path / "r.pdf")])
     assert bad.exit_code != 0
+
+
+def test_deleting_a_study_deletes_its_surveys_and_sessions(client, nomad):
+    from mindthegap.store.collection.models import Invitation, ResponseSession, Survey
+    from mindthegap.store.studies.repository import delete_study
+
+    _respond(nomad, {"P-001"})
+    delete_study("pilot")
+    assert not Survey.objects.exists() and not Invitation.objects.exists()
+    assert not ResponseSession.objects.exists()

@@ -34,8 +34,9 @@ class Survey(models.Model):
     study = models.ForeignKey(StudyRecord, on_delete=models.CASCADE, related_name="surveys")
     slug = models.SlugField(max_length=64)
     title = models.CharField(max_length=200)
-    instrument = models.ForeignKey(InstrumentRecord, on_delete=models.PROTECT, related_name="surveys")
-    wave = models.ForeignKey(WaveRecord, null=True, blank=True, on_delete=models.PROTECT)
+    # everything a survey points at belongs to its study: deleting the study (or its wave) deletes the survey
+    instrument = models.ForeignKey(InstrumentRecord, on_delete=models.CASCADE, related_name="surveys")
+    wave = models.ForeignKey(WaveRecord, null=True, blank=True, on_delete=models.CASCADE)
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PERSONAL)
     consent_text = models.TextField(help_text="Written by the study; shown before the first question.")
     opens_at = models.DateTimeField(default=timezone.now)
@@ -45,8 +46,8 @@ class Survey(models.Model):
     # who an open link's respondents are, for grouping their answers (they give nothing about themselves)
     open_role = models.CharField(max_length=32, choices=ROLE_CHOICES, default=Role.OTHER.value)
     open_level = models.CharField(max_length=32, choices=LEVEL_CHOICES, default=Level.LOCAL_FRONTLINE.value)
-    open_service = models.ForeignKey(ServiceRecord, null=True, blank=True, on_delete=models.PROTECT)
-    open_discipline = models.ForeignKey(DisciplineRecord, null=True, blank=True, on_delete=models.PROTECT)
+    open_service = models.ForeignKey(ServiceRecord, null=True, blank=True, on_delete=models.SET_NULL)
+    open_discipline = models.ForeignKey(DisciplineRecord, null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
