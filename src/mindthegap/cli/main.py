@@ -77,6 +77,9 @@ def _register() -> None:
     from mindthegap.cli import audit
 
     app.command("audit")(audit.audit)
+    from mindthegap.cli import collect
+
+    app.add_typer(collect.app, name="collect")
     # further command groups are registered here
 
 
