@@ -41,6 +41,8 @@ def record(action: str, *, request=None, study=None, outcome: str = "ok", detail
     RECENT.append(event)
     del RECENT[:-RECENT_KEPT]
     extra = {k: v for k, v in (detail or {}).items() if v is not None}
-    _record(audit_action(action, outcome), request=request, study=study, event=action, outcome=outcome, **extra)
+    _record(
+        audit_action(action, outcome), request=request, study=study, event=action, outcome=outcome, **extra
+    )
     if outcome == "refused" and request is not None:
         setattr(request, REFUSAL_RECORDED, True)  # the middleware must not record the same refusal again
