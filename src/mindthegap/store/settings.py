@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mindthegap.store.feedback",
     "mindthegap.store.qualitative",
     "mindthegap.store.surveys",
+    "mindthegap.store.events",
     # further evidence apps are added here
 ]
 
