@@ -107,7 +107,9 @@ def _rows(frame: pd.DataFrame) -> Iterable[tuple[int, dict[str, str]]]:
         yield i + 2, {k: _cell(v) for k, v in record.items()}
 
 
-def _check_id(problems: Problems, row: int, column: str, value: str, known: frozenset[str], what: str) -> bool:
+def _check_id(
+    problems: Problems, row: int, column: str, value: str, known: frozenset[str], what: str
+) -> bool:
     if not value:
         problems.add(row, column, f"the {what} is missing")
         return False
@@ -191,7 +193,9 @@ def read_attendance(frame: pd.DataFrame, known: Known, path: Path | str) -> pd.D
         ok = _check_id(problems, row, "event_id", event, known.events, "event")
         ok &= _check_id(problems, row, "participant_id", person, known.participants, "participant")
         if ok and (event, person) in seen:
-            problems.add(row, "participant_id", f"duplicate attendance: already given on row {seen[event, person]}")
+            problems.add(
+                row, "participant_id", f"duplicate attendance: already given on row {seen[event, person]}"
+            )
         elif ok and (event, person) in known.stored:
             problems.add(row, "participant_id", "duplicate attendance: the study already holds it")
         seen.setdefault((event, person), row)
@@ -253,12 +257,18 @@ def read_ties(frame: pd.DataFrame, known: Known, path: Path | str) -> pd.DataFra
     problems, out, seen = Problems(path), [], {}
     single_wave = next(iter(known.waves)) if len(known.waves) == 1 else ""
     for row, r in _rows(frame):
-        wave, ego, alter = r.get("wave", "") or single_wave, r.get("participant_id", ""), r.get("alter_id", "")
+        wave, ego, alter = (
+            r.get("wave", "") or single_wave,
+            r.get("participant_id", ""),
+            r.get("alter_id", ""),
+        )
         _check_id(problems, row, "wave", wave, known.waves, "wave")
         ok = _check_id(problems, row, "participant_id", ego, known.participants, "participant")
         if alter:
             if alter == ego:
-                problems.add(row, "alter_id", "a tie to oneself; name colleagues other than the person answering")
+                problems.add(
+                    row, "alter_id", "a tie to oneself; name colleagues other than the person answering"
+                )
             elif alter not in known.participants:
                 problems.add(row, "alter_id", f"unknown participant {quoted(alter, limit=64)}")
             elif ok and (wave, ego, alter) in seen:

@@ -112,7 +112,9 @@ class NetworkTie(models.Model):
     class Meta:
         db_table = "mtg_network_tie"
         constraints = [
-            models.UniqueConstraint(fields=["study", "wave", "participant", "alter"], name="network_tie_once"),
+            models.UniqueConstraint(
+                fields=["study", "wave", "participant", "alter"], name="network_tie_once"
+            ),
             models.CheckConstraint(condition=~Q(participant=models.F("alter")), name="network_no_self_tie"),
         ]
 
@@ -127,6 +129,4 @@ class Headcount(models.Model):
 
     class Meta:
         db_table = "mtg_headcount"
-        constraints = [
-            models.UniqueConstraint(fields=["study", "dimension", "group"], name="headcount_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["study", "dimension", "group"], name="headcount_once")]

@@ -27,7 +27,11 @@ def known_ids(record: StudyRecord) -> ef.Known:
 
     feedback = load_instrument("event_feedback")
     items = {
-        item.id: (None if item.type == "text" else (feedback.scales[item.scale].min, feedback.scales[item.scale].max))
+        item.id: (
+            None
+            if item.type == "text"
+            else (feedback.scales[item.scale].min, feedback.scales[item.scale].max)
+        )
         for item in feedback.items
     }
     people = ParticipantRecord.all_objects.filter(study=record).values_list("pseudonym", flat=True)
@@ -67,7 +71,9 @@ def _lookup(mapping: dict[str, int], values: pd.Series, what: str) -> list[int]:
 def save_events(record: StudyRecord, events: pd.DataFrame) -> int:
     clash = sorted(set(events["event_id"]) & set(_events(record)))
     if clash:
-        raise StoreError(f"event {clash[0]!r} is already in study {record.slug!r}", hint="give each event once")
+        raise StoreError(
+            f"event {clash[0]!r} is already in study {record.slug!r}", hint="give each event once"
+        )
     rows = [
         m.Event(study=record, slug=r.event_id, date=r.date, format=r.format, topic=r.topic,
                 principles=list(r.principles), services=list(r.services), facilitators=list(r.facilitators),
@@ -97,7 +103,9 @@ def save_feedback(record: StudyRecord, frame: pd.DataFrame) -> int:
 
         texts = texts.map(Redactor().__call__).map(lambda r: r.text)
     rows = [
-        m.EventFeedback(event_id=e, participant_id=p, item=str(i), code=None if pd.isna(c) else float(c), text=t)
+        m.EventFeedback(
+            event_id=e, participant_id=p, item=str(i), code=None if pd.isna(c) else float(c), text=t
+        )
         for e, p, i, c, t in zip(events, people, frame["item"], codes, texts, strict=True)
     ]
     return len(m.EventFeedback.objects.bulk_create(rows, batch_size=BATCH))
@@ -129,7 +137,9 @@ def save_ties(record: StudyRecord, frame: pd.DataFrame) -> int:
     named = frame["alter_id"].where(frame["alter_id"].notna(), None)
     alters = [None if a is None or a == "" else people.get(str(a)) for a in named]
     if any(a is None and v not in (None, "") for a, v in zip(alters, named, strict=True)):
-        raise StoreError("a network tie names someone who is not in the study", hint="add the participants first")
+        raise StoreError(
+            "a network tie names someone who is not in the study", hint="add the participants first"
+        )
     if any(e == a for e, a in zip(egos, alters, strict=True)):
         raise StoreError("a network tie names the person answering", hint="remove ties to oneself")
     rows = [
@@ -156,15 +166,19 @@ def events_frame(record: StudyRecord) -> pd.DataFrame:
 
 
 def attendance_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = m.Attendance.objects.filter(event__study=record).order_by("id").values_list(
-        "event__slug", "participant__pseudonym", "registered", "attended"
+    rows = (
+        m.Attendance.objects.filter(event__study=record)
+        .order_by("id")
+        .values_list("event__slug", "participant__pseudonym", "registered", "attended")
     )
     return pd.DataFrame(list(rows), columns=ef.ATTENDANCE_COLUMNS)
 
 
 def feedback_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = m.EventFeedback.objects.filter(event__study=record).order_by("id").values_list(
-        "event__slug", "participant__pseudonym", "item", "code", "text"
+    rows = (
+        m.EventFeedback.objects.filter(event__study=record)
+        .order_by("id")
+        .values_list("event__slug", "participant__pseudonym", "item", "code", "text")
     )
     frame = pd.DataFrame(list(rows), columns=ef.FEEDBACK_COLUMNS)
     frame["text"] = frame["text"].replace("", None)
@@ -172,15 +186,19 @@ def feedback_frame(record: StudyRecord) -> pd.DataFrame:
 
 
 def notes_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = m.EventNote.objects.filter(event__study=record).order_by("id").values_list(
-        "event__slug", "source__name", "source__text"
+    rows = (
+        m.EventNote.objects.filter(event__study=record)
+        .order_by("id")
+        .values_list("event__slug", "source__name", "source__text")
     )
     return pd.DataFrame(list(rows), columns=ef.NOTE_COLUMNS)
 
 
 def ties_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = m.NetworkTie.objects.filter(study=record).order_by("id").values_list(
-        "wave", "participant__pseudonym", "alter__pseudonym"
+    rows = (
+        m.NetworkTie.objects.filter(study=record)
+        .order_by("id")
+        .values_list("wave", "participant__pseudonym", "alter__pseudonym")
     )
     return pd.DataFrame(list(rows), columns=ef.TIE_COLUMNS)
 

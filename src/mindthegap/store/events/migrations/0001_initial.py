@@ -5,120 +5,235 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('qualitative', '0003_coding_review'),
-        ('studies', '0001_initial'),
+        ("qualitative", "0003_coding_review"),
+        ("studies", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64)),
-                ('date', models.DateField()),
-                ('format', models.CharField(default='in_person', max_length=16)),
-                ('topic', models.CharField(max_length=300)),
-                ('principles', models.JSONField(blank=True, default=list)),
-                ('services', models.JSONField(blank=True, default=list)),
-                ('facilitators', models.JSONField(blank=True, default=list)),
-                ('levels', models.JSONField(blank=True, default=list)),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='studies.studyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64)),
+                ("date", models.DateField()),
+                ("format", models.CharField(default="in_person", max_length=16)),
+                ("topic", models.CharField(max_length=300)),
+                ("principles", models.JSONField(blank=True, default=list)),
+                ("services", models.JSONField(blank=True, default=list)),
+                ("facilitators", models.JSONField(blank=True, default=list)),
+                ("levels", models.JSONField(blank=True, default=list)),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="studies.studyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_event',
-                'ordering': ['study', 'date', 'slug'],
+                "db_table": "mtg_event",
+                "ordering": ["study", "date", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registered', models.BooleanField(default=True)),
-                ('attended', models.BooleanField(default=True)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_attendance', to='studies.participantrecord')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("registered", models.BooleanField(default=True)),
+                ("attended", models.BooleanField(default=True)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_attendance",
+                        to="studies.participantrecord",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_event_attendance',
+                "db_table": "mtg_event_attendance",
             },
         ),
         migrations.CreateModel(
-            name='EventFeedback',
+            name="EventFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(max_length=64)),
-                ('code', models.FloatField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='events.event')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_feedback', to='studies.participantrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item", models.CharField(max_length=64)),
+                ("code", models.FloatField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_feedback",
+                        to="studies.participantrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_event_feedback',
+                "db_table": "mtg_event_feedback",
             },
         ),
         migrations.CreateModel(
-            name='EventNote',
+            name="EventNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='events.event')),
-                ('source', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='event_note', to='qualitative.sourcerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="events.event"
+                    ),
+                ),
+                (
+                    "source",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="event_note",
+                        to="qualitative.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_event_note',
+                "db_table": "mtg_event_note",
             },
         ),
         migrations.CreateModel(
-            name='Headcount',
+            name="Headcount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(max_length=16)),
-                ('group', models.CharField(max_length=64)),
-                ('headcount', models.PositiveIntegerField()),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='headcounts', to='studies.studyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dimension", models.CharField(max_length=16)),
+                ("group", models.CharField(max_length=64)),
+                ("headcount", models.PositiveIntegerField()),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="headcounts",
+                        to="studies.studyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_headcount',
+                "db_table": "mtg_headcount",
             },
         ),
         migrations.CreateModel(
-            name='NetworkTie',
+            name="NetworkTie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('wave', models.CharField(max_length=64)),
-                ('alter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='ties_received', to='studies.participantrecord')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ties_named', to='studies.participantrecord')),
-                ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='network_ties', to='studies.studyrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("wave", models.CharField(max_length=64)),
+                (
+                    "alter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ties_received",
+                        to="studies.participantrecord",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ties_named",
+                        to="studies.participantrecord",
+                    ),
+                ),
+                (
+                    "study",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="network_ties",
+                        to="studies.studyrecord",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'mtg_network_tie',
+                "db_table": "mtg_network_tie",
             },
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.UniqueConstraint(fields=('study', 'slug'), name='event_slug_unique_in_study'),
+            model_name="event",
+            constraint=models.UniqueConstraint(fields=("study", "slug"), name="event_slug_unique_in_study"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('event', 'participant'), name='attendance_once_per_event'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("event", "participant"), name="attendance_once_per_event"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='eventfeedback',
-            constraint=models.UniqueConstraint(fields=('event', 'participant', 'item'), name='event_feedback_once'),
+            model_name="eventfeedback",
+            constraint=models.UniqueConstraint(
+                fields=("event", "participant", "item"), name="event_feedback_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='headcount',
-            constraint=models.UniqueConstraint(fields=('study', 'dimension', 'group'), name='headcount_once'),
+            model_name="headcount",
+            constraint=models.UniqueConstraint(fields=("study", "dimension", "group"), name="headcount_once"),
         ),
         migrations.AddConstraint(
-            model_name='networktie',
-            constraint=models.UniqueConstraint(fields=('study', 'wave', 'participant', 'alter'), name='network_tie_once'),
+            model_name="networktie",
+            constraint=models.UniqueConstraint(
+                fields=("study", "wave", "participant", "alter"), name="network_tie_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='networktie',
-            constraint=models.CheckConstraint(condition=models.Q(('participant', models.F('alter')), _negated=True), name='network_no_self_tie'),
+            model_name="networktie",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("participant", models.F("alter")), _negated=True),
+                name="network_no_self_tie",
+            ),
         ),
     ]
