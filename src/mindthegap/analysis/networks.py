@@ -92,7 +92,7 @@ def ei_index(graph: nx.Graph, attr: str) -> float:
 def group_ei(graph: nx.Graph, attr: str) -> pd.DataFrame:
     """Per group of ``attr``: people, internal and external ties and the group's E-I index."""
     rows: dict[str, dict[str, int]] = {}
-    for node, data in graph.nodes(data=True):
+    for _node, data in graph.nodes(data=True):
         if data[attr]:
             rows.setdefault(data[attr], {"people": 0, "internal": 0, "external": 0})["people"] += 1
     for a, b in graph.edges():

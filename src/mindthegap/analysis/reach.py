@@ -49,7 +49,10 @@ def reach_table(
     1 (a headcount smaller than those who came is a data problem and is flagged in ``note``).
     """
     came = attendees(attendance, roster)
-    given = {} if headcounts is None else {(d, g): int(n) for d, g, n in headcounts[["dimension", "group", "headcount"]].itertuples(index=False)}  # fmt: skip
+    given = {}
+    if headcounts is not None:
+        cols = headcounts[["dimension", "group", "headcount"]]
+        given = {(d, g): int(n) for d, g, n in cols.itertuples(index=False)}
     rows = [_row({}, came, roster, given, dims)]
     for dim in dims:
         for group in sorted(roster[dim].dropna().unique(), key=lambda v: _order(dim, v)):
