@@ -74,6 +74,10 @@ def _register() -> None:
     from mindthegap.cli import survey
 
     app.add_typer(survey.app, name="survey")
+    from mindthegap.cli import events
+
+    app.add_typer(events.app, name="events")
+    app.command("network")(events.network)
     # further command groups are registered here
 
 
