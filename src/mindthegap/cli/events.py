@@ -34,9 +34,10 @@ def import_(
 ) -> None:
     """Check the whole file against the study and store it, or store nothing and list every problem."""
     from mindthegap.store.database import open_study
+
+    record = open_study(study)  # sets Django up before the models are imported
     from mindthegap.store.events.queries import import_file
 
-    record = open_study(study)
     kind, n = import_file(record, file, kind)
     console.print(f"imported {n} {kind} row{'s' if n != 1 else ''} into study {study!r}")
 
@@ -45,9 +46,11 @@ def import_(
 def reach(study: str = _STUDY, json: bool = _JSON) -> None:
     """Who came and who never did, by discipline, service and level; repeat attendance; levels per event."""
     from mindthegap.store.database import open_study
+
+    record = open_study(study)
     from mindthegap.store.events.queries import study_reach
 
-    tables = study_reach(open_study(study))
+    tables = study_reach(record)
     if json:
         print_json({name: frame_records(t) for name, t in tables.items()})
         return
@@ -82,9 +85,10 @@ def network(
 ) -> None:
     """Who works with whom: density, E-I index, brokers, isolates and change between waves (suppressed)."""
     from mindthegap.store.database import open_study
-    from mindthegap.store.events.queries import study_network, write_graphml
 
     record = open_study(study)
+    from mindthegap.store.events.queries import study_network, write_graphml
+
     tables = study_network(record, n_perm=permutations)
     if graphml is not None:
         from mindthegap.cli.console import err_console

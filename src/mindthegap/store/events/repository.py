@@ -134,9 +134,9 @@ def save_notes(record: StudyRecord, frame: pd.DataFrame) -> int:
 def save_ties(record: StudyRecord, frame: pd.DataFrame) -> int:
     people = _people(record)
     egos = _lookup(people, frame["participant_id"], "participant")
-    named = frame["alter_id"].where(frame["alter_id"].notna(), None)
-    alters = [None if a is None or a == "" else people.get(str(a)) for a in named]
-    if any(a is None and v not in (None, "") for a, v in zip(alters, named, strict=True)):
+    named = [None if pd.isna(a) or a == "" else str(a) for a in frame["alter_id"]]
+    alters = [None if a is None else people.get(a) for a in named]
+    if any(a is None and v is not None for a, v in zip(alters, named, strict=True)):
         raise StoreError(
             "a network tie names someone who is not in the study", hint="add the participants first"
         )
