@@ -147,7 +147,7 @@ def _headcounts(study) -> pd.DataFrame:
         if p.level == Level.LOCAL_FRONTLINE and p.discipline:
             counts[p.discipline] = counts.get(p.discipline, 0) + 1
     rows = [
-        {"dimension": "discipline", "group": d, "headcount": int(round(n * 1.6))}
+        {"dimension": "discipline", "group": d, "headcount": round(n * 1.6)}
         for d, n in sorted(counts.items())
     ]
     return pd.DataFrame(rows, columns=ef.HEADCOUNT_COLUMNS)
