@@ -124,11 +124,16 @@ def save_notes(record: StudyRecord, frame: pd.DataFrame) -> int:
         redact = Redactor()
     for event, (slug, name, text) in zip(events, frame[ef.NOTE_COLUMNS].itertuples(index=False), strict=True):
         source = SourceRecord.objects.create(
-            study=record, guid=str(uuid.uuid4()).upper(), name=name, kind="event_notes",
+            study=record, guid=_note_guid(slug, name, text), name=name, kind="event_notes",
             text=redact(text).text if redact else text, metadata={"event": slug},
         )  # fmt: skip
         m.EventNote.objects.create(event_id=event, source=source)
     return len(frame)
+
+
+def _note_guid(event: str, name: str, text: str) -> str:
+    """A stable id from the note itself, so the same notes get the same id in any study or re-import."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mindthegap:event-note:{event}:{name}:{text}")).upper()
 
 
 def save_ties(record: StudyRecord, frame: pd.DataFrame) -> int:
