@@ -76,15 +76,11 @@ def density(graph: nx.Graph) -> float:
 def ei_index(graph: nx.Graph, attr: str) -> float:
     """Whole-network E-I index on ``attr``: (external − internal) / all ties; ties touching someone without the
     attribute are left out."""
-    external = internal = 0
-    for a, b in graph.edges():
-        x, y = graph.nodes[a][attr], graph.nodes[b][attr]
-        if not x or not y:
-            continue
-        if x == y:
-            internal += 1
-        else:
-            external += 1
+    values = nx.get_node_attributes(graph, attr)
+    pairs = [(values[a], values[b]) for a, b in graph.edges()]
+    known = [(x, y) for x, y in pairs if x and y]
+    external = sum(x != y for x, y in known)
+    internal = len(known) - external
     total = external + internal
     return (external - internal) / total if total else float("nan")
 
@@ -122,7 +118,7 @@ def betweenness(graph: nx.Graph, *, seed: int = 20261122) -> dict:
     n = len(nodes)
     if n < 3:
         return dict.fromkeys(nodes, 0.0)
-    adj = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, format="csr", dtype=float)
+    adj = _adjacency(graph, nodes)
     if n <= EXACT_BETWEENNESS:
         sources = np.arange(n)
     else:
@@ -132,6 +128,20 @@ def betweenness(graph: nx.Graph, *, seed: int = 20261122) -> dict:
         total += _dependencies(adj, sources[start : start + 256])
     scale = (n / len(sources)) / ((n - 1) * (n - 2))  # each pair counted from both ends: /2 · 2/((n-1)(n-2))
     return dict(zip(nodes, total * scale, strict=True))
+
+
+def _adjacency(graph: nx.Graph, nodes: list):
+    """The symmetric 0/1 adjacency matrix in CSR form, built from the edge list directly."""
+    from scipy.sparse import csr_array
+
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = np.array([(index[a], index[b]) for a, b in graph.edges() if a != b], dtype=np.int64).reshape(
+        -1, 2
+    )
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    n = len(nodes)
+    return csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
 
 
 def _dependencies(adj, sources: np.ndarray) -> np.ndarray:
@@ -173,16 +183,17 @@ def brokers(graph: nx.Graph, *, share: float = BROKER_SHARE, seed: int = 2026112
 
 def wave_measures(graph: nx.Graph, wave: str, *, seed: int = 20261122) -> dict:
     """The whole-network measures of one wave (no individual's position)."""
+    ei_d, ei_s = ei_index(graph, "discipline"), ei_index(graph, "service")
     return {
         "wave": wave,
         "people": graph.number_of_nodes(),
         "ties": graph.number_of_edges(),
         "density": density(graph),
         "mean_degree": 2 * graph.number_of_edges() / max(graph.number_of_nodes(), 1),
-        "ei_discipline": ei_index(graph, "discipline"),
-        "ei_service": ei_index(graph, "service"),
-        "share_cross_discipline": (ei_index(graph, "discipline") + 1) / 2,
-        "share_cross_service": (ei_index(graph, "service") + 1) / 2,
+        "ei_discipline": ei_d,
+        "ei_service": ei_s,
+        "share_cross_discipline": (ei_d + 1) / 2,  # E/(E+I) = (EI + 1)/2
+        "share_cross_service": (ei_s + 1) / 2,
         "isolates": nx.number_of_isolates(graph),
         "components": nx.number_connected_components(graph) if graph.number_of_nodes() else 0,
     }
