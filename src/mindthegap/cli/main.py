@@ -80,6 +80,10 @@ def _register() -> None:
     from mindthegap.cli import collect
 
     app.add_typer(collect.app, name="collect")
+    from mindthegap.cli import events
+
+    app.add_typer(events.app, name="events")
+    app.command("network")(events.network)
     # further command groups are registered here
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "mindthegap.store.surveys",
     "mindthegap.store.audit",
     "mindthegap.store.collection",
+    "mindthegap.store.events",
     # further evidence apps are added here
 ]
 
