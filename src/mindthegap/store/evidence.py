@@ -25,6 +25,7 @@ class EvidenceAdapter:
 
 def adapters() -> list[EvidenceAdapter]:
     from mindthegap.store.feedback import repository as feedback
+    from mindthegap.store.organisations import repository as organisations
     from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
     from mindthegap.store.surveys import repository as surveys
@@ -36,6 +37,7 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("surveys", surveys.save_answers, surveys.answers_frame),
         # instrument definitions are stored with the answers above; this hands them to the report
         EvidenceAdapter("survey_instruments", _stored_with_answers, surveys.study_instruments),
+        EvidenceAdapter("organisations", organisations.save_organisations, organisations.load_organisations),
         # further evidence kinds are added here
     ]
 

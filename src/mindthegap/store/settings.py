@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "mindthegap.store.feedback",
     "mindthegap.store.qualitative",
     "mindthegap.store.surveys",
+    "mindthegap.store.organisations",
+    "mindthegap.store.synthesis",
     # further evidence apps are added here
 ]
 
