@@ -29,6 +29,7 @@ def adapters() -> list[EvidenceAdapter]:
     from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
     from mindthegap.store.surveys import repository as surveys
+    from mindthegap.store.synthesis import repository as synthesis
 
     return [
         EvidenceAdapter("values_practice", studies.save_values_practice, studies.values_practice_frame),
@@ -38,6 +39,7 @@ def adapters() -> list[EvidenceAdapter]:
         # instrument definitions are stored with the answers above; this hands them to the report
         EvidenceAdapter("survey_instruments", _stored_with_answers, surveys.study_instruments),
         EvidenceAdapter("organisations", organisations.save_organisations, organisations.load_organisations),
+        EvidenceAdapter("cfir_ratings", synthesis.save_proposals, synthesis.ratings_frame),
         # further evidence kinds are added here
     ]
 
