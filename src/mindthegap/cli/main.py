@@ -84,6 +84,9 @@ def _register() -> None:
 
     app.add_typer(events.app, name="events")
     app.command("network")(events.network)
+    from mindthegap.cli import org
+
+    app.add_typer(org.app, name="org")
     # further command groups are registered here
 
 

@@ -32,7 +32,15 @@ Generator = Callable[[DemoStudy, np.random.Generator], None]
 
 def generators() -> list[tuple[str, Generator]]:
     """(name, generator) pairs in the order they run; the name keys the generator's random stream."""
-    from mindthegap.demo import comments, events, qualitative, surveys, values_practice
+    from mindthegap.demo import (
+        comments,
+        events,
+        organisations,
+        qualitative,
+        surveys,
+        synthesis,
+        values_practice,
+    )
 
     return [
         ("values_practice", values_practice.generate),
@@ -40,6 +48,8 @@ def generators() -> list[tuple[str, Generator]]:
         ("qualitative", qualitative.generate),
         ("surveys", surveys.generate),
         ("events", events.generate),
+        ("organisations", organisations.generate),
+        ("synthesis", synthesis.generate),  # codes the interviews again: CFIR, co-production, valence
         # further evidence generators are added here
     ]
 

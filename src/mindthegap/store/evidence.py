@@ -27,9 +27,11 @@ class EvidenceAdapter:
 def adapters() -> list[EvidenceAdapter]:
     from mindthegap.store.events import repository as events
     from mindthegap.store.feedback import repository as feedback
+    from mindthegap.store.organisations import repository as organisations
     from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
     from mindthegap.store.surveys import repository as surveys
+    from mindthegap.store.synthesis import repository as synthesis
 
     return [
         EvidenceAdapter("values_practice", studies.save_values_practice, studies.values_practice_frame),
@@ -44,6 +46,8 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("event_notes", events.save_notes, events.notes_frame),
         EvidenceAdapter("network_ties", events.save_ties, events.ties_frame),
         EvidenceAdapter("headcounts", events.save_headcounts, events.headcounts_frame),
+        EvidenceAdapter("organisations", organisations.save_organisations, organisations.load_organisations),
+        EvidenceAdapter("cfir_ratings", synthesis.save_proposals, synthesis.ratings_frame),
         # further evidence kinds are added here
     ]
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "mindthegap.store.audit",
     "mindthegap.store.collection",
     "mindthegap.store.events",
+    "mindthegap.store.organisations",
+    "mindthegap.store.synthesis",
     # further evidence apps are added here
 ]
 

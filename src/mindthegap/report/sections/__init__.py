@@ -17,11 +17,15 @@ SectionBuilder = Callable[[ReportContext], Section | None]
 def section_builders() -> list[SectionBuilder]:
     # Imported here so that building one section never pays for importing every analysis up front.
     from mindthegap.report.sections import (
+        cfir,
+        coproduction,
         did_it_help,
         events,
         network,
+        organisations,
         overview,
         qualitative,
+        strategies,
         surveys,
         text,
         values_practice,
@@ -36,5 +40,9 @@ def section_builders() -> list[SectionBuilder]:
         events.build,
         network.build,
         did_it_help.build,
+        organisations.build,
+        coproduction.build,
+        cfir.build,
+        strategies.build,
         # further sections are added here in report order
     ]
