@@ -24,6 +24,7 @@ class EvidenceAdapter:
 
 
 def adapters() -> list[EvidenceAdapter]:
+    from mindthegap.store.delphi import repository as delphi
     from mindthegap.store.feedback import repository as feedback
     from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
@@ -36,6 +37,7 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("surveys", surveys.save_answers, surveys.answers_frame),
         # instrument definitions are stored with the answers above; this hands them to the report
         EvidenceAdapter("survey_instruments", _stored_with_answers, surveys.study_instruments),
+        EvidenceAdapter("delphi", delphi.save_delphi, delphi.delphi_frames),
         # further evidence kinds are added here
     ]
 

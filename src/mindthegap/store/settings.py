@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mindthegap.store.feedback",
     "mindthegap.store.qualitative",
     "mindthegap.store.surveys",
+    "mindthegap.store.delphi",
     # further evidence apps are added here
 ]
 
