@@ -74,6 +74,9 @@ def _register() -> None:
     from mindthegap.cli import survey
 
     app.add_typer(survey.app, name="survey")
+    from mindthegap.cli import delphi
+
+    app.add_typer(delphi.app, name="delphi")
     # further command groups are registered here
 
 
