@@ -31,6 +31,10 @@ IN, OUT, NONE = "in", "out", "no consensus"
 REQUIRED = ("rater_id", "group", "statement", "round", "rating")
 _EPS = 1e-9  # shares are compared with a tolerance so that 7 of 10 is exactly "70%"
 
+DELPHI_DIMS = ("level", "role")
+"""The roster's dimensions a Delphi population is also grouped by (with its panel): panels are drawn along
+levels and roles, and the other dimensions only multiply the cube the plan must protect."""
+
 SUMMARY_COLUMNS = ["n", "median", "pct_agree", "pct_disagree", "ipr", "ipras", "disagreement", "verdict"]
 
 
@@ -143,7 +147,7 @@ def consensus_summary(
 def register_populations(plan: PublicationPlan, data: pd.DataFrame, *, kind: str = "delphi"):
     """Register the raters of each statement in each round with ``plan`` (grouped by panel as well as by
     the plan's own dimensions) and return the function naming a row's population."""
-    dims = tuple(dict.fromkeys((*plan.dims, "group")))
+    dims = tuple(dict.fromkeys((*[d for d in plan.dims if d in DELPHI_DIMS], "group")))
     people = data[["rater_id", "group", "round", "statement"]].rename(columns={"rater_id": plan.id_col})
     if plan.roster is not None:
         roster = plan.roster.drop(columns=["group"], errors="ignore")

@@ -1,6 +1,7 @@
 """A synthetic Delphi for the demo trust: two consensus rounds with five panels, and a lever round.
 
-Panels: policymakers (national and regional informants), managers (senior leaders and team managers),
+Panels: policymakers (national and regional informants, with more recruited for the Delphi), managers
+(senior leaders and team managers),
 practitioners, people who use services and carers. Round 1 rates ten statements on the way forward; between
 rounds one statement is reworded (its old wording is kept); in round 2 raters move part of the way towards
 their group's round-1 median, as feedback tends to make them. Round 3 asks every panel how much each lever
@@ -15,7 +16,8 @@ import pandas as pd
 
 from mindthegap.analysis.levers import lever_items, study_levers
 from mindthegap.demo import DemoStudy
-from mindthegap.model import Role
+from mindthegap.demo.trust import _pseudonym
+from mindthegap.model import Level, Participant, Role
 
 STATEMENTS = [
     ("shared_goals", "Every team should agree its goals for the policy with the people who use it."),
@@ -50,23 +52,49 @@ LEVER_MEANS = {
     "managers": {"funding": 7.6, "data_transparency": 6.0},
     "carers": {"peer_support": 7.0, "funding": 6.8},
 }
-SKIP = 0.03  # share of items a rater leaves blank
+SKIP = 0.02  # share of items a rater leaves blank
+
+
+RECRUITED = (
+    (Role.POLICYMAKER, Level.NATIONAL, None, 10),
+    (Role.POLICYMAKER, Level.REGIONAL, None, 8),
+    (Role.COMMISSIONER, Level.LOCAL_STRATEGIC, None, 6),
+    (Role.SENIOR_LEADER, Level.LOCAL_STRATEGIC, "management", 6),
+)
+"""People recruited to the panels beyond the survey sample, as a Delphi recruits: without them the national,
+regional and commissioning groups are too small to publish (and the study's own plan hides them)."""
+
+
+def recruit(demo: DemoStudy, rng: np.random.Generator) -> None:
+    """Add the Delphi-only panel members to the study's participants."""
+    used = {p.id for p in demo.study.participants}
+    for role, level, discipline, count in RECRUITED:
+        for _ in range(count):
+            pid = _pseudonym(rng, used)
+            demo.study.participants.append(Participant(id=pid, role=role, level=level, discipline=discipline))
+
+
+PANELS = {
+    # panel: ((role, level, how many), …): drawn level by level so that no panel hides a small stratum
+    "policymakers": ((Role.POLICYMAKER, Level.NATIONAL, 14), (Role.POLICYMAKER, Level.REGIONAL, 14)),
+    "managers": ((Role.SENIOR_LEADER, Level.LOCAL_STRATEGIC, 14), (Role.MANAGER, Level.LOCAL_FRONTLINE, 14)),
+    "practitioners": (
+        (Role.PRACTITIONER, Level.LOCAL_FRONTLINE, 26),
+        (Role.CLINICIAN, Level.LOCAL_FRONTLINE, 14),
+    ),
+    "service_users": ((Role.SERVICE_USER, Level.PEOPLE_AND_CARERS, 30),),
+    "carers": ((Role.CARER, Level.PEOPLE_AND_CARERS, 20),),
+}
 
 
 def panels(demo: DemoStudy, rng: np.random.Generator) -> pd.DataFrame:
-    people = demo.study.participants
-    by_role = {
-        "policymakers": [p.id for p in people if p.role is Role.POLICYMAKER],
-        "managers": [p.id for p in people if p.role in (Role.SENIOR_LEADER, Role.MANAGER)],
-        "practitioners": [p.id for p in people if p.role in (Role.PRACTITIONER, Role.CLINICIAN)],
-        "service_users": [p.id for p in people if p.role is Role.SERVICE_USER],
-        "carers": [p.id for p in people if p.role is Role.CARER],
-    }
-    size = {"policymakers": 14, "managers": 22, "practitioners": 40, "service_users": 30, "carers": 20}
+    """Five panels drawn from the consenting participants, stratum by stratum."""
     rows = []
-    for group, ids in by_role.items():
-        chosen = rng.choice(ids, size=min(size[group], len(ids)), replace=False)
-        rows += [{"rater_id": str(pid), "group": group} for pid in sorted(chosen)]
+    for group, strata in PANELS.items():
+        for role, level, size in strata:
+            ids = [p.id for p in demo.study.participants if p.role is role and p.level is level and p.consent]
+            chosen = rng.choice(ids, size=min(size, len(ids)), replace=False)
+            rows += [{"rater_id": str(pid), "group": group} for pid in sorted(chosen)]
     return pd.DataFrame(rows)
 
 
@@ -93,6 +121,7 @@ def _rows(
 
 
 def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
+    recruit(demo, rng)
     panel = panels(demo, rng)
     ids = [s for s, _ in STATEMENTS]
     means = np.vstack([MEANS[g] for g in panel["group"]])

@@ -16,7 +16,15 @@ SectionBuilder = Callable[[ReportContext], Section | None]
 
 def section_builders() -> list[SectionBuilder]:
     # Imported here so that building one section never pays for importing every analysis up front.
-    from mindthegap.report.sections import overview, qualitative, surveys, text, values_practice
+    from mindthegap.report.sections import (
+        consensus,
+        overview,
+        pressures,
+        qualitative,
+        surveys,
+        text,
+        values_practice,
+    )
 
     return [
         overview.build,
@@ -24,5 +32,7 @@ def section_builders() -> list[SectionBuilder]:
         text.build,
         qualitative.build,
         surveys.build,
+        consensus.build,
+        pressures.build,
         # further sections are added here in report order
     ]
