@@ -18,9 +18,9 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from mindthegap.analysis.consensus import _all_last, _check, register_populations
+from mindthegap.analysis.consensus import _all_last, _check, register_populations, suppress_by_part
 from mindthegap.analysis.publication import PublicationPlan, apply_plan
-from mindthegap.analysis.suppression import ALL, suppress
+from mindthegap.analysis.suppression import ALL
 from mindthegap.privacy import DEFAULT_MIN_N
 
 SCORES = range(1, 10)
@@ -73,7 +73,7 @@ def stability(
             return population({"round": row["rounds"], "statement": row["statement"]})
 
         return apply_plan(table, plan, {"n_pairs": named}, by=keys, keep=["edited"], output="stability")
-    return suppress(table, n_col="n_pairs", by=keys, min_n=min_n, keep=["edited"])
+    return suppress_by_part(table, n_col="n_pairs", by=keys, min_n=min_n, keep=["edited"])
 
 
 def _pair_stats(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -113,7 +113,7 @@ def distribution(
     if plan is not None:
         population = register_populations(plan, data)
         return apply_plan(table, plan, {"n": population}, by=keys, output="round feedback")
-    return suppress(table, by=keys, min_n=min_n)
+    return suppress_by_part(table, by=keys, min_n=min_n)
 
 
 def _score_shares(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
