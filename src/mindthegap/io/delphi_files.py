@@ -99,7 +99,7 @@ def check_ratings(frame: pd.DataFrame, *, path=None, need_group: bool = True) ->
     for col in ("rater_id", "group", "statement", "comment", "statement_text"):
         out[col] = [_text(v) for v in frame[col]]
     problems = Problems(path)
-    _check_ids(out, problems, need_group)
+    _check_ids(out, problems, ("rater_id", "statement", *(["group"] if need_group else [])))
     out["round"] = pd.to_numeric(frame["round"], errors="coerce")
     for i in out.index[~(out["round"] >= 1) | (out["round"] % 1 != 0)]:
         problems.add(rows[i], "round", f"round {quoted(frame.at[i, 'round'])} is not a round number 1, 2, …")
@@ -120,8 +120,8 @@ def check_ratings(frame: pd.DataFrame, *, path=None, need_group: bool = True) ->
     return out
 
 
-def _check_ids(out: pd.DataFrame, problems: Problems, need_group: bool) -> None:
-    for col in ("rater_id", "statement", *(["group"] if need_group else [])):
+def _check_ids(out: pd.DataFrame, problems: Problems, columns: Sequence[str]) -> None:
+    for col in columns:
         for i, value in out[col].items():
             if not value:
                 problems.add(out.at[i, "row"], col, f"{col} is blank")
@@ -203,7 +203,7 @@ def read_panels(path: str | Path) -> pd.DataFrame:
     out = pd.DataFrame({c: [_text(v) for v in frame[c]] for c in ("rater_id", "group")})
     problems = Problems(path)
     out["row"] = out.index + 2
-    _check_ids(out, problems, True)
+    _check_ids(out, problems, ("rater_id", "group"))
     for i in out.index[out.duplicated("rater_id")]:
         problems.add(i + 2, "rater_id", f"rater {quoted(out.at[i, 'rater_id'])} is listed twice")
     problems.raise_first()

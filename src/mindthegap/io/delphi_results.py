@@ -42,5 +42,5 @@ def results(
         "summary": summary[columns],
         "across_groups": across_groups(summary),
         "divergence": group_divergence(summary),
-        "stability": stability(ratings, plan=plan).drop(columns=["suppression_reason"]),
+        "stability": stability(ratings, plan=plan).drop(columns=["suppression_reason"], errors="ignore"),
     }
