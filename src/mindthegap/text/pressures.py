@@ -68,25 +68,28 @@ def pressures_by_level(
         data.loc[known, "level"] = plan.roster.loc[data.loc[known, "participant_id"], "level"].to_numpy()
     found = match_pressures(data["text"], codebook).merge(data, left_on="index", right_index=True)
     linked, unlinked = found[found["participant_id"].notna()], found[found["participant_id"].isna()]
-    people = linked.groupby(["pressure", "level"]).agg(people=("participant_id", "nunique"))
-    notes = unlinked.groupby(["pressure", "level"]).size().rename("texts_unlinked")
-    table = people.join(notes, how="outer").fillna(0).astype(int).reset_index()
+    people = linked.groupby(["pressure", "level"]).agg(people=("participant_id", "nunique")).reset_index()
+    notes = unlinked.groupby(["pressure", "level"]).size().rename("texts_unlinked").reset_index()
+    keys = ["pressure", "level"]
     if plan is not None:
         linked = linked.rename(columns={"participant_id": plan.id_col})
         for pid, part in linked.groupby("pressure"):
             plan.register(population_name("pressures", pressure=pid), part[[plan.id_col]])
-        shown = apply_plan(
-            table[["pressure", "level", "people"]],
+        people = apply_plan(
+            people,
             plan,
             {"people": lambda row: population_name("pressures", pressure=row["pressure"])},
-            by=["pressure", "level"],
+            by=keys,
             output="pressures by level",
         )
     else:
-        shown = suppress(table[["pressure", "level", "people"]], n_col="people", min_n=min_n)
-    unlinked_shown = suppress(table[["texts_unlinked"]], n_col="texts_unlinked", min_n=min_n)
-    shown["texts_unlinked"] = unlinked_shown["texts_unlinked"]
+        people = suppress(people, n_col="people", min_n=min_n, keep=keys)
+    notes = suppress(notes, n_col="texts_unlinked", min_n=min_n, keep=keys)  # texts, not people
+    shown = people.merge(notes, on=keys, how="outer", suffixes=("", "_notes"))
+    # a row is marked suppressed only when it shows nothing; a hidden count in it is simply blank
+    shown["suppressed"] = shown["people"].isna() & shown["texts_unlinked"].isna()
+    shown = shown.drop(columns=["suppressed_notes", "suppression_reason_notes"])
     weight = shown["people"].astype("Float64").fillna(0) + shown["texts_unlinked"].astype("Float64").fillna(0)
-    shown["rank"] = weight.groupby(shown["level"]).rank(method="min", ascending=False).astype(int)
+    shown["rank"] = weight.groupby(shown["level"]).rank(method="min", ascending=False).astype("Int64")
     shown.loc[weight == 0, "rank"] = pd.NA
     return shown.sort_values(["level", "rank", "pressure"]).reset_index(drop=True)
