@@ -10,6 +10,7 @@ urlpatterns = [
     path("studies/<slug:slug>/report.html", views.report_download, name="report-download"),
     path("studies/<slug:slug>/gap.csv", views.gap_export, name="gap-export"),
     path("studies/<slug:slug>/suggestions/", views.suggestions, name="suggestions"),
+    path("studies/<slug:slug>/consensus/", views.consensus_dashboard, name="consensus"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
