@@ -4,6 +4,7 @@ taken through create, import, round, status, feedback and results."""
 from __future__ import annotations
 
 import json
+import traceback
 
 import pandas as pd
 import pytest
@@ -111,8 +112,6 @@ def test_a_study_through_every_command(tmp_path, monkeypatch):
             "--json",
         ],
     )
-    import traceback
-
     assert ok.exit_code == 0, "".join(traceback.format_exception(ok.exception))
     rated = tmp_path / "r1.csv"
     pd.DataFrame(

@@ -102,3 +102,27 @@ def test_lever_matrix_and_where_policymakers_expect_more():
     assert matrix.loc[("payment", "policymakers"), "pct_expect"] == pytest.approx(100)
     parted = lever_divergence(matrix.reset_index())
     assert list(parted["direction"]) == ["policymakers expect more"]
+
+
+def test_drafts_come_from_the_widest_gaps_and_the_most_frequent_codes():
+    from mindthegap.analysis.delphi_draft import draft_statements, frequent_codes, widest_gaps
+
+    ratings = pd.DataFrame(
+        {
+            "participant_id": ["a", "b", "a", "b", "a", "b"],
+            "principle": ["safe", "safe", "kind", "kind", "quick", "quick"],
+            "value": [5, 5, 4, 5, 3, 3],
+            "practice": [2, 3, 4, 4, 4, 4],
+        }
+    )
+    # gaps by hand: safe (3 + 2) / 2 = 2.5, kind (0 + 1) / 2 = 0.5, quick −1 (practice beats value: no draft)
+    gaps = widest_gaps(ratings, {"safe": "Safe care", "kind": "Kindness"})
+    assert list(gaps["principle"]) == ["safe", "kind"] and gaps["gap"].tolist() == [2.5, 0.5]
+    codings = pd.DataFrame(
+        {"source": ["s1", "s2", "s2", "s3"], "code": ["Staffing", "Staffing", "Waiting", "Staffing"],
+         "status": ["accepted", "accepted", "accepted", "rejected"]}
+    )  # fmt: skip
+    assert frequent_codes(codings) == ["Staffing", "Waiting"]  # a rejected coding does not count
+    drafts = draft_statements(gaps, ["Staffing"])
+    assert list(drafts["statement"]) == ["close_safe", "close_kind", "address_staffing"]
+    assert "safe care" in drafts.loc[0, "text"] and drafts.loc[2, "source"] == "coded theme: Staffing"
