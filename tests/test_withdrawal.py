@@ -48,6 +48,11 @@ def _without(evidence: dict, gone: set[str]) -> dict:
     out["qualitative"] = dataclasses.replace(
         project, sources=sources, codings=[c for c in project.codings if c.source in kept]
     )
+    delphi = evidence["delphi"]
+    out["delphi"] = {
+        **delphi,
+        **{part: delphi[part][~delphi[part]["rater_id"].isin(gone)] for part in ("panels", "ratings")},
+    }
     return out
 
 
@@ -107,7 +112,7 @@ def test_every_report_section_is_as_if_they_had_never_taken_part(twins):
 
     ours, theirs = build_sections(_ctx("northmoor")), build_sections(_ctx(TWIN))
     assert [s.id for s in ours] == [s.id for s in theirs]
-    assert {"qualitative", "surveys", "text"} <= {s.id for s in ours}
+    assert {"qualitative", "surveys", "text", "consensus", "pressures"} <= {s.id for s in ours}
     assert [s.summary for s in ours] == [s.summary for s in theirs]
     assert render_fragment(ours) == render_fragment(theirs)
 

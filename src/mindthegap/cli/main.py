@@ -87,6 +87,9 @@ def _register() -> None:
     from mindthegap.cli import org
 
     app.add_typer(org.app, name="org")
+    from mindthegap.cli import delphi
+
+    app.add_typer(delphi.app, name="delphi")
     # further command groups are registered here
 
 

@@ -34,6 +34,7 @@ def generators() -> list[tuple[str, Generator]]:
     """(name, generator) pairs in the order they run; the name keys the generator's random stream."""
     from mindthegap.demo import (
         comments,
+        delphi,
         events,
         organisations,
         qualitative,
@@ -50,6 +51,7 @@ def generators() -> list[tuple[str, Generator]]:
         ("events", events.generate),
         ("organisations", organisations.generate),
         ("synthesis", synthesis.generate),  # codes the interviews again: CFIR, co-production, valence
+        ("delphi", delphi.generate),
         # further evidence generators are added here
     ]
 

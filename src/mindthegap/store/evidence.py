@@ -25,6 +25,7 @@ class EvidenceAdapter:
 
 
 def adapters() -> list[EvidenceAdapter]:
+    from mindthegap.store.delphi import repository as delphi
     from mindthegap.store.events import repository as events
     from mindthegap.store.feedback import repository as feedback
     from mindthegap.store.organisations import repository as organisations
@@ -48,6 +49,7 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("headcounts", events.save_headcounts, events.headcounts_frame),
         EvidenceAdapter("organisations", organisations.save_organisations, organisations.load_organisations),
         EvidenceAdapter("cfir_ratings", synthesis.save_proposals, synthesis.ratings_frame),
+        EvidenceAdapter("delphi", delphi.save_delphi, delphi.delphi_frames),
         # further evidence kinds are added here
     ]
 

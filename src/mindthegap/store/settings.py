@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mindthegap.store.events",
     "mindthegap.store.organisations",
     "mindthegap.store.synthesis",
+    "mindthegap.store.delphi",
     # further evidence apps are added here
 ]
 

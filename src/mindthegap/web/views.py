@@ -159,3 +159,29 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         {"study": record, "page": page, "rows": rows, "code": code, "codes": codes,
          "query": request.GET.urlencode()},
     )  # fmt: skip
+
+
+@login_required
+def consensus_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The conversations page: consensus by stakeholder group, the lever matrix and local pressures, built by
+    the report's own sections (same plan, same audience rule) for the study's Delphi panels to discuss."""
+    from mindthegap.report.audience import for_audience
+    from mindthegap.report.render import render_fragment
+    from mindthegap.report.sections import consensus, pressures
+
+    record = study_for(request.user, slug)
+    role = role_on(request.user, record)
+    ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience_for(role))
+    sections = for_audience(
+        [s for s in (consensus.build(ctx), pressures.build(ctx)) if s is not None], ctx.audience
+    )
+    return render(
+        request,
+        "web/consensus.html",
+        {
+            "study": record,
+            "role": role,
+            "summary": [(s.title, line) for s in sections for line in s.summary],
+            "fragment": Markup(render_fragment(sections, min_n=ctx.min_n)) if sections else "",
+        },
+    )

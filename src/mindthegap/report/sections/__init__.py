@@ -18,12 +18,14 @@ def section_builders() -> list[SectionBuilder]:
     # Imported here so that building one section never pays for importing every analysis up front.
     from mindthegap.report.sections import (
         cfir,
+        consensus,
         coproduction,
         did_it_help,
         events,
         network,
         organisations,
         overview,
+        pressures,
         qualitative,
         strategies,
         surveys,
@@ -44,5 +46,7 @@ def section_builders() -> list[SectionBuilder]:
         coproduction.build,
         cfir.build,
         strategies.build,
+        consensus.build,
+        pressures.build,
         # further sections are added here in report order
     ]
