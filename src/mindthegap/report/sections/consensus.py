@@ -56,7 +56,9 @@ def build(ctx: ReportContext) -> Section | None:
         _consensus_blocks(ctx, section, consensus, statements, rule)
     levers = ratings[ratings["kind"] == "levers"]
     if not levers.empty:
-        section.add(_lever_section(ctx, levers, statements, rule))
+        lever_part = _lever_section(ctx, levers, statements, rule)
+        section.add(lever_part)
+        section.summary.extend(lever_part.summary)  # the front page reads the top-level sections only
     return section
 
 

@@ -51,7 +51,9 @@ def _reach_chart(table: pd.DataFrame) -> str:
             [f"{d.capitalize()}: {g}" for d, g in zip(shown["dimension"], shown["group_label"], strict=True)],
             fontsize=7,
         )
-        ax.set_xlim(0, 100)
+        for yy, value in zip(y, share, strict=True):
+            ax.text(value * 100 + 1, yy, f"{value:.0%}", va="center", fontsize=7, color=charts.INK)
+        ax.set_xlim(0, 105)
         ax.set_xlabel("Share of the group's headcount who came to at least one event (%)")
         ax.set_title("Reach of the events programme")
         return charts.to_svg(fig)

@@ -23,7 +23,8 @@ def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplin
     """One panel per wave: shown blocks on a circle grouped by discipline, sized by people, coloured by
     discipline; lines between blocks as wide as the ties between them."""
     waves = list(edges)
-    keys = sorted({(d, s) for d, s in zip(blocks["discipline"], blocks["service"], strict=True)})
+    visible = blocks[~blocks["suppressed"].astype(bool)]
+    keys = sorted({(d, s) for d, s in zip(visible["discipline"], visible["service"], strict=True)})
     angle = {k: 2 * np.pi * i / max(len(keys), 1) for i, k in enumerate(keys)}
     pos = {k: (np.cos(a), np.sin(a)) for k, a in angle.items()}
     colour = {d: charts.PALETTE[i % len(charts.PALETTE)] for i, d in enumerate(disciplines)}
@@ -52,11 +53,12 @@ def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplin
             ax.set_title(names.get(wave, wave))
             ax.set_axis_off()
             ax.set_aspect("equal")
+        shown_disciplines = [d for d in disciplines if d in set(visible["discipline"])]
         handles = [
             charts.plt.Line2D([], [], marker="o", ls="", color=colour[d], label=names.get(d, d))
-            for d in disciplines
+            for d in shown_disciplines
         ]
-        fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=7, frameon=False)
+        fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=7, frameon=False)
         return charts.to_svg(fig)
 
 

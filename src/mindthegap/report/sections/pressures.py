@@ -78,5 +78,5 @@ def build(ctx: ReportContext) -> Section | None:
     )
     firsts = table[table["rank"] == 1].groupby("level_label", sort=False)["pressure_label"].agg(", ".join)
     for level, pressure in firsts.items():
-        section.summary.append(f"{level} name {pressure.lower()} most often among local pressures.")
+        section.summary.append(f"{level}: {pressure.lower()} is the local pressure named most often.")
     return section
