@@ -35,9 +35,13 @@ def _leavers(demo) -> set[str]:
 def _without(evidence: dict, gone: set[str]) -> dict:
     """The demo's evidence as if ``gone`` had never taken part."""
     out = {}
-    for kind in ("values_practice", "comments", "surveys"):
+    for kind in ("values_practice", "comments", "surveys", "event_attendance", "event_feedback"):
         frame = evidence[kind]
         out[kind] = frame[~frame["participant_id"].isin(gone)].reset_index(drop=True)
+    ties = evidence["network_ties"]
+    out["network_ties"] = ties[~ties["participant_id"].isin(gone) & ~ties["alter_id"].isin(gone)]
+    for kind in ("events", "event_notes", "headcounts"):  # about events and groups, not people
+        out[kind] = evidence[kind]
     project = evidence["qualitative"]
     sources = [s for s in project.sources if s.metadata.get("participant") not in gone]
     kept = {s.guid for s in sources}

@@ -81,6 +81,13 @@ def _register() -> None:
 
     app.command("backup")(backup.backup)
     app.command("restore")(backup.restore)
+    from mindthegap.cli import collect
+
+    app.add_typer(collect.app, name="collect")
+    from mindthegap.cli import events
+
+    app.add_typer(events.app, name="events")
+    app.command("network")(events.network)
     # further command groups are registered here
 
 

@@ -32,13 +32,14 @@ Generator = Callable[[DemoStudy, np.random.Generator], None]
 
 def generators() -> list[tuple[str, Generator]]:
     """(name, generator) pairs in the order they run; the name keys the generator's random stream."""
-    from mindthegap.demo import comments, qualitative, surveys, values_practice
+    from mindthegap.demo import comments, events, qualitative, surveys, values_practice
 
     return [
         ("values_practice", values_practice.generate),
         ("comments", comments.generate),
         ("qualitative", qualitative.generate),
         ("surveys", surveys.generate),
+        ("events", events.generate),
         # further evidence generators are added here
     ]
 

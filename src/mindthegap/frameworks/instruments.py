@@ -30,13 +30,19 @@ class InstrumentFileError(ValueError):
 
 @dataclass(frozen=True)
 class Scale:
-    """An ordinal answer scale: integer codes ``min``…``max``, optional text labels and 'missing' answers."""
+    """An ordinal answer scale: integer codes ``min``…``max``, optional text labels and 'missing' answers.
+
+    ``easy_read`` labels (code → short words) and ``symbols`` (code → a symbol character) are shown to a
+    respondent who chooses easy-read wording; they never change what is stored.
+    """
 
     id: str
     min: int
     max: int
     labels: dict[int, str] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+    easy_read: dict[int, str] = field(default_factory=dict)
+    symbols: dict[int, str] = field(default_factory=dict)
 
     def code_for(self, text: str) -> int | None:
         """The code for an answer label (case- and space-insensitive); None for a 'missing' answer.
@@ -71,6 +77,7 @@ class Item:
     reverse: bool = False
     type: str = "rating"
     wording: str | None = None
+    easy_read: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,19 @@ class Instrument:
         return replace(self, items=items)
 
 
+def _coded(source: str, sid: str, mapping: dict | None) -> dict[int, str]:
+    """A scale's code → text mapping with whole-number keys."""
+    out = {}
+    for k, v in (mapping or {}).items():
+        try:
+            out[int(k)] = v
+        except ValueError:
+            raise InstrumentFileError(
+                f"{source}: scale {sid!r} label key {k!r} is not a whole number"
+            ) from None
+    return out
+
+
 @cache
 def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -130,8 +150,9 @@ def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
             f"{source}: an instrument file must be a YAML mapping with id, name and items"
         )
     for scale in (data.get("scales") or {}).values():
-        if isinstance(scale, dict) and isinstance(scale.get("labels"), dict):
-            scale["labels"] = {str(k): v for k, v in scale["labels"].items()}
+        for key in ("labels", "easy_read", "symbols"):
+            if isinstance(scale, dict) and isinstance(scale.get(key), dict):
+                scale[key] = {str(k): v for k, v in scale[key].items()}
     try:
         jsonschema.validate(data, _schema())
     except jsonschema.ValidationError as exc:
@@ -141,15 +162,12 @@ def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
     for sid, s in (data.get("scales") or {}).items():
         if s["min"] >= s["max"]:
             raise InstrumentFileError(f"{source}: scale {sid!r} has min {s['min']} not below max {s['max']}")
-        labels = {}
-        for k, v in (s.get("labels") or {}).items():
-            try:
-                labels[int(k)] = v
-            except ValueError:
-                raise InstrumentFileError(
-                    f"{source}: scale {sid!r} label key {k!r} is not a whole number"
-                ) from None
-        scales[sid] = Scale(sid, int(s["min"]), int(s["max"]), labels, tuple(s.get("missing") or ()))
+        labels, easy, symbols = (
+            _coded(source, sid, s.get(key)) for key in ("labels", "easy_read", "symbols")
+        )
+        scales[sid] = Scale(
+            sid, int(s["min"]), int(s["max"]), labels, tuple(s.get("missing") or ()), easy, symbols
+        )
     constructs = {cid: (c or {}).get("label", cid) for cid, c in (data.get("constructs") or {}).items()}
     min_items = {
         cid: int(c["min_items"])
@@ -185,6 +203,7 @@ def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
                 part=raw.get("part"),
                 reverse=bool(raw.get("reverse", False)),
                 type=kind,
+                easy_read=raw.get("easy_read"),
             )
         )
     return Instrument(
@@ -211,11 +230,14 @@ def instrument_definition(instrument: Instrument) -> dict[str, Any]:
             entry["labels"] = {str(code): label for code, label in scale.labels.items()}
         if scale.missing:
             entry["missing"] = list(scale.missing)
+        for key in ("easy_read", "symbols"):
+            if getattr(scale, key):
+                entry[key] = {str(code): text for code, text in getattr(scale, key).items()}
         scales[sid] = entry
     items = []
     for item in instrument.items:
         entry = {"id": item.id, "label": item.label}
-        for key in ("scale", "construct", "subconstruct", "part"):
+        for key in ("scale", "construct", "subconstruct", "part", "easy_read"):
             if getattr(item, key):
                 entry[key] = getattr(item, key)
         if item.reverse:

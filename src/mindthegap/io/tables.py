@@ -131,17 +131,21 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV injection)."""
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` in which text that a spreadsheet would run as a formula (starting with = + - @, a
-    tab or a carriage return) starts with an apostrophe instead, as OWASP advises against CSV injection.
-    Numbers are left alone, so a negative number stays a number."""
+    """A copy where every text cell that a spreadsheet would run as a formula starts with an apostrophe.
+
+    Numbers are left alone (a negative number is not text); only strings beginning with one of
+    :data:`FORMULA_START` change, so ``=HYPERLINK(...)`` typed into a comment box reaches Excel as text.
+    """
     out = frame.copy()
     for col in out.columns:
-        values = out[col]
-        if values.dtype.kind in "biufcmM":
+        if out[col].dtype.kind in "biufcmM":
             continue
-        out[col] = values.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_LEADS) else v)
+        out[col] = out[col].map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+        )
     return out

@@ -25,6 +25,7 @@ class EvidenceAdapter:
 
 
 def adapters() -> list[EvidenceAdapter]:
+    from mindthegap.store.events import repository as events
     from mindthegap.store.feedback import repository as feedback
     from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
@@ -37,6 +38,12 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("surveys", surveys.save_answers, surveys.answers_frame),
         # instrument definitions are stored with the answers above; this hands them to the report
         EvidenceAdapter("survey_instruments", _stored_with_answers, surveys.study_instruments),
+        EvidenceAdapter("events", events.save_events, events.events_frame),
+        EvidenceAdapter("event_attendance", events.save_attendance, events.attendance_frame),
+        EvidenceAdapter("event_feedback", events.save_feedback, events.feedback_frame),
+        EvidenceAdapter("event_notes", events.save_notes, events.notes_frame),
+        EvidenceAdapter("network_ties", events.save_ties, events.ties_frame),
+        EvidenceAdapter("headcounts", events.save_headcounts, events.headcounts_frame),
         # further evidence kinds are added here
     ]
 

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "mindthegap.store.qualitative",
     "mindthegap.store.surveys",
     "mindthegap.store.audit",
+    "mindthegap.store.collection",
+    "mindthegap.store.events",
     # further evidence apps are added here
 ]
 
@@ -137,6 +139,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 AUTHENTICATION_BACKENDS = ["mindthegap.web.backends.ThrottledModelBackend"]
 SIGN_IN_ATTEMPTS = _env_int("MINDTHEGAP_SIGN_IN_ATTEMPTS", 5)
 LOCKOUT_MINUTES = _env_int("MINDTHEGAP_LOCKOUT_MINUTES", 5)
+
+# Open survey links: how many respondents' sessions one address may start per survey and hour (a ward's
+# computers often share one address, so the default is generous; it stops a script, not a team).
+COLLECT_OPEN_STARTS_PER_HOUR = _env_int("MINDTHEGAP_OPEN_STARTS_PER_HOUR", 200)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

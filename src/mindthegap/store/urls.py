@@ -45,6 +45,11 @@ def database_settings(value: str | None) -> dict:
             f"database URL {redact_url(url)!r} names an engine mindthegap does not support",
             hint="use SQLite (a file path) or PostgreSQL (postgresql://…)",
         )
+    if config["ENGINE"].endswith("postgresql"):
+        # waitress serves from a fixed pool of threads, so keeping each thread's connection open costs at most
+        # one connection per thread and saves a connection set-up on every request (survey pages under load)
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"].endswith("sqlite3"):
         config.setdefault("OPTIONS", {})
         # Wait rather than fail when the web app and a command write at once.

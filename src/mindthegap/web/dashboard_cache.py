@@ -34,6 +34,7 @@ DATA_CHANGES = (
     Action.ERASED,
     Action.SUGGESTION_ACCEPTED,
     Action.SUGGESTION_REJECTED,
+    Action.RESPONSE_SUBMITTED,
     Action.RESTORED,
 )
 TIMEOUT = 24 * 3600  # seconds; stale versions are never read again, so this only bounds the memory they hold

@@ -12,6 +12,7 @@ urlpatterns = [
     path("studies/<slug:slug>/suggestions/", views.suggestions, name="suggestions"),
     path("studies/<slug:slug>/audit/", audit_views.audit_log, name="audit"),
     path("studies/<slug:slug>/audit.csv", audit_views.audit_export, name="audit-export"),
+    path("", include("mindthegap.web.collect.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

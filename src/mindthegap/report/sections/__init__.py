@@ -16,7 +16,16 @@ SectionBuilder = Callable[[ReportContext], Section | None]
 
 def section_builders() -> list[SectionBuilder]:
     # Imported here so that building one section never pays for importing every analysis up front.
-    from mindthegap.report.sections import overview, qualitative, surveys, text, values_practice
+    from mindthegap.report.sections import (
+        did_it_help,
+        events,
+        network,
+        overview,
+        qualitative,
+        surveys,
+        text,
+        values_practice,
+    )
 
     return [
         overview.build,
@@ -24,5 +33,8 @@ def section_builders() -> list[SectionBuilder]:
         text.build,
         qualitative.build,
         surveys.build,
+        events.build,
+        network.build,
+        did_it_help.build,
         # further sections are added here in report order
     ]

@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     ERASED = "erased", "Participant erased"
     SUGGESTION_ACCEPTED = "suggestion-accepted", "Coding suggestion accepted"
     SUGGESTION_REJECTED = "suggestion-rejected", "Coding suggestion rejected"
+    RESPONSE_SUBMITTED = "response-submitted", "Survey response submitted"
     # outputs
     EXPORTED = "exported", "Table exported"
     DOWNLOADED = "downloaded", "Report downloaded"

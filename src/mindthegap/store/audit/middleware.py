@@ -17,7 +17,7 @@ from mindthegap.store.audit.log import in_request, record
 
 STUDY_PREFIX = "/studies/"
 REFUSED_ON_STUDY_URLS = {403, 404, 405, 429}
-CSRF_FLAG = "_mindthegap_csrf_refused"
+REFUSAL_RECORDED = "_mindthegap_refusal_recorded"  # set once a refusal is in the log
 
 
 class AuditMiddleware:
@@ -30,7 +30,7 @@ class AuditMiddleware:
         with in_request(request):
             response = self.get_response(request)
             reason = _refusal(request, response)
-            if reason is not None and not getattr(request, CSRF_FLAG, False):
+            if reason is not None and not getattr(request, REFUSAL_RECORDED, False):
                 record(
                     Action.REFUSED,
                     study=_study_slug(request),
@@ -71,7 +71,7 @@ def _study_slug(request) -> str:
 
 def csrf_failure(request, reason: str = "", template_name: str = "403_csrf.html"):
     """``CSRF_FAILURE_VIEW``: record the refusal, then answer as Django does (403)."""
-    setattr(request, CSRF_FLAG, True)
+    setattr(request, REFUSAL_RECORDED, True)
     record(
         Action.CSRF_REFUSED,
         study=_study_slug(request),

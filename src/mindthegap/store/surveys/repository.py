@@ -182,3 +182,13 @@ def study_instruments(record: StudyRecord) -> dict:
         except InstrumentFileError:
             continue
     return out
+
+
+def instrument_record(record: StudyRecord, instrument) -> m.InstrumentRecord:
+    """The study's record of ``instrument`` (an :class:`~mindthegap.frameworks.instruments.Instrument`),
+    made with its structure on first use, as :func:`save_answers` makes it; for answers collected on the web."""
+    name, structure = _structure(instrument.id, instrument)
+    found, _ = m.InstrumentRecord.objects.get_or_create(
+        study=record, instrument_id=instrument.id, defaults={"name": name, "structure": structure}
+    )
+    return found

@@ -1,0 +1,150 @@
+"""``mindthegap collect …``: put a survey on the web, export its mailing and reminders lists and its responses.
+
+The app sends no e-mail: the lists hold each participant's id and personal link for the study's own mail system.
+Links are derived from the server's secret key, so run these commands with the same MINDTHEGAP_SECRET_KEY (or
+key file) as ``mindthegap serve``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from mindthegap.cli.console import console
+from mindthegap.errors import InputError
+
+app = typer.Typer(
+    help="Collect survey answers on the web: surveys, links, reminders, exports.", no_args_is_help=True
+)
+
+
+def _store():
+    from mindthegap.cli.web import _secret_key
+    from mindthegap.store.database import open_store
+
+    _secret_key()
+    return open_store()
+
+
+def _when(text: str | None, what: str) -> dt.datetime | None:
+    if not text:
+        return None
+    from django.utils import timezone
+
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"{what} {text!r} is not a date", hint="write it as 2026-03-01 or 2026-03-01T17:00"
+        ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _survey(study_id: str, slug: str):
+    from mindthegap.errors import StoreError
+    from mindthegap.store.collection.models import Survey
+    from mindthegap.store.studies.repository import get_record
+
+    found = Survey.objects.filter(study=get_record(study_id), slug=slug).first()
+    if found is None:
+        raise StoreError(f"study {study_id!r} has no survey {slug!r}", hint="see mindthegap collect create")
+    return found
+
+
+@app.command()
+def create(
+    study_id: str = typer.Argument(..., metavar="STUDY"),
+    slug: str = typer.Argument(..., metavar="SURVEY", help="A short id for the survey, e.g. nomad-baseline."),
+    instrument: str = typer.Option(
+        ..., help="nomad, coproduction, event_feedback, values_practice or a YAML file."
+    ),
+    consent: Path = typer.Option(..., help="A text file with the consent wording your study wrote."),
+    wave: str = typer.Option(
+        None, help="The study's wave the answers belong to (needed for values_practice)."
+    ),
+    mode: str = typer.Option(
+        "personal", help="personal (one link per participant) or open (one shared link)."
+    ),
+    title: str = typer.Option("", help="The title respondents see (default: the instrument's name)."),
+    opens: str = typer.Option(None, help="Opening time, e.g. 2026-03-01T09:00 (default: now)."),
+    closes: str = typer.Option(None, help="Closing time, e.g. 2026-03-31T17:00 (default: no closing time)."),
+    open_level: str = typer.Option("local_frontline", help="Open link: the level its respondents belong to."),
+    open_role: str = typer.Option("other", help="Open link: the role its respondents have."),
+    open_service: str = typer.Option(None, help="Open link: the service its respondents belong to."),
+) -> None:
+    """Put an instrument to respondents on the web, in one wave of a study."""
+    _store()
+    from mindthegap.store.collection.setup import create_survey
+    from mindthegap.store.studies.repository import get_record
+
+    if not consent.is_file():
+        raise InputError("file not found", path=consent, hint="a text file with your consent wording")
+    survey = create_survey(
+        get_record(study_id), slug=slug, instrument=instrument, consent_text=consent.read_text(encoding="utf-8-sig"),
+        wave=wave, mode=mode, title=title, opens_at=_when(opens, "--opens"), closes_at=_when(closes, "--closes"),
+        open_level=open_level, open_role=open_role, open_service=open_service,
+    )  # fmt: skip
+    where = (
+        f"/open/{survey.public_key}/" if survey.mode == "open" else "personal links: mindthegap collect links"
+    )
+    console.print(f"Survey {survey.slug!r} created for study {study_id!r}: {where}")
+
+
+def _write_links(rows: list[tuple[str, str]], base_url: str, out: Path) -> None:
+    import pandas as pd
+
+    from mindthegap.io.tables import write_table
+
+    base = base_url.rstrip("/")
+    write_table(
+        pd.DataFrame([(p, f"{base}/respond/{t}/") for p, t in rows], columns=["participant_id", "link"]), out
+    )
+    console.print(f"{len(rows)} link(s) written to {out}")
+
+
+@app.command()
+def links(
+    study_id: str = typer.Argument(..., metavar="STUDY"),
+    slug: str = typer.Argument(..., metavar="SURVEY"),
+    base_url: str = typer.Option(..., help="The address respondents open, e.g. https://survey.trust.nhs.uk"),
+    out: Path = typer.Option(..., help="CSV file for your mail system (participant id, link)."),
+) -> None:
+    """The mailing list: every consenting participant's personal link (the same link each time)."""
+    _store()
+    from mindthegap.store.collection.responses import invite
+
+    _write_links(invite(_survey(study_id, slug)), base_url, out)
+
+
+@app.command()
+def reminders(
+    study_id: str = typer.Argument(..., metavar="STUDY"),
+    slug: str = typer.Argument(..., metavar="SURVEY"),
+    base_url: str = typer.Option(..., help="The address respondents open."),
+    out: Path = typer.Option(..., help="CSV file of those who have not answered (participant id, link)."),
+) -> None:
+    """Who was invited and has not answered yet, with their links."""
+    _store()
+    from mindthegap.store.collection.responses import not_answered
+
+    _write_links(not_answered(_survey(study_id, slug)), base_url, out)
+
+
+@app.command()
+def responses(
+    study_id: str = typer.Argument(..., metavar="STUDY"),
+    slug: str = typer.Argument(..., metavar="SURVEY"),
+    out: Path = typer.Option(..., help="A .csv, .xlsx or .sav file."),
+) -> None:
+    """The survey's responses, one row per respondent (SPSS files carry value labels)."""
+    _store()
+    from mindthegap.io.files import atomic_write_bytes
+    from mindthegap.store.collection.exports import FORMATS, export_responses
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError("unsupported output type", path=out, hint="use a .csv, .xlsx or .sav file name")
+    atomic_write_bytes(out, export_responses(_survey(study_id, slug), fmt))
+    console.print(f"Responses written to {out}")
