@@ -77,6 +77,10 @@ def _register() -> None:
     from mindthegap.cli import audit
 
     app.command("audit")(audit.audit)
+    from mindthegap.cli import backup
+
+    app.command("backup")(backup.backup)
+    app.command("restore")(backup.restore)
     from mindthegap.cli import collect
 
     app.add_typer(collect.app, name="collect")

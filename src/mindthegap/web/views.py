@@ -49,12 +49,22 @@ def study_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.builder import build_sections
     from mindthegap.report.render import render_fragment
+    from mindthegap.web.dashboard_cache import cached
 
     record = study_for(request.user, slug)
     role = role_on(request.user, record)
-    ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience_for(role))
-    sections = build_sections(ctx)
-    summary = [(s.title, line) for s in sections for line in s.summary]
+    audience = audience_for(role)
+
+    def build() -> dict:
+        ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience)
+        sections = build_sections(ctx)
+        return {
+            "summary": [(s.title, line) for s in sections for line in s.summary],
+            "contents": [(s.id, s.title) for s in sections],
+            "fragment": render_fragment(sections, min_n=ctx.min_n),
+        }
+
+    parts = cached(record, audience, build)
     may_review = at_least(role, StudyAccess.Role.ANALYST)
     return render(
         request,
@@ -62,12 +72,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "study": record,
             "role": role,
-            "aggregate_only": ctx.audience == "aggregate",
+            "aggregate_only": audience == "aggregate",
             "awaiting_review": _pending(record).count() if may_review else 0,
-            "summary": summary,
-            "contents": [(s.id, s.title) for s in sections],
+            "summary": parts["summary"],
+            "contents": parts["contents"],
             # built by our own renderer from escaped data; never from user-supplied markup
-            "fragment": Markup(render_fragment(sections, min_n=ctx.min_n)),
+            "fragment": Markup(parts["fragment"]),
         },
     )
 
