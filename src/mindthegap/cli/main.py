@@ -77,6 +77,9 @@ def _register() -> None:
     from mindthegap.cli import org
 
     app.add_typer(org.app, name="org")
+    from mindthegap.cli import synth
+
+    app.add_typer(synth.app, name="synth")
     # further command groups are registered here
 
 
