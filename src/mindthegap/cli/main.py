@@ -94,6 +94,9 @@ def _register() -> None:
     from mindthegap.cli import delphi
 
     app.add_typer(delphi.app, name="delphi")
+    from mindthegap.cli import synth
+
+    app.add_typer(synth.app, name="synth")
     # further command groups are registered here
 
 
