@@ -255,3 +255,27 @@ def test_deleting_a_study_deletes_its_surveys_and_sessions(client, nomad):
     delete_study("pilot")
     assert not Survey.objects.exists() and not Invitation.objects.exists()
     assert not ResponseSession.objects.exists()
+
+
+def test_an_owner_puts_a_survey_on_the_web_from_the_browser(client, study):
+    from django.contrib.auth import get_user_model
+
+    from mindthegap.store.collection.models import Survey
+    from mindthegap.store.studies.models import StudyAccess
+
+    owner = get_user_model().objects.create_user("owner", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=study, user=owner, role="owner")
+    analyst = get_user_model().objects.create_user("analyst", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=study, user=analyst, role="analyst")
+    form = {"slug": "vp-w2", "instrument": "values_practice", "wave": "", "mode": "open",
+            "consent_text": CONSENT, "open_level": "people_and_carers", "open_role": "service_user"}  # fmt: skip
+    client.force_login(analyst)
+    assert client.post("/studies/pilot/surveys/new/", form).status_code == 404  # owners only
+    client.force_login(owner)
+    assert "Put a new survey on the web" in client.get("/studies/pilot/surveys/").content.decode()
+    refused = client.post("/studies/pilot/surveys/new/", form)  # values–practice needs a wave
+    assert refused.status_code == 400 and "needs a wave" in refused.content.decode()
+    made = client.post("/studies/pilot/surveys/new/", {**form, "wave": "w2"})
+    assert made["Location"] == "/studies/pilot/surveys/vp-w2/"
+    survey = Survey.objects.get(slug="vp-w2")
+    assert survey.mode == "open" and survey.open_level == "people_and_carers" and survey.wave.slug == "w2"
