@@ -90,7 +90,8 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     plan like every other output (the dashboard and report included)."""
     from mindthegap.analysis.gap import values_practice_gap
     from mindthegap.analysis.publication import PublicationPlan
-    from mindthegap.store.studies.repository import participants_frame, values_practice_frame
+    from mindthegap.report.sections.labels import readable
+    from mindthegap.store.studies.repository import load_study, participants_frame, values_practice_frame
 
     record = study_for(request.user, slug)
     ratings = values_practice_frame(record)
@@ -99,6 +100,7 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         plan = PublicationPlan(participants_frame(record), min_n=record.min_n)
         table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
+        table = readable(table, load_study(slug))  # names, not ids; three decimal places
     response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response

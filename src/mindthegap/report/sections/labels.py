@@ -29,3 +29,18 @@ def label_frame(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
         if col in out.columns:
             out[col] = out[col].map(lambda v, m=mapping: "All" if v == ALL else m.get(v, v))
     return out
+
+
+def readable(frame: pd.DataFrame, study: Study | None = None, *, decimals: int = 3) -> pd.DataFrame:
+    """A table for people to read (CSV downloads, the command line): ids become the study's names (when the
+    study is known) and numbers are rounded to ``decimals`` places, whole counts kept whole."""
+    out = label_frame(frame, study) if study is not None else frame.copy()
+    floats = [c for c in out.columns if out[c].dtype.kind == "f"]
+    for col in floats:
+        values = out[col]
+        whole = values.dropna()
+        if len(whole) and (whole % 1 == 0).all() and col in {"n", "people", "participants", "count"}:
+            out[col] = values.astype("Int64")
+        else:
+            out[col] = values.round(decimals)
+    return out

@@ -11,11 +11,17 @@ LEVEL_ORDER = ["national", "regional", "local_strategic", "local_frontline", "pe
 
 
 def _frames(evidence) -> dict[str, pd.DataFrame] | None:
-    """Sources and codings as frames, whether the evidence is a project (demo) or the store's frames."""
+    """Sources and codings as frames, whether the evidence is a project (demo) or the store's frames; None when
+    there are no sources (sources without codings are kept, to be reported as stored but not coded)."""
     if evidence is None:
         return None
     if isinstance(evidence, dict):
-        return evidence if len(evidence.get("codings", ())) else None
+        if not len(evidence.get("sources", ())):
+            return None
+        codings = evidence.get("codings")
+        if codings is None or not len(codings):
+            codings = pd.DataFrame(columns=["source", "code", "start", "end", "coder", "status", "confidence"])
+        return {**evidence, "codings": codings}
     names = {guid: code.name for guid, code in evidence.codebook.codes.items()}
     sources = pd.DataFrame(
         [
@@ -43,7 +49,27 @@ def _frames(evidence) -> dict[str, pd.DataFrame] | None:
             for c in evidence.codings
         ]
     )
-    return {"sources": sources, "codings": codings} if len(codings) else None
+    if not len(sources):
+        return None
+    if not len(codings):
+        codings = pd.DataFrame(columns=["source", "code", "start", "end", "coder", "status", "confidence"])
+    return {"sources": sources, "codings": codings}
+
+
+def _not_coded(sources: pd.DataFrame, codings: pd.DataFrame) -> str:
+    """A sentence on the sources stored but not yet coded (no accepted coding), or ""."""
+    from mindthegap.analysis.coders import accepted
+
+    coded = set(accepted(codings)["source"]) if len(codings) else set()
+    waiting = int((~sources["source"].isin(coded)).sum())
+    if not waiting:
+        return ""
+    verb = "is" if waiting == 1 else "are"
+    return (
+        f"{_count(waiting, 'source')} {verb} stored, not coded: "
+        f"{'it is' if waiting == 1 else 'they are'} left out of what follows until coded (in a qualitative "
+        "package, brought back with 'mindthegap qual import', or by accepting the auto-coder's suggestions)."
+    )
 
 
 def _theme_map_figure(cooc: pd.DataFrame) -> Figure:
@@ -236,6 +262,11 @@ def build(ctx: ReportContext) -> Section | None:
         return None
     sources, codings = frames["sources"], frames["codings"]
     section = Section("qualitative", "What people told us: interviews and event notes")
+    waiting = _not_coded(sources, codings)
+    if not len(accepted(codings)):
+        section.add(Paragraph(f"{_count(len(sources), 'qualitative source')} stored; none coded yet. {waiting}"))
+        section.summary.append(f"{_count(len(sources), 'qualitative source')} stored, not coded yet.")
+        return section
     coders = coder_summary(codings)
     evidence = prevalence_codings(codings)
     given = len(accepted(codings))
@@ -246,6 +277,7 @@ def build(ctx: ReportContext) -> Section | None:
             + (counted if len(evidence) != given else "")
             + "; "
             + _who_coded(coders, len(double_coded(codings)))
+            + (f" {waiting}" if waiting else "")
         )
     )
     _agreement_blocks(section, codings, sources)
