@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from mindthegap.analysis.suppression import ALL
@@ -44,3 +46,22 @@ def readable(frame: pd.DataFrame, study: Study | None = None, *, decimals: int =
         else:
             out[col] = values.round(decimals)
     return out
+
+
+#: words for the organisation a study looks at, most specific first ("Riverside Partnership Trust" is a trust)
+ORGANISATION_WORDS = ("council", "trust", "health board", "board", "hospice", "practice", "partnership")
+
+
+def organisation_word(study: Study) -> str:
+    """What to call the study's organisation in prose ("the rest of the council", "council-wide informants"):
+    the first of :data:`ORGANISATION_WORDS` in its name (then its description), else "organisation"."""
+    for text in (study.name, study.description):
+        for word in ORGANISATION_WORDS:
+            if re.search(rf"\b{word}\b", text or "", flags=re.IGNORECASE):
+                return word
+    return "organisation"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 level"``, ``"5 levels"``: a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"

@@ -20,7 +20,9 @@ def _frames(evidence) -> dict[str, pd.DataFrame] | None:
             return None
         codings = evidence.get("codings")
         if codings is None or not len(codings):
-            codings = pd.DataFrame(columns=["source", "code", "start", "end", "coder", "status", "confidence"])
+            codings = pd.DataFrame(
+                columns=["source", "code", "start", "end", "coder", "status", "confidence"]
+            )
         return {**evidence, "codings": codings}
     names = {guid: code.name for guid, code in evidence.codebook.codes.items()}
     sources = pd.DataFrame(
@@ -86,9 +88,14 @@ def _theme_map_figure(cooc: pd.DataFrame) -> Figure:
             nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#6B6B6B")
             sizes = [200 + 8 * graph.nodes[n].get("codings", 1) for n in graph.nodes]
             nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color="#1F5FA8")
+            # each name just above its node (not under it), and room at the edges so no name is cut off
+            ys = [y for _, y in pos.values()]
+            lift = 0.1 * ((max(ys) - min(ys)) or 1)
+            above = {n: (x, y + lift) for n, (x, y) in pos.items()}
             nx.draw_networkx_labels(
-                graph, pos, ax=ax, font_size=8, font_color="#1A1A1A", verticalalignment="bottom"
+                graph, above, ax=ax, font_size=8, font_color="#1A1A1A", verticalalignment="bottom"
             )
+            ax.margins(x=0.25, y=0.15)
         ax.set_axis_off()
         ax.set_title("Theme map: codes that occur together")
         svg = to_svg(fig)
@@ -264,7 +271,9 @@ def build(ctx: ReportContext) -> Section | None:
     section = Section("qualitative", "What people told us: interviews and event notes")
     waiting = _not_coded(sources, codings)
     if not len(accepted(codings)):
-        section.add(Paragraph(f"{_count(len(sources), 'qualitative source')} stored; none coded yet. {waiting}"))
+        section.add(
+            Paragraph(f"{_count(len(sources), 'qualitative source')} stored; none coded yet. {waiting}")
+        )
         section.summary.append(f"{_count(len(sources), 'qualitative source')} stored, not coded yet.")
         return section
     coders = coder_summary(codings)
