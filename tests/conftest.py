@@ -14,11 +14,24 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+#: set to 1 (CI does, in .ci/run) to make a missing ../shared/data fail the tests that need it, not skip them
+REQUIRE_SHARED_DATA = "MINDTHEGAP_REQUIRE_SHARED_DATA"
+
+
+def missing_shared_data(what: str) -> None:
+    """Skip a test whose shared data is absent (as on a user's machine), or fail it loudly where the data must be
+    present (``MINDTHEGAP_REQUIRE_SHARED_DATA=1``), so that a moved folder cannot turn tests into silent skips."""
+    message = f"{what} is not present under {SHARED_DATA}"
+    if os.environ.get(REQUIRE_SHARED_DATA, "").strip() == "1":
+        pytest.fail(f"{message}, and {REQUIRE_SHARED_DATA}=1 requires it", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture
 def shared_data() -> Path:
-    """../shared/data beside the checkout; tests using it skip where it is absent (as on a user's machine)."""
+    """../shared/data beside the checkout; tests using it skip where it is absent (see :func:`missing_shared_data`)."""
     if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present")
+        missing_shared_data("../shared/data")
     return SHARED_DATA
 
 

@@ -227,3 +227,15 @@ def test_code_suggest_can_be_run_again_at_a_lower_confidence():
     assert store_suggestions(record, model) == 0
     pairs = list(q.CodingRecord.objects.values_list("source_id", "code_id"))
     assert len(pairs) == len(set(pairs))
+
+
+def test_missing_shared_data_fails_where_it_is_required(monkeypatch):
+    """Issue 12 item 6: with MINDTHEGAP_REQUIRE_SHARED_DATA=1 (as CI sets it) a missing folder is a failure."""
+    from tests.conftest import missing_shared_data
+
+    monkeypatch.delenv("MINDTHEGAP_REQUIRE_SHARED_DATA", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        missing_shared_data("the test data")
+    monkeypatch.setenv("MINDTHEGAP_REQUIRE_SHARED_DATA", "1")
+    with pytest.raises(pytest.fail.Exception, match="MINDTHEGAP_REQUIRE_SHARED_DATA=1 requires it"):
+        missing_shared_data("the test data")

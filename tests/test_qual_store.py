@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import missing_shared_data
 
 from mindthegap.errors import StoreError
 from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
@@ -231,7 +232,7 @@ def test_stored_atlasti_sample_exports_with_its_region_codings(record, tmp_path)
 
     data = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "refi-qda"
     if not (data / "Project.xsd").exists():
-        pytest.skip("shared REFI-QDA data not present")
+        missing_shared_data("the shared REFI-QDA data")
     project = read_project(data / "atlasti-8.4-sample" / "Project.qde")
     assert save_project(record, project) == 16
     out = write_project(load_project(record), tmp_path / "a.qdpx", schema=data / "Project.xsd")
