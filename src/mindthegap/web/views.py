@@ -20,7 +20,8 @@ from markupsafe import Markup
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
-DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen; the downloadable report uses 2,000
+DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen
+REPORT_BOOTSTRAP = 2000  # the downloadable report, as the command line writes it
 
 
 def audience_for(role: str | None) -> str:
@@ -77,7 +78,7 @@ def report_download(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.render import render_html
 
     record = study_for(request.user, slug)
-    ctx = _context(slug, 2000, audience_for(role_on(request.user, record)))
+    ctx = _context(slug, REPORT_BOOTSTRAP, audience_for(role_on(request.user, record)))
     html = render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-report.html"'
