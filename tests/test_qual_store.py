@@ -90,15 +90,14 @@ def test_deleting_study_removes_qualitative_evidence(record):
 
 
 @pytest.mark.django_db
-def test_demo_interviews_stored_and_reported():
+def test_demo_interviews_stored_and_reported(demo_study):
     """The demo's two coders are stored and the report section states the unit of agreement."""
-    from mindthegap.demo import build_demo_study
     from mindthegap.report.context import ReportContext
     from mindthegap.report.document import Figure
     from mindthegap.report.sections import qualitative as section
     from mindthegap.store.evidence import load_all, save_all
 
-    demo = build_demo_study()
+    demo = demo_study
     project = demo.evidence["qualitative"]
     levels = {s.metadata["level"] for s in project.sources}
     assert levels == {"national", "regional", "local_strategic", "local_frontline", "people_and_carers"}
