@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,5 +85,16 @@ def cli_here(capsys, monkeypatch):
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         captured = capsys.readouterr()
         return code, captured.out, captured.err
+
+    return run
+
+
+def completed(cli_here) -> Callable[..., subprocess.CompletedProcess]:
+    """A stand-in for :func:`run_cli` that runs in this process (through ``cli_here``) and answers with the same
+    ``returncode``, ``stdout`` and ``stderr``: for test modules whose commands read files only."""
+
+    def run(*args: str, **_: object) -> subprocess.CompletedProcess:
+        code, out, err = cli_here(*args)
+        return subprocess.CompletedProcess(["mindthegap", *args], code, out, err)
 
     return run
