@@ -63,6 +63,7 @@ def test_report_never_shows_a_small_group(demo_run):
     assert checked >= 4
 
 
+@pytest.mark.slow
 def test_demo_is_repeatable_into_the_same_folder(tmp_path):
     """Run twice into one folder, the demo replaces its study and writes the same report and key findings: the
     outputs are compared, not just the exit codes (only the report's generation time may differ)."""

@@ -56,6 +56,7 @@ def test_answers_round_trip_and_unknown_participant_is_refused(demo):
     assert SurveyAnswer.objects.count() == before
 
 
+@pytest.mark.slow
 def test_report_section_has_radar_forest_and_reliability(demo):
     from mindthegap.report.context import ReportContext
     from mindthegap.report.document import Figure, Table

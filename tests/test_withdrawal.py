@@ -108,6 +108,7 @@ def test_the_loaders_hand_over_nothing_of_people_who_withdrew(twins):
     assert not set(evidence["qualitative"]["sources"]["participant"]) & gone
 
 
+@pytest.mark.slow
 def test_every_report_section_is_as_if_they_had_never_taken_part(twins):
     """Code counts ("raised each code"), framework quotes, NoMAD reliability n and Hedges' g n (rest), comment
     counts and the participation table: the whole rendered report body, compared with the twin's."""
@@ -279,6 +280,7 @@ def analyst(twins):
     return user
 
 
+@pytest.mark.slow
 def test_the_web_dashboard_report_and_csv_are_as_if_they_had_never_taken_part(client, analyst, monkeypatch):
     from mindthegap.web import views
 
