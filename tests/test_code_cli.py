@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import missing_shared_data
 from tests.test_autocoder import synthetic_corpus
 from typer.testing import CliRunner
 
@@ -165,7 +166,7 @@ def test_shared_data_subset(tmp_path):
     """Train on a subset of the real FFT data exactly as the issue writes the command."""
     src = DATA / "fft_v6_multilabel.csv"
     if not src.is_file():
-        pytest.skip("shared NHS feedback data not present")
+        missing_shared_data("the shared NHS feedback data")
     frame = pd.read_csv(src)
     subset = frame[frame["split"] == "train"].head(800)
     data = tmp_path / "fft.csv"

@@ -11,10 +11,16 @@ PAGE_CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm;
         @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #4d4d4d; } }
 body { max-width: none; padding: 0; font-size: 9.5pt; }
-nav { display: none; }
 details > summary { display: none; }
 table { font-size: 8pt; }
+/* the cover holds the title, the contents and the key findings; each section then starts a page */
+nav { display: block; break-after: avoid; } nav a { color: inherit; text-decoration: none; }
+nav h2, #key-findings h2 { break-before: auto; }
 h2 { break-before: page; }
+/* never a heading, caption or lead-in alone at the foot of a page */
+h2, h3, h4, caption, figcaption { break-after: avoid; }
+figure, tr, p.note { break-inside: avoid; }
+thead { display: table-header-group; }
 """
 
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from mindthegap import __version__
 from mindthegap.analysis.suppression import SUPPRESSED
 from mindthegap.io.files import atomic_write_text
-from mindthegap.report.document import Figure, Paragraph, Section, Table
+from mindthegap.report.document import P_VALUE, Figure, Paragraph, Section, Table
 
 _env = Environment(
     loader=PackageLoader("mindthegap.report", "templates"),
@@ -31,6 +31,8 @@ _env = Environment(
 def _cell(value: object, fmt: str | None) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if fmt == P_VALUE:
+        return "< 0.001" if float(value) < 0.001 else f"{float(value):.3f}"
     if fmt:
         try:
             return fmt.format(value)
@@ -54,7 +56,9 @@ def table_rows(table: Table) -> list[dict]:
                 cells.append({"text": "suppressed", "suppressed": True, "key": False})
             else:
                 text = _cell(row[col], table.formats.get(col))
-                cells.append({"text": text, "suppressed": False, "key": col in keys})
+                cells.append(
+                    {"text": text, "suppressed": False, "key": col in keys, "verbatim": col in table.verbatim}
+                )
         rows.append({"cells": cells, "suppressed": bool(is_hidden)})
     return rows
 
