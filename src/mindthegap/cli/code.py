@@ -19,7 +19,7 @@ app = typer.Typer(
     help=(
         "Code free text by example: learn your coding from the comments you have coded, then propose codes "
         "for the rest.\n\nExample: [bold]mindthegap code train coded.csv --text Comment --labels-file LABELS.txt "
-        "--out coder.joblib[/bold] then [bold]mindthegap code apply coder.joblib all.csv --text Comment --id ID "
+        "--out coder.mtgmodel[/bold] then [bold]mindthegap code apply coder.mtgmodel all.csv --text Comment --id ID "
         "--out coded.csv[/bold]"
     ),
     rich_markup_mode="rich",
@@ -91,7 +91,7 @@ def train(
     ),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     labels_file: Path = typer.Option(..., "--labels-file", help="Text file: one label column name per line."),
-    out: Path = typer.Option(..., "--out", help="Where to save the trained model (e.g. coder.joblib)."),
+    out: Path = typer.Option(..., "--out", help="Where to save the trained model (e.g. coder.mtgmodel)."),
     sentiment_col: str = typer.Option(
         None,
         "--sentiment-col",
@@ -106,7 +106,9 @@ def train(
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
 
-    Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file LABELS.txt --out coder.joblib[/bold]
+    The model file holds only JSON and numeric arrays, so opening one can never run code.
+
+    Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file L.txt --out coder.mtgmodel[/bold]
     """
     from mindthegap.text.autocoder import AutoCoder
 
@@ -205,7 +207,7 @@ def apply(
 ) -> None:
     """Apply a trained auto-coder to a corpus, streaming in chunks: id, 0/1 per code and p_<code> columns.
 
-    Example: [bold]mindthegap code apply coder.joblib fft.csv --text Comment --id ID --out coded.csv[/bold]
+    Example: [bold]mindthegap code apply coder.mtgmodel fft.csv --text Comment --id ID --out coded.csv[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
 
@@ -256,6 +258,7 @@ def apply_local(
     show_progress: bool = False,
 ) -> dict:
     """Stream ``input_path`` through :func:`process_frame` into ``out`` (temporary file, then rename)."""
+    from mindthegap.io.tables import csv_bytes
     from mindthegap.text.pipeline import process_frame
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -283,7 +286,8 @@ def apply_local(
                         writer = pq.ParquetWriter(tmp, table.schema)
                     writer.write_table(table.cast(writer.schema))
                 else:
-                    result.to_csv(tmp, mode="w" if first else "a", header=first, index=False)
+                    with tmp.open("wb" if first else "ab") as fh:
+                        fh.write(csv_bytes(result, header=first))
                 first = False
                 bar.update(task, completed=done, total=total)
             if first:  # no rows at all: still write a valid, empty output
@@ -294,7 +298,7 @@ def apply_local(
                 if out.suffix.lower() == ".parquet":
                     empty_frame.to_parquet(tmp, index=False)
                 else:
-                    empty_frame.to_csv(tmp, index=False)
+                    tmp.write_bytes(csv_bytes(empty_frame))
         if writer is not None:
             writer.close()
             writer = None
@@ -318,7 +322,7 @@ def queue(
 ) -> None:
     """Pick the comments to code next: those the model is least sure about (plus a few at random).
 
-    Example: [bold]mindthegap code queue coder.joblib uncoded.csv --text Comment --id ID --batch 30[/bold]
+    Example: [bold]mindthegap code queue coder.mtgmodel uncoded.csv --text Comment --id ID --batch 30[/bold]
     """
     from mindthegap.cli.console import frame_records
     from mindthegap.text.active_learning import next_to_code
@@ -396,7 +400,7 @@ def suggest(
     Suggestions are not findings: reports leave them out until a person accepts them, here with
     [bold]mindthegap code review[/bold] or in the web app. Running it again skips sources already suggested.
 
-    Example: [bold]mindthegap code suggest coder.joblib --study riverside --min-confidence 0.6[/bold]
+    Example: [bold]mindthegap code suggest coder.mtgmodel --study riverside --min-confidence 0.6[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
 

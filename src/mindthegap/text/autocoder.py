@@ -6,23 +6,21 @@ decision threshold is tuned on those same out-of-fold probabilities, so nothing 
 Prediction is one sparse transform and one matrix product over all codes, fast enough for a month of Friends and
 Family Test comments in seconds on a laptop.
 
-The fitted coder is saved with mindthegap's and scikit-learn's versions, the label list and a codebook fingerprint;
-loading a file made by another version or for another codebook fails with a clear message rather than quietly
-producing wrong codes.
+The fitted coder is saved as JSON and NumPy arrays (:mod:`mindthegap.text.autocoder_file`), never pickle, with the
+label list and a codebook fingerprint; loading a file for another codebook, or anything that is not such a file,
+fails with a clear message rather than quietly producing wrong codes or running code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
@@ -33,8 +31,6 @@ from mindthegap.errors import InputError
 from mindthegap.text.features import clean_texts, text_vectoriser
 
 __all__ = ["AutoCoder", "best_f1_threshold", "codebook_fingerprint", "load_autocoder"]
-
-_FORMAT = "mindthegap-autocoder/1"
 
 
 def codebook_fingerprint(labels: Sequence[str], definitions: Sequence[str] | None = None) -> str:
@@ -90,6 +86,13 @@ def warn_degenerate_codes(Y: np.ndarray, labels: Sequence[str]) -> list[str]:
     return flagged
 
 
+def _log_count_ratio(X, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Naive-Bayes log-count ratio of each feature for binary ``y`` (Wang and Manning 2012, NB-SVM)."""
+    pos = np.asarray(X[y == 1].sum(axis=0)).ravel() + alpha
+    neg = np.asarray(X[y == 0].sum(axis=0)).ravel() + alpha
+    return np.log(pos / pos.sum()) - np.log(neg / neg.sum())
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
 
@@ -112,6 +115,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         class_weight: str | None = None,
         cv: int = 8,
         fallback: bool | str = "auto",
+        word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (3, 5),
         char_analyzer: str = "char_wb",
         min_df: int = 2,
@@ -120,11 +124,14 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         final: str = "refit",
         embedding_model: str | None = None,
         threshold_shrinkage: float = 5.0,
+        log_count_ratio: bool = False,
     ) -> None:
+        self.log_count_ratio = log_count_ratio
         self.threshold_shrinkage = threshold_shrinkage
         self.final = final
         self.embedding_model = embedding_model
         self.char_ngrams = char_ngrams
+        self.word_ngrams = word_ngrams
         self.char_analyzer = char_analyzer
         self.C = C
         self.class_weight = class_weight
@@ -149,8 +156,13 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             if y.min() == y.max():
                 b[j] = -10.0 if y.max() == 0 else 10.0
                 continue
-            m = self._linear().fit(X, y)
-            W[:, j] = m.coef_[0]
+            if self.log_count_ratio:
+                r = _log_count_ratio(X, y)
+                m = self._linear().fit(X @ sp.diags(r), y)
+                W[:, j] = m.coef_[0] * r
+            else:
+                m = self._linear().fit(X, y)
+                W[:, j] = m.coef_[0]
             b[j] = m.intercept_[0]
         return W, b
 
@@ -175,6 +187,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
         self.vectoriser_ = text_vectoriser(
+            word_ngrams=tuple(self.word_ngrams),
             char_ngrams=tuple(self.char_ngrams),
             char_analyzer=self.char_analyzer,
             min_df=self.min_df,
@@ -214,6 +227,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         else:
             self.fallback_ = bool(self.fallback)
         self.oof_macro_f1_ = _macro_f1(Y, self._decide(p_oof, fallback=self.fallback_))
+        self.cv_scores_ = {"oof_macro_f1": self.oof_macro_f1_}
 
         if self.final == "bag":
             # the average of the fold models: a bagged model, and no extra fit
@@ -262,25 +276,10 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
     # -- persistence ---------------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Write the fitted coder to ``path`` atomically (temporary file, then rename)."""
-        path = Path(path)
-        payload = {
-            "format": _FORMAT,
-            "versions": self.versions_,
-            "labels": self.labels_,
-            "codebook": self.codebook_,
-            "model": self,
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        try:
-            joblib.dump(payload, tmp, compress=3)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        """Write the fitted coder to ``path`` as JSON and arrays (never pickle), atomically."""
+        from mindthegap.text.autocoder_file import save_autocoder
+
+        return save_autocoder(self, path)
 
 
 def _macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
@@ -293,40 +292,7 @@ def _macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
 def load_autocoder(
     path: str | Path, *, labels: Sequence[str] | None = None, codebook: str | None = None
 ) -> AutoCoder:
-    """Load a coder saved by :meth:`AutoCoder.save`, refusing files from another version or codebook."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("model file not found", path=path, hint="train one with `mindthegap code train`")
-    try:
-        payload = joblib.load(path)
-    except Exception as exc:  # a truncated or foreign file: say so in one line
-        raise InputError(
-            f"not a mindthegap auto-coder file ({type(exc).__name__})",
-            path=path,
-            hint="retrain it with `mindthegap code train`",
-        ) from None
-    if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-        raise InputError(
-            "not a mindthegap auto-coder file", path=path, hint="retrain with `mindthegap code train`"
-        )
-    versions = payload.get("versions", {})
-    if versions.get("mindthegap") != __version__ or versions.get("sklearn") != sklearn.__version__:
-        raise InputError(
-            f"model was trained with mindthegap {versions.get('mindthegap')} / scikit-learn "
-            f"{versions.get('sklearn')}, this is mindthegap {__version__} / scikit-learn {sklearn.__version__}",
-            path=path,
-            hint="retrain the model with this version (`mindthegap code train`)",
-        )
-    if labels is not None and list(labels) != list(payload["labels"]):
-        raise InputError(
-            "model was trained on a different codebook (labels differ)",
-            path=path,
-            hint="retrain the model on the current codebook",
-        )
-    if codebook is not None and codebook != payload["codebook"]:
-        raise InputError(
-            "model was trained on a different codebook (fingerprint differs)",
-            path=path,
-            hint="retrain the model on the current codebook",
-        )
-    return payload["model"]
+    """Load a coder saved by :meth:`AutoCoder.save`; see :mod:`mindthegap.text.autocoder_file`."""
+    from mindthegap.text.autocoder_file import load_autocoder as load
+
+    return load(path, labels=labels, codebook=codebook)

@@ -99,7 +99,10 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         plan = PublicationPlan(participants_frame(record), min_n=record.min_n)
         table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
-    response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    from mindthegap.io.tables import csv_bytes
+
+    # values a spreadsheet would run as formulas (a principle named "=HYPERLINK(…)") are neutralised
+    response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response
 
