@@ -44,7 +44,8 @@ FORMAT = "mindthegap-autocoder"
 FORMAT_VERSION = 2
 
 PARAMS_SCHEMA = {
-    "C": float,
+    "C": (float, None),
+    "C_grid": [float],
     "class_weight": (str, None),
     "cv": int,
     "fallback": (bool, str),
@@ -57,7 +58,7 @@ PARAMS_SCHEMA = {
     "final": str,
     "embedding_model": (str, None),
     "threshold_shrinkage": float,
-    "log_count_ratio": bool,
+    "log_count_ratio": (bool, None),
 }
 MANIFEST_SCHEMA = {
     "format": str,
@@ -190,7 +191,7 @@ def _rebuild(
     ):
         raise _refuse(path, "the weights do not match the labels and features")
     params = dict(manifest["params"])
-    for key in ("word_ngrams", "char_ngrams"):
+    for key in ("word_ngrams", "char_ngrams", "C_grid"):
         params[key] = tuple(params[key])
     try:
         model = AutoCoder(**params)
