@@ -117,7 +117,12 @@ def train(
         "skipped_empty": int((~keep).sum()),
         "labels": len(labels),
         "codebook": model.codebook_,
-        "cross_validated_macro_f1": round(model.oof_macro_f1_, 3),
+        # each fold scored with thresholds fitted on the other folds: an estimate for comments not yet seen
+        "cross_validated_macro_f1": round(model.cv_scores_["macro_f1_mean"], 3),
+        "cross_validated_macro_f1_sd": round(model.cv_scores_["macro_f1_sd"], 3),
+        "cross_validated_micro_f1": round(model.cv_scores_["micro_f1_mean"], 3),
+        "cross_validated_micro_f1_sd": round(model.cv_scores_["micro_f1_sd"], 3),
+        "chosen": model.best_params_,
         "sentiment": bool(sentiment_col),
     }
     if as_json:
@@ -125,7 +130,9 @@ def train(
     else:
         console.print(
             f"Trained on {summary['comments']:,} comments, {len(labels)} codes "
-            f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f}); saved to {out}"
+            f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f} ± "
+            f"{summary['cross_validated_macro_f1_sd']:.3f}, micro-F1 {summary['cross_validated_micro_f1']:.3f} ± "
+            f"{summary['cross_validated_micro_f1_sd']:.3f} over folds); saved to {out}"
         )
 
 
