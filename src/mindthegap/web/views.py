@@ -103,7 +103,7 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     plan like every other output (the dashboard and report included)."""
     from mindthegap.analysis.gap import values_practice_gap
     from mindthegap.analysis.publication import PublicationPlan
-    from mindthegap.io.tables import neutralise_formulas
+    from mindthegap.io.tables import csv_bytes
     from mindthegap.report.sections.labels import readable
     from mindthegap.store.studies.repository import load_study, participants_frame, values_practice_frame
 
@@ -116,9 +116,8 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
         table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
         table = readable(table, load_study(slug))  # names, not ids; three decimal places
     audit.record(audit.Action.EXPORTED, study=record, what="gap table", rows=len(table))
-    response = HttpResponse(
-        neutralise_formulas(table).to_csv(index=False), content_type="text/csv; charset=utf-8"
-    )
+    # values a spreadsheet would run as formulas (a principle named "=HYPERLINK(…)") are neutralised
+    response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response
 
