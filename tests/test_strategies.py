@@ -72,7 +72,7 @@ def test_ranking_by_hand(tmp_path):
     assert a["strategy"].tolist() == ["executive_boards", "revise_roles", "commitments"]
     assert a["score"].tolist() == [3.0, 3.0, 2.0] and a["rank"].tolist() == [1, 2, 3]
     first = a.iloc[0]
-    assert first.barriers == 2 and "cfir2: Relative Priority (severity 2, level 1)" in first.triggered_by
+    assert first.barriers == 2 and "CFIR: Relative Priority (severity 2, level 1)" in first.triggered_by
     assert "CFIR rating -2" in first.evidence and "Boards set priorities." in first.rationale
     b = out[out.case == "B"]
     assert b["strategy"].tolist() == ["revise_roles", "executive_boards"] and b["score"].tolist() == [
