@@ -44,6 +44,8 @@ def _without(evidence: dict, gone: set[str]) -> dict:
     out["qualitative"] = dataclasses.replace(
         project, sources=sources, codings=[c for c in project.codings if c.source in kept]
     )
+    if "organisations" in evidence:  # facts about organisations, not anyone's evidence: the twin has them too
+        out["organisations"] = evidence["organisations"]
     return out
 
 
