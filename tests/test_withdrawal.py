@@ -53,6 +53,8 @@ def _without(evidence: dict, gone: set[str]) -> dict:
         **delphi,
         **{part: delphi[part][~delphi[part]["rater_id"].isin(gone)] for part in ("panels", "ratings")},
     }
+    if "organisations" in evidence:  # facts about organisations, not anyone's evidence: the twin has them too
+        out["organisations"] = evidence["organisations"]
     return out
 
 
