@@ -393,11 +393,11 @@ def suggest(
 ) -> None:
     """Propose codes for a study's sources: stored as unreviewed codings with the model's confidence.
 
-    Suggestions are not findings: reports leave them out until a person accepts them, here with
-    [bold]mindthegap code review[/bold] or in the web app. Running it again never repeats a suggestion (nor one a
-person rejected); run it again with a lower --min-confidence to add those the higher threshold held back.
+        Suggestions are not findings: reports leave them out until a person accepts them, here with
+        [bold]mindthegap code review[/bold] or in the web app. Running it again never repeats a suggestion (nor one a
+    person rejected); run it again with a lower --min-confidence to add those the higher threshold held back.
 
-    Example: [bold]mindthegap code suggest coder.joblib --study riverside --min-confidence 0.6[/bold]
+        Example: [bold]mindthegap code suggest coder.joblib --study riverside --min-confidence 0.6[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
 
