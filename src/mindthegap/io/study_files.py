@@ -225,7 +225,7 @@ def read_participants(path: Path, study: Study) -> list[Participant]:
 
 def _participant(row: dict, line: int, lookups: dict, seen: dict[str, int], path: Path) -> Participant:
     """One participant from one row (``line`` as a spreadsheet numbers it); ``seen`` maps ids to their rows."""
-    services, teams, disciplines, roles = (lookups[k] for k in ("service", "team", "discipline", "role"))
+    roles = lookups["role"]
 
     def cell(col: str) -> str | None:
         return _text(row.get(col))
@@ -265,27 +265,30 @@ def _participant(row: dict, line: int, lookups: dict, seen: dict[str, int], path
         level = Level.parse(cell("level") or "")
     except ValueError as exc:
         raise InputError(str(exc), path=path, row=line, column="level") from None
-    resolved = {}
-    for col, table in (("service", services), ("team", teams), ("discipline", disciplines)):
-        value = cell(col)
-        if value is None:
-            resolved[col] = None
-        elif value.lower() in table:
-            resolved[col] = table[value.lower()]
-        else:
-            raise InputError(
-                f"unknown {col} {value!r}",
-                path=path,
-                row=line,
-                column=col,
-                hint=f"add it to the study file or use one of: {', '.join(sorted(set(table.values())))}",
-            )
+    resolved = {
+        col: _resolve(cell(col), col, lookups[col], path, line) for col in ("service", "team", "discipline")
+    }
     consent_text = (cell("consent") or "yes").lower()
     if consent_text not in TRUE | FALSE:
         raise InputError(
             f"consent {cell('consent')!r} is not yes or no", path=path, row=line, column="consent"
         )
     return Participant(id=pid, role=role, level=level, consent=consent_text in TRUE, **resolved)
+
+
+def _resolve(value: str | None, col: str, table: dict[str, str], path: Path, line: int) -> str | None:
+    """The id a service, team or discipline cell names (by id or name), None when blank."""
+    if value is None:
+        return None
+    if value.lower() in table:
+        return table[value.lower()]
+    raise InputError(
+        f"unknown {col} {value!r}",
+        path=path,
+        row=line,
+        column=col,
+        hint=f"add it to the study file or use one of: {', '.join(sorted(set(table.values())))}",
+    )
 
 
 def coerce_ratings(

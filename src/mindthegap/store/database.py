@@ -16,8 +16,8 @@ from mindthegap.store.urls import database_settings, normalise_database_url, red
 
 OUR_APPS_PREFIX = "mindthegap."
 
-#: called with a sentence when :func:`open_store` creates a new SQLite file, so that a first run says where the
-#: studies will live (the command line prints it; a notebook or the web app may set their own)
+#: called with a sentence when :func:`open_store` creates the default SQLite file (no --db, no
+#: MINDTHEGAP_DATABASE_URL), so that a first run says where the studies will live (the command line prints it)
 on_new_database: list[Callable[[str], None]] = []
 
 
@@ -50,19 +50,13 @@ def open_store(db: str | None = None, *, migrate: bool = True) -> str:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
-    if new is not None and new.exists():
-        _announce_new(new, defaulted=not given)
+    if new is not None and new.exists() and not given:
+        for listener in on_new_database:
+            listener(
+                f"created a new study database at {new} (the default, in the current folder; choose another "
+                "with --db or MINDTHEGAP_DATABASE_URL)"
+            )
     return redact_url(url)
-
-
-def _announce_new(path: Path, *, defaulted: bool) -> None:
-    how = (
-        "the default, in the current folder; choose another with --db or MINDTHEGAP_DATABASE_URL"
-        if defaulted
-        else "check the path if you meant an existing one"
-    )
-    for listener in on_new_database:
-        listener(f"created a new study database at {path} ({how})")
 
 
 def open_study(study_id: str, db: str | None = None):
