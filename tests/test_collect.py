@@ -279,3 +279,12 @@ def test_an_owner_puts_a_survey_on_the_web_from_the_browser(client, study):
     assert made["Location"] == "/studies/pilot/surveys/vp-w2/"
     survey = Survey.objects.get(slug="vp-w2")
     assert survey.mode == "open" and survey.open_level == "people_and_carers" and survey.wave.slug == "w2"
+
+
+def test_easy_read_wording_survives_the_definition_a_study_stores():
+    from mindthegap.frameworks.instruments import instrument_definition, parse_instrument
+
+    copro = load_instrument("coproduction")
+    again = parse_instrument(instrument_definition(copro))
+    assert again == copro and again.item("CP1").easy_read == "Staff think my skills are useful."
+    assert again.scales["agree5"].symbols[5] == "✓✓"

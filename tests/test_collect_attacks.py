@@ -194,3 +194,27 @@ def test_an_open_link_takes_one_response_per_browser_and_is_rate_limited(setting
     assert (
         Client().get(f"/open/{personal.public_key}/").status_code == 404
     )  # personal surveys have no open link
+
+
+def test_neutralise_formulas_prefixes_only_text_a_spreadsheet_would_run():
+    """Hand-worked: each formula-starting character of OWASP's list is prefixed; numbers and other text are not."""
+    import pandas as pd
+
+    from mindthegap.io.tables import neutralise_formulas
+
+    frame = pd.DataFrame(
+        {"text": ["=1+1", "+44 20", "-x", "@SUM(A1)", "\tcmd", "plain", None], "n": range(-3, 4)}
+    )
+    out = neutralise_formulas(frame)
+    assert out["text"].tolist()[:6] == ["'=1+1", "'+44 20", "'-x", "'@SUM(A1)", "'\tcmd", "plain"]
+    assert out["text"].isna().iloc[-1] and out["n"].tolist() == list(range(-3, 4))
+    assert frame["text"].iloc[0] == "=1+1"  # a copy: the caller's frame is unchanged
+
+
+def test_a_withdrawn_participant_s_link_no_longer_opens(client, study):
+    from mindthegap.store.studies.models import ParticipantRecord
+
+    link = _links(_survey(study))["P-007"]
+    ParticipantRecord.all_objects.filter(study=study, pseudonym="P-007").update(consent=False)
+    audit_hook.RECENT.clear()
+    assert client.get(link).status_code == 404 and _refused("collect.token.withdrawn")
