@@ -146,7 +146,7 @@ def test_other_studies_and_anonymous_people_cannot_reach_a_survey_s_pages(client
 
     _survey(study)
     urls = [
-        "/studies/pilot/surveys/", "/studies/pilot/surveys/nomad-w1/",
+        "/studies/pilot/surveys/", "/studies/pilot/surveys/new/", "/studies/pilot/surveys/nomad-w1/",
         "/studies/pilot/surveys/nomad-w1/mailing-list.csv", "/studies/pilot/surveys/nomad-w1/reminders.csv",
         *(f"/studies/pilot/surveys/nomad-w1/responses.{fmt}" for fmt in ("csv", "xlsx", "sav")),
     ]  # fmt: skip
@@ -163,15 +163,28 @@ def test_other_studies_and_anonymous_people_cannot_reach_a_survey_s_pages(client
     viewer = get_user_model().objects.create_user("viewer", password="a-long-passphrase-9")
     StudyAccess.objects.create(study=study, user=viewer, role="viewer")
     client.force_login(viewer)
-    assert client.get(urls[1]).status_code == 404  # viewers read aggregates in reports, not respondents' rows
+    assert client.get(urls[2]).status_code == 404  # viewers read aggregates in reports, not respondents' rows
 
 
 def test_posts_without_a_csrf_token_are_refused(study):
+    from django.contrib.auth import get_user_model
+
+    from mindthegap.store.collection.models import Survey
+    from mindthegap.store.studies.models import StudyAccess
+
     link = _links(_survey(study))["P-006"]
     strict = Client(enforce_csrf_checks=True)
     assert strict.get(link).status_code == 200
     assert strict.post(link, {"consent": "yes"}).status_code == 403
+    assert strict.post(f"{link}1/", {**nomad_answers(), "action": "next"}).status_code == 403
     assert _stored(study) == 0
+    owner = get_user_model().objects.create_user("owner", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=study, user=owner, role="owner")
+    strict.force_login(owner)
+    form = {"slug": "x", "instrument": "nomad", "mode": "open", "consent_text": CONSENT,
+            "open_level": "local_frontline", "open_role": "other"}  # fmt: skip
+    assert strict.post("/studies/pilot/surveys/new/", form).status_code == 403
+    assert not Survey.objects.filter(slug="x").exists()
 
 
 def test_an_open_link_takes_one_response_per_browser_and_is_rate_limited(settings, study):
