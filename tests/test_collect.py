@@ -288,3 +288,22 @@ def test_easy_read_wording_survives_the_definition_a_study_stores():
     again = parse_instrument(instrument_definition(copro))
     assert again == copro and again.item("CP1").easy_read == "Staff think my skills are useful."
     assert again.scales["agree5"].symbols[5] == "✓✓"
+
+
+def test_one_participant_answers_both_waves_and_the_answers_pair_up(nomad):
+    from mindthegap.store.collection.exports import responses_table
+    from mindthegap.store.collection.setup import create_survey
+    from mindthegap.store.surveys.repository import answers_frame
+
+    follow_up = create_survey(
+        nomad.study, slug="nomad-w2", instrument="nomad", consent_text=CONSENT, wave="w2"
+    )
+    _respond(nomad, {"P-008"})
+    _respond(follow_up, {"P-008"})
+    stored = answers_frame(nomad.study)
+    assert stored.groupby("wave")["participant_id"].unique().map(list).to_dict() == {
+        "w1": ["P-008"],
+        "w2": ["P-008"],
+    }
+    assert len(stored) == 46
+    assert responses_table(follow_up)["wave"].tolist() == ["w2"]  # each survey exports its own wave only
