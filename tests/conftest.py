@@ -22,6 +22,17 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_purge_for_cleanup():
+    """Let Django empty the test database between tests that commit (``transaction=True``): the audit log's
+    SQLite trigger refuses deletes otherwise. Tests of that trigger turn it back on with ``allow_purge(False)``.
+    """
+    from mindthegap.store.audit.guard import allow_purge
+
+    with allow_purge():
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_study():
     from mindthegap.demo import build_demo_study

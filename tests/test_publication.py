@@ -336,5 +336,8 @@ def test_everything_the_demo_report_publishes_passes_the_audit(demo_study):
     published = ctx.plan.ledger.frame()
     assert published["population"].str.startswith("survey_").any()
     assert published["population"].str.startswith("qualitative_").any()
+    assert published["population"].str.startswith("delphi|").any()  # consensus by group, and the lever round
+    assert published["population"].str.startswith("delphi_pairs|").any()  # stability between rounds
+    assert published["population"].str.startswith("pressures|").any()
     assert published["count"].isna().any()
     assert_no_disclosure(ctx.plan.ledger)

@@ -35,15 +35,24 @@ def _leavers(demo) -> set[str]:
 def _without(evidence: dict, gone: set[str]) -> dict:
     """The demo's evidence as if ``gone`` had never taken part."""
     out = {}
-    for kind in ("values_practice", "comments", "surveys"):
+    for kind in ("values_practice", "comments", "surveys", "event_attendance", "event_feedback"):
         frame = evidence[kind]
         out[kind] = frame[~frame["participant_id"].isin(gone)].reset_index(drop=True)
+    ties = evidence["network_ties"]
+    out["network_ties"] = ties[~ties["participant_id"].isin(gone) & ~ties["alter_id"].isin(gone)]
+    for kind in ("events", "event_notes", "headcounts"):  # about events and groups, not people
+        out[kind] = evidence[kind]
     project = evidence["qualitative"]
     sources = [s for s in project.sources if s.metadata.get("participant") not in gone]
     kept = {s.guid for s in sources}
     out["qualitative"] = dataclasses.replace(
         project, sources=sources, codings=[c for c in project.codings if c.source in kept]
     )
+    delphi = evidence["delphi"]
+    out["delphi"] = {
+        **delphi,
+        **{part: delphi[part][~delphi[part]["rater_id"].isin(gone)] for part in ("panels", "ratings")},
+    }
     return out
 
 
@@ -103,7 +112,7 @@ def test_every_report_section_is_as_if_they_had_never_taken_part(twins):
 
     ours, theirs = build_sections(_ctx("northmoor")), build_sections(_ctx(TWIN))
     assert [s.id for s in ours] == [s.id for s in theirs]
-    assert {"qualitative", "surveys", "text"} <= {s.id for s in ours}
+    assert {"qualitative", "surveys", "text", "consensus", "pressures"} <= {s.id for s in ours}
     assert [s.summary for s in ours] == [s.summary for s in theirs]
     assert render_fragment(ours) == render_fragment(theirs)
 

@@ -74,9 +74,29 @@ def _register() -> None:
     from mindthegap.cli import survey
 
     app.add_typer(survey.app, name="survey")
+    from mindthegap.cli import audit
+
+    app.command("audit")(audit.audit)
+    from mindthegap.cli import backup
+
+    app.command("backup")(backup.backup)
+    app.command("restore")(backup.restore)
     from mindthegap.cli import collect
 
     app.add_typer(collect.app, name="collect")
+    from mindthegap.cli import events
+
+    app.add_typer(events.app, name="events")
+    app.command("network")(events.network)
+    from mindthegap.cli import org
+
+    app.add_typer(org.app, name="org")
+    from mindthegap.cli import delphi
+
+    app.add_typer(delphi.app, name="delphi")
+    from mindthegap.cli import synth
+
+    app.add_typer(synth.app, name="synth")
     # further command groups are registered here
 
 

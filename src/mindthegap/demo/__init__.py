@@ -32,13 +32,26 @@ Generator = Callable[[DemoStudy, np.random.Generator], None]
 
 def generators() -> list[tuple[str, Generator]]:
     """(name, generator) pairs in the order they run; the name keys the generator's random stream."""
-    from mindthegap.demo import comments, qualitative, surveys, values_practice
+    from mindthegap.demo import (
+        comments,
+        delphi,
+        events,
+        organisations,
+        qualitative,
+        surveys,
+        synthesis,
+        values_practice,
+    )
 
     return [
         ("values_practice", values_practice.generate),
         ("comments", comments.generate),
         ("qualitative", qualitative.generate),
         ("surveys", surveys.generate),
+        ("events", events.generate),
+        ("organisations", organisations.generate),
+        ("synthesis", synthesis.generate),  # codes the interviews again: CFIR, co-production, valence
+        ("delphi", delphi.generate),
         # further evidence generators are added here
     ]
 

@@ -156,6 +156,21 @@ def _interview(rng: np.random.Generator, level: Level) -> tuple[str, list[tuple[
     return text, spans
 
 
+def _spread(people: list, wanted: int) -> list:
+    """``wanted`` people taken in turn from each service (in the roster's order), so that every service has
+    interviewees and case-level syntheses (CFIR ratings per service) have more than one case."""
+    by_service: dict[str, list] = {}
+    for person in people:
+        by_service.setdefault(person.service or "", []).append(person)
+    queues = list(by_service.values())
+    chosen: list = []
+    while len(chosen) < wanted and any(queues):
+        for queue in queues:
+            if queue and len(chosen) < wanted:
+                chosen.append(queue.pop(0))
+    return chosen
+
+
 def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
     """Add a ``qualitative`` project: interviews across levels, two event notes, NPT codings by two coders."""
     book = _stable(Codebook.from_tree(load_codebook("npt")))
@@ -165,7 +180,7 @@ def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
     sources, codings = [], []
     when = datetime(2026, 6, 1, tzinfo=UTC)
     for level, wanted in INTERVIEWS.items():
-        chosen = people[level][:wanted] if people[level] else []
+        chosen = _spread(people[level], wanted)
         for number in range(wanted):
             person = chosen[number] if number < len(chosen) else None
             text, spans = _interview(rng, level)

@@ -58,6 +58,12 @@ def read_study_file(path: Path) -> Study:
         raise InputError(f"is not valid YAML ({getattr(exc, 'problem', exc)})", path=path, row=row) from None
     except UnicodeDecodeError:
         raise InputError("is not UTF-8 text", path=path, hint="save it as UTF-8") from None
+    return study_from_mapping(data, path=path)
+
+
+def study_from_mapping(data: object, *, path: Path | str | None = None) -> Study:
+    """A study from its definition as a mapping (a parsed study file, or the web app's setup forms), checked
+    by the same rules either way; one-line errors name the field."""
     if not isinstance(data, dict):
         raise InputError("must be a mapping with at least 'id' and 'name'", path=path)
     try:
@@ -65,6 +71,34 @@ def read_study_file(path: Path) -> Study:
     except (KeyError, TypeError, ValueError) as exc:
         message = exc.args[0] if exc.args else str(exc)
         raise InputError(str(message), path=path, hint="see docs/study-file.md for the format") from None
+
+
+def study_to_mapping(study: Study) -> dict:
+    """The study's definition as a study file holds it (participants are not part of it)."""
+    teams: dict[str, list[dict]] = {}
+    for t in study.teams:
+        teams.setdefault(t.service_id, []).append({"id": t.id, "name": t.name})
+    return {
+        "id": study.id,
+        "name": study.name,
+        "description": study.description,
+        "policies": [
+            {"id": p.id, "title": p.title, "source": p.source, "levers": list(p.levers),
+             "principles": [{"id": x.id, "name": x.name, "description": x.description} for x in p.principles]}
+            for p in study.policies
+        ],
+        "services": [
+            {"id": s.id, "name": s.name, **({"teams": teams[s.id]} if s.id in teams else {})} for s in study.services
+        ],
+        "disciplines": [{"id": d.id, "name": d.name} for d in study.disciplines],
+        "waves": [{"id": w.id, "name": w.name, "order": w.order} for w in study.waves],
+        "privacy": {"min_n": study.privacy.min_n, "redact_free_text": study.privacy.redact_free_text},
+    }  # fmt: skip
+
+
+def study_file_text(study: Study) -> str:
+    """The study's definition as YAML text, ready to edit and read back with :func:`read_study_file`."""
+    return yaml.safe_dump(study_to_mapping(study), sort_keys=False, allow_unicode=True, width=100)
 
 
 def _require(mapping: dict, key: str, where: str) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from mindthegap.model import Study
+from mindthegap.store.audit import log as audit
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,14 @@ class EvidenceAdapter:
 
 
 def adapters() -> list[EvidenceAdapter]:
+    from mindthegap.store.delphi import repository as delphi
+    from mindthegap.store.events import repository as events
     from mindthegap.store.feedback import repository as feedback
+    from mindthegap.store.organisations import repository as organisations
     from mindthegap.store.qualitative import repository as qualitative
     from mindthegap.store.studies import repository as studies
     from mindthegap.store.surveys import repository as surveys
+    from mindthegap.store.synthesis import repository as synthesis
 
     return [
         EvidenceAdapter("values_practice", studies.save_values_practice, studies.values_practice_frame),
@@ -36,6 +41,15 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("surveys", surveys.save_answers, surveys.answers_frame),
         # instrument definitions are stored with the answers above; this hands them to the report
         EvidenceAdapter("survey_instruments", _stored_with_answers, surveys.study_instruments),
+        EvidenceAdapter("events", events.save_events, events.events_frame),
+        EvidenceAdapter("event_attendance", events.save_attendance, events.attendance_frame),
+        EvidenceAdapter("event_feedback", events.save_feedback, events.feedback_frame),
+        EvidenceAdapter("event_notes", events.save_notes, events.notes_frame),
+        EvidenceAdapter("network_ties", events.save_ties, events.ties_frame),
+        EvidenceAdapter("headcounts", events.save_headcounts, events.headcounts_frame),
+        EvidenceAdapter("organisations", organisations.save_organisations, organisations.load_organisations),
+        EvidenceAdapter("cfir_ratings", synthesis.save_proposals, synthesis.ratings_frame),
+        EvidenceAdapter("delphi", delphi.save_delphi, delphi.delphi_frames),
         # further evidence kinds are added here
     ]
 
@@ -55,6 +69,9 @@ def save_all(study: Study, evidence: dict[str, Any], *, replace: bool = False, p
                 adapter.save(record, evidence[adapter.kind])
                 if progress:
                     progress(adapter.kind)
+        kinds = [a.kind for a in adapters() if a.kind in evidence]
+        if kinds:
+            audit.record(audit.Action.IMPORTED, study=record, what="evidence", kinds=kinds)
 
 
 def load_all(study_id: str) -> tuple[Study, dict[str, Any]]:

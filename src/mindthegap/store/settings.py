@@ -66,7 +66,12 @@ INSTALLED_APPS = [
     "mindthegap.store.feedback",
     "mindthegap.store.qualitative",
     "mindthegap.store.surveys",
+    "mindthegap.store.audit",
     "mindthegap.store.collection",
+    "mindthegap.store.events",
+    "mindthegap.store.organisations",
+    "mindthegap.store.synthesis",
+    "mindthegap.store.delphi",
     # further evidence apps are added here
 ]
 
@@ -78,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # after authentication: knows who is asking; records refused requests (mindthegap.store.audit)
+    "mindthegap.store.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -102,6 +109,8 @@ WSGI_APPLICATION = "mindthegap.web.wsgi.application"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "study-list"
 LOGOUT_REDIRECT_URL = "login"
+# a request refused for a missing or wrong CSRF token goes into the audit log, then gets Django's 403
+CSRF_FAILURE_VIEW = "mindthegap.store.audit.middleware.csrf_failure"
 
 # Sessions end after MINDTHEGAP_SESSION_MINUTES without a request (each request starts the clock again) and
 # when the browser closes.
@@ -170,6 +179,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATABASES = {"default": database_settings(os.environ.get("MINDTHEGAP_DATABASE_URL"))}
+
+# Computed dashboards (mindthegap.web.dashboard_cache), keyed by each study's data version: in the process's
+# memory by default; with MINDTHEGAP_CACHE_DIR in files there, shared by every process serving the database.
+_CACHE_DIR = os.environ.get("MINDTHEGAP_CACHE_DIR", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _CACHE_DIR}
+        if _CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mindthegap"}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"

@@ -22,6 +22,9 @@ class ThrottledModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         if not throttle.claim(username).allowed:
+            from mindthegap.store.audit.signals import throttled
+
+            throttled(request, username)
             raise PermissionDenied  # stops every backend; Django reports a failed sign-in
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
+from mindthegap.store.audit import log as audit
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
@@ -48,12 +49,22 @@ def study_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.builder import build_sections
     from mindthegap.report.render import render_fragment
+    from mindthegap.web.dashboard_cache import cached
 
     record = study_for(request.user, slug)
     role = role_on(request.user, record)
-    ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience_for(role))
-    sections = build_sections(ctx)
-    summary = [(s.title, line) for s in sections for line in s.summary]
+    audience = audience_for(role)
+
+    def build() -> dict:
+        ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience)
+        sections = build_sections(ctx)
+        return {
+            "summary": [(s.title, line) for s in sections for line in s.summary],
+            "contents": [(s.id, s.title) for s in sections],
+            "fragment": render_fragment(sections, min_n=ctx.min_n),
+        }
+
+    parts = cached(record, audience, build)
     may_review = at_least(role, StudyAccess.Role.ANALYST)
     return render(
         request,
@@ -61,12 +72,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "study": record,
             "role": role,
-            "aggregate_only": ctx.audience == "aggregate",
+            "aggregate_only": audience == "aggregate",
             "awaiting_review": _pending(record).count() if may_review else 0,
-            "summary": summary,
-            "contents": [(s.id, s.title) for s in sections],
+            "summary": parts["summary"],
+            "contents": parts["contents"],
             # built by our own renderer from escaped data; never from user-supplied markup
-            "fragment": Markup(render_fragment(sections, min_n=ctx.min_n)),
+            "fragment": Markup(parts["fragment"]),
         },
     )
 
@@ -79,6 +90,7 @@ def report_download(request: HttpRequest, slug: str) -> HttpResponse:
     record = study_for(request.user, slug)
     ctx = _context(slug, 2000, audience_for(role_on(request.user, record)))
     html = render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
+    audit.record(audit.Action.DOWNLOADED, study=record, what="report", audience=ctx.audience)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-report.html"'
     return response
@@ -90,6 +102,7 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     plan like every other output (the dashboard and report included)."""
     from mindthegap.analysis.gap import values_practice_gap
     from mindthegap.analysis.publication import PublicationPlan
+    from mindthegap.io.tables import neutralise_formulas
     from mindthegap.store.studies.repository import participants_frame, values_practice_frame
 
     record = study_for(request.user, slug)
@@ -99,7 +112,10 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         plan = PublicationPlan(participants_frame(record), min_n=record.min_n)
         table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
-    response = HttpResponse(table.to_csv(index=False), content_type="text/csv; charset=utf-8")
+    audit.record(audit.Action.EXPORTED, study=record, what="gap table", rows=len(table))
+    response = HttpResponse(
+        neutralise_formulas(table).to_csv(index=False), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response
 
@@ -153,3 +169,29 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         {"study": record, "page": page, "rows": rows, "code": code, "codes": codes,
          "query": request.GET.urlencode()},
     )  # fmt: skip
+
+
+@login_required
+def consensus_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The conversations page: consensus by stakeholder group, the lever matrix and local pressures, built by
+    the report's own sections (same plan, same audience rule) for the study's Delphi panels to discuss."""
+    from mindthegap.report.audience import for_audience
+    from mindthegap.report.render import render_fragment
+    from mindthegap.report.sections import consensus, pressures
+
+    record = study_for(request.user, slug)
+    role = role_on(request.user, record)
+    ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience_for(role))
+    sections = for_audience(
+        [s for s in (consensus.build(ctx), pressures.build(ctx)) if s is not None], ctx.audience
+    )
+    return render(
+        request,
+        "web/consensus.html",
+        {
+            "study": record,
+            "role": role,
+            "summary": [(s.title, line) for s in sections for line in s.summary],
+            "fragment": Markup(render_fragment(sections, min_n=ctx.min_n)) if sections else "",
+        },
+    )

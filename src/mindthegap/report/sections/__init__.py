@@ -16,7 +16,22 @@ SectionBuilder = Callable[[ReportContext], Section | None]
 
 def section_builders() -> list[SectionBuilder]:
     # Imported here so that building one section never pays for importing every analysis up front.
-    from mindthegap.report.sections import overview, qualitative, surveys, text, values_practice
+    from mindthegap.report.sections import (
+        cfir,
+        consensus,
+        coproduction,
+        did_it_help,
+        events,
+        network,
+        organisations,
+        overview,
+        pressures,
+        qualitative,
+        strategies,
+        surveys,
+        text,
+        values_practice,
+    )
 
     return [
         overview.build,
@@ -24,5 +39,14 @@ def section_builders() -> list[SectionBuilder]:
         text.build,
         qualitative.build,
         surveys.build,
+        events.build,
+        network.build,
+        did_it_help.build,
+        organisations.build,
+        coproduction.build,
+        cfir.build,
+        strategies.build,
+        consensus.build,
+        pressures.build,
         # further sections are added here in report order
     ]

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from mindthegap.analysis.coders import machine_coder
 from mindthegap.errors import StoreError
+from mindthegap.store.audit import log as audit
 from mindthegap.store.studies.models import StudyRecord
 
 
@@ -59,6 +60,7 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
                 )
     with transaction.atomic():
         q.CodingRecord.objects.bulk_create(rows, batch_size=2000)
+        audit.record(audit.Action.IMPORTED, study=record, what="coding suggestions", suggestions=len(rows))
     return len(rows)
 
 
@@ -95,3 +97,11 @@ def review_suggestion(
             + (f" in study {study.slug!r}" if study is not None else ""),
             hint="list them with: mindthegap code review --study STUDY",
         )
+    audit.record(
+        audit.Action.SUGGESTION_ACCEPTED if accept else audit.Action.SUGGESTION_REJECTED,
+        study=study
+        or q.CodingRecord.all_objects.filter(id=coding_id)
+        .values_list("source__study__slug", flat=True)
+        .first(),
+        obj=("coding", coding_id),
+    )

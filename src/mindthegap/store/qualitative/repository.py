@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from mindthegap.errors import StoreError
 from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source, new_guid
+from mindthegap.store.audit import log as audit
 from mindthegap.store.qualitative import models as m
 from mindthegap.store.studies.models import StudyRecord
 from mindthegap.text.redaction import Redactor
@@ -116,6 +117,10 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
                 for x, text in zip(project.memos, memo_texts, strict=True)
             ]
         )
+        audit.record(
+            audit.Action.IMPORTED, study=record, what="qualitative project",
+            sources=len(project.sources), codings=len(rows), memos=len(project.memos),
+        )  # fmt: skip
     return len(rows)
 
 
@@ -189,6 +194,7 @@ def add_sources(record: StudyRecord, sources: list[Source], roster: Iterable[str
         )
     with transaction.atomic():
         m.SourceRecord.objects.bulk_create(rows, batch_size=BATCH)
+        audit.record(audit.Action.IMPORTED, study=record, what="sources", sources=len(rows))
     return dict(totals)
 
 
@@ -265,6 +271,7 @@ def rename_code(record: StudyRecord, guid: str, name: str) -> None:
         m.CodeEvent.objects.create(code=code, action="rename", details={"old": code.name, "new": name})
         code.name = name
         code.save(update_fields=["name"])
+        audit.record(audit.Action.EDITED, study=record, obj=("code", guid), change="rename")
 
 
 def move_code(record: StudyRecord, guid: str, parent: str | None) -> None:
@@ -283,6 +290,7 @@ def move_code(record: StudyRecord, guid: str, parent: str | None) -> None:
         m.CodeEvent.objects.create(code=code, action="move", details={"old": old, "new": parent})
         code.parent = target
         code.save(update_fields=["parent"])
+        audit.record(audit.Action.EDITED, study=record, obj=("code", guid), change="move", parent=parent)
 
 
 def split_code(record: StudyRecord, guid: str, names: list[str]) -> list[m.CodeRecord]:
@@ -304,6 +312,7 @@ def split_code(record: StudyRecord, guid: str, names: list[str]) -> list[m.CodeR
             m.CodeEvent.objects.create(code=child, action="add", details={"name": name, "split_from": guid})
             made.append(child)
         m.CodeEvent.objects.create(code=code, action="split", details={"into": [c.guid for c in made]})
+        audit.record(audit.Action.EDITED, study=record, obj=("code", guid), change="split", into=len(made))
     return made
 
 
@@ -329,6 +338,9 @@ def merge_codes(record: StudyRecord, guids: list[str], into: str) -> int:
             code.save(update_fields=["active", "merged_into"])
             m.CodeEvent.objects.create(
                 code=code, action="merge", details={"into": into, "name": code.name, "codings": here}
+            )
+            audit.record(
+                audit.Action.EDITED, study=record, obj=("code", guid), change="merge", into=into, codings=here
             )
     return moved
 

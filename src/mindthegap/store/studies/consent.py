@@ -12,6 +12,7 @@ from django.db import transaction
 
 from mindthegap.errors import StoreError
 from mindthegap.model import Participant
+from mindthegap.store.audit import log as audit
 from mindthegap.store.studies import models as m
 
 #: attributes a consent update must leave as they are stored
@@ -34,7 +35,15 @@ def set_consent(record: m.StudyRecord, pseudonyms: list[str], consent: bool) -> 
             f"no participant {unknown[0]!r} in study {record.slug!r}",
             hint="check the pseudonym; nothing changed",
         )
-    return _everyone(record).filter(pseudonym__in=wanted).exclude(consent=consent).update(consent=consent)
+    changed = _everyone(record).filter(pseudonym__in=wanted).exclude(consent=consent).update(consent=consent)
+    audit.record(
+        audit.Action.WITHDRAWN,
+        study=record,
+        consent=consent,
+        changed=changed,
+        unchanged=len(wanted) - changed,
+    )
+    return changed
 
 
 def _stored_attributes(row: m.ParticipantRecord) -> dict[str, str | None]:
@@ -90,6 +99,10 @@ def update_participants(record: m.StudyRecord, people: list[Participant]) -> dic
         names = [p.id for p in people if p.id in stored and p.consent is consent]
         _everyone(record).filter(pseudonym__in=names).update(consent=consent)
     counts["added"] = add_participants(record, [p for p in people if p.id not in stored])
+    if counts["withdrawn"] or counts["restored"]:
+        audit.record(
+            audit.Action.WITHDRAWN, study=record, **{k: counts[k] for k in ("withdrawn", "restored")}
+        )
     return counts
 
 
@@ -123,4 +136,5 @@ def erase_participant(record: m.StudyRecord, pseudonym: str) -> dict[str, int]:
     MemoRecord.all_objects.filter(study=record, target__in=targets).delete()
     sources.delete()  # codings go with their sources
     people.delete()  # ratings, answers and comments go with the participant
+    audit.record(audit.Action.ERASED, study=record, erased=counts)  # what, never whom
     return counts

@@ -24,6 +24,7 @@ from mindthegap.model import (
 )
 from mindthegap.model.pseudonyms import PSEUDONYM_HINT, check_pseudonym
 from mindthegap.privacy import PrivacySettings
+from mindthegap.store.audit import log as audit
 from mindthegap.store.studies import models as m
 
 BATCH = 5000
@@ -39,7 +40,8 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
     except ValueError as exc:
         raise StoreError(f"study {study.id!r} is not consistent: {exc}") from None
     existing = m.StudyRecord.objects.filter(slug=study.id)
-    if existing.exists():
+    existing_before = existing.exists()
+    if existing_before:
         if not replace:
             raise StoreError(
                 f"a study with id {study.id!r} already exists", hint="choose another id or replace it"
@@ -71,6 +73,13 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
         m.WaveRecord(study=record, slug=w.id, name=w.name, order=w.order) for w in study.waves
     )
     add_participants(record, study.participants)
+    audit.record(
+        audit.Action.STUDY_CREATED,
+        study=record,
+        participants=len(study.participants),
+        principles=len(study.principles),
+        replaced=bool(replace and existing_before),
+    )
     return record
 
 
@@ -120,6 +129,8 @@ def add_participants(record: m.StudyRecord, people: list[Participant]) -> int:
         ),
         batch_size=BATCH,
     )
+    if created:
+        audit.record(audit.Action.IMPORTED, study=record, what="participants", participants=len(created))
     return len(created)
 
 
@@ -127,7 +138,9 @@ def add_participants(record: m.StudyRecord, people: list[Participant]) -> int:
 def delete_study(study_id: str) -> None:
     """Delete a study and everything in it. Participants go first: services and disciplines protect them."""
     m.ParticipantRecord.all_objects.filter(study__slug=study_id).delete()
-    m.StudyRecord.objects.filter(slug=study_id).delete()
+    deleted, _ = m.StudyRecord.objects.filter(slug=study_id).delete()
+    if deleted:
+        audit.record(audit.Action.STUDY_DELETED, study=study_id)
 
 
 def get_record(study_id: str) -> m.StudyRecord:

@@ -20,6 +20,7 @@ from mindthegap.io.surveys import Problem, map_responses, read_raw
 from mindthegap.io.surveys.formats import default_id_column
 from mindthegap.model import Level
 from mindthegap.model.pseudonyms import pseudonym_problem
+from mindthegap.store.audit import log as audit
 from mindthegap.store.studies import models as sm
 from mindthegap.store.studies.repository import get_record, save_values_practice
 from mindthegap.store.surveys import models as m
@@ -206,6 +207,16 @@ def import_into_study(
         vp = 0
         if instrument.id == "values_practice":
             vp = save_values_practice(record, _values_practice_long(responses, instrument))
+        audit.record(
+            audit.Action.IMPORTED,
+            study=record,
+            what="survey",
+            instrument=instrument.id,
+            respondents=len(responses),
+            answers=written,
+            values_practice_ratings=vp,
+            file_type=Path(path).suffix.lower(),
+        )
     return StoredImport(
         study=study_id,
         instrument=instrument.id,

@@ -1,0 +1,1 @@
+"""Delphi consensus rounds: statements (versioned), panels, rounds and 1–9 ratings."""

@@ -1,0 +1,1 @@
+"""The events programme: events, attendance, event feedback, discussion notes, network ties, headcounts."""

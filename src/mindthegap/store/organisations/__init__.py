@@ -1,0 +1,1 @@
+"""Organisation data: CQC ratings and Staff Survey distributions per provider (Django app label ``organisations``)."""
