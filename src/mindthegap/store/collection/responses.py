@@ -49,20 +49,20 @@ def _parse(record_id: int, definition: str) -> Instrument:
 
 
 def find_invitation(token: str) -> Invitation | None:
-    """The invitation a personal link's token belongs to, or None for a malformed, tampered or unknown token."""
+    """The invitation a personal link's token belongs to, or None for a malformed, tampered or unknown token.
+
+    Its survey, study, participant and session come in the same query (every respondent's page needs them)."""
     if not tokens.well_formed(token):
         return None
-    return (
-        Invitation.objects.select_related(
-            "survey__study", "survey__instrument", "survey__wave", "participant"
-        )
-        .filter(token_hash=tokens.token_hash(token))
-        .first()
-    )
+    related = ("survey__study", "survey__instrument", "survey__wave", "participant", "session")
+    return Invitation.objects.select_related(*related).filter(token_hash=tokens.token_hash(token)).first()
 
 
 def session_for_invitation(invitation: Invitation) -> ResponseSession | None:
-    return ResponseSession.objects.filter(invitation=invitation).first()
+    try:
+        return invitation.session
+    except ResponseSession.DoesNotExist:
+        return None
 
 
 def start_personal(invitation: Invitation) -> ResponseSession:

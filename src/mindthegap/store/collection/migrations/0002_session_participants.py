@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collection', '0001_initial'),
-        ('studies', '0001_initial'),
+        ("collection", "0001_initial"),
+        ("studies", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='responsesession',
-            name='participant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='web_sessions', to='studies.participantrecord'),
+            model_name="responsesession",
+            name="participant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="web_sessions",
+                to="studies.participantrecord",
+            ),
         ),
     ]
