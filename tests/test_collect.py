@@ -307,3 +307,18 @@ def test_one_participant_answers_both_waves_and_the_answers_pair_up(nomad):
     }
     assert len(stored) == 46
     assert responses_table(follow_up)["wave"].tolist() == ["w2"]  # each survey exports its own wave only
+
+
+def test_no_nomad_barrier_when_every_construct_is_high():
+    """A pilot whose NoMAD answers are all high (as web respondents' may be) has no barrier, and the dashboard's
+    strategies section must not fail on the empty table (hand-worked: every mean ≥ 3.5)."""
+    import pandas as pd
+
+    from mindthegap.analysis.strategies import BARRIER_COLUMNS, barriers_from_nomad
+
+    means = pd.DataFrame({"service": ["adult", "older"], "construct": ["coherence"] * 2, "mean": [4.0, 3.5]})
+    means["construct"] = means["construct"].astype("string[pyarrow]")
+    found = barriers_from_nomad(means, case="service")
+    assert found.empty and list(found.columns) == BARRIER_COLUMNS
+    low = barriers_from_nomad(means.assign(mean=[2.5, 3.2]), case="service")
+    assert low["severity"].tolist() == [2, 1] and low["evidence"].iloc[0] == "NoMAD coherence mean 2.50"
