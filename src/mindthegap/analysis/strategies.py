@@ -114,6 +114,8 @@ def barriers_from_nomad(means: pd.DataFrame, *, case: str = "service") -> pd.Dat
     below 3.5 (severity 1). Construct ids such as ``collective_action`` become the NPT names."""
     m = means.dropna(subset=["mean"])
     m = m[m["mean"] < 3.5]
+    if m.empty:  # no barrier; text + an empty float column would not concatenate
+        return pd.DataFrame(columns=BARRIER_COLUMNS)
     names = m["construct"].str.replace("_", " ").str.capitalize()
     return pd.DataFrame(
         {
