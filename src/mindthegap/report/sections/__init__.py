@@ -22,6 +22,8 @@ def section_builders() -> list[SectionBuilder]:
         coproduction,
         did_it_help,
         events,
+        evidence_matrix,
+        joint_displays,
         network,
         organisations,
         overview,
@@ -48,5 +50,7 @@ def section_builders() -> list[SectionBuilder]:
         strategies.build,
         consensus.build,
         pressures.build,
+        evidence_matrix.build,
+        joint_displays.build,
         # further sections are added here in report order
     ]
