@@ -27,6 +27,7 @@ def section_builders() -> list[SectionBuilder]:
         network,
         organisations,
         overview,
+        perspectives,
         pressures,
         qualitative,
         strategies,
@@ -52,5 +53,6 @@ def section_builders() -> list[SectionBuilder]:
         pressures.build,
         evidence_matrix.build,
         joint_displays.build,
+        perspectives.build,
         # further sections are added here in report order
     ]
