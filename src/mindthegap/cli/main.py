@@ -90,6 +90,9 @@ def _register() -> None:
     from mindthegap.cli import delphi
 
     app.add_typer(delphi.app, name="delphi")
+    from mindthegap.cli import report
+
+    app.command("report")(report.report)
     # further command groups are registered here
 
 

@@ -36,8 +36,12 @@ def section_builders() -> list[SectionBuilder]:
         values_practice,
     )
 
+    # findings by principle and level first, then the evidence strand by strand, recommendations last
     return [
         overview.build,
+        evidence_matrix.build,
+        joint_displays.build,
+        perspectives.build,
         values_practice.build,
         text.build,
         qualitative.build,
@@ -48,11 +52,8 @@ def section_builders() -> list[SectionBuilder]:
         organisations.build,
         coproduction.build,
         cfir.build,
-        strategies.build,
         consensus.build,
         pressures.build,
-        evidence_matrix.build,
-        joint_displays.build,
-        perspectives.build,
+        strategies.build,
         # further sections are added here in report order
     ]
