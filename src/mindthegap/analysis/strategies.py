@@ -114,7 +114,7 @@ def barriers_from_nomad(means: pd.DataFrame, *, case: str = "service") -> pd.Dat
     below 3.5 (severity 1). Construct ids such as ``collective_action`` become the NPT names."""
     m = means.dropna(subset=["mean"])
     m = m[m["mean"] < 3.5]
-    if m.empty:  # no barrier; text + an empty float column would not concatenate
+    if m.empty:  # no construct is a barrier (an empty column of means cannot be formatted as text)
         return pd.DataFrame(columns=BARRIER_COLUMNS)
     names = m["construct"].str.replace("_", " ").str.capitalize()
     return pd.DataFrame(

@@ -114,6 +114,9 @@ def _register() -> None:
     from mindthegap.cli import synth
 
     app.add_typer(synth.app, name="synth")
+    from mindthegap.cli import report
+
+    app.command("report")(report.report)
     # further command groups are registered here
 
 

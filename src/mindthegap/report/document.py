@@ -10,7 +10,8 @@ import pandas as pd
 @dataclass
 class Paragraph:
     text: str
-    kind: str = "p"  # "p", or "note" for a shaded aside
+    kind: str = "p"  # "p", "note" for a shaded aside; "headline", "subhead", "finding" in the summary
+    href: str = ""  # where the evidence for this sentence is (an anchor such as "#evidence-matrix")
 
 
 #: the format of a p-value column: "0.042", and "< 0.001" rather than "0.000"
