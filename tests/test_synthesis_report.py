@@ -62,8 +62,8 @@ def test_changing_the_coded_evidence_changes_ratings_and_recommendations(demo_st
     assert changed["cfir"].summary != built["cfir"].summary
     before = next(b for b in built["strategies"].blocks if hasattr(b, "data")).data
     after = next(b for b in changed["strategies"].blocks if hasattr(b, "data")).data
-    assert before["triggered_by"].str.contains("cfir2").any()
-    assert not after["triggered_by"].str.contains("cfir2").any()
+    assert before["triggered_by"].str.contains("CFIR:").any()
+    assert not after["triggered_by"].str.contains("CFIR:").any()
 
 
 @pytest.mark.django_db

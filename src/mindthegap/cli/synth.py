@@ -106,6 +106,11 @@ def coproduction_cmd(study: str = _STUDY, as_json: bool = _JSON) -> None:
 def strategies_cmd(
     study: str = typer.Argument(None, help="The study id (or use --list)."),
     mapping: Path = typer.Option(None, "--mapping", help="Your own barrier → strategy mapping (YAML)."),
+    barriers: Path = typer.Option(
+        None,
+        "--barriers",
+        help="More barriers (CSV: case, framework, barrier, severity, evidence), e.g. pressures.",
+    ),
     top: int = typer.Option(5, "--top", min=1, help="Strategies per service."),
     list_all: bool = typer.Option(False, "--list", help="List the 73 ERIC strategies and their ids."),
     as_json: bool = _JSON,
@@ -122,7 +127,7 @@ def strategies_cmd(
     _open(study)
     from mindthegap.report.synthesis import recommendations
 
-    table = recommendations(study, mapping=mapping, top=top)
+    table = recommendations(study, mapping=mapping, extra=barriers, top=top)
     if as_json:
         print_json(frame_records(table))
         return

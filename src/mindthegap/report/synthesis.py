@@ -61,12 +61,42 @@ def coproduction(study_id: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def recommendations(study_id: str, *, mapping: Path | None = None, top: int = 5) -> pd.DataFrame:
-    """Ranked strategies per service with the barriers that triggered them (the mapping shipped, or yours)."""
+def recommendations(
+    study_id: str, *, mapping: Path | None = None, extra: Path | None = None, top: int = 5
+) -> pd.DataFrame:
+    """Ranked strategies per service with the barriers that triggered them (the mapping shipped, or yours),
+    adding the barriers an analyst names in ``extra`` (pressures, themes, …)."""
     from mindthegap.analysis.strategies import rank_strategies
     from mindthegap.frameworks.strategies import eric_strategies, load_mapping
     from mindthegap.report.sections.strategies import study_barriers
 
     links = load_mapping(mapping)
     barriers = study_barriers(study_context(study_id))
+    if extra is not None:
+        barriers = pd.concat([barriers, read_barriers(extra)], ignore_index=True)
     return rank_strategies(barriers, links, eric_strategies(), top=top)
+
+
+def read_barriers(path: Path) -> pd.DataFrame:
+    """Barriers an analyst names: ``case, framework, barrier, severity`` (1 or 2) and optionally ``evidence``."""
+    from mindthegap.analysis.strategies import BARRIER_COLUMNS
+    from mindthegap.frameworks.strategies import FRAMEWORKS
+    from mindthegap.io.tables import read_table
+
+    frame = read_table(path)
+    for col in ("case", "framework", "barrier", "severity"):
+        if col not in frame.columns:
+            raise InputError(f"a barriers file needs a column {col!r}", path=path, column=col)
+    if "evidence" not in frame.columns:
+        frame["evidence"] = "named by the analyst"
+    for i, row in enumerate(frame.to_dict(orient="records")):
+        if row["framework"] not in FRAMEWORKS:
+            raise InputError(
+                f"{row['framework']!r} is not one of {', '.join(FRAMEWORKS)}",
+                path=path,
+                row=i + 2,
+                column="framework",
+            )
+        if row["severity"] not in (1, 2):
+            raise InputError(f"{row['severity']!r} is not 1 or 2", path=path, row=i + 2, column="severity")
+    return frame[BARRIER_COLUMNS]

@@ -21,7 +21,8 @@ from mindthegap.store.audit import log as audit
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
-DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen; the downloadable report uses 2,000
+DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen
+REPORT_BOOTSTRAP = 2000  # the downloadable report, as the command line writes it
 
 
 def audience_for(role: str | None) -> str:
@@ -88,7 +89,7 @@ def report_download(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.render import render_html
 
     record = study_for(request.user, slug)
-    ctx = _context(slug, 2000, audience_for(role_on(request.user, record)))
+    ctx = _context(slug, REPORT_BOOTSTRAP, audience_for(role_on(request.user, record)))
     html = render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
     audit.record(audit.Action.DOWNLOADED, study=record, what="report", audience=ctx.audience)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -102,8 +103,9 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     plan like every other output (the dashboard and report included)."""
     from mindthegap.analysis.gap import values_practice_gap
     from mindthegap.analysis.publication import PublicationPlan
-    from mindthegap.io.tables import neutralise_formulas
-    from mindthegap.store.studies.repository import participants_frame, values_practice_frame
+    from mindthegap.io.tables import csv_bytes
+    from mindthegap.report.sections.labels import readable
+    from mindthegap.store.studies.repository import load_study, participants_frame, values_practice_frame
 
     record = study_for(request.user, slug)
     ratings = values_practice_frame(record)
@@ -112,10 +114,10 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         plan = PublicationPlan(participants_frame(record), min_n=record.min_n)
         table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
+        table = readable(table, load_study(slug))  # names, not ids; three decimal places
     audit.record(audit.Action.EXPORTED, study=record, what="gap table", rows=len(table))
-    response = HttpResponse(
-        neutralise_formulas(table).to_csv(index=False), content_type="text/csv; charset=utf-8"
-    )
+    # values a spreadsheet would run as formulas (a principle named "=HYPERLINK(…)") are neutralised
+    response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response
 
