@@ -36,7 +36,7 @@ class AuditMiddleware:
                     study=_study_slug(request),
                     request=request,
                     method=request.method,
-                    path=request.path[:200],
+                    path=safe_path(request),
                     status=response.status_code,
                     reason=reason,
                 )
@@ -69,6 +69,22 @@ def _study_slug(request) -> str:
     return ""
 
 
+#: URL parts that are credentials (a respondent's personal link): never written to the log
+SECRET_PARTS = ("key", "token")
+
+
+def safe_path(request) -> str:
+    """The path, with any credential in it (a personal link's key) replaced by its name, e.g. ``<key>``."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        for name in SECRET_PARTS:
+            value = match.kwargs.get(name)
+            if value:
+                path = path.replace(f"/{value}/", f"/<{name}>/")
+    return path[:200]
+
+
 def csrf_failure(request, reason: str = "", template_name: str = "403_csrf.html"):
     """``CSRF_FAILURE_VIEW``: record the refusal, then answer as Django does (403)."""
     setattr(request, REFUSAL_RECORDED, True)
@@ -77,7 +93,7 @@ def csrf_failure(request, reason: str = "", template_name: str = "403_csrf.html"
         study=_study_slug(request),
         request=request,
         method=request.method,
-        path=request.path[:200],
+        path=safe_path(request),
         status=403,
         reason=str(reason)[:120],
     )
