@@ -14,6 +14,7 @@ urlpatterns = [
     path("studies/<slug:slug>/audit.csv", audit_views.audit_export, name="audit-export"),
     path("", include("mindthegap.web.collect.urls")),
     path("studies/<slug:slug>/consensus/", views.consensus_dashboard, name="consensus"),
+    path("", include("mindthegap.web.coding.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
