@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from mindthegap.errors import StoreError
 from mindthegap.store.coding import double
@@ -62,9 +62,10 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def finish(request: HttpRequest, slug: str, ident: int, guid: str) -> HttpResponse:
     study = study_for(request.user, slug, minimum=ANALYST)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         done = double.finish(study, ident, guid, request.user.get_username())
     except ws.NotFound:

@@ -12,9 +12,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 
 from mindthegap.errors import StoreError
 from mindthegap.store.audit import log as audit
@@ -132,12 +131,13 @@ def workspace(request: HttpRequest, slug: str, guid: str) -> HttpResponse:
 
 
 @json_api
-@require_http_methods(["GET", "POST"])
 def codings_api(request: HttpRequest, body: dict, slug: str, guid: str) -> HttpResponse:
     """GET: the codings you may see and your version; POST: add a coding ``{code, start, end, quote, version}``."""
     study = study_for(request.user, slug, minimum=ANALYST)
     me = request.user.get_username()
     source = ws.source_in(study, guid)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if request.method == "POST":
         row, version = ws.add_coding(
             study, guid, str(body.get("code", "")), body.get("start"), body.get("end"), body.get("quote"),
@@ -148,10 +148,11 @@ def codings_api(request: HttpRequest, body: dict, slug: str, guid: str) -> HttpR
 
 
 @json_api
-@require_http_methods(["POST"])
 def coding_item(request: HttpRequest, body: dict, slug: str, ident: int) -> HttpResponse:
     """Change (``{action: "change", code?, start?, end?, quote?}``) or remove one of your own codings."""
     study = study_for(request.user, slug, minimum=ANALYST)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     me = request.user.get_username()
     if body.get("action") == "remove":
         return JsonResponse(
@@ -167,10 +168,11 @@ def coding_item(request: HttpRequest, body: dict, slug: str, ident: int) -> Http
 
 
 @json_api
-@require_http_methods(["POST"])
 def memo_api(request: HttpRequest, body: dict, slug: str) -> HttpResponse:
     """Write a memo ``{on: "source"|"code"|"coding", target: guid, text}``."""
     study = study_for(request.user, slug, minimum=ANALYST)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     memo = ws.write_memo(
         study, str(body.get("on", "")), str(body.get("target", "")), body.get("text"),
         author=request.user.get_username(),
@@ -181,12 +183,13 @@ def memo_api(request: HttpRequest, body: dict, slug: str) -> HttpResponse:
 
 
 @json_api
-@require_http_methods(["POST"])
 def suggestion_api(request: HttpRequest, body: dict, slug: str, ident: int) -> HttpResponse:
     """Accept or reject one of the auto-coder's suggestions ``{decision: "accept"|"reject"}``."""
     from mindthegap.store.feedback.suggestions import review_suggestion
 
     study = study_for(request.user, slug, minimum=ANALYST)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     decision = body.get("decision")
     if decision not in {"accept", "reject"}:
         raise StoreError("say whether to accept or reject the suggestion")
