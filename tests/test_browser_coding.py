@@ -63,25 +63,25 @@ return null;
 """
 
 
-def _sign_in(browser, url: str, name: str) -> None:
+def _sign_in(driver, url: str, name: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.delete_all_cookies()
-    browser.get(url)
-    browser.find_element(By.ID, "id_username").send_keys(name)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "body[data-workspace-ready]"))
+    driver.delete_all_cookies()
+    driver.get(url)
+    driver.find_element(By.ID, "id_username").send_keys(name)
+    driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "body[data-workspace-ready]"))
 
 
-def _code(browser, word: str, how, nth: int = 0) -> None:
+def _code(driver, word: str, how, nth: int = 0) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    assert browser.execute_script(SELECT, word, nth) == word
-    before = browser.execute_script("return MTGWorkspace.codings().length")
+    assert driver.execute_script(SELECT, word, nth) == word
+    before = driver.execute_script("return MTGWorkspace.codings().length")
     how()
-    WebDriverWait(browser, 30).until(
+    WebDriverWait(driver, 30).until(
         lambda d: d.execute_script("return MTGWorkspace.codings().length") > before
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import uuid
 
+import numpy as np
 import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -137,20 +138,33 @@ def agreement(round_: DoubleCoding, source: q.SourceRecord) -> pd.DataFrame:
 
 
 def disagreements(round_: DoubleCoding, source: q.SourceRecord) -> list[dict]:
-    """Every (line, code) some coders judged coded and others not, in text order."""
+    """Every (line, code) some coders judged coded and others not, in text order.
+
+    Lines do not overlap and are sorted, so each coding's lines are found by binary search."""
     codings = _codings(round_, source)
     coders = [a.coder for a in coders_of(round_, source)]
+    units = line_units(source.guid, source.text)
+    if codings.empty or units.empty:
+        return []
+    starts, ends = units["start"].to_numpy(), units["end"].to_numpy()
+    first = np.searchsorted(ends, codings["start"].to_numpy(), side="right")
+    last = np.searchsorted(starts, codings["end"].to_numpy(), side="left")
+    counts = np.maximum(last - first, 0)
+    at = np.repeat(np.arange(len(codings)), counts)
+    unit = np.repeat(first, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = codings[["id", "code", "name", "start", "end", "coder"]].to_numpy(dtype=object)
+    grouped: dict[tuple[int, str], list] = {}
+    for u, i in zip(unit.tolist(), at.tolist(), strict=True):  # plain Python: a groupby per line is slow
+        grouped.setdefault((u, rows[i][1]), []).append(rows[i])
     out = []
-    for unit in line_units(source.guid, source.text).itertuples(index=False):
-        here = codings[(codings["start"] < unit.end) & (codings["end"] > unit.start)]
-        for code, group in here.groupby("code", sort=True):
-            have = sorted(set(group["coder"]))
-            if len(have) < len(coders):
-                out.append({
-                    "start": unit.start, "end": unit.end, "code": code, "name": group["name"].iloc[0],
-                    "have": have, "lack": [c for c in coders if c not in have],
-                    "codings": group[["id", "coder", "start", "end"]].to_dict(orient="records"),
-                })  # fmt: skip
+    for (u, code), group in sorted(grouped.items(), key=lambda item: (item[0][0], item[0][1])):
+        have = sorted({g[5] for g in group})
+        if len(have) < len(coders):
+            out.append({
+                "start": int(starts[u]), "end": int(ends[u]), "code": code, "name": group[0][2],
+                "have": have, "lack": [c for c in coders if c not in have],
+                "codings": [{"id": int(g[0]), "coder": g[5], "start": int(g[3]), "end": int(g[4])} for g in group],
+            })  # fmt: skip
     return out
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from mindthegap.analysis.coders import AGREED_CODERS, MACHINE_PREFIX
@@ -78,27 +78,28 @@ def blinded(source: q.SourceRecord, coder: str) -> bool:
     return Assignment.objects.filter(source=source, coder=coder).filter(Exists(unfinished)).exists()
 
 
+FIELDS = ("id", "guid", "code__guid", "start", "end", "coder", "status", "confidence")
+
+
 def visible_codings(source: q.SourceRecord, coder: str) -> list[dict]:
     """The codings ``coder`` may see on ``source``: everyone's, or only their own and the auto-coder's while
     they are double coding it blind. Rejected suggestions are left out."""
-    rows = q.CodingRecord.objects.filter(source=source).exclude(status="rejected").select_related("code")
+    rows = q.CodingRecord.objects.filter(source=source).exclude(status="rejected").order_by("start", "id")
     if blinded(source, coder):
-        rows = [r for r in rows if r.coder == coder or r.coder.startswith(MACHINE_PREFIX)]
-    return [as_json(r, coder) for r in rows]
+        rows = rows.filter(Q(coder=coder) | Q(coder__startswith=MACHINE_PREFIX))
+    return [_json(values, coder) for values in rows.values_list(*FIELDS)]
+
+
+def _json(values: tuple, coder: str) -> dict:
+    ident, guid, code, start, end, who, status, confidence = values
+    return {"id": ident, "guid": guid, "code": code, "start": start, "end": end, "coder": who,
+            "mine": who == coder, "status": status, "confidence": confidence}  # fmt: skip
 
 
 def as_json(row: q.CodingRecord, coder: str) -> dict:
-    return {
-        "id": row.id,
-        "guid": row.guid,
-        "code": row.code.guid,
-        "start": row.start,
-        "end": row.end,
-        "coder": row.coder,
-        "mine": row.coder == coder,
-        "status": row.status,
-        "confidence": row.confidence,
-    }
+    return _json(
+        (row.id, row.guid, row.code.guid, row.start, row.end, row.coder, row.status, row.confidence), coder
+    )
 
 
 def check_span(source: q.SourceRecord, start: object, end: object, quote: object) -> tuple[int, int]:

@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_http_methods
+from markupsafe import Markup
 
 from mindthegap.errors import StoreError
 from mindthegap.store.coding import double
@@ -22,6 +24,17 @@ from mindthegap.text.lines import lines
 from mindthegap.web.access import at_least, role_on, study_for
 
 ANALYST = StudyAccess.Role.ANALYST
+SHOWN = 50  # disagreements listed at once: resolving them reloads the page with the next ones
+
+
+def _text(found, disputed: set[int]) -> Markup:
+    """The source's lines, those in dispute marked; escaped here (a template loop is slow over thousands)."""
+    return Markup(
+        "".join(
+            f'<p class="turn{" disagree" if line.start in disputed else ""}">{escape(line.text)}</p>'
+            for line in found
+        )
+    )
 
 
 @login_required
@@ -101,8 +114,9 @@ def compare(request: HttpRequest, slug: str, ident: int, guid: str) -> HttpRespo
         context.update(
             now=double.agreement(round_, source).to_dict(orient="records"),
             independent=round_.independent.get(source.guid, {}).get("rows", []),
-            disagreements=[(d, source.text[d["start"] : d["end"]]) for d in found],
-            lines=[(line, line.start in disputed) for line in lines(source.text)],
+            disagreements=[(d, source.text[d["start"] : d["end"]]) for d in found[:SHOWN]],
+            remaining=len(found),
+            text=_text(lines(source.text), disputed),
             agreed=AgreedVersion.objects.filter(round=round_, source=source).first(),
             version=ws.version_of(source, me),
         )  # fmt: skip
