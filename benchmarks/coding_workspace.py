@@ -55,8 +55,9 @@ def main() -> None:
     from mindthegap.store.studies.models import StudyAccess
     from mindthegap.store.studies.repository import delete_study, save_study
 
+    person = Participant(id="P001", role=Role.PRACTITIONER, level=Level.LOCAL_FRONTLINE)
     study = Study(id="bench-coding", name="bench", policies=[Policy("p", "P", (Principle("a", "A"),))],
-                  participants=[Participant(id="P001", role=Role.PRACTITIONER, level=Level.LOCAL_FRONTLINE)])  # fmt: skip
+                  participants=[person])  # fmt: skip
     record = save_study(study, replace=True)
     text = transcript()
     source = q.SourceRecord.objects.create(study=record, guid="L1", name="Long", text=text)
@@ -78,8 +79,17 @@ def main() -> None:
     applies = []
     for i in range(50):
         start = (2 * i + 1) * step + 13  # odd turns: uncoded so far
-        body = {"code": "K1", "start": start, "end": start + 20, "quote": text[start : start + 20], "version": i}
-        applies.append(_timed(lambda b=body: client.post(page + "codings", json.dumps(b), content_type="application/json")))
+        body = {
+            "code": "K1",
+            "start": start,
+            "end": start + 20,
+            "quote": text[start : start + 20],
+            "version": i,
+        }
+        payload = json.dumps(body)
+        applies.append(
+            _timed(lambda p=payload: client.post(page + "codings", p, content_type="application/json"))
+        )
     made = double.assign(record, "bench", [users["alex"].username, users["bea"].username], sources=["L1"])
     for user in users.values():
         double.finish(record, made.pk, "L1", user.username)
