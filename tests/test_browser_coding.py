@@ -102,6 +102,10 @@ def test_two_coders_disagree_resolve_and_the_result_round_trips(live_server, bro
         user = get_user_model().objects.create_user(name, password=PASSWORD)
         StudyAccess.objects.create(study=study, user=user, role=StudyAccess.Role.ANALYST)
     made = double.assign(study, "Pilot", ["alex", "bea"], sources=["T1"], by="test")
+    suggestion = q.CodingRecord.objects.create(
+        source=q.SourceRecord.objects.get(guid="T1"), code=theme, guid="M1", start=0, end=len(TRANSCRIPT),
+        coder="auto-coder:pilot", status="unreviewed", confidence=0.83,
+    )  # fmt: skip
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTEN})
     page = f"{live_server.url}/studies/browse/coding/source/T1/"
 
@@ -132,6 +136,12 @@ def test_two_coders_disagree_resolve_and_the_result_round_trips(live_server, bro
     # bea: only "felt rushed" as Workload, with the recently-used key after first using the tree
     _sign_in(browser, page, "bea")
     assert browser.find_elements(By.CSS_SELECTOR, "#text .gutter .mark") == []  # blind to alex
+    # the auto-coder's suggestion is shown in place with its confidence and accepted with one key
+    assert "confidence 0.83" in browser.find_element(By.ID, f"suggestion-{suggestion.id}").text
+    browser.find_element(By.TAG_NAME, "body").send_keys("a")
+    WebDriverWait(browser, 30).until(lambda d: "Suggestion accepted" in d.find_element(By.ID, "status").text)
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.reviewer) == ("accepted", "bea")
     _code(
         browser,
         "felt rushed",
@@ -155,7 +165,9 @@ def test_two_coders_disagree_resolve_and_the_result_round_trips(live_server, bro
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "agreed"))
     assert browser.execute_script("return window.__violations") == []
 
-    spans = {(c.coder, c.code.guid): TRANSCRIPT[c.start : c.end] for c in q.CodingRecord.objects.all()}
+    spans = {
+        (c.coder, c.code.guid): TRANSCRIPT[c.start : c.end] for c in q.CodingRecord.objects.exclude(guid="M1")
+    }
     assert spans == {
         ("alex", "C1"): "it felt rushed", ("alex", "C2"): "training", ("bea", "C1"): "felt rushed",
         ("bea", "C2"): "training", ("agreed", "C1"): "it felt rushed", ("agreed", "C2"): "training",
@@ -176,7 +188,7 @@ def test_two_coders_disagree_resolve_and_the_result_round_trips(live_server, bro
         return sorted((c.coder, names[c.code], texts[c.source][c.start : c.end], c.start, c.end)
                       for c in project.codings)  # fmt: skip
 
-    assert key(back) == key(load_project(study)) and len(back.codings) == 6
+    assert key(back) == key(load_project(study)) and len(back.codings) == 7  # with the accepted suggestion
 
 
 def test_a_long_transcript_opens_quickly(live_server, browser):  # noqa: F811

@@ -110,6 +110,22 @@ def test_blind_until_both_finish_then_compare_resolve_and_agree(pair):
         double.record_agreed(pair["study"], rid, "S1", by="alex")
 
 
+def test_the_auto_coder_is_reported_apart_and_never_as_a_coder(pair):
+    alex, bea, rid = pair["alex"], pair["bea"], pair["round"].pk
+    source = q.SourceRecord.objects.get(guid="S1")
+    q.CodingRecord.objects.create(source=source, code=q.CodeRecord.objects.get(guid="C2"), guid="M1", start=0,
+                                  end=len(TEXT), coder="auto-coder:x", status="accepted", confidence=0.9)  # fmt: skip
+    post(alex, API, {"code": "C1", **span("Honestly"), "version": 0})
+    post(bea, API, {"code": "C1", **span("Honestly"), "version": 0})
+    for who in (alex, bea):
+        who.post(f"/studies/dbl/coding/double/{rid}/S1/finish")
+    # the accepted suggestion is in neither coder's column and makes no disagreement
+    assert double.disagreements(pair["round"], source) == []
+    assert set(double.agreement(pair["round"], source)["name"]) == {"All codes", "Workload"}
+    page = alex.get("/studies/dbl/coding/double/").content.decode()
+    assert "auto-coder:x" in page.split('id="machine"')[1]
+
+
 def test_segments_views_and_exports(pair):
     alex, viewer = pair["alex"], pair["viewer"]
     post(alex, API, {"code": "C1", **span("it felt rushed"), "version": 0})

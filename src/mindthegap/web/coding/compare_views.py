@@ -71,7 +71,18 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
             by_source.setdefault(a.source, []).append(a)
         agreed = set(AgreedVersion.objects.filter(round=round_).values_list("source_id", flat=True))
         table.append((round_, [(s, people, s.pk in agreed) for s, people in by_source.items()]))
-    return render(request, "coding/rounds.html", {"study": study, "rounds": table, "is_owner": is_owner})
+    return render(request, "coding/rounds.html", {
+        "study": study, "rounds": table, "is_owner": is_owner, "machine": _machine_agreement(study),
+    })  # fmt: skip
+
+
+def _machine_agreement(study) -> list[dict]:
+    """People against the auto-coder, whole sources as units: reported apart, never as a coder."""
+    from mindthegap.analysis.coders import machine_agreement
+    from mindthegap.store.qualitative.repository import codings_frame, sources_frame
+
+    table = machine_agreement(codings_frame(study), sources_frame(study))
+    return table.to_dict(orient="records")
 
 
 @login_required
