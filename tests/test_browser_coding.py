@@ -127,6 +127,7 @@ def test_two_coders_disagree_resolve_and_the_result_round_trips(live_server, bro
     # margin marks: one per coded line, coloured, named
     marks = browser.find_elements(By.CSS_SELECTOR, "#text .gutter .mark")
     assert len(marks) == 2 and marks[0].get_attribute("title") == "Workload · alex"
+    assert browser.execute_script("return window.__violations") == []  # the CSP allowed everything it needed
     if SCREENSHOT:
         marks[0].click()
         browser.save_screenshot(SCREENSHOT)
