@@ -4,15 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_response_submitted'),
+        ("audit", "0003_response_submitted"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('sign-in', 'Signed in'), ('sign-in-failed', 'Sign-in failed'), ('sign-in-throttled', 'Sign-in refused: too many attempts'), ('sign-out', 'Signed out'), ('user-added', 'Account created'), ('user-removed', 'Account removed'), ('access-granted', 'Access to a study granted or changed'), ('access-revoked', 'Access to a study removed'), ('study-created', 'Study created'), ('study-deleted', 'Study deleted'), ('study-edited', 'Study setup changed'), ('imported', 'Data imported'), ('edited', 'Data edited'), ('deleted', 'Data deleted'), ('withdrawn', 'Participants withdrawn or reinstated'), ('erased', 'Participant erased'), ('suggestion-accepted', 'Coding suggestion accepted'), ('suggestion-rejected', 'Coding suggestion rejected'), ('response-submitted', 'Survey response submitted'), ('coding-added', 'Coding added'), ('coding-changed', 'Coding changed'), ('coding-removed', 'Coding removed'), ('memo-written', 'Memo written'), ('double-coding-assigned', 'Sources assigned for double coding'), ('coding-finished', 'Coder finished a source'), ('agreed-version', 'Agreed version recorded'), ('exported', 'Table exported'), ('downloaded', 'Report downloaded'), ('backed-up', 'Study backed up'), ('restored', 'Study restored from a backup'), ('audit-exported', 'Audit log exported'), ('refused', 'Request refused'), ('csrf-refused', 'Request refused: missing or wrong CSRF token')], db_index=True, max_length=32),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("sign-in", "Signed in"),
+                    ("sign-in-failed", "Sign-in failed"),
+                    ("sign-in-throttled", "Sign-in refused: too many attempts"),
+                    ("sign-out", "Signed out"),
+                    ("user-added", "Account created"),
+                    ("user-removed", "Account removed"),
+                    ("access-granted", "Access to a study granted or changed"),
+                    ("access-revoked", "Access to a study removed"),
+                    ("study-created", "Study created"),
+                    ("study-deleted", "Study deleted"),
+                    ("study-edited", "Study setup changed"),
+                    ("imported", "Data imported"),
+                    ("edited", "Data edited"),
+                    ("deleted", "Data deleted"),
+                    ("withdrawn", "Participants withdrawn or reinstated"),
+                    ("erased", "Participant erased"),
+                    ("suggestion-accepted", "Coding suggestion accepted"),
+                    ("suggestion-rejected", "Coding suggestion rejected"),
+                    ("response-submitted", "Survey response submitted"),
+                    ("coding-added", "Coding added"),
+                    ("coding-changed", "Coding changed"),
+                    ("coding-removed", "Coding removed"),
+                    ("memo-written", "Memo written"),
+                    ("double-coding-assigned", "Sources assigned for double coding"),
+                    ("coding-finished", "Coder finished a source"),
+                    ("agreed-version", "Agreed version recorded"),
+                    ("exported", "Table exported"),
+                    ("downloaded", "Report downloaded"),
+                    ("backed-up", "Study backed up"),
+                    ("restored", "Study restored from a backup"),
+                    ("audit-exported", "Audit log exported"),
+                    ("refused", "Request refused"),
+                    ("csrf-refused", "Request refused: missing or wrong CSRF token"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
     ]
