@@ -2,16 +2,24 @@
 
 Task fixed by ../shared/data/nhs-patient-feedback/README.md: rows with non-empty ``FFT answer`` and
 ``Labelling not possible`` != 1; the 39 theme columns (other than ``Labelling not possible``) with ≥ 10 positives in
-train; fit on train, report on dev. The reference is pxtextmining's "final_svc": default TfidfVectorizer and one
-SVC(C=15, class_weight="balanced", probability=True) per label, threshold 0.5 with arg-max fallback.
+train. The reference is pxtextmining's "final_svc": default TfidfVectorizer and one SVC(C=15,
+class_weight="balanced", probability=True) per label, threshold 0.5 with arg-max fallback.
 
-Run: ``taskset -c 0 python benchmarks/feedback_coding.py [--skip-reference]`` (one core, as the targets state).
-Prints JSON with both results side by side.
+Two protocols, both choosing every setting by cross-validation on the texts they are fitted on:
+
+- ``dev``: fit on train, score dev (the split the data's README fixes; earlier versions' defaults were tuned on it);
+- ``held_out``: the train split is cut by a hash of the normalised comment text into a fitting part (80%) and a
+  held-out part (20%) that no choice ever looked at; fit on the fitting part, score the held-out part once.
+
+Each reports the cross-validated macro- and micro-F1 (mean ± sd over folds) beside the score on unseen comments.
+Run: ``taskset -c 0 python benchmarks/feedback_coding.py [--only mindthegap|reference] [--save MODEL]``.
+Prints JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -60,37 +68,68 @@ def _throughput(predict, texts: list[str], *, min_rows: int = 20_000) -> float:
     return round(len(batch) / (time.perf_counter() - start), 1)
 
 
-def run_mindthegap(train, dev, labels) -> dict:
-    from mindthegap.text.autocoder import AutoCoder
-    from mindthegap.text.sentiment import SentimentModel
+def held_out_split(train: pd.DataFrame, *, share: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(fitting part, held-out part): one comment in ``share`` by a hash of its normalised text."""
+    key = train["FFT answer"].astype(str).map(lambda t: " ".join(t.lower().split()))
+    bucket = key.map(lambda t: int(hashlib.sha256(t.encode("utf-8")).hexdigest()[:8], 16) % share)
+    return train[bucket != 0], train[bucket == 0]
 
-    Ytr = train[labels].fillna(0).astype(int).to_numpy()
-    Ydv = dev[labels].fillna(0).astype(int).to_numpy()
-    texts_tr, texts_dv = train["FFT answer"].astype(str).tolist(), dev["FFT answer"].astype(str).tolist()
+
+def _rounded(row: dict) -> dict:
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+
+
+def _texts_and_codes(frame, labels):
+    return frame["FFT answer"].astype(str).tolist(), frame[labels].fillna(0).astype(int).to_numpy()
+
+
+def run_mindthegap(fit_on, score_on, labels, *, sentiment: bool = False, save: Path | None = None) -> dict:
+    from mindthegap.text.autocoder import AutoCoder
+
+    texts_tr, Ytr = _texts_and_codes(fit_on, labels)
+    texts_te, Yte = _texts_and_codes(score_on, labels)
     start = time.perf_counter()
     model = AutoCoder().fit(texts_tr, Ytr, labels=labels)
     fit_s = time.perf_counter() - start
-    result = _scores(Ydv, model.predict(texts_dv), labels)
+    cv = model.cv_scores_
+    result = {
+        "cv_macro_f1": f"{cv['macro_f1_mean']:.3f} ± {cv['macro_f1_sd']:.3f}",
+        "cv_micro_f1": f"{cv['micro_f1_mean']:.3f} ± {cv['micro_f1_sd']:.3f}",
+        "chosen": model.best_params_,
+        "candidates": [_rounded(r) for r in model.cv_results_],
+        **_scores(Yte, model.predict(texts_te), labels),
+    }
     result["fit_seconds"] = round(fit_s, 1)
-    result["comments_per_second"] = _throughput(model.predict, texts_dv)
+    result["comments_per_second"] = _throughput(model.predict, texts_te)
     result["fallback"] = model.fallback_
-    start = time.perf_counter()
-    senti = SentimentModel().fit(texts_tr, train["Comment sentiment"].to_numpy(dtype=float))
-    result["sentiment_fit_seconds"] = round(time.perf_counter() - start, 1)
-    ydv = dev["Comment sentiment"].to_numpy(dtype=float)
-    ok = ~np.isnan(ydv)
-    pred = senti.predict([t for t, k in zip(texts_dv, ok, strict=True) if k])
-    result["sentiment_macro_f1"] = round(float(f1_score(ydv[ok].astype(int), pred, average="macro")), 4)
-    from mindthegap.text.sentiment import LexiconSentiment
-
-    lex = LexiconSentiment().fit().predict([t for t, k in zip(texts_dv, ok, strict=True) if k])
-    result["sentiment_lexicon_macro_f1"] = round(
-        float(f1_score(ydv[ok].astype(int), lex, average="macro")), 4
-    )
+    if save is not None:
+        model.save(save)
+    if sentiment:
+        result.update(_sentiment(fit_on, score_on))
     return result
 
 
-def run_reference(train, dev, labels) -> dict:
+def _sentiment(fit_on, score_on) -> dict:
+    from mindthegap.text.sentiment import LexiconSentiment, SentimentModel
+
+    texts_tr, texts_dv = (
+        fit_on["FFT answer"].astype(str).tolist(),
+        score_on["FFT answer"].astype(str).tolist(),
+    )
+    senti = SentimentModel().fit(texts_tr, fit_on["Comment sentiment"].to_numpy(dtype=float))
+    ydv = score_on["Comment sentiment"].to_numpy(dtype=float)
+    ok = ~np.isnan(ydv)
+    kept = [t for t, k in zip(texts_dv, ok, strict=True) if k]
+    lex = LexiconSentiment().fit().predict(kept)
+    return {
+        "sentiment_macro_f1": round(
+            float(f1_score(ydv[ok].astype(int), senti.predict(kept), average="macro")), 4
+        ),
+        "sentiment_lexicon_macro_f1": round(float(f1_score(ydv[ok].astype(int), lex, average="macro")), 4),
+    }
+
+
+def run_reference(train, dev, labels) -> dict:  # train/dev: the fitting and scored parts
     """pxtextmining "final_svc", re-implemented from its description in the data README."""
     import warnings
 
@@ -128,28 +167,36 @@ def run_reference(train, dev, labels) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-reference", action="store_true", help="Skip the slow reference recipe.")
+    parser.add_argument("--only", choices=["mindthegap", "reference"], help="Run one side only.")
+    parser.add_argument("--save", type=Path, help="Also save the auto-coder fitted on train to this file.")
     args = parser.parse_args(argv)
     if not DATA.is_file():
         print(json.dumps({"skipped": f"data not found at {DATA}"}))
         return 0
     train, dev, labels = load_task()
+    fit_part, held_out = held_out_split(train)
     out: dict = {
-        "task": {"train_rows": len(train), "dev_rows": len(dev), "labels": len(labels)},
+        "task": {"train_rows": len(train), "dev_rows": len(dev), "labels": len(labels),
+                 "held_out": {"fit_rows": len(fit_part), "held_out_rows": len(held_out)}},
         "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "mindthegap": run_mindthegap(train, dev, labels),
-    }
-    if not args.skip_reference:
-        out["reference_final_svc"] = run_reference(train, dev, labels)
-        m, r = out["mindthegap"], out["reference_final_svc"]
-        out["targets"] = {
-            "macro_f1_gain": round(m["macro_f1"] - r["macro_f1"], 4),
-            "macro_f1_gain_at_least_0.10": m["macro_f1"] - r["macro_f1"] >= 0.10,
-            "micro_f1_not_lower": m["micro_f1"] >= r["micro_f1"],
-            "at_least_10000_per_second": m["comments_per_second"] >= 10_000,
-            "fit_under_60_seconds": m["fit_seconds"] < 60,
+    }  # fmt: skip
+    if args.only != "reference":
+        out["mindthegap"] = {
+            "dev": run_mindthegap(train, dev, labels, sentiment=True, save=args.save),
+            "held_out": run_mindthegap(fit_part, held_out, labels),
         }
-    json.dump(out, sys.stdout, indent=2)
+    if args.only != "mindthegap":
+        out["reference_final_svc"] = {
+            "dev": run_reference(train, dev, labels),
+            "held_out": run_reference(fit_part, held_out, labels),
+        }
+    if args.only is None:
+        m, r = out["mindthegap"]["held_out"], out["reference_final_svc"]["held_out"]
+        out["targets_on_held_out"] = {
+            "macro_f1_at_least_0.50": m["macro_f1"] >= 0.50,
+            "micro_f1_not_below_reference": m["micro_f1"] >= r["micro_f1"],
+        }
+    json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
 

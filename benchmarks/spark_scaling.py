@@ -107,7 +107,7 @@ def run_single(model_path: Path, src: Path, out: Path) -> dict:
     pipe = pipeline()
     started = time.perf_counter()
     try:
-        from mindthegap.cli.code import apply_local
+        from mindthegap.scale.local import apply_model_local as apply_local
     except ImportError:  # the command line is optional here: the loop below is the same engine in brief
         apply_local = None
     if apply_local is not None:

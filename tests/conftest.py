@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,24 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+#: set to 1 (CI does, in .ci/run) to make a missing ../shared/data fail the tests that need it, not skip them
+REQUIRE_SHARED_DATA = "MINDTHEGAP_REQUIRE_SHARED_DATA"
+
+
+def missing_shared_data(what: str) -> None:
+    """Skip a test whose shared data is absent (as on a user's machine), or fail it loudly where the data must be
+    present (``MINDTHEGAP_REQUIRE_SHARED_DATA=1``), so that a moved folder cannot turn tests into silent skips."""
+    message = f"{what} is not present under {SHARED_DATA}"
+    if os.environ.get(REQUIRE_SHARED_DATA, "").strip() == "1":
+        pytest.fail(f"{message}, and {REQUIRE_SHARED_DATA}=1 requires it", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture
 def shared_data() -> Path:
-    """../shared/data beside the checkout; tests using it skip where it is absent (as on a user's machine)."""
+    """../shared/data beside the checkout; tests using it skip where it is absent (see :func:`missing_shared_data`)."""
     if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present")
+        missing_shared_data("../shared/data")
     return SHARED_DATA
 
 
@@ -59,3 +73,39 @@ def run_cli(
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def cli_here(capsys, monkeypatch):
+    """Run the command line in this process, through the same entry point as the console script (one-line
+    errors, exit codes): ``(exit code, stdout, stderr)``. Much faster than :func:`run_cli`; use it wherever a
+    fresh process is not the point. Commands that open a study database need a process of their own (Django
+    holds one database per process), so keep :func:`run_cli` for those."""
+    from mindthegap.cli import console, main
+
+    monkeypatch.setattr(console.console, "width", 200)
+    monkeypatch.setattr(console.err_console, "width", 200)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["mindthegap", *args])
+        try:
+            main.run()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def completed(cli_here) -> Callable[..., subprocess.CompletedProcess]:
+    """A stand-in for :func:`run_cli` that runs in this process (through ``cli_here``) and answers with the same
+    ``returncode``, ``stdout`` and ``stderr``: for test modules whose commands read files only."""
+
+    def run(*args: str, **_: object) -> subprocess.CompletedProcess:
+        code, out, err = cli_here(*args)
+        return subprocess.CompletedProcess(["mindthegap", *args], code, out, err)
+
+    return run

@@ -38,7 +38,7 @@ def test_code_train_prints_the_warning_on_one_line(tmp_path):
     frame.to_csv(data, index=False)
     labels = tmp_path / "LABELS.txt"
     labels.write_text("Staff\nWaiting\nParking\n", encoding="utf-8")
-    out = tmp_path / "coder.joblib"
+    out = tmp_path / "coder.mtgmodel"
     result = run_cli(
         "code", "train", str(data), "--text", "Comment", "--labels-file", str(labels), "--out", str(out)
     )

@@ -162,6 +162,7 @@ def gap_coverage(n: int, pooled: bool, *, missing: float = 0.0, seed: int = 1) -
 
 @pytest.mark.parametrize("pooled", [False, True], ids=["one principle", "principles pooled"])
 @pytest.mark.parametrize("n", [11, 30, 200])
+@pytest.mark.slow
 def test_gap_interval_holds_95_percent_coverage(n, pooled):
     """Coverage simulation: the studentised bootstrap of people covers the true gap 95% of the time (within
     three Monte Carlo standard errors over 1,000 seeded studies), at small and large n, with principles pooled
@@ -177,6 +178,7 @@ def test_gap_interval_coverage_with_unanswered_principles():
         assert abs(gap_coverage(n, True, missing=0.15, seed=2) - 0.95) <= MC_TOLERANCE
 
 
+@pytest.mark.slow
 def test_percentile_interval_under_covers_at_small_n():
     """Why the default is studentised: the same simulation with the percentile interval covers about 90% at
     n = 11 — outside Monte Carlo error — while the studentised interval on the same draws does not (4,000

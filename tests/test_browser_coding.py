@@ -26,6 +26,7 @@ from mindthegap.store.qualitative import models as q
 from mindthegap.store.studies.models import StudyAccess
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed"),
 ]

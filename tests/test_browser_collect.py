@@ -4,7 +4,8 @@ A respondent completes the NoMAD survey at 390 CSS pixels without a mouse; anoth
 the owner then reads the response rate and the answers in the study's dashboard. axe-core (vendored under
 tests/vendor, injected through the DevTools protocol so the pages' own policy is untouched) finds no serious or
 critical problem on the respondent's pages or the tracking page, and no page scrolls sideways. Screenshots of
-the form and of the tracking page at phone width are written to docs/img/.
+the form and of the tracking page at phone width are written to docs/img/. The Content-Security-Policy reports
+no violation on the respondent's pages.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from tests.test_browser import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 - the browser fixture
+from tests.test_browser_security import LISTEN
 
 from collect_fixtures import CONSENT, nomad_answers, small_study
 from mindthegap.store.studies.models import StudyAccess, StudyRecord
@@ -111,6 +113,7 @@ def test_a_respondent_completes_nomad_by_keyboard_at_phone_width_and_the_owner_s
                                       enumerate(responses.instrument_of(survey).items, 1)}, 5)  # fmt: skip
         responses.submit(session)
     _phone(browser)
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTEN})
     problems: list[str] = []
 
     # 1. consent, then every page with the keyboard only
@@ -142,6 +145,7 @@ def test_a_respondent_completes_nomad_by_keyboard_at_phone_width_and_the_owner_s
         _press(browser, Keys.ENTER)
     _wait(browser, "Your answers have been sent")
     problems += _axe(browser)
+    assert browser.execute_script("return window.__violations") == []  # the Content-Security-Policy held
 
     # 2. another respondent saves half-way and resumes later in a fresh browser session
     browser.delete_all_cookies()

@@ -12,6 +12,7 @@ from mindthegap.store.evidence import save_all
 from mindthegap.store.studies.models import StudyAccess, StudyRecord
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed"),
 ]

@@ -4,6 +4,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -62,10 +63,27 @@ def test_report_never_shows_a_small_group(demo_run):
     assert checked >= 4
 
 
+@pytest.mark.slow
 def test_demo_is_repeatable_into_the_same_folder(tmp_path):
-    first = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf")
-    second = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf")
-    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    """Run twice into one folder, the demo replaces its study and writes the same report and key findings: the
+    outputs are compared, not just the exit codes (only the report's generation time may differ)."""
+
+    def run() -> tuple[str, str]:
+        done = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf")
+        assert done.returncode == 0, done.stderr
+        html = (tmp_path / "report.html").read_text(encoding="utf-8")
+        findings = done.stdout[: done.stdout.index("Study database:")]  # before the timings
+        return html[html.index("<main") :], findings
+
+    first, second = run(), run()
+    assert first[0] == second[0] and "Key findings" in first[0]
+    assert first[1] == second[1]
+
+
+def _here(cli_here, *args: str) -> SimpleNamespace:
+    """Run in this process (no database needed), with the same result attributes as :func:`run_cli`."""
+    code, out, err = cli_here(*args)
+    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
 
 
 def _one_line_error(result, pattern: str) -> None:
@@ -128,9 +146,16 @@ def ratings_csv(path: Path, *, bad: str | None = None) -> Path:
     return path
 
 
-def test_gap_on_a_file_as_json(tmp_path):
-    result = run_cli(
-        "gap", str(ratings_csv(tmp_path / "r.csv")), "--by", "principle,service", "--json", "--n-boot", "300"
+def test_gap_on_a_file_as_json(tmp_path, cli_here):
+    result = _here(
+        cli_here,
+        "gap",
+        str(ratings_csv(tmp_path / "r.csv")),
+        "--by",
+        "principle,service",
+        "--json",
+        "--n-boot",
+        "300",
     )
     assert result.returncode == 0, result.stderr
     records = json.loads(result.stdout)
@@ -148,23 +173,23 @@ def test_gap_on_a_file_as_json(tmp_path):
     assert by_service["All"]["n"] == 40
 
 
-def test_gap_names_the_bad_row_and_column(tmp_path):
+def test_gap_names_the_bad_row_and_column(tmp_path, cli_here):
     path = ratings_csv(tmp_path / "r.csv", bad="p99,safe,a,seven,3")
-    _one_line_error(run_cli("gap", str(path)), r"r\.csv, row 42, column 'value'")
+    _one_line_error(_here(cli_here, "gap", str(path)), r"r\.csv, row 42, column 'value'")
     path = ratings_csv(tmp_path / "r2.csv", bad="p99,safe,a,4,9")
-    _one_line_error(run_cli("gap", str(path)), r"row 42, column 'practice'.*whole number from 1 to 5")
+    _one_line_error(_here(cli_here, "gap", str(path)), r"row 42, column 'practice'.*whole number from 1 to 5")
 
 
-def test_gap_missing_file(tmp_path):
-    _one_line_error(run_cli("gap", str(tmp_path / "nope.csv")), "file not found")
+def test_gap_missing_file(tmp_path, cli_here):
+    _one_line_error(_here(cli_here, "gap", str(tmp_path / "nope.csv")), "file not found")
 
 
-def test_help_teaches():
-    result = run_cli("--help")
+def test_help_teaches(cli_here):
+    result = _here(cli_here, "--help")
     assert result.returncode == 0
     for command in ("demo", "gap"):
         assert command in result.stdout
-    assert "Example" in run_cli("demo", "--help").stdout
+    assert "Example" in _here(cli_here, "demo", "--help").stdout
 
 
 def test_people_are_added_and_granted_from_the_command_line(tmp_path):

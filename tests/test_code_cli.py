@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import missing_shared_data
 from tests.test_autocoder import synthetic_corpus
 from typer.testing import CliRunner
 
@@ -43,7 +44,7 @@ def _train(path, labels, out):
 
 def test_train_apply_round_trip_csv_and_parquet(coded_csv, tmp_path):
     path, labels = coded_csv
-    model = tmp_path / "coder.joblib"
+    model = tmp_path / "coder.mtgmodel"
     res = _train(path, labels, model)
     assert res.exit_code == 0, res.output
     assert model.is_file()
@@ -87,19 +88,20 @@ def test_bad_label_value_names_row_and_column(coded_csv, tmp_path):
     frame["Waiting"] = frame["Waiting"].astype(object)
     frame.loc[6, "Waiting"] = "yes"
     frame.to_csv(path, index=False)
-    res = _train(path, labels, tmp_path / "m.joblib")
+    res = _train(path, labels, tmp_path / "m.mtgmodel")
     assert res.exit_code != 0
     assert "row 8" in str(res.exception) and "'Waiting'" in str(res.exception)
-    assert not (tmp_path / "m.joblib").exists()
+    assert not (tmp_path / "m.mtgmodel").exists()
 
 
 def test_missing_columns_and_mismatched_model(coded_csv, tmp_path):
     path, labels = coded_csv
     res = runner.invoke(
-        app, ["code", "train", str(path), "--text", "Text", "--labels-file", str(labels), "--out", "x.joblib"]
+        app,
+        ["code", "train", str(path), "--text", "Text", "--labels-file", str(labels), "--out", "x.mtgmodel"],
     )
     assert "no column 'Text'" in str(res.exception)
-    model = tmp_path / "coder.joblib"
+    model = tmp_path / "coder.mtgmodel"
     assert _train(path, labels, model).exit_code == 0
     res = runner.invoke(
         app,
@@ -118,7 +120,7 @@ def test_missing_columns_and_mismatched_model(coded_csv, tmp_path):
     )
     assert "no column 'Body'" in str(res.exception)
     assert not (tmp_path / "o.csv").exists()
-    bogus = tmp_path / "bogus.joblib"
+    bogus = tmp_path / "bogus.mtgmodel"
     bogus.write_bytes(b"\x00\x01junk")
     res = runner.invoke(
         app,
@@ -135,7 +137,7 @@ def test_missing_columns_and_mismatched_model(coded_csv, tmp_path):
             str(tmp_path / "o.csv"),
         ],
     )
-    assert "not a mindthegap auto-coder" in str(res.exception)
+    assert "not a usable mindthegap model file" in str(res.exception)
 
 
 def test_mixed_encodings_are_read(tmp_path, coded_csv):
@@ -146,14 +148,14 @@ def test_mixed_encodings_are_read(tmp_path, coded_csv):
         .replace(b"today", "£5 parking".encode("cp1252"))
     )
     path.write_bytes(raw)
-    res = _train(path, labels, tmp_path / "m.joblib")
+    res = _train(path, labels, tmp_path / "m.mtgmodel")
     assert res.exit_code == 0, res.output
 
 
 def test_cli_exit_code_and_one_line_error(tmp_path):
     """Through the real entry point: a user error prints one line and exits 2."""
     proc = subprocess.run(
-        [sys.executable, "-m", "mindthegap.cli.main", "code", "apply", str(tmp_path / "none.joblib"),
+        [sys.executable, "-m", "mindthegap.cli.main", "code", "apply", str(tmp_path / "none.mtgmodel"),
          str(tmp_path / "in.csv"), "--text", "t", "--id", "i", "--out", str(tmp_path / "o.csv")],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -165,7 +167,7 @@ def test_shared_data_subset(tmp_path):
     """Train on a subset of the real FFT data exactly as the issue writes the command."""
     src = DATA / "fft_v6_multilabel.csv"
     if not src.is_file():
-        pytest.skip("shared NHS feedback data not present")
+        missing_shared_data("the shared NHS feedback data")
     frame = pd.read_csv(src)
     subset = frame[frame["split"] == "train"].head(800)
     data = tmp_path / "fft.csv"
@@ -175,12 +177,12 @@ def test_shared_data_subset(tmp_path):
     res = runner.invoke(
         app,
         ["code", "train", str(data), "--text", "FFT answer", "--labels-file", str(tmp_path / "LABELS.txt"),
-         "--out", str(tmp_path / "m.joblib")],
+         "--out", str(tmp_path / "m.mtgmodel")],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     res = runner.invoke(
         app,
-        ["code", "apply", str(tmp_path / "m.joblib"), str(data), "--text", "FFT answer", "--id", "Comment ID",
+        ["code", "apply", str(tmp_path / "m.mtgmodel"), str(data), "--text", "FFT answer", "--id", "Comment ID",
          "--out", str(tmp_path / "o.parquet")],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
@@ -197,7 +199,7 @@ def test_queue_and_pipeline_chunk_invariance(coded_csv, tmp_path):
     from mindthegap.text.pipeline import process_frame
 
     path, labels = coded_csv
-    model_path = tmp_path / "coder.joblib"
+    model_path = tmp_path / "coder.mtgmodel"
     assert _train(path, labels, model_path).exit_code == 0
     frame = pd.read_csv(path)
     model = load_autocoder(model_path)
@@ -276,7 +278,7 @@ def test_suggest_then_review_through_the_command_line(coded_csv, tmp_path):
     from mindthegap.model.qualitative import Code, Codebook, QualitativeProject, Source
 
     path, labels = coded_csv
-    model = tmp_path / "coder.joblib"
+    model = tmp_path / "coder.mtgmodel"
     assert _train(path, labels, model).exit_code == 0
     book = Codebook(name="FFT")
     for name in ("Staff", "Parking"):

@@ -255,3 +255,70 @@ def test_deleting_a_study_deletes_its_surveys_and_sessions(client, nomad):
     delete_study("pilot")
     assert not Survey.objects.exists() and not Invitation.objects.exists()
     assert not ResponseSession.objects.exists()
+
+
+def test_an_owner_puts_a_survey_on_the_web_from_the_browser(client, study):
+    from django.contrib.auth import get_user_model
+
+    from mindthegap.store.collection.models import Survey
+    from mindthegap.store.studies.models import StudyAccess
+
+    owner = get_user_model().objects.create_user("owner", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=study, user=owner, role="owner")
+    analyst = get_user_model().objects.create_user("analyst", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=study, user=analyst, role="analyst")
+    form = {"slug": "vp-w2", "instrument": "values_practice", "wave": "", "mode": "open",
+            "consent_text": CONSENT, "open_level": "people_and_carers", "open_role": "service_user"}  # fmt: skip
+    client.force_login(analyst)
+    assert client.post("/studies/pilot/surveys/new/", form).status_code == 404  # owners only
+    client.force_login(owner)
+    assert "Put a new survey on the web" in client.get("/studies/pilot/surveys/").content.decode()
+    refused = client.post("/studies/pilot/surveys/new/", form)  # values–practice needs a wave
+    assert refused.status_code == 400 and "needs a wave" in refused.content.decode()
+    made = client.post("/studies/pilot/surveys/new/", {**form, "wave": "w2"})
+    assert made["Location"] == "/studies/pilot/surveys/vp-w2/"
+    survey = Survey.objects.get(slug="vp-w2")
+    assert survey.mode == "open" and survey.open_level == "people_and_carers" and survey.wave.slug == "w2"
+
+
+def test_easy_read_wording_survives_the_definition_a_study_stores():
+    from mindthegap.frameworks.instruments import instrument_definition, parse_instrument
+
+    copro = load_instrument("coproduction")
+    again = parse_instrument(instrument_definition(copro))
+    assert again == copro and again.item("CP1").easy_read == "Staff think my skills are useful."
+    assert again.scales["agree5"].symbols[5] == "✓✓"
+
+
+def test_one_participant_answers_both_waves_and_the_answers_pair_up(nomad):
+    from mindthegap.store.collection.exports import responses_table
+    from mindthegap.store.collection.setup import create_survey
+    from mindthegap.store.surveys.repository import answers_frame
+
+    follow_up = create_survey(
+        nomad.study, slug="nomad-w2", instrument="nomad", consent_text=CONSENT, wave="w2"
+    )
+    _respond(nomad, {"P-008"})
+    _respond(follow_up, {"P-008"})
+    stored = answers_frame(nomad.study)
+    assert stored.groupby("wave")["participant_id"].unique().map(list).to_dict() == {
+        "w1": ["P-008"],
+        "w2": ["P-008"],
+    }
+    assert len(stored) == 46
+    assert responses_table(follow_up)["wave"].tolist() == ["w2"]  # each survey exports its own wave only
+
+
+def test_no_nomad_barrier_when_every_construct_is_high():
+    """A pilot whose NoMAD answers are all high (as web respondents' may be) has no barrier, and the dashboard's
+    strategies section must not fail on the empty table (hand-worked: every mean ≥ 3.5)."""
+    import pandas as pd
+
+    from mindthegap.analysis.strategies import BARRIER_COLUMNS, barriers_from_nomad
+
+    means = pd.DataFrame({"service": ["adult", "older"], "construct": ["coherence"] * 2, "mean": [4.0, 3.5]})
+    means["construct"] = means["construct"].astype("string[pyarrow]")
+    found = barriers_from_nomad(means, case="service")
+    assert found.empty and list(found.columns) == BARRIER_COLUMNS
+    low = barriers_from_nomad(means.assign(mean=[2.5, 3.2]), case="service")
+    assert low["severity"].tolist() == [2, 1] and low["evidence"].iloc[0] == "NoMAD coherence mean 2.50"

@@ -146,7 +146,7 @@ def test_other_studies_and_anonymous_people_cannot_reach_a_survey_s_pages(client
 
     _survey(study)
     urls = [
-        "/studies/pilot/surveys/", "/studies/pilot/surveys/nomad-w1/",
+        "/studies/pilot/surveys/", "/studies/pilot/surveys/new/", "/studies/pilot/surveys/nomad-w1/",
         "/studies/pilot/surveys/nomad-w1/mailing-list.csv", "/studies/pilot/surveys/nomad-w1/reminders.csv",
         *(f"/studies/pilot/surveys/nomad-w1/responses.{fmt}" for fmt in ("csv", "xlsx", "sav")),
     ]  # fmt: skip
@@ -163,15 +163,28 @@ def test_other_studies_and_anonymous_people_cannot_reach_a_survey_s_pages(client
     viewer = get_user_model().objects.create_user("viewer", password="a-long-passphrase-9")
     StudyAccess.objects.create(study=study, user=viewer, role="viewer")
     client.force_login(viewer)
-    assert client.get(urls[1]).status_code == 404  # viewers read aggregates in reports, not respondents' rows
+    assert client.get(urls[2]).status_code == 404  # viewers read aggregates in reports, not respondents' rows
 
 
 def test_posts_without_a_csrf_token_are_refused(study):
+    from django.contrib.auth import get_user_model
+
+    from mindthegap.store.collection.models import Survey
+    from mindthegap.store.studies.models import StudyAccess
+
     link = _links(_survey(study))["P-006"]
     strict = Client(enforce_csrf_checks=True)
     assert strict.get(link).status_code == 200
     assert strict.post(link, {"consent": "yes"}).status_code == 403
+    assert strict.post(f"{link}1/", {**nomad_answers(), "action": "next"}).status_code == 403
     assert _stored(study) == 0
+    owner = get_user_model().objects.create_user("owner", password="a-long-passphrase-9")
+    StudyAccess.objects.create(study=study, user=owner, role="owner")
+    strict.force_login(owner)
+    form = {"slug": "x", "instrument": "nomad", "mode": "open", "consent_text": CONSENT,
+            "open_level": "local_frontline", "open_role": "other"}  # fmt: skip
+    assert strict.post("/studies/pilot/surveys/new/", form).status_code == 403
+    assert not Survey.objects.filter(slug="x").exists()
 
 
 def test_an_open_link_takes_one_response_per_browser_and_is_rate_limited(settings, study):
@@ -194,3 +207,27 @@ def test_an_open_link_takes_one_response_per_browser_and_is_rate_limited(setting
     assert (
         Client().get(f"/open/{personal.public_key}/").status_code == 404
     )  # personal surveys have no open link
+
+
+def test_neutralise_formulas_prefixes_only_text_a_spreadsheet_would_run():
+    """Hand-worked: each formula-starting character of OWASP's list is prefixed; numbers and other text are not."""
+    import pandas as pd
+
+    from mindthegap.io.tables import neutralise_formulas
+
+    frame = pd.DataFrame(
+        {"text": ["=1+1", "+44 20", "-x", "@SUM(A1)", "\tcmd", "plain", None], "n": range(-3, 4)}
+    )
+    out = neutralise_formulas(frame)
+    assert out["text"].tolist()[:6] == ["'=1+1", "'+44 20", "'-x", "'@SUM(A1)", "'\tcmd", "plain"]
+    assert out["text"].isna().iloc[-1] and out["n"].tolist() == list(range(-3, 4))
+    assert frame["text"].iloc[0] == "=1+1"  # a copy: the caller's frame is unchanged
+
+
+def test_a_withdrawn_participant_s_link_no_longer_opens(client, study):
+    from mindthegap.store.studies.models import ParticipantRecord
+
+    link = _links(_survey(study))["P-007"]
+    ParticipantRecord.all_objects.filter(study=study, pseudonym="P-007").update(consent=False)
+    audit_hook.RECENT.clear()
+    assert client.get(link).status_code == 404 and _refused("collect.token.withdrawn")

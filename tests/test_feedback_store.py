@@ -5,16 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mindthegap.demo import build_demo_study
-
 
 @pytest.mark.django_db
-def test_demo_comments_round_trip_redacted():
+def test_demo_comments_round_trip_redacted(demo_study):
     from mindthegap.store.evidence import load_all, save_all
     from mindthegap.store.feedback.repository import save_comments
     from mindthegap.store.studies.models import StudyRecord
 
-    demo = build_demo_study()
+    demo = demo_study
     comments = demo.evidence["comments"]
     assert {"local_frontline", "people_and_carers", "national"} <= set(comments["level"])
     assert comments["redactions"].sum() > 0
@@ -39,12 +37,12 @@ def test_demo_comments_round_trip_redacted():
     assert last.text == "Call [PHONE] please" and last.redactions == 1
 
 
-def test_report_section_has_divergence_and_alignment():
+def test_report_section_has_divergence_and_alignment(demo_study):
     from mindthegap.report.context import ReportContext
     from mindthegap.report.document import Figure
     from mindthegap.report.sections import text
 
-    demo = build_demo_study()
+    demo = demo_study
     section = text.build(ReportContext(study=demo.study, evidence=demo.evidence, n_boot=100))
     assert any(isinstance(b, Figure) for b in section.blocks)
     captions = " ".join(getattr(b, "caption", "") for b in section.blocks)

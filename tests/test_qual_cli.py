@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from tests.conftest import run_cli
+from tests.conftest import missing_shared_data, run_cli
 from typer.testing import CliRunner
 
 from mindthegap.cli.main import app
@@ -84,7 +84,7 @@ def test_qual_import_reports_atlasti_sample():
 
     data = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "refi-qda"
     if not (data / "Project.xsd").exists():
-        pytest.skip("shared REFI-QDA data not present")
+        missing_shared_data("the shared REFI-QDA data")
     result = runner.invoke(
         app,
         [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import missing_shared_data
 
 from mindthegap.errors import StoreError
 from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source
@@ -89,15 +90,14 @@ def test_deleting_study_removes_qualitative_evidence(record):
 
 
 @pytest.mark.django_db
-def test_demo_interviews_stored_and_reported():
+def test_demo_interviews_stored_and_reported(demo_study):
     """The demo's two coders are stored and the report section states the unit of agreement."""
-    from mindthegap.demo import build_demo_study
     from mindthegap.report.context import ReportContext
     from mindthegap.report.document import Figure
     from mindthegap.report.sections import qualitative as section
     from mindthegap.store.evidence import load_all, save_all
 
-    demo = build_demo_study()
+    demo = demo_study
     project = demo.evidence["qualitative"]
     levels = {s.metadata["level"] for s in project.sources}
     assert levels == {"national", "regional", "local_strategic", "local_frontline", "people_and_carers"}
@@ -218,7 +218,8 @@ def test_demo_event_notes_are_their_own_kind_and_not_people(demo_study):
         for s in project.sources
         if s.kind == "text" and s.metadata["level"] == "local_frontline"
     }
-    assert set(freq.loc[freq["level"] == "local_frontline", "n"]) == {len(interviews)}
+    shown = (freq["level"] == "local_frontline") & ~freq["suppressed"].astype(bool)  # hidden rows show no n
+    assert set(freq.loc[shown, "n"]) == {len(interviews)}
 
 
 @pytest.mark.django_db
@@ -231,7 +232,7 @@ def test_stored_atlasti_sample_exports_with_its_region_codings(record, tmp_path)
 
     data = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "refi-qda"
     if not (data / "Project.xsd").exists():
-        pytest.skip("shared REFI-QDA data not present")
+        missing_shared_data("the shared REFI-QDA data")
     project = read_project(data / "atlasti-8.4-sample" / "Project.qde")
     assert save_project(record, project) == 16
     out = write_project(load_project(record), tmp_path / "a.qdpx", schema=data / "Project.xsd")

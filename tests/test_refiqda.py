@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.conftest import missing_shared_data
 
 from mindthegap.errors import InputError
 from mindthegap.io.refiqda import read_codebook, read_project, write_codebook, write_project
@@ -19,7 +20,7 @@ ATLAS = DATA / "atlasti-8.4-sample" / "Project.qde"
 
 def needs_data():
     if not SCHEMA.exists() or not ATLAS.exists():
-        pytest.skip("shared REFI-QDA data not present")
+        missing_shared_data("the shared REFI-QDA data")
 
 
 def test_atlasti_sample_imports_codebook_and_names_absent_sources():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import joblib
@@ -107,7 +106,16 @@ def stand_in_load(path: Path):
     return model
 
 
-PIPE = engine.Pipeline(process=stand_in_process, load=stand_in_load)
+def stand_in_dump(model) -> bytes:
+    # the stand-in is the test's own trusted model; the real pipeline never pickles (see test_model_files.py)
+    import io
+
+    buf = io.BytesIO()
+    joblib.dump(model, buf)
+    return buf.getvalue()
+
+
+PIPE = engine.Pipeline(process=stand_in_process, load=stand_in_load, to_bytes=stand_in_dump)
 
 
 # ---------------------------------------------------------------------------------------------- fixtures
@@ -155,7 +163,7 @@ def real_model_file(tmp_path_factory) -> Path:
     labels = pd.DataFrame(
         {k: frame["answer"].str.contains("|".join(ws.split())).astype(int) for k, ws in WORDS.items()}
     )
-    path = tmp_path_factory.mktemp("real") / "coder.joblib"
+    path = tmp_path_factory.mktemp("real") / "coder.mtgmodel"
     autocoder.AutoCoder(cv=3).fit(frame["answer"].tolist(), labels).save(path)
     return path
 
@@ -294,35 +302,26 @@ def test_model_that_cannot_be_loaded(spark, small_input, tmp_path):
         _apply(tmp_path / "absent.joblib", small_input, tmp_path / "out.parquet")
 
 
-def test_model_that_fails_on_the_executors_leaves_no_output(
-    spark, real_model_file, small_input, tmp_path, monkeypatch
-):
-    """A model whose class exists on the driver but not on the workers: a one-line error and no partial output."""
-    from mindthegap.text.autocoder import AutoCoder, load_autocoder
+def _fails_on_executors(payload: bytes):
+    """A loader that works on the driver but not inside a Spark task, as a cluster missing a package would."""
+    from pyspark import TaskContext
 
-    pkg = tmp_path / "driver_only"
-    pkg.mkdir()
-    (pkg / "mtg_driver_only_model.py").write_text(
-        textwrap.dedent(
-            """
-            from mindthegap.text.autocoder import AutoCoder
+    if TaskContext.get() is not None:
+        raise ImportError("no module named 'mindthegap' on this worker")
+    from mindthegap.text.autocoder_file import autocoder_from_bytes
 
-            class DriverOnlyCoder(AutoCoder):
-                pass
-            """
-        )
-    )
-    monkeypatch.syspath_prepend(str(pkg))  # on the driver only: Spark's workers do not see this folder
-    import mtg_driver_only_model
+    return autocoder_from_bytes(payload)
 
-    fitted = load_autocoder(real_model_file)
-    moved = mtg_driver_only_model.DriverOnlyCoder.__new__(mtg_driver_only_model.DriverOnlyCoder)
-    moved.__dict__.update(fitted.__dict__)
-    assert isinstance(moved, AutoCoder)
-    model_path = moved.save(tmp_path / "driver-only.joblib")
+
+def test_model_that_fails_on_the_executors_leaves_no_output(spark, real_model_file, small_input, tmp_path):
+    """A model the driver loads but the workers cannot: a one-line error and no partial output."""
+    real = engine.default_pipeline()
+    pipe = engine.Pipeline(process=real.process, load=real.load, from_bytes=_fails_on_executors)
     out = tmp_path / "out.parquet"
     with pytest.raises(ConfigurationError, match="could not be loaded on the Spark executors") as info:
-        engine.apply_model_spark(model_path, small_input, out, text_col="answer", id_col="comment_id")
+        engine.apply_model_spark(
+            real_model_file, small_input, out, text_col="answer", id_col="comment_id", pipeline=pipe
+        )
     assert "\n" not in str(info.value)
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
@@ -330,12 +329,47 @@ def test_model_that_fails_on_the_executors_leaves_no_output(
 
 def test_real_model_file_that_is_not_a_model(spark, small_input, tmp_path):
     pytest.importorskip("mindthegap.text.autocoder")
-    broken = tmp_path / "broken.joblib"
+    broken = tmp_path / "broken.mtgmodel"
     broken.write_bytes(b"not a model at all")
-    with pytest.raises(InputError, match="not a mindthegap auto-coder file"):
+    with pytest.raises(InputError, match="not a usable mindthegap model file"):
         engine.apply_model_spark(
             broken, small_input, tmp_path / "o.parquet", text_col="answer", id_col="comment_id"
         )
+
+
+def test_a_crafted_pickle_never_runs_on_the_driver_or_the_workers(
+    spark, real_model_file, small_input, tmp_path
+):
+    """The real pipeline refuses a pickle payload before Spark starts work; the marker never appears."""
+    import pickle
+
+    from tests.test_model_files import Payload
+
+    marker = tmp_path / "ran"
+    crafted = tmp_path / "crafted.mtgmodel"
+    crafted.write_bytes(pickle.dumps(Payload(marker)))
+    with pytest.raises(InputError, match="pickle"):
+        engine.apply_model_spark(
+            crafted, small_input, tmp_path / "o.parquet", text_col="answer", id_col="comment_id"
+        )
+    from mindthegap.text.autocoder_file import autocoder_from_bytes
+
+    with pytest.raises(InputError, match="pickle"):  # what each worker would run on the broadcast bytes
+        autocoder_from_bytes(crafted.read_bytes())
+    assert not marker.exists()
+
+
+def test_real_model_in_memory_travels_as_arrays(spark, real_model_file):
+    """code_dataframe with a loaded auto-coder ships its model file's bytes; results equal the local engine's."""
+    from mindthegap.text.autocoder import load_autocoder
+    from mindthegap.text.pipeline import process_frame
+
+    model = load_autocoder(real_model_file)
+    frame = make_comments(300, seed=5)
+    coded = engine.code_dataframe(spark.createDataFrame(frame), model, text_col="answer", id_col="comment_id")
+    got = coded.toPandas().sort_values("comment_id").reset_index(drop=True)
+    want = process_frame(frame, model=model, text_col="answer", id_col="comment_id")
+    pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=False)
 
 
 def test_missing_input_and_unknown_types(spark, model_file, tmp_path):

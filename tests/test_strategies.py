@@ -72,7 +72,7 @@ def test_ranking_by_hand(tmp_path):
     assert a["strategy"].tolist() == ["executive_boards", "revise_roles", "commitments"]
     assert a["score"].tolist() == [3.0, 3.0, 2.0] and a["rank"].tolist() == [1, 2, 3]
     first = a.iloc[0]
-    assert first.barriers == 2 and "cfir2: Relative Priority (severity 2, level 1)" in first.triggered_by
+    assert first.barriers == 2 and "CFIR: Relative Priority (severity 2, level 1)" in first.triggered_by
     assert "CFIR rating -2" in first.evidence and "Boards set priorities." in first.rationale
     b = out[out.case == "B"]
     assert b["strategy"].tolist() == ["revise_roles", "executive_boards"] and b["score"].tolist() == [
@@ -128,3 +128,15 @@ def test_a_bad_mapping_is_one_line_naming_file_entry_and_field(tmp_path, change,
         load_mapping(path)
     message = str(caught.value)
     assert str(path) in message and field in message and "\n" not in message
+
+
+def test_analyst_barriers_file_is_checked_row_by_row(tmp_path):
+    from mindthegap.report.synthesis import read_barriers
+
+    good = tmp_path / "b.csv"
+    good.write_text("case,framework,barrier,severity\nforensic,pressure,workload,2\n", encoding="utf-8")
+    assert read_barriers(good).iloc[0].evidence == "named by the analyst"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case,framework,barrier,severity\nforensic,pressure,workload,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 2, column 'severity'"):
+        read_barriers(bad)

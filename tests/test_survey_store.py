@@ -5,13 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mindthegap.demo import build_demo_study
 from mindthegap.errors import StoreError
 
 
-@pytest.fixture(scope="module")
-def demo():
-    return build_demo_study()
+@pytest.fixture
+def demo(demo_study):
+    return demo_study  # built once for the whole session (tests/conftest.py)
 
 
 def test_demo_has_nomad_at_both_waves_with_variation_by_service(demo):
@@ -57,6 +56,7 @@ def test_answers_round_trip_and_unknown_participant_is_refused(demo):
     assert SurveyAnswer.objects.count() == before
 
 
+@pytest.mark.slow
 def test_report_section_has_radar_forest_and_reliability(demo):
     from mindthegap.report.context import ReportContext
     from mindthegap.report.document import Figure, Table

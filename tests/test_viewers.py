@@ -66,6 +66,7 @@ def _user(record: StudyRecord, name: str, role: str):
     return user
 
 
+@pytest.mark.slow
 def test_a_viewers_dashboard_downloads_and_csv_hold_no_source_text(client, stored):
     fragments = source_fragments(stored)
     client.force_login(_user(stored, "viewer", StudyAccess.Role.VIEWER))
@@ -139,6 +140,7 @@ def test_the_aggregate_report_differs_only_by_the_words_people_used(stored):
 
 
 @pytest.mark.django_db(False)
+@pytest.mark.slow
 def test_the_command_line_writes_an_aggregate_report_on_request(tmp_path):
     """``study report --audience aggregate`` for a board paper holds none of the texts in the study database
     (read with sqlite3, as stored); the full report does. An unknown audience is refused in one line."""

@@ -57,6 +57,7 @@ def test_dashboard_shows_the_gap_with_suppressed_cells_marked(client, viewer):
                 assert (pd.to_numeric(table[col], errors="coerce").dropna() >= 11).all()
 
 
+@pytest.mark.slow
 def test_exports_keep_suppression(client, viewer):
     client.force_login(viewer)
     response = client.get("/studies/northmoor/gap.csv")
@@ -90,6 +91,7 @@ def _suggest(study: StudyRecord, n: int = 30) -> list[int]:
     return [c.id for c in made]
 
 
+@pytest.mark.slow
 def test_suggestions_are_reviewed_by_analysts_only_and_the_decision_is_recorded(client, viewer, stored):
     from mindthegap.store.qualitative import models as q
 

@@ -217,6 +217,7 @@ def test_content_security_policy_forbids_inline_script(client, person):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_pages_carry_no_inline_script_and_only_the_charts_hashed_style(client, viewer):  # noqa: F811
     """Every <style> element on the dashboard (matplotlib's rule inside each chart) matches a hash in the
     policy; no page has a <script> element or an event-handler attribute."""

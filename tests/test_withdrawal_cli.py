@@ -157,7 +157,7 @@ def _outputs(db: str, folder, model) -> dict:
 
 def test_every_command_on_a_study_leaves_out_people_who_withdrew(tmp_path, coded_csv):  # noqa: F811
     path, labels = coded_csv
-    model = tmp_path / "coder.joblib"
+    model = tmp_path / "coder.mtgmodel"
     assert _train(path, labels, model).exit_code == 0
     db, twin = _study(tmp_path, "withdrawn", twin=False), _study(tmp_path, "twin", twin=True)
     said = _ok("--db", db, "study", "withdraw", "riverside", LEAVER, NEVER)

@@ -164,7 +164,8 @@ def framework_matrix(
     """Cases × themes, each cell with its count of codings and one chosen quote.
 
     The quote is the longest coded passage that fits ``max_quote`` characters (a short one otherwise, cut at a
-    word), because a full sentence or two illustrates a theme better than a fragment.
+    word), because a full sentence or two illustrates a theme better than a fragment. A passage coded with two
+    themes illustrates only the first of them (in theme order) while the case has another passage for the second.
 
     When cases are groups (a level, a service) rather than single participants, pass ``min_n``: a cell whose
     codings come from fewer than ``min_n`` people is suppressed, count and quote alike, because a quote from a
@@ -188,11 +189,9 @@ def framework_matrix(
     ]
     joined = joined.assign(quote=quotes, length=[len(q) for q in quotes])
     rows = []
+    used: dict[object, set[str]] = {}
     for (who, theme), group in joined.groupby([case, "code"], sort=True):
-        fits = group[group["length"] <= max_quote]
-        pick = fits.loc[fits["length"].idxmax(), "quote"] if len(fits) else group["quote"].iloc[0]
-        if len(pick) > max_quote:
-            pick = pick[:max_quote].rsplit(" ", 1)[0] + " …"
+        pick = _pick_quote(group, max_quote, used.setdefault(who, set()))
         if who_col:
             ids = group[who_col].where(
                 group[who_col].notna() & (group[who_col] != ""), "source:" + group["source"]
@@ -211,6 +210,19 @@ def framework_matrix(
     if min_n is None:
         return matrix
     return suppress(matrix, n_col="people", by=[case, "theme"], min_n=min_n)
+
+
+def _pick_quote(group: pd.DataFrame, max_quote: int, used: set[str]) -> str:
+    """The longest passage of ``group`` that fits ``max_quote`` (else the first, cut at a word), preferring one not
+    in ``used`` (quotes already shown for the same case); the pick is added to ``used``."""
+    fresh = group[~group["quote"].isin(used)]
+    group = fresh if len(fresh) else group
+    fits = group[group["length"] <= max_quote]
+    pick = fits.loc[fits["length"].idxmax(), "quote"] if len(fits) else group["quote"].iloc[0]
+    used.add(pick)
+    if len(pick) > max_quote:
+        pick = pick[:max_quote].rsplit(" ", 1)[0] + " …"
+    return pick
 
 
 def _theme_people(plan: PublicationPlan, joined: pd.DataFrame, case: str, who_col: str | None, raised):

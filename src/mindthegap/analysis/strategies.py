@@ -16,6 +16,13 @@ import numpy as np
 import pandas as pd
 
 BARRIER_COLUMNS = ["case", "framework", "barrier", "severity", "evidence"]
+FRAMEWORK_LABELS = {
+    "cfir2": "CFIR",
+    "npt": "NPT",
+    "coproduction": "Co-production",
+    "pressure": "Pressure",
+    "theme": "Theme",
+}
 RANK_COLUMNS = [
     *("case", "rank", "strategy", "name", "cluster", "score", "barriers"),
     *("triggered_by", "evidence", "rationale"),
@@ -39,9 +46,9 @@ def rank_strategies(
         return pd.DataFrame(columns=RANK_COLUMNS)
     hits["points"] = hits["severity"] * hits["weight"]
     hits["why"] = (
-        hits["framework"]
+        hits["framework"].map(FRAMEWORK_LABELS).fillna(hits["framework"])
         + ": "
-        + hits["barrier"]
+        + hits["barrier"].map(_barrier_label)
         + " (severity "
         + hits["severity"].astype(str)
         + ", level "
@@ -62,6 +69,12 @@ def rank_strategies(
     if top is not None:
         out = out[out["rank"] <= top]
     return out[RANK_COLUMNS].reset_index(drop=True)
+
+
+def _barrier_label(barrier: str) -> str:
+    from mindthegap.analysis.coproduction import LABELS
+
+    return LABELS.get(barrier, barrier)
 
 
 def barriers_from_cfir(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -101,6 +114,8 @@ def barriers_from_nomad(means: pd.DataFrame, *, case: str = "service") -> pd.Dat
     below 3.5 (severity 1). Construct ids such as ``collective_action`` become the NPT names."""
     m = means.dropna(subset=["mean"])
     m = m[m["mean"] < 3.5]
+    if m.empty:  # no construct is a barrier (an empty column of means cannot be formatted as text)
+        return pd.DataFrame(columns=BARRIER_COLUMNS)
     names = m["construct"].str.replace("_", " ").str.capitalize()
     return pd.DataFrame(
         {

@@ -50,8 +50,9 @@ def gap(
         raise InputError("give either a ratings FILE or --study ID (not both)")
     if file is not None:
         ratings, people, min_n = _read_ratings(file), None, DEFAULT_MIN_N if min_n is None else min_n
+        names = None
     else:
-        ratings, people, own_min_n = _stored_ratings(study)
+        ratings, people, own_min_n, names = _stored_ratings(study)
         min_n = own_min_n if min_n is None else min_n
     dims = [d.strip() for d in by.split(",") if d.strip()]
     if "wave" in ratings.columns and ratings["wave"].nunique() > 1 and "wave" not in dims:
@@ -71,12 +72,16 @@ def gap(
     table = values_practice_gap(
         ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n, plan=plan
     )
+    from mindthegap.report.sections.labels import label_frame, readable
+
+    if names is not None:  # the study's names for its ids
+        table = label_frame(table, names)
     if out is not None:
         from mindthegap.io.tables import write_table
 
-        write_table(table, out)
+        write_table(readable(table), out)  # rounded for reading
     if as_json:
-        print_json(frame_records(table))
+        print_json(frame_records(readable(table)))
         return
     from rich.table import Table as RichTable
 
@@ -121,10 +126,11 @@ def _read_ratings(path: Path):
 
 
 def _stored_ratings(study_id: str):
-    """The study's ratings, its consenting participants (the plan's roster) and its own threshold."""
+    """The study's ratings, its consenting participants (the plan's roster), its own threshold and the study
+    (for the names of its principles, services and waves)."""
     from mindthegap.store.database import open_study
 
     record = open_study(study_id)
-    from mindthegap.store.studies.repository import participants_frame, values_practice_frame
+    from mindthegap.store.studies.repository import load_study, participants_frame, values_practice_frame
 
-    return values_practice_frame(record), participants_frame(record), record.min_n
+    return values_practice_frame(record), participants_frame(record), record.min_n, load_study(study_id)

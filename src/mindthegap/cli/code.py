@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,37 +10,25 @@ from rich.markup import escape
 
 from mindthegap.cli.console import console, print_json, progress
 from mindthegap.errors import InputError
+from mindthegap.scale.local import PANDAS_READ, check_columns, read_chunks
 from mindthegap.store.database import open_study
 
 app = typer.Typer(
     help=(
         "Code free text by example: learn your coding from the comments you have coded, then propose codes "
         "for the rest.\n\nExample: [bold]mindthegap code train coded.csv --text Comment --labels-file LABELS.txt "
-        "--out coder.joblib[/bold] then [bold]mindthegap code apply coder.joblib all.csv --text Comment --id ID "
+        "--out coder.mtgmodel[/bold] then [bold]mindthegap code apply coder.mtgmodel all.csv --text Comment --id ID "
         "--out coded.csv[/bold]"
     ),
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
 
-_CHUNK = 20_000
-
-
-def _cp1252_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
-    # files exported from older spreadsheets mix UTF-8 with Windows-1252 bytes (e.g. £ or curly quotes);
-    # decode the offending bytes as Windows-1252 instead of failing
-    bad = exc.object[exc.start : exc.end]
-    return bad.decode("cp1252", errors="replace"), exc.end
-
-
-codecs.register_error("mindthegap-cp1252", _cp1252_fallback)
-_READ = {"encoding": "utf-8", "encoding_errors": "mindthegap-cp1252"}
-
 
 def _read_labels(path: Path) -> list[str]:
     if not path.is_file():
         raise InputError("labels file not found", path=path, hint="write one label column name per line")
-    raw = path.read_bytes().decode("utf-8", errors="mindthegap-cp1252").lstrip("\ufeff")
+    raw = path.read_bytes().decode("utf-8", errors=PANDAS_READ["encoding_errors"]).lstrip("\ufeff")
     labels = [line.strip() for line in raw.splitlines() if line.strip()]
     if not labels:
         raise InputError("labels file is empty", path=path, hint="write one label column name per line")
@@ -74,16 +59,6 @@ def _label_matrix(frame: pd.DataFrame, labels: list[str], path: Path) -> pd.Data
     return pd.DataFrame(out, index=frame.index)
 
 
-def _check_columns(columns, wanted: list[str], path: Path) -> None:
-    for col in wanted:
-        if col not in columns:
-            raise InputError(
-                f"no column {col!r}",
-                path=path,
-                hint=f"columns are: {', '.join(map(str, list(columns)[:30]))}",
-            )
-
-
 @app.command("train")
 def train(
     data: Path = typer.Argument(
@@ -91,7 +66,7 @@ def train(
     ),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     labels_file: Path = typer.Option(..., "--labels-file", help="Text file: one label column name per line."),
-    out: Path = typer.Option(..., "--out", help="Where to save the trained model (e.g. coder.joblib)."),
+    out: Path = typer.Option(..., "--out", help="Where to save the trained model (e.g. coder.mtgmodel)."),
     sentiment_col: str = typer.Option(
         None,
         "--sentiment-col",
@@ -106,7 +81,9 @@ def train(
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
 
-    Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file LABELS.txt --out coder.joblib[/bold]
+    The model file holds only JSON and numeric arrays, so opening one can never run code.
+
+    Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file L.txt --out coder.mtgmodel[/bold]
     """
     from mindthegap.text.autocoder import AutoCoder
 
@@ -114,10 +91,10 @@ def train(
         raise InputError("file not found", path=data)
     labels = _read_labels(labels_file)
     try:
-        frame = pd.read_csv(data, dtype=str, keep_default_na=False, **_READ)
+        frame = pd.read_csv(data, dtype=str, keep_default_na=False, **PANDAS_READ)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", path=data) from None
-    _check_columns(frame.columns, [text, *labels, *([sentiment_col] if sentiment_col else [])], data)
+    check_columns(frame.columns, [text, *labels, *([sentiment_col] if sentiment_col else [])], data)
     Y = _label_matrix(frame, labels, data)
     texts = frame[text].fillna("").astype(str)
     keep = texts.str.strip() != ""
@@ -140,7 +117,12 @@ def train(
         "skipped_empty": int((~keep).sum()),
         "labels": len(labels),
         "codebook": model.codebook_,
-        "cross_validated_macro_f1": round(model.oof_macro_f1_, 3),
+        # each fold scored with thresholds fitted on the other folds: an estimate for comments not yet seen
+        "cross_validated_macro_f1": round(model.cv_scores_["macro_f1_mean"], 3),
+        "cross_validated_macro_f1_sd": round(model.cv_scores_["macro_f1_sd"], 3),
+        "cross_validated_micro_f1": round(model.cv_scores_["micro_f1_mean"], 3),
+        "cross_validated_micro_f1_sd": round(model.cv_scores_["micro_f1_sd"], 3),
+        "chosen": model.best_params_,
         "sentiment": bool(sentiment_col),
     }
     if as_json:
@@ -148,44 +130,10 @@ def train(
     else:
         console.print(
             f"Trained on {summary['comments']:,} comments, {len(labels)} codes "
-            f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f}); saved to {out}"
+            f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f} ± "
+            f"{summary['cross_validated_macro_f1_sd']:.3f}, micro-F1 {summary['cross_validated_micro_f1']:.3f} ± "
+            f"{summary['cross_validated_micro_f1_sd']:.3f} over folds); saved to {out}"
         )
-
-
-def _iter_input(path: Path, columns: list[str]):
-    """Yield (frame, rows_done, rows_total) chunks of the wanted columns; bounded memory."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        pf = pq.ParquetFile(path)
-        _check_columns(pf.schema_arrow.names, columns, path)
-        total = pf.metadata.num_rows
-        done = 0
-        for batch in pf.iter_batches(batch_size=_CHUNK, columns=columns):
-            frame = batch.to_pandas()
-            done += len(frame)
-            yield frame, done, total
-    elif suffix in {".csv", ".txt", ".tsv"}:
-        sep = "\t" if suffix == ".tsv" else ","
-        header = pd.read_csv(path, nrows=0, sep=sep, **_READ)
-        _check_columns(header.columns, columns, path)
-        total = max(path.stat().st_size, 1)
-        reader = pd.read_csv(
-            path, sep=sep, usecols=columns, dtype=str, keep_default_na=False, chunksize=_CHUNK, **_READ
-        )
-        # progress by bytes would need the raw handle; estimate rows from the first chunk's size instead
-        done_rows = 0
-        est_total = None
-        for frame in reader:
-            done_rows += len(frame)
-            if est_total is None:
-                est_total = max(
-                    done_rows, int(total / max(frame.memory_usage(deep=True).sum() / len(frame), 1))
-                )
-            yield frame, done_rows, max(est_total, done_rows)
-    else:
-        raise InputError("input must be .csv or .parquet", path=path)
 
 
 @app.command("apply")
@@ -205,7 +153,7 @@ def apply(
 ) -> None:
     """Apply a trained auto-coder to a corpus, streaming in chunks: id, 0/1 per code and p_<code> columns.
 
-    Example: [bold]mindthegap code apply coder.joblib fft.csv --text Comment --id ID --out coded.csv[/bold]
+    Example: [bold]mindthegap code apply coder.mtgmodel fft.csv --text Comment --id ID --out coded.csv[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
 
@@ -236,75 +184,18 @@ def apply(
             console.print(f"Coded with Spark; wrote {out}")
         return
 
-    summary = apply_local(model, input_path, out, text_col=text, id_col=id_col, redact=redact, sentiment=sentiment,
-                          show_progress=not as_json)  # fmt: skip
+    from mindthegap.scale.local import apply_model_local
+
+    with progress(not as_json) as bar:
+        task = bar.add_task("coding comments", total=None)
+        summary = apply_model_local(
+            model, input_path, out, text_col=text, id_col=id_col, redact=redact, sentiment=sentiment,
+            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )  # fmt: skip
     if as_json:
         print_json(summary)
     else:
         console.print(f"Coded {summary['rows']:,} comments ({summary['rows_empty']:,} empty); wrote {out}")
-
-
-def apply_local(
-    model,
-    input_path: Path,
-    out: Path,
-    *,
-    text_col: str,
-    id_col: str,
-    redact: bool = False,
-    sentiment: bool = False,
-    show_progress: bool = False,
-) -> dict:
-    """Stream ``input_path`` through :func:`process_frame` into ``out`` (temporary file, then rename)."""
-    from mindthegap.text.pipeline import process_frame
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    rows = empty = 0
-    writer = None
-    try:
-        with progress(show_progress) as bar:
-            task = bar.add_task("coding comments", total=None)
-            first = True
-            for frame, done, total in _iter_input(input_path, list(dict.fromkeys([id_col, text_col]))):
-                result = process_frame(
-                    frame, model=model, text_col=text_col, id_col=id_col, redact=redact, sentiment=sentiment
-                )
-                rows += len(result)
-                empty += int((frame[text_col].fillna("").astype(str).str.strip() == "").sum())
-                if out.suffix.lower() == ".parquet":
-                    import pyarrow as pa
-                    import pyarrow.parquet as pq
-
-                    table = pa.Table.from_pandas(result, preserve_index=False)
-                    if writer is None:
-                        writer = pq.ParquetWriter(tmp, table.schema)
-                    writer.write_table(table.cast(writer.schema))
-                else:
-                    result.to_csv(tmp, mode="w" if first else "a", header=first, index=False)
-                first = False
-                bar.update(task, completed=done, total=total)
-            if first:  # no rows at all: still write a valid, empty output
-                from mindthegap.text.pipeline import output_columns
-
-                cols = output_columns(model, id_col=id_col, redact=redact, sentiment=sentiment)
-                empty_frame = pd.DataFrame(columns=cols)
-                if out.suffix.lower() == ".parquet":
-                    empty_frame.to_parquet(tmp, index=False)
-                else:
-                    empty_frame.to_csv(tmp, index=False)
-        if writer is not None:
-            writer.close()
-            writer = None
-        os.replace(tmp, out)
-    finally:
-        if writer is not None:
-            writer.close()
-        if tmp.exists():
-            tmp.unlink()
-    return {"output": str(out), "rows": rows, "rows_empty": empty, "labels": len(model.labels_)}
 
 
 @app.command("queue")
@@ -318,14 +209,14 @@ def queue(
 ) -> None:
     """Pick the comments to code next: those the model is least sure about (plus a few at random).
 
-    Example: [bold]mindthegap code queue coder.joblib uncoded.csv --text Comment --id ID --batch 30[/bold]
+    Example: [bold]mindthegap code queue coder.mtgmodel uncoded.csv --text Comment --id ID --batch 30[/bold]
     """
     from mindthegap.cli.console import frame_records
     from mindthegap.text.active_learning import next_to_code
     from mindthegap.text.autocoder import load_autocoder
 
     model = load_autocoder(model_path)
-    frames = [f for f, _, _ in _iter_input(input_path, list(dict.fromkeys([id_col, text])))]
+    frames = [f for f, _, _ in read_chunks(input_path, list(dict.fromkeys([id_col, text])))]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[id_col, text])
     result = next_to_code(model, data[text].tolist(), ids=data[id_col].tolist(), batch=batch)
     if as_json:
@@ -356,7 +247,7 @@ def themes(
 
     if k_max < k_min:
         raise InputError("--k-max is smaller than --k-min")
-    frames = [f for f, _, _ in _iter_input(input_path, [text])]
+    frames = [f for f, _, _ in read_chunks(input_path, [text])]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[text])
     with progress(not as_json) as bar:
         bar.add_task("finding themes", total=None)
@@ -394,9 +285,10 @@ def suggest(
     """Propose codes for a study's sources: stored as unreviewed codings with the model's confidence.
 
     Suggestions are not findings: reports leave them out until a person accepts them, here with
-    [bold]mindthegap code review[/bold] or in the web app. Running it again skips sources already suggested.
+    [bold]mindthegap code review[/bold] or in the web app. Running it again never repeats a suggestion (nor one
+    a person rejected); run it again with a lower --min-confidence to add those the higher threshold held back.
 
-    Example: [bold]mindthegap code suggest coder.joblib --study riverside --min-confidence 0.6[/bold]
+    Example: [bold]mindthegap code suggest coder.mtgmodel --study riverside --min-confidence 0.6[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
 

@@ -13,14 +13,22 @@ import typer
 
 from mindthegap import __version__
 from mindthegap.cli.console import err_console, print_error
-from mindthegap.errors import MindTheGapError
+from mindthegap.errors import InputErrors, MindTheGapError
 
 app = typer.Typer(
     name="mindthegap",
     help=(
         "Measure and help close the gap between health and social-care policy and practice.\n\n"
-        "Start with [bold]mindthegap demo[/bold] to build a synthetic study and its report. "
-        "Studies live in a SQLite file by default; set --db or MINDTHEGAP_DATABASE_URL to use PostgreSQL."
+        "Studies live in [bold]mindthegap.sqlite3 in the folder you run the command from[/bold], unless --db "
+        "or MINDTHEGAP_DATABASE_URL names another SQLite file or a PostgreSQL database.\n\n"
+        "Examples:\n\n"
+        "[bold]mindthegap demo[/bold] — build a synthetic study and its report.html (start here)\n\n"
+        "[bold]mindthegap study create study.yaml[/bold], then [bold]study participants[/bold] and "
+        "[bold]study ratings[/bold] — bring in your own study\n\n"
+        "[bold]mindthegap gap --study northmoor --by principle,service[/bold] — the values–practice gap\n\n"
+        "[bold]mindthegap study report northmoor --out report.html[/bold] — the evaluation report\n\n"
+        "[bold]mindthegap --db ~/studies/trust.sqlite3 serve[/bold] — the web app on another database\n\n"
+        "Each command has its own examples: [bold]mindthegap COMMAND --help[/bold]."
     ),
     rich_markup_mode="rich",
     no_args_is_help=True,
@@ -44,7 +52,8 @@ def main(
         None,
         "--db",
         envvar="MINDTHEGAP_DATABASE_URL",
-        help="Study database: a .sqlite3 path, a folder, or postgresql://user@host:5432/name.",
+        help="Study database: a .sqlite3 path, a folder, or postgresql://user@host:5432/name "
+        "(default: mindthegap.sqlite3 in the current folder).",
         show_envvar=True,
     ),
     version: bool = typer.Option(
@@ -54,6 +63,14 @@ def main(
     _state["debug"] = debug
     if db:
         os.environ["MINDTHEGAP_DATABASE_URL"] = db
+    from mindthegap.store import database
+
+    if _note_new_database not in database.on_new_database:
+        database.on_new_database.append(_note_new_database)
+
+
+def _note_new_database(sentence: str) -> None:
+    err_console.print(f"note: {sentence}", soft_wrap=True, markup=False)
 
 
 def _register() -> None:
@@ -77,6 +94,10 @@ def _register() -> None:
     from mindthegap.cli import audit
 
     app.command("audit")(audit.audit)
+    from mindthegap.cli import backup
+
+    app.command("backup")(backup.backup)
+    app.command("restore")(backup.restore)
     from mindthegap.cli import collect
 
     app.add_typer(collect.app, name="collect")
@@ -90,6 +111,12 @@ def _register() -> None:
     from mindthegap.cli import delphi
 
     app.add_typer(delphi.app, name="delphi")
+    from mindthegap.cli import synth
+
+    app.add_typer(synth.app, name="synth")
+    from mindthegap.cli import report
+
+    app.command("report")(report.report)
     # further command groups are registered here
 
 
@@ -110,7 +137,11 @@ def run() -> None:
     except MindTheGapError as exc:
         if debug:
             raise
-        print_error(str(exc))
+        if isinstance(exc, InputErrors):  # every problem in the file, one per line
+            headline, *details = exc.lines()
+            print_error(headline, details=details)
+        else:
+            print_error(str(exc))
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -373,7 +373,9 @@ def reliability(
         print_json(out)
         return
     _show(table, [*dims, "construct", "k", "n", "alpha", "alpha_ci_low", "alpha_ci_high", "omega"])
-    _warn_notes(table, dims)
+    negative = table["note"].fillna("").str.contains("alpha is negative").any() if "note" in table else False
+    hints = item_stats if item_stats is not None or not negative else item_table(frame, constructs, **kw)
+    _warn_notes(table, dims, hints)
     if item_stats is not None:
         _show(item_stats, ["construct", "item", "reversed", "mean", "sd", "item_total_r", "alpha_if_deleted"])
 
@@ -565,8 +567,9 @@ def compare(
     )
 
 
-def _warn_notes(table, dims: list[str]) -> None:
-    """Print each construct's reliability warning on stderr, with what to do about it."""
+def _warn_notes(table, dims: list[str], items=None) -> None:
+    """Print each construct's reliability warning on stderr, with what to do about it (for a negative alpha, the
+    items whose item–total r is negative, from ``items``, the item table of the whole file)."""
     from mindthegap.cli.console import err_console
 
     for rec in table.to_dict(orient="records"):
@@ -574,29 +577,30 @@ def _warn_notes(table, dims: list[str]) -> None:
         if not isinstance(note, str) or not note:
             continue
         where = ", ".join(str(rec[d]) for d in dims)
-        hint = (
-            " — check the items with --items (a negative item–total r points to it) and reverse-score it "
-            "with --reverse ITEM"
-            if "alpha is negative" in note
-            else ""
-        )
+        hint = ""
+        if "alpha is negative" in note:
+            suspects = [] if items is None else _negative_items(items, rec["construct"])
+            hint = (
+                f" — {', '.join(suspects)} {'runs' if len(suspects) == 1 else 'run'} against the other items "
+                f"(negative item–total r): if worded in reverse, add {' '.join(f'--reverse {i}' for i in suspects)}"
+                if suspects
+                else " — check the items with --items (a negative item–total r points to it) and reverse-score "
+                "it with --reverse ITEM"
+            )
         err_console.print(f"warning: {rec['construct']}{f' ({where})' if where else ''}: {note}{hint}")
 
 
-def _show(table, columns: list[str]) -> None:
-    from rich.table import Table
+def _negative_items(items, construct: str) -> list[str]:
+    """The items of ``construct`` running against the rest (none when all do, as in a pair: which is reversed
+    is then for the reader of the questionnaire to say)."""
+    own = items[items["construct"] == construct]
+    rows = own[own["item_total_r"] < 0]
+    if "reversed" in rows.columns:
+        rows = rows[~rows["reversed"].astype(bool)]
+    return [] if len(rows) == len(own) else [str(i) for i in rows["item"]]
 
-    cols = [c for c in columns if c in table.columns]
-    view = Table(*cols, "suppressed")
-    for rec in table.to_dict(orient="records"):
-        cells = []
-        for c in cols:
-            v = rec[c]
-            if v is None:  # a suppressed cell
-                cells.append("")
-            elif isinstance(v, float):
-                cells.append("" if v != v else (f"{v:.0f}" if c in ("n", "k") else f"{v:.3f}"))
-            else:
-                cells.append(str(v))
-        view.add_row(*cells, "suppressed" if rec.get("suppressed") else "")
-    console.print(view)
+
+def _show(table, columns: list[str]) -> None:
+    from mindthegap.cli.console import show_frame
+
+    show_frame(table, columns)

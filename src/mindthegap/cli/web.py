@@ -63,6 +63,15 @@ def serve(
     from mindthegap.web.wsgi import application
 
     call_command("clearsessions")  # expired sessions are of no use to anyone; start with a clean table
+    from mindthegap.web.first_run import issue_token, needs_first_run
+
+    if needs_first_run():
+        console.print(
+            "No account exists yet. Create the first administrator at "
+            f"[bold]http://{host}:{port}/setup/first-run/?token={issue_token()}[/bold] "
+            "(this address works once, until the server stops), or with 'mindthegap user add NAME --admin'.",
+            highlight=False,
+        )
     proxy = {}
     if settings.HTTPS:
         # waitress drops X-Forwarded-* unless they come from the proxy it trusts; from that proxy it takes the
@@ -84,7 +93,9 @@ def add_user(
     username: str = typer.Argument(..., help="Login name: letters, digits and @ . + - _ (at most 150)."),
     study: list[str] = typer.Option([], "--study", help="Study id to grant (repeatable)."),
     role: str = typer.Option("viewer", help="viewer (reports), analyst (import and analyse) or owner."),
-    superuser: bool = typer.Option(False, "--superuser", help="May open every study and the admin pages."),
+    superuser: bool = typer.Option(
+        False, "--admin", "--superuser", help="An administrator: may open every study and the admin pages."
+    ),
     password_stdin: bool = typer.Option(
         False,
         "--password-stdin",
@@ -96,7 +107,8 @@ def add_user(
     Passwords must have at least 10 characters, must not be common, all digits, close to the username or
     made of a few repeated characters. Without a terminal, pipe the password in with --password-stdin.
 
-    Example: [bold]mindthegap user add qi.lead --study northmoor --role analyst[/bold]
+    Examples: [bold]mindthegap user add admin --admin[/bold] (the first administrator), or
+    [bold]mindthegap user add qi.lead --study northmoor --role analyst[/bold]
     """
     _check_role(role)
     from mindthegap.store.database import open_store

@@ -124,38 +124,38 @@ def _entry(entry: Any, at: str, where: Path, known: set[str], names: dict[str, s
     links = entry.get("strategies")
     if not isinstance(links, list) or not links:
         raise _fail(where, f"{at}.strategies", "needs at least one strategy")
-    rows = []
-    for j, link in enumerate(links):
-        here = f"{at}.strategies[{j}]"
-        if not isinstance(link, dict):
-            raise _fail(where, here, "each link is a mapping with strategy, level and rationale")
-        strategy = str(link.get("strategy", "")).strip()
-        if strategy not in known:
-            raise _fail(
-                where,
-                f"{here}.strategy",
-                f"{strategy!r} is not an ERIC strategy id",
-                "see 'mindthegap synth strategies --list'",
-            )
-        level = link.get("level")
-        if level not in LEVELS:
-            raise _fail(where, f"{here}.level", f"{level!r} is not 1 or 2")
-        rationale = str(link.get("rationale") or "").strip()
-        if not rationale:
-            raise _fail(
-                where,
-                f"{here}.rationale",
-                "is missing",
-                "say in a sentence why the strategy answers the barrier",
-            )
-        rows.append(
-            {
-                "framework": framework,
-                "barrier": barrier,
-                "strategy": strategy,
-                "level": level,
-                "weight": LEVELS[level],
-                "rationale": rationale,
-            }
+    return [
+        _link(link, f"{at}.strategies[{j}]", where, known, framework, barrier) for j, link in enumerate(links)
+    ]
+
+
+def _link(link: Any, here: str, where: Path, known: set[str], framework: str, barrier: str) -> dict:
+    if not isinstance(link, dict):
+        raise _fail(where, here, "each link is a mapping with strategy, level and rationale")
+    strategy = str(link.get("strategy", "")).strip()
+    if strategy not in known:
+        raise _fail(
+            where,
+            f"{here}.strategy",
+            f"{strategy!r} is not an ERIC strategy id",
+            "see 'mindthegap synth strategies --list'",
         )
-    return rows
+    level = link.get("level")
+    if level not in LEVELS:
+        raise _fail(where, f"{here}.level", f"{level!r} is not 1 or 2")
+    rationale = str(link.get("rationale") or "").strip()
+    if not rationale:
+        raise _fail(
+            where,
+            f"{here}.rationale",
+            "is missing",
+            "say in a sentence why the strategy answers the barrier",
+        )
+    return {
+        "framework": framework,
+        "barrier": barrier,
+        "strategy": strategy,
+        "level": level,
+        "weight": LEVELS[level],
+        "rationale": rationale,
+    }

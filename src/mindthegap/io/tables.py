@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -116,8 +117,50 @@ def check_lengths(
             )
 
 
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV Injection"): = + - @, tab and
+# carriage return, and the full-width forms some locales' spreadsheets also accept.
+FORMULA_START = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
+_FORMULA = re.compile(f"[{re.escape(FORMULA_START)}]")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_value(value: object) -> object:
+    """``value`` made safe to open in a spreadsheet: text starting with a formula character gets a leading
+    single quote (OWASP's advice), so ``=HYPERLINK(…)`` shows as text; numbers, and text that is just a number
+    such as ``-3`` or ``+44``, stay as they are."""
+    if isinstance(value, str) and value and _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell and column heading passed through :func:`neutralise_value`.
+
+    Every CSV or spreadsheet export goes through this (``write_table``, ``code apply``, the web downloads).
+    Numeric columns are untouched, so genuine numbers stay numbers; Parquet outputs, which no spreadsheet
+    evaluates, keep the data exactly.
+    """
+    out = frame.rename(columns=lambda c: neutralise_value(c) if isinstance(c, str) else c)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype.kind in "biufcmMb":
+            continue
+        text = col.astype("string")
+        risky = text.str.match(_FORMULA.pattern, na=False) & ~text.str.fullmatch(_NUMBER.pattern, na=False)
+        if risky.any():
+            col = col.astype(object)  # a copy: the caller's frame is left alone
+            col[risky.to_numpy()] = ("'" + text[risky]).to_numpy(dtype=object)
+            out.isetitem(i, col)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame, *, header: bool = True) -> bytes:
+    """``frame`` as UTF-8 CSV with formulas neutralised (:func:`neutralise_formulas`)."""
+    return neutralise_formulas(frame).to_csv(index=False, header=header).encode("utf-8")
+
+
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    """Write CSV or Parquet atomically (chosen by the suffix)."""
+    """Write CSV or Parquet atomically (chosen by the suffix); CSV text cells are neutralised against formulas."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
@@ -125,27 +168,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
         frame.to_parquet(buf, index=False)
         atomic_write_bytes(path, buf.getvalue())
     elif suffix == ".csv":
-        atomic_write_bytes(path, frame.to_csv(index=False).encode("utf-8"))
+        atomic_write_bytes(path, csv_bytes(frame))
     else:
         raise InputError("unsupported output type", path=path, hint="use a .csv or .parquet file name")
     return path
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""Characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV injection)."""
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where every text cell that a spreadsheet would run as a formula starts with an apostrophe.
-
-    Numbers are left alone (a negative number is not text); only strings beginning with one of
-    :data:`FORMULA_START` change, so ``=HYPERLINK(...)`` typed into a comment box reaches Excel as text.
-    """
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype.kind in "biufcmM":
-            continue
-        out[col] = out[col].map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-        )
-    return out

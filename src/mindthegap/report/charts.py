@@ -7,6 +7,7 @@ common colour-vision deficiencies; every chart also carries its data table and a
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on servers or CI
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.text import Text
 
 # Each has contrast >= 3:1 against white (checked in tests/test_report.py).
 PALETTE = (
@@ -59,10 +61,70 @@ def figure(width: float = 6.5, height: float = 4.0) -> Iterator[tuple[MplFigure,
             plt.close(fig)
 
 
+def _drawn_texts(fig: MplFigure) -> list[Text]:
+    """The texts matplotlib draws: titles, labels, legends, annotations and the tick labels within view (it keeps
+    but does not draw tick labels beyond an axis's limits)."""
+    texts = fig.findobj(Text)
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            span = (high - low) * 1e-6
+            for loc, label in zip(axis.get_majorticklocs(), axis.get_majorticklabels(), strict=False):
+                if not low - span <= loc <= high + span:
+                    hidden.add(id(label))
+    return [t for t in texts if id(t) not in hidden]
+
+
+def outside(fig: MplFigure) -> list[str]:
+    """The visible texts of ``fig`` that reach beyond its edges (and would be cut off in the report)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    found = []
+    for text in _drawn_texts(fig):
+        if not text.get_visible() or not text.get_text().strip() or text.figure is None:
+            continue
+        extent = text.get_window_extent(renderer)
+        if (
+            extent.x0 < box.x0 - 1
+            or extent.x1 > box.x1 + 1
+            or extent.y0 < box.y0 - 1
+            or extent.y1 > box.y1 + 1
+        ):
+            found.append(text.get_text())
+    return found
+
+
+def fit_labels(fig: MplFigure) -> None:
+    """Wrap axis titles and labels wider (or, for y labels, taller) than the figure onto more lines, so that
+    constrained layout can make room for them instead of letting the edge cut them ("… (95%")."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        for text, horizontal in ((ax.title, True), (ax.xaxis.label, True), (ax.yaxis.label, False)):
+            words = text.get_text()
+            if not words.strip():
+                continue
+            extent, box = text.get_window_extent(renderer), fig.bbox
+            low, high, start, end = (
+                (extent.x0, extent.x1, box.x0, box.x1)
+                if horizontal
+                else (extent.y0, extent.y1, box.y0, box.y1)
+            )
+            centre = (low + high) / 2
+            room = 2 * min(centre - start, end - centre) * 0.95  # the text stays centred where it is
+            if high - low > room > 0:
+                chars = max(12, int(len(words) * room / (high - low)))
+                text.set_text(textwrap.fill(words, chars))
+
+
 def to_svg(fig: MplFigure) -> str:
-    """Serialise a figure to an SVG fragment fit for inlining in HTML (no XML declaration or DOCTYPE)."""
+    """Serialise a figure to an SVG fragment fit for inlining in HTML (no XML declaration or DOCTYPE); long axis
+    labels are wrapped first (:func:`fit_labels`)."""
     buf = io.StringIO()
     with plt.rc_context(_STYLE):
+        fit_labels(fig)
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
     start = text.find("<svg")

@@ -10,7 +10,12 @@ import pandas as pd
 @dataclass
 class Paragraph:
     text: str
-    kind: str = "p"  # "p", or "note" for a shaded aside
+    kind: str = "p"  # "p", "note" for a shaded aside; "headline", "subhead", "finding" in the summary
+    href: str = ""  # where the evidence for this sentence is (an anchor such as "#evidence-matrix")
+
+
+#: the format of a p-value column: "0.042", and "< 0.001" rather than "0.000"
+P_VALUE = "p-value"
 
 
 @dataclass
@@ -18,7 +23,8 @@ class Table:
     """A table of results. Rows with ``suppressed`` True are shown as suppressed, whatever else they hold.
 
     ``columns`` maps DataFrame columns to the headings shown, in order; columns not named are not shown.
-    ``formats`` maps a column to a format string (e.g. ``"{:.2f}"``).
+    ``formats`` maps a column to a format string (e.g. ``"{:.2f}"``), or to :data:`P_VALUE` for a p-value
+    (three decimals, and "< 0.001" below that).
     ``verbatim`` names the columns that hold people's own words (quotes, comments): they are shown to analysts
     and owners only, and left out of every copy built for the aggregate audience (see :mod:`.audience`).
     """

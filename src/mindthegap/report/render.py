@@ -18,7 +18,7 @@ from markupsafe import Markup
 from mindthegap import __version__
 from mindthegap.analysis.suppression import SUPPRESSED
 from mindthegap.io.files import atomic_write_text
-from mindthegap.report.document import Figure, Paragraph, Section, Table
+from mindthegap.report.document import P_VALUE, Figure, Paragraph, Section, Table
 
 _env = Environment(
     loader=PackageLoader("mindthegap.report", "templates"),
@@ -31,6 +31,8 @@ _env = Environment(
 def _cell(value: object, fmt: str | None) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if fmt == P_VALUE:
+        return "< 0.001" if float(value) < 0.001 else f"{float(value):.3f}"
     if fmt:
         try:
             return fmt.format(value)
@@ -54,7 +56,9 @@ def table_rows(table: Table) -> list[dict]:
                 cells.append({"text": "suppressed", "suppressed": True, "key": False})
             else:
                 text = _cell(row[col], table.formats.get(col))
-                cells.append({"text": text, "suppressed": False, "key": col in keys})
+                cells.append(
+                    {"text": text, "suppressed": False, "key": col in keys, "verbatim": col in table.verbatim}
+                )
         rows.append({"cells": cells, "suppressed": bool(is_hidden)})
     return rows
 
@@ -68,7 +72,7 @@ def key_columns(table: Table) -> list[bool]:
 
 def _prepare(block: object) -> dict:
     if isinstance(block, Paragraph):
-        return {"type": "paragraph", "text": block.text, "kind": block.kind}
+        return {"type": "paragraph", "text": block.text, "kind": block.kind, "href": block.href}
     if isinstance(block, Table):
         return {"type": "table", "table": block, "rows": table_rows(block), "key_cols": key_columns(block)}
     if isinstance(block, Figure):
@@ -92,18 +96,60 @@ def render_fragment(sections: list[Section], *, min_n: int = 11) -> str:
     )
 
 
-def render_html(title: str, sections: list[Section], *, subtitle: str = "", min_n: int = 11) -> str:
+def _css() -> Markup:
+    return Markup((Path(__file__).parent / "static" / "report.css").read_text(encoding="utf-8"))
+
+
+def _generated() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%d %B %Y, %H:%M UTC")
+
+
+def render_html(
+    title: str,
+    sections: list[Section],
+    *,
+    subtitle: str = "",
+    min_n: int = 11,
+    executive: Section | None = None,
+) -> str:
+    """The whole report; with ``executive``, the executive summary comes first and the section-by-section
+    findings follow it."""
     template = _env.get_template("report.html")
-    css = (Path(__file__).parent / "static" / "report.css").read_text(encoding="utf-8")
     return template.render(
         title=title,
         subtitle=subtitle,
-        css=Markup(css),
-        sections=[{"section": s, "blocks": [_prepare(b) for b in s.blocks]} for s in sections],
+        css=_css(),
+        executive=_prepared(executive) if executive else None,
+        sections=[_prepared(s) for s in sections],
         summary=[(s.title, line) for s in sections for line in s.summary],
         min_n=min_n,
         version=__version__,
-        generated=dt.datetime.now(dt.UTC).strftime("%d %B %Y, %H:%M UTC"),
+        generated=_generated(),
+    )
+
+
+def _prepared(section: Section, link_prefix: str = "") -> dict:
+    blocks = [_prepare(b) for b in section.blocks]
+    if link_prefix:
+        for b in blocks:
+            if b.get("href"):
+                b["href"] = link_prefix + b["href"]
+    return {"section": section, "blocks": blocks}
+
+
+def render_summary_html(
+    title: str, executive: Section | None, figure: Figure | None, *, subtitle: str = "", min_n: int = 11
+) -> str:
+    """The board paper: the executive summary and the evidence matrix, linking into report.html."""
+    return _env.get_template("summary.html").render(
+        title=title,
+        subtitle=subtitle,
+        css=_css(),
+        executive=_prepared(executive, "report.html") if executive else None,
+        figure=_prepare(figure) if figure else None,
+        min_n=min_n,
+        version=__version__,
+        generated=_generated(),
     )
 
 

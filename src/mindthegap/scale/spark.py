@@ -9,7 +9,8 @@ Two entry points:
   on a managed Spark platform).
 
 Each batch of rows goes through ``mindthegap.text.pipeline.process_frame`` inside ``mapInPandas``. The model
-file's bytes are broadcast once; each Python worker loads them once and keeps the loaded model for every later
+file's bytes (a zip of JSON and NumPy arrays, never a pickle: see :mod:`mindthegap.text.modelfile`) are broadcast
+once; each Python worker checks and loads them once and keeps the loaded model for every later
 batch. The pipeline works row by row with a fitted model, so how Spark cuts the data into batches cannot change
 a prediction: the results equal the single-machine engine's for the same model and input.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mindthegap.errors import ConfigurationError, InputError, MindTheGapError
+from mindthegap.io.tables import neutralise_formulas
 from mindthegap.scale.sparkfiles import (
     HadoopFiles,
     as_uri,
@@ -159,54 +160,43 @@ def spark_session(
 class Pipeline:
     """The two functions the engine needs from ``mindthegap.text``: how to code a frame, how to load a model.
 
-    ``process(frame, *, model, text_col, id_col, redact, sentiment) -> DataFrame`` and ``load(path) -> model``.
-    Both must be importable on the executors (module-level functions of an installed package).
+    ``process(frame, *, model, text_col, id_col, redact, sentiment) -> DataFrame`` and ``load(path) -> model``;
+    optionally ``from_bytes(file bytes) -> model`` (else the bytes go through a temporary file and ``load``) and
+    ``to_bytes(model) -> file bytes``, which lets :func:`code_dataframe` take a model already in memory.
+    All must be importable on the executors (module-level functions of an installed package).
     """
 
     process: Callable[..., pd.DataFrame]
     load: Callable[[Path], Any]
+    from_bytes: Callable[[bytes], Any] | None = None
+    to_bytes: Callable[[Any], bytes] | None = None
+
+    def loader(self) -> Callable[[bytes], Any]:
+        """How a worker turns the broadcast bytes into a model."""
+        return self.from_bytes or functools.partial(_load_from_bytes, load=self.load)
 
 
 def default_pipeline() -> Pipeline:
     """The real text pipeline: ``text.pipeline.process_frame`` and the auto-coder's model loader."""
-    try:
-        from mindthegap.text import autocoder, pipeline
-    except ImportError as exc:  # pragma: no cover - only while the text pipeline is not installed
-        raise ConfigurationError(
-            f"the text pipeline is not available ({exc})", hint="reinstall mindthegap"
-        ) from None
-    for name in ("load_model", "load_autocoder", "load"):
-        load = getattr(autocoder, name, None)
-        if callable(load):
-            return Pipeline(process=pipeline.process_frame, load=load)
-    raise ConfigurationError(  # pragma: no cover - guards against a renamed loader
-        "the auto-coder has no model loader", hint="reinstall mindthegap"
+    from mindthegap.text import autocoder_file, pipeline
+
+    return Pipeline(
+        process=pipeline.process_frame,
+        load=autocoder_file.load_autocoder,
+        from_bytes=autocoder_file.autocoder_from_bytes,
+        to_bytes=autocoder_file.autocoder_bytes,
     )
 
 
 def _load_from_bytes(payload: bytes, load: Callable[[Path], Any]) -> Any:
     """Load a model from its file's bytes with the usual loader (which checks version and codebook)."""
-    fd, tmp = tempfile.mkstemp(prefix="mindthegap-model-", suffix=".joblib")
+    fd, tmp = tempfile.mkstemp(prefix="mindthegap-model-", suffix=".mtgmodel")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
         return load(Path(tmp))
     finally:
         Path(tmp).unlink(missing_ok=True)
-
-
-def _joblib_loads(payload: bytes) -> Any:
-    import joblib
-
-    return joblib.load(io.BytesIO(payload))
-
-
-def _joblib_dumps(model: Any) -> bytes:
-    import joblib
-
-    buf = io.BytesIO()
-    joblib.dump(model, buf)
-    return buf.getvalue()
 
 
 # One loaded model per Python worker process, kept across tasks (workers are reused); keyed by the digest of
@@ -229,6 +219,7 @@ class _CodeBatches:
     columns: list[str]
     dtypes: dict[str, str]
     rows: Any = None  # accumulator counting coded rows, when the session has one
+    neutralise: bool = False  # CSV output: text a spreadsheet would run as a formula gets a leading quote
 
     def model(self) -> Any:
         model = _WORKER_MODELS.get(self.token)
@@ -256,6 +247,8 @@ class _CodeBatches:
                 )
             except MindTheGapError as exc:
                 raise RuntimeError(f"{_ERROR_MARK}{exc}".replace("\n", " ")) from exc
+            if self.neutralise:
+                out = neutralise_formulas(out)
             out = out[self.columns]
             for name, dtype in self.dtypes.items():
                 if str(out[name].dtype) != dtype:
@@ -400,6 +393,7 @@ def _prepare(
     where: str | None,
     rows_accumulator: bool,
     write_parts: tuple[str, str] | None = None,
+    neutralise: bool = False,
 ) -> tuple[SparkDataFrame, Any, list[str]]:
     """Check, probe the output's schema, and build the lazy coded DataFrame (or, with ``write_parts``
     = (folder, kind), the DataFrame of part files written by the workers)."""
@@ -412,6 +406,8 @@ def _prepare(
         redact=redact,
         sentiment=sentiment,
     )
+    if neutralise:
+        probe = neutralise_formulas(probe)
     schema = _spark_schema(probe)
     token = hashlib.sha256(payload).hexdigest()
     spark = sdf.sparkSession
@@ -436,6 +432,7 @@ def _prepare(
         columns=list(probe.columns),
         dtypes={c: str(t) for c, t in probe.dtypes.items()},
         rows=counter,
+        neutralise=neutralise,
     )
     columns = list(probe.columns)
     return (
@@ -462,22 +459,24 @@ def code_dataframe(
     columns when asked. Example (in a notebook)::
 
         from mindthegap.scale.spark import code_dataframe
-        coded = code_dataframe(spark.table("fft.comments"), "/dbfs/models/fft.joblib", text_col="answer", id_col="id")
+        coded = code_dataframe(spark.table("fft.comments"), "/dbfs/models/fft.mtgmodel", text_col="answer", id_col="id")
         coded.write.mode("overwrite").saveAsTable("fft.coded")
     """
     pipe = pipeline or default_pipeline()
     if isinstance(model, (str, Path)):
         path = Path(model)
         loaded = _load_model_on_driver(path, pipe)
-        payload = path.read_bytes()
-        from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
         result, _, _ = _prepare(
-            sdf, payload, from_bytes, loaded, pipe, text_col=text_col, id_col=id_col, redact=redact,
+            sdf, path.read_bytes(), pipe.loader(), loaded, pipe, text_col=text_col, id_col=id_col, redact=redact,
             sentiment=sentiment, where=None, rows_accumulator=False,
         )  # fmt: skip
         return result
+    if pipe.to_bytes is None:
+        raise ConfigurationError(
+            "this pipeline cannot ship a model held in memory", hint="pass the model file's path instead"
+        )
     result, _, _ = _prepare(
-        sdf, _joblib_dumps(model), _joblib_loads, model, pipe, text_col=text_col, id_col=id_col,
+        sdf, pipe.to_bytes(model), pipe.loader(), model, pipe, text_col=text_col, id_col=id_col,
         redact=redact, sentiment=sentiment, where=None, rows_accumulator=False,
     )  # fmt: skip
     return result
@@ -524,7 +523,7 @@ def apply_model_spark(
     not exist yet — and the output is written under a hidden sibling name and renamed into place only when
     complete, so a failure never leaves partial output at the destination. Returns counts and timings. Example::
 
-        apply_model_spark(Path("fft.joblib"), Path("comments.parquet"), Path("coded.parquet"),
+        apply_model_spark(Path("fft.mtgmodel"), Path("comments.parquet"), Path("coded.parquet"),
                           text_col="answer", id_col="comment_id", master="local[*]")
     """
     started = time.perf_counter()
@@ -551,7 +550,7 @@ def apply_model_spark(
     wanted = min_partitions or sc.defaultParallelism
     if sdf.rdd.getNumPartitions() < wanted:  # one big CSV arrives as one partition: spread it over the cores
         sdf = spread(sdf, wanted)
-    from_bytes = functools.partial(_load_from_bytes, load=pipe.load)
+    from_bytes = pipe.loader()
     partial_name = f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial"
     partial = out_fs.sibling(partial_name)
     # In local mode the Python workers write the part files themselves (see _WriteParts); a cluster uses
@@ -561,7 +560,7 @@ def apply_model_spark(
     coded, counter, columns = _prepare(
         sdf, payload, from_bytes, model, pipe, text_col=text_col, id_col=id_col, redact=redact,
         sentiment=sentiment, where=in_uri, rows_accumulator=not direct,
-        write_parts=(str(folder), out_kind) if direct else None,
+        write_parts=(str(folder), out_kind) if direct else None, neutralise=out_kind == "csv",
     )  # fmt: skip
     partitions = coded.rdd.getNumPartitions()
     checked = time.perf_counter()

@@ -8,12 +8,17 @@ database at the last complete step.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from mindthegap.errors import ConfigurationError, StoreError
 from mindthegap.store.urls import database_settings, normalise_database_url, redact_url
 
 OUR_APPS_PREFIX = "mindthegap."
+
+#: called with a sentence when :func:`open_store` creates the default SQLite file (no --db, no
+#: MINDTHEGAP_DATABASE_URL), so that a first run says where the studies will live (the command line prints it)
+on_new_database: list[Callable[[str], None]] = []
 
 
 def open_store(db: str | None = None, *, migrate: bool = True) -> str:
@@ -22,10 +27,13 @@ def open_store(db: str | None = None, *, migrate: bool = True) -> str:
     Returns the (password-redacted) URL in use, for messages. Raises a one-line error when the database is
     unreachable, unwritable or was written by a newer mindthegap.
     """
-    url = normalise_database_url(db or os.environ.get("MINDTHEGAP_DATABASE_URL"))
+    given = db or os.environ.get("MINDTHEGAP_DATABASE_URL")
+    url = normalise_database_url(given)
     config = database_settings(url)  # validates before Django sees it
+    new = None
     if config["ENGINE"].endswith("sqlite3"):
         _check_sqlite_path(Path(config["NAME"]))
+        new = None if Path(config["NAME"]).exists() else Path(config["NAME"])
     os.environ["MINDTHEGAP_DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mindthegap.store.settings")
 
@@ -42,6 +50,12 @@ def open_store(db: str | None = None, *, migrate: bool = True) -> str:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+    if new is not None and new.exists() and not given:
+        for listener in on_new_database:
+            listener(
+                f"created a new study database at {new} (the default, in the current folder; choose another "
+                "with --db or MINDTHEGAP_DATABASE_URL)"
+            )
     return redact_url(url)
 
 

@@ -180,6 +180,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATABASES = {"default": database_settings(os.environ.get("MINDTHEGAP_DATABASE_URL"))}
+
+# Computed dashboards (mindthegap.web.dashboard_cache), keyed by each study's data version: in the process's
+# memory by default; with MINDTHEGAP_CACHE_DIR in files there, shared by every process serving the database.
+_CACHE_DIR = os.environ.get("MINDTHEGAP_CACHE_DIR", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _CACHE_DIR}
+        if _CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mindthegap"}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"

@@ -6,35 +6,39 @@ decision threshold is tuned on those same out-of-fold probabilities, so nothing 
 Prediction is one sparse transform and one matrix product over all codes, fast enough for a month of Friends and
 Family Test comments in seconds on a laptop.
 
-The fitted coder is saved with mindthegap's and scikit-learn's versions, the label list and a codebook fingerprint;
-loading a file made by another version or for another codebook fails with a clear message rather than quietly
-producing wrong codes.
+The fitted coder is saved as JSON and NumPy arrays (:mod:`mindthegap.text.autocoder_file`), never pickle, with the
+label list and a codebook fingerprint; loading a file for another codebook, or anything that is not such a file,
+fails with a clear message rather than quietly producing wrong codes or running code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
 
 from mindthegap import __version__
 from mindthegap.errors import InputError
+from mindthegap.text.autocoder_cv import (
+    DecisionRule,
+    best_f1_threshold,
+    cross_fitted_scores,
+    f1_scores,
+    fit_rule,
+    sigmoid,
+)
 from mindthegap.text.features import clean_texts, text_vectoriser
+from mindthegap.text.folds import iterative_folds
 
 __all__ = ["AutoCoder", "best_f1_threshold", "codebook_fingerprint", "load_autocoder"]
-
-_FORMAT = "mindthegap-autocoder/1"
 
 
 def codebook_fingerprint(labels: Sequence[str], definitions: Sequence[str] | None = None) -> str:
@@ -46,25 +50,6 @@ def codebook_fingerprint(labels: Sequence[str], definitions: Sequence[str] | Non
             h.update(str(definitions[i]).encode("utf-8"))
         h.update(b"\x1e")
     return h.hexdigest()[:16]
-
-
-def best_f1_threshold(y: np.ndarray, p: np.ndarray, *, default: float = 0.5) -> float:
-    """Threshold on ``p`` that maximises F1 for binary ``y`` (exhaustive over the distinct scores)."""
-    y = np.asarray(y, dtype=bool)
-    positives = int(y.sum())
-    if positives == 0 or positives == len(y):
-        return default
-    order = np.argsort(-p, kind="stable")
-    ps, ys = p[order], y[order]
-    tp = np.cumsum(ys)
-    k = np.arange(1, len(ys) + 1)
-    f1 = 2 * tp / (k + positives)
-    # only cut where the score changes, so tied scores fall on the same side
-    last_of_run = np.r_[ps[1:] != ps[:-1], True]
-    f1 = np.where(last_of_run, f1, -1.0)
-    i = int(np.argmax(f1))
-    nxt = ps[i + 1] if i + 1 < len(ps) else ps[i] - 1e-6
-    return float((ps[i] + nxt) / 2)
 
 
 def warn_degenerate_codes(Y: np.ndarray, labels: Sequence[str]) -> list[str]:
@@ -90,28 +75,38 @@ def warn_degenerate_codes(Y: np.ndarray, labels: Sequence[str]) -> list[str]:
     return flagged
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
+def _log_count_ratio(X, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Naive-Bayes log-count ratio of each feature for binary ``y`` (Wang and Manning 2012, NB-SVM)."""
+    pos = np.asarray(X[y == 1].sum(axis=0)).ravel() + alpha
+    neg = np.asarray(X[y == 0].sum(axis=0)).ravel() + alpha
+    return np.log(pos / pos.sum()) - np.log(neg / neg.sum())
 
 
 class AutoCoder(ClassifierMixin, BaseEstimator):
     """Multi-label text coder: TF-IDF features, one logistic model per code, Platt-calibrated, CV-tuned thresholds.
 
-    Per-code thresholds maximise out-of-fold F1 on the training data and are shrunk towards the pooled best
-    threshold by ``threshold_shrinkage`` pseudo-positives, which steadies codes with few examples.
+    Settings left as ``None`` — ``C`` (chosen from ``C_grid``) and ``log_count_ratio`` (naive-Bayes feature
+    weighting, Wang and Manning 2012, or plain TF-IDF) — are chosen by ``cv``-fold iterative-stratified
+    cross-validation on the training texts only (:mod:`mindthegap.text.autocoder_cv`), as are the calibration, the
+    per-code thresholds (shrunk towards the pooled best threshold by ``threshold_shrinkage`` pseudo-positives,
+    which steadies codes with few examples) and, when ``fallback`` is ``"auto"``, the fallback rule.
+    ``cv_scores_`` holds the chosen setting's cross-validated macro- and micro-F1 (mean and sd over folds);
+    ``cv_results_`` every candidate's.
 
     ``fit(texts, Y)`` takes a sequence of strings and a 0/1 matrix or DataFrame (one column per code).
     ``predict_proba`` returns calibrated probabilities (n × codes); ``predict`` applies each code's threshold and,
-    when ``fallback`` is on, gives every non-empty comment its single most likely code if no code passes.
+    when the fallback is on, gives every non-empty comment its single most likely code if no code passes.
     """
 
     def __init__(
         self,
         *,
-        C: float = 16.0,
+        C: float | None = None,
+        C_grid: tuple[float, ...] = (4.0, 16.0),
         class_weight: str | None = None,
-        cv: int = 8,
+        cv: int = 5,
         fallback: bool | str = "auto",
+        word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (3, 5),
         char_analyzer: str = "char_wb",
         min_df: int = 2,
@@ -120,13 +115,17 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         final: str = "refit",
         embedding_model: str | None = None,
         threshold_shrinkage: float = 5.0,
+        log_count_ratio: bool | None = None,
     ) -> None:
+        self.C = C
+        self.C_grid = C_grid
+        self.log_count_ratio = log_count_ratio
         self.threshold_shrinkage = threshold_shrinkage
         self.final = final
         self.embedding_model = embedding_model
         self.char_ngrams = char_ngrams
+        self.word_ngrams = word_ngrams
         self.char_analyzer = char_analyzer
-        self.C = C
         self.class_weight = class_weight
         self.cv = cv
         self.fallback = fallback
@@ -135,12 +134,13 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------------------------------
-    def _linear(self) -> LogisticRegression:
-        return LogisticRegression(
-            C=self.C, class_weight=self.class_weight, solver="liblinear", max_iter=200, random_state=0
-        )
+    def candidates(self) -> list[dict[str, Any]]:
+        """The settings cross-validation chooses among (one, when nothing is left to choose)."""
+        cs = [float(self.C)] if self.C is not None else [float(c) for c in self.C_grid]
+        ratios = [bool(self.log_count_ratio)] if self.log_count_ratio is not None else [False, True]
+        return [{"C": c, "log_count_ratio": r} for r in ratios for c in cs]
 
-    def _fit_scores(self, X, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _fit_scores(self, X, Y: np.ndarray, setting: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         n_labels = Y.shape[1]
         W = np.zeros((X.shape[1], n_labels), dtype=np.float64)
         b = np.zeros(n_labels, dtype=np.float64)
@@ -149,13 +149,24 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             if y.min() == y.max():
                 b[j] = -10.0 if y.max() == 0 else 10.0
                 continue
-            m = self._linear().fit(X, y)
-            W[:, j] = m.coef_[0]
+            linear = LogisticRegression(
+                C=setting["C"],
+                class_weight=self.class_weight,
+                solver="liblinear",
+                max_iter=200,
+                random_state=0,
+            )
+            if setting["log_count_ratio"]:
+                r = _log_count_ratio(X, y)
+                m = linear.fit(X @ sp.diags(r), y)
+                W[:, j] = m.coef_[0] * r
+            else:
+                m = linear.fit(X, y)
+                W[:, j] = m.coef_[0]
             b[j] = m.intercept_[0]
         return W, b
 
-    def fit(self, texts: Sequence[str], Y: Any, *, labels: Sequence[str] | None = None) -> AutoCoder:
-        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y``."""
+    def _check_input(self, texts: Sequence[str], Y: Any, labels: Sequence[str] | None):
         if isinstance(Y, pd.DataFrame):
             labels = list(Y.columns) if labels is None else list(labels)
             Y = Y.to_numpy()
@@ -171,10 +182,32 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             raise InputError(
                 f"only {len(docs)} coded texts to learn from", hint="code at least a few dozen texts first"
             )
-        self.labels_ = [str(x) for x in (labels if labels is not None else range(Y.shape[1]))]
+        return docs, Y, [str(x) for x in (labels if labels is not None else range(Y.shape[1]))]
+
+    def _search(self, X, Y: np.ndarray, folds: np.ndarray, rule_args: dict[str, Any]):
+        """Out-of-fold scores of every candidate; keeps the best by mean cross-fitted macro-F1 (then micro)."""
+        self.cv_results_, best = [], None
+        for setting in self.candidates():
+            oof, W_sum, b_sum = np.zeros(Y.shape), 0.0, 0.0
+            for k in range(self.cv):  # out-of-fold raw scores of every training text
+                W, b = self._fit_scores(X[folds != k], Y[folds != k], setting)
+                oof[folds == k] = X[folds == k] @ W + b
+                W_sum, b_sum = W_sum + W, b_sum + b
+            per_fold = cross_fitted_scores(oof, Y, folds, **rule_args)
+            row = {**setting, "macro_f1_mean": per_fold[:, 0].mean(), "macro_f1_sd": per_fold[:, 0].std(ddof=1),
+                   "micro_f1_mean": per_fold[:, 1].mean(), "micro_f1_sd": per_fold[:, 1].std(ddof=1)}  # fmt: skip
+            self.cv_results_.append(row)
+            if best is None or (row["macro_f1_mean"], row["micro_f1_mean"]) > best[0]:
+                best = ((row["macro_f1_mean"], row["micro_f1_mean"]), row, oof, W_sum, b_sum)
+        return best[1:]
+
+    def fit(self, texts: Sequence[str], Y: Any, *, labels: Sequence[str] | None = None) -> AutoCoder:
+        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y``."""
+        docs, Y, self.labels_ = self._check_input(texts, Y, labels)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
         self.vectoriser_ = text_vectoriser(
+            word_ngrams=tuple(self.word_ngrams),
             char_ngrams=tuple(self.char_ngrams),
             char_analyzer=self.char_analyzer,
             min_df=self.min_df,
@@ -182,44 +215,21 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             embedding_model=self.embedding_model,
         )
         X = self.vectoriser_.fit_transform(docs).tocsr()
-
-        # out-of-fold raw scores on the training data, for calibration and thresholds
-        oof = np.zeros(Y.shape, dtype=np.float64)
-        folds = KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
-        W_sum, b_sum = 0.0, 0.0
-        for train_idx, test_idx in folds.split(X):
-            W, b = self._fit_scores(X[train_idx], Y[train_idx])
-            oof[test_idx] = X[test_idx] @ W + b
-            W_sum, b_sum = W_sum + W, b_sum + b
-        self.platt_ = np.zeros((2, Y.shape[1]))
-        for j in range(Y.shape[1]):
-            y = Y[:, j]
-            if y.min() == y.max():
-                self.platt_[:, j] = (1.0, 0.0)
-                continue
-            cal = LogisticRegression(C=1e4, solver="lbfgs").fit(oof[:, [j]], y)
-            self.platt_[:, j] = (cal.coef_[0, 0], cal.intercept_[0])
-        p_oof = _sigmoid(oof * self.platt_[0] + self.platt_[1])
-        own = np.array([best_f1_threshold(Y[:, j], p_oof[:, j]) for j in range(Y.shape[1])])
-        # a code with few positives gets a noisy threshold of its own; shrink it towards the one threshold
-        # that is best over all codes together, weighting the code's own by its number of positives
-        pooled = best_f1_threshold(Y.ravel(), p_oof.ravel())
-        positives = Y.sum(axis=0)
-        m = float(self.threshold_shrinkage)
-        self.thresholds_ = (positives * own + m * pooled) / np.maximum(positives + m, 1e-12)
-        if self.fallback == "auto":
-            without = _macro_f1(Y, self._decide(p_oof, fallback=False))
-            with_fb = _macro_f1(Y, self._decide(p_oof, fallback=True))
-            self.fallback_ = bool(with_fb > without)
-        else:
-            self.fallback_ = bool(self.fallback)
-        self.oof_macro_f1_ = _macro_f1(Y, self._decide(p_oof, fallback=self.fallback_))
-
-        if self.final == "bag":
-            # the average of the fold models: a bagged model, and no extra fit
+        folds = iterative_folds(Y, self.cv, random_state=self.random_state)
+        rule_args = {"shrinkage": float(self.threshold_shrinkage), "fallback": self.fallback}
+        row, oof, W_sum, b_sum = self._search(X, Y, folds, rule_args)
+        self.best_params_ = {"C": row["C"], "log_count_ratio": row["log_count_ratio"]}
+        rule = fit_rule(oof, Y, **rule_args)
+        self.platt_, self.thresholds_, self.fallback_ = rule.platt, rule.thresholds, rule.fallback
+        self.oof_macro_f1_ = f1_scores(Y, rule.decide(rule.proba(oof)))[0]
+        self.cv_scores_ = {k: float(v) for k, v in row.items() if k.endswith(("_mean", "_sd"))}
+        self.cv_scores_.update(
+            oof_macro_f1=self.oof_macro_f1_, C=row["C"], log_count_ratio=float(row["log_count_ratio"])
+        )
+        if self.final == "bag":  # the average of the fold models: a bagged model, and no extra fit
             W, b = W_sum / self.cv, b_sum / self.cv
         else:
-            W, b = self._fit_scores(X, Y)
+            W, b = self._fit_scores(X, Y, self.best_params_)
         # fold calibration into the weights so prediction is a single product
         self.coef_ = np.ascontiguousarray((W * self.platt_[0]).astype(np.float32))
         self.intercept_ = (b * self.platt_[0] + self.platt_[1]).astype(np.float32)
@@ -230,12 +240,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
     # -- prediction ----------------------------------------------------------------------------------------------
     def _decide(self, proba: np.ndarray, *, fallback: bool) -> np.ndarray:
-        pred = (proba >= self.thresholds_).astype(np.int8)
-        if fallback:
-            empty = pred.sum(axis=1) == 0
-            if empty.any():
-                pred[np.flatnonzero(empty), proba[empty].argmax(axis=1)] = 1
-        return pred
+        return DecisionRule(np.zeros((2, 0)), self.thresholds_, fallback).decide(proba)
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated log-odds per text and code."""
@@ -244,7 +249,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probability of each code for each text (n × codes)."""
-        return _sigmoid(self.decision_function(texts))
+        return sigmoid(self.decision_function(texts))
 
     def predict_from_proba(self, proba: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """0/1 codes from probabilities; empty texts never get a fallback code."""
@@ -262,71 +267,16 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
     # -- persistence ---------------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Write the fitted coder to ``path`` atomically (temporary file, then rename)."""
-        path = Path(path)
-        payload = {
-            "format": _FORMAT,
-            "versions": self.versions_,
-            "labels": self.labels_,
-            "codebook": self.codebook_,
-            "model": self,
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        try:
-            joblib.dump(payload, tmp, compress=3)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        """Write the fitted coder to ``path`` as JSON and arrays (never pickle), atomically."""
+        from mindthegap.text.autocoder_file import save_autocoder
 
-
-def _macro_f1(Y: np.ndarray, P: np.ndarray) -> float:
-    tp = (Y & P).sum(axis=0)
-    denom = Y.sum(axis=0) + P.sum(axis=0)
-    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
-    return float(f1.mean())
+        return save_autocoder(self, path)
 
 
 def load_autocoder(
     path: str | Path, *, labels: Sequence[str] | None = None, codebook: str | None = None
 ) -> AutoCoder:
-    """Load a coder saved by :meth:`AutoCoder.save`, refusing files from another version or codebook."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("model file not found", path=path, hint="train one with `mindthegap code train`")
-    try:
-        payload = joblib.load(path)
-    except Exception as exc:  # a truncated or foreign file: say so in one line
-        raise InputError(
-            f"not a mindthegap auto-coder file ({type(exc).__name__})",
-            path=path,
-            hint="retrain it with `mindthegap code train`",
-        ) from None
-    if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-        raise InputError(
-            "not a mindthegap auto-coder file", path=path, hint="retrain with `mindthegap code train`"
-        )
-    versions = payload.get("versions", {})
-    if versions.get("mindthegap") != __version__ or versions.get("sklearn") != sklearn.__version__:
-        raise InputError(
-            f"model was trained with mindthegap {versions.get('mindthegap')} / scikit-learn "
-            f"{versions.get('sklearn')}, this is mindthegap {__version__} / scikit-learn {sklearn.__version__}",
-            path=path,
-            hint="retrain the model with this version (`mindthegap code train`)",
-        )
-    if labels is not None and list(labels) != list(payload["labels"]):
-        raise InputError(
-            "model was trained on a different codebook (labels differ)",
-            path=path,
-            hint="retrain the model on the current codebook",
-        )
-    if codebook is not None and codebook != payload["codebook"]:
-        raise InputError(
-            "model was trained on a different codebook (fingerprint differs)",
-            path=path,
-            hint="retrain the model on the current codebook",
-        )
-    return payload["model"]
+    """Load a coder saved by :meth:`AutoCoder.save`; see :mod:`mindthegap.text.autocoder_file`."""
+    from mindthegap.text.autocoder_file import load_autocoder as load
+
+    return load(path, labels=labels, codebook=codebook)

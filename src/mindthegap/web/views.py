@@ -21,7 +21,8 @@ from mindthegap.store.audit import log as audit
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
-DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen; the downloadable report uses 2,000
+DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen
+REPORT_BOOTSTRAP = 2000  # the downloadable report, as the command line writes it
 
 
 def audience_for(role: str | None) -> str:
@@ -49,12 +50,22 @@ def study_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.builder import build_sections
     from mindthegap.report.render import render_fragment
+    from mindthegap.web.dashboard_cache import cached
 
     record = study_for(request.user, slug)
     role = role_on(request.user, record)
-    ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience_for(role))
-    sections = build_sections(ctx)
-    summary = [(s.title, line) for s in sections for line in s.summary]
+    audience = audience_for(role)
+
+    def build() -> dict:
+        ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience)
+        sections = build_sections(ctx)
+        return {
+            "summary": [(s.title, line) for s in sections for line in s.summary],
+            "contents": [(s.id, s.title) for s in sections],
+            "fragment": render_fragment(sections, min_n=ctx.min_n),
+        }
+
+    parts = cached(record, audience, build)
     may_review = at_least(role, StudyAccess.Role.ANALYST)
     return render(
         request,
@@ -62,12 +73,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "study": record,
             "role": role,
-            "aggregate_only": ctx.audience == "aggregate",
+            "aggregate_only": audience == "aggregate",
             "awaiting_review": _pending(record).count() if may_review else 0,
-            "summary": summary,
-            "contents": [(s.id, s.title) for s in sections],
+            "summary": parts["summary"],
+            "contents": parts["contents"],
             # built by our own renderer from escaped data; never from user-supplied markup
-            "fragment": Markup(render_fragment(sections, min_n=ctx.min_n)),
+            "fragment": Markup(parts["fragment"]),
         },
     )
 
@@ -78,7 +89,7 @@ def report_download(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.render import render_html
 
     record = study_for(request.user, slug)
-    ctx = _context(slug, 2000, audience_for(role_on(request.user, record)))
+    ctx = _context(slug, REPORT_BOOTSTRAP, audience_for(role_on(request.user, record)))
     html = render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
     audit.record(audit.Action.DOWNLOADED, study=record, what="report", audience=ctx.audience)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -92,8 +103,9 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     plan like every other output (the dashboard and report included)."""
     from mindthegap.analysis.gap import values_practice_gap
     from mindthegap.analysis.publication import PublicationPlan
-    from mindthegap.io.tables import neutralise_formulas
-    from mindthegap.store.studies.repository import participants_frame, values_practice_frame
+    from mindthegap.io.tables import csv_bytes
+    from mindthegap.report.sections.labels import readable
+    from mindthegap.store.studies.repository import load_study, participants_frame, values_practice_frame
 
     record = study_for(request.user, slug)
     ratings = values_practice_frame(record)
@@ -102,10 +114,10 @@ def gap_export(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         plan = PublicationPlan(participants_frame(record), min_n=record.min_n)
         table = values_practice_gap(ratings, ["principle", "service", "wave"], min_n=record.min_n, plan=plan)
+        table = readable(table, load_study(slug))  # names, not ids; three decimal places
     audit.record(audit.Action.EXPORTED, study=record, what="gap table", rows=len(table))
-    response = HttpResponse(
-        neutralise_formulas(table).to_csv(index=False), content_type="text/csv; charset=utf-8"
-    )
+    # values a spreadsheet would run as formulas (a principle named "=HYPERLINK(…)") are neutralised
+    response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-gap.csv"'
     return response
 

@@ -22,9 +22,12 @@ def section_builders() -> list[SectionBuilder]:
         coproduction,
         did_it_help,
         events,
+        evidence_matrix,
+        joint_displays,
         network,
         organisations,
         overview,
+        perspectives,
         pressures,
         qualitative,
         strategies,
@@ -33,8 +36,12 @@ def section_builders() -> list[SectionBuilder]:
         values_practice,
     )
 
+    # findings by principle and level first, then the evidence strand by strand, recommendations last
     return [
         overview.build,
+        evidence_matrix.build,
+        joint_displays.build,
+        perspectives.build,
         values_practice.build,
         text.build,
         qualitative.build,
@@ -45,8 +52,8 @@ def section_builders() -> list[SectionBuilder]:
         organisations.build,
         coproduction.build,
         cfir.build,
-        strategies.build,
         consensus.build,
         pressures.build,
+        strategies.build,
         # further sections are added here in report order
     ]

@@ -50,6 +50,18 @@ def build(ctx: ReportContext) -> Section | None:
             note="Counts of informants behind each rating are not shown: they are below the small-number threshold.",
         )
     )
+    _distinguishing(ctx, ratings, names, section)
+    barriers = ratings[ratings["rating"].fillna(0) <= -1]
+    if len(barriers):
+        common = barriers["construct"].value_counts()
+        section.summary.append(
+            f"CFIR: {common.index[0]} is rated a barrier in {int(common.iloc[0])} of "
+            f"{ratings['case'].nunique()} services."
+        )
+    return section
+
+
+def _distinguishing(ctx: ReportContext, ratings: pd.DataFrame, names: dict, section: Section) -> None:
     levels = si.implementation(ctx)
     if levels is not None:
         table = distinguishing_constructs(ratings, levels)
@@ -81,11 +93,3 @@ def build(ctx: ReportContext) -> Section | None:
                 f"CFIR: {top.construct} distinguishes higher- from lower-implementation services most "
                 f"(mean rating {top.mean_higher:+.1f} against {top.mean_lower:+.1f})."
             )
-    barriers = ratings[ratings["rating"].fillna(0) <= -1]
-    if len(barriers):
-        common = barriers["construct"].value_counts()
-        section.summary.append(
-            f"CFIR: {common.index[0]} is rated a barrier in {int(common.iloc[0])} of "
-            f"{ratings['case'].nunique()} services."
-        )
-    return section

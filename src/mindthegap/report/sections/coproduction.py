@@ -113,7 +113,8 @@ def build(ctx: ReportContext) -> Section | None:
                     note="Intervals resample people (cluster bootstrap), since each person gives six characteristics.",
                 )
             )
-    coded_index = _coded(ctx, coded, section)
+    coded_index = _coded(ctx, coded, section, scores)
+    _agreement(ctx, index, coded, section)
     _absent(ctx, index, coded_index, section)
     return section if len(section.blocks) > 1 else None
 
@@ -138,7 +139,7 @@ def _reliability(ctx: ReportContext, scores: pd.DataFrame, section: Section) -> 
     )
 
 
-def _coded(ctx: ReportContext, coded, section: Section) -> pd.DataFrame | None:
+def _coded(ctx: ReportContext, coded, section: Section, scores: pd.DataFrame | None) -> pd.DataFrame | None:
     if coded is None:
         return None
     segs, people = coded
@@ -149,25 +150,57 @@ def _coded(ctx: ReportContext, coded, section: Section) -> pd.DataFrame | None:
     )
     if n is None:
         return None
-    overall["characteristic"] = overall["characteristic"].map(LABELS)
     reliability = cp.coder_reliability(segs, list(people["participant_id"]))
-    overall["coder_alpha"] = reliability["alpha"].to_numpy()
+    overall = overall.merge(reliability[["characteristic", "alpha"]], on="characteristic", how="left")
+    columns = {"characteristic": "Characteristic", "index": "Index from interviews"}
+    if (
+        scores is not None
+    ):  # the same characteristic from everyone who answered the measure, for triangulation
+        latest = scores[scores["wave"] == si._latest_wave(ctx, scores)].assign(trust="All interviewees")
+        measured = cp.instrument_index(latest, by=("trust",), min_n=ctx.min_n)[["characteristic", "index"]]
+        overall = overall.merge(
+            measured.rename(columns={"index": "measure"}), on="characteristic", how="left"
+        )
+        columns["measure"] = "Index from the measure"
+    overall["characteristic"] = overall["characteristic"].map(LABELS)
     section.add(
         Table(
-            f"Co-production index from {n} coded interviews (all teams together)",
+            f"Co-production index from {n} coded interviews (all teams together), beside the measure",
             overall,
-            {
-                "characteristic": "Characteristic",
-                "index": "Index",
-                "absent": "Absent",
-                "coder_alpha": "Coder agreement (α)",
-            },
-            {"index": "{:.0f}", "coder_alpha": "{:.2f}"},
+            {**columns, "absent": "Absent in interviews", "alpha": "Coder agreement (α)"},
+            {"index": "{:.0f}", "measure": "{:.0f}", "alpha": "{:.2f}"},
             note="Per team the interviewees are too few to publish; coder agreement is Krippendorff's alpha on "
             "whether each interview carries the characteristic.",
         )
     )
     return cp.coded_index(segs, people, by=("team",), min_n=ctx.min_n)
+
+
+def _agreement(ctx: ReportContext, index: pd.DataFrame | None, coded, section: Section) -> None:
+    """Agreement of the two indices over teams: summaries only, since per-team interview counts are small."""
+    if index is None or coded is None:
+        return
+    segs, people = coded
+    per_team = cp.coded_index(segs, people.dropna(subset=["team"]), by=("team",), min_n=1)
+    table = cp.source_agreement(index.dropna(subset=["index"]), per_team)
+    if table["groups"].max() < 3:
+        return
+    table["characteristic"] = table["characteristic"].map(LABELS)
+    section.add(
+        Table(
+            "Agreement between the measure and the interviews over teams",
+            table,
+            {
+                "characteristic": "Characteristic",
+                "spearman_rho": "Spearman's rho",
+                "mean_abs_difference": "Mean |difference| (index points)",
+                "same_side": "Teams on the same side of 50",
+            },
+            {"spearman_rho": "{:.2f}", "mean_abs_difference": "{:.0f}", "same_side": "{:.0%}"},
+            note="Indicative: a team's interview index rests on the few people interviewed there, which is not "
+            "published; only these summaries over teams are.",
+        )
+    )
 
 
 def _absent(ctx: ReportContext, index, coded_index, section: Section) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from mindthegap.analysis.suppression import ALL
@@ -29,3 +31,37 @@ def label_frame(frame: pd.DataFrame, study: Study) -> pd.DataFrame:
         if col in out.columns:
             out[col] = out[col].map(lambda v, m=mapping: "All" if v == ALL else m.get(v, v))
     return out
+
+
+def readable(frame: pd.DataFrame, study: Study | None = None, *, decimals: int = 3) -> pd.DataFrame:
+    """A table for people to read (CSV downloads, the command line): ids become the study's names (when the
+    study is known) and numbers are rounded to ``decimals`` places, whole counts kept whole."""
+    out = label_frame(frame, study) if study is not None else frame.copy()
+    floats = [c for c in out.columns if out[c].dtype.kind == "f"]
+    for col in floats:
+        values = out[col]
+        whole = values.dropna()
+        if len(whole) and (whole % 1 == 0).all() and col in {"n", "people", "participants", "count"}:
+            out[col] = values.astype("Int64")
+        else:
+            out[col] = values.round(decimals)
+    return out
+
+
+#: words for the organisation a study looks at, most specific first ("Riverside Partnership Trust" is a trust)
+ORGANISATION_WORDS = ("council", "trust", "health board", "board", "hospice", "practice", "partnership")
+
+
+def organisation_word(study: Study) -> str:
+    """What to call the study's organisation in prose ("the rest of the council", "council-wide informants"):
+    the first of :data:`ORGANISATION_WORDS` in its name (then its description), else "organisation"."""
+    for text in (study.name, study.description):
+        for word in ORGANISATION_WORDS:
+            if re.search(rf"\b{word}\b", text or "", flags=re.IGNORECASE):
+                return word
+    return "organisation"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 level"``, ``"5 levels"``: a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"

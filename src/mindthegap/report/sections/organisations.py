@@ -62,6 +62,12 @@ def build(ctx: ReportContext) -> Section | None:
             f"Inspection: {len(weak)} of {len(ratings)} CQC ratings are below Good; the lowest against peers is "
             f"{worst.key_question} in {worst.service} ({worst.rating}, rank {worst['rank']} of {worst.peers_rated})."
         )
+    _staff(ctx, data, section)
+    return section
+
+
+def _staff(ctx: ReportContext, data: dict, section: Section) -> None:
+    home, providers = data["home"], data.get("providers")
     survey = data.get("staff_survey")
     if survey is not None and len(survey):
         staff = compare_staff_survey(survey, home, providers=providers, min_n=ctx.min_n)
@@ -82,7 +88,6 @@ def build(ctx: ReportContext) -> Section | None:
                     note=f"Results from fewer than {ctx.min_n} staff are not used, as in the NHS Staff Survey.",
                 )
             )
-    return section
 
 
 def _columns() -> dict[str, str]:

@@ -9,7 +9,7 @@ from mindthegap.analysis.suppression import ALL, suppress
 from mindthegap.model import Level
 from mindthegap.report.context import ReportContext
 from mindthegap.report.document import Paragraph, Section, Table
-from mindthegap.report.sections.labels import label_frame
+from mindthegap.report.sections.labels import label_frame, organisation_word, plural
 
 NOT_APPLICABLE = "not applicable"
 
@@ -58,7 +58,8 @@ def build(ctx: ReportContext) -> Section | None:
             data=label_frame(table, study),
             columns={"level": "Level", "service": "Service", "n": "Participants"},
             formats={"n": "{:.0f}"},
-            note="Service is 'not applicable' for national, regional and trust-wide informants.",
+            note=f"Service is 'not applicable' for national, regional and {organisation_word(study)}-wide "
+            "informants.",
         )
     )
     section.summary.append(key_finding(participants, plan))
@@ -74,6 +75,6 @@ def key_finding(participants: pd.DataFrame, plan: PublicationPlan) -> str:
     who = "no frontline staff" if staff == 0 else f"{staff} frontline staff" if staff else "frontline staff"
     everyone = f"{total} consenting participants" if total is not None else "Consenting participants"
     return (
-        f"{everyone} across {participants['level'].nunique()} levels of the system, "
-        f"including {who} in {services} services."
+        f"{everyone} across {plural(participants['level'].nunique(), 'level')} of the system, "
+        f"including {who} in {plural(services, 'service')}."
     )

@@ -11,11 +11,19 @@ LEVEL_ORDER = ["national", "regional", "local_strategic", "local_frontline", "pe
 
 
 def _frames(evidence) -> dict[str, pd.DataFrame] | None:
-    """Sources and codings as frames, whether the evidence is a project (demo) or the store's frames."""
+    """Sources and codings as frames, whether the evidence is a project (demo) or the store's frames; None when
+    there are no sources (sources without codings are kept, to be reported as stored but not coded)."""
     if evidence is None:
         return None
     if isinstance(evidence, dict):
-        return evidence if len(evidence.get("codings", ())) else None
+        if not len(evidence.get("sources", ())):
+            return None
+        codings = evidence.get("codings")
+        if codings is None or not len(codings):
+            codings = pd.DataFrame(
+                columns=["source", "code", "start", "end", "coder", "status", "confidence"]
+            )
+        return {**evidence, "codings": codings}
     names = {guid: code.name for guid, code in evidence.codebook.codes.items()}
     sources = pd.DataFrame(
         [
@@ -43,7 +51,27 @@ def _frames(evidence) -> dict[str, pd.DataFrame] | None:
             for c in evidence.codings
         ]
     )
-    return {"sources": sources, "codings": codings} if len(codings) else None
+    if not len(sources):
+        return None
+    if not len(codings):
+        codings = pd.DataFrame(columns=["source", "code", "start", "end", "coder", "status", "confidence"])
+    return {"sources": sources, "codings": codings}
+
+
+def _not_coded(sources: pd.DataFrame, codings: pd.DataFrame) -> str:
+    """A sentence on the sources stored but not yet coded (no accepted coding), or ""."""
+    from mindthegap.analysis.coders import accepted
+
+    coded = set(accepted(codings)["source"]) if len(codings) else set()
+    waiting = int((~sources["source"].isin(coded)).sum())
+    if not waiting:
+        return ""
+    verb = "is" if waiting == 1 else "are"
+    return (
+        f"{_count(waiting, 'source')} {verb} stored, not coded: "
+        f"{'it is' if waiting == 1 else 'they are'} left out of what follows until coded (in a qualitative "
+        "package, brought back with 'mindthegap qual import', or by accepting the auto-coder's suggestions)."
+    )
 
 
 def _theme_map_figure(cooc: pd.DataFrame) -> Figure:
@@ -60,9 +88,14 @@ def _theme_map_figure(cooc: pd.DataFrame) -> Figure:
             nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#6B6B6B")
             sizes = [200 + 8 * graph.nodes[n].get("codings", 1) for n in graph.nodes]
             nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color="#1F5FA8")
+            # each name just above its node (not under it), and room at the edges so no name is cut off
+            ys = [y for _, y in pos.values()]
+            lift = 0.1 * ((max(ys) - min(ys)) or 1)
+            above = {n: (x, y + lift) for n, (x, y) in pos.items()}
             nx.draw_networkx_labels(
-                graph, pos, ax=ax, font_size=8, font_color="#1A1A1A", verticalalignment="bottom"
+                graph, above, ax=ax, font_size=8, font_color="#1A1A1A", verticalalignment="bottom"
             )
+            ax.margins(x=0.25, y=0.15)
         ax.set_axis_off()
         ax.set_title("Theme map: codes that occur together")
         svg = to_svg(fig)
@@ -236,6 +269,13 @@ def build(ctx: ReportContext) -> Section | None:
         return None
     sources, codings = frames["sources"], frames["codings"]
     section = Section("qualitative", "What people told us: interviews and event notes")
+    waiting = _not_coded(sources, codings)
+    if not len(accepted(codings)):
+        section.add(
+            Paragraph(f"{_count(len(sources), 'qualitative source')} stored; none coded yet. {waiting}")
+        )
+        section.summary.append(f"{_count(len(sources), 'qualitative source')} stored, not coded yet.")
+        return section
     coders = coder_summary(codings)
     evidence = prevalence_codings(codings)
     given = len(accepted(codings))
@@ -246,6 +286,7 @@ def build(ctx: ReportContext) -> Section | None:
             + (counted if len(evidence) != given else "")
             + "; "
             + _who_coded(coders, len(double_coded(codings)))
+            + (f" {waiting}" if waiting else "")
         )
     )
     _agreement_blocks(section, codings, sources)

@@ -3,6 +3,8 @@ plot) and the reliability of every construct, each chart with the table behind i
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +16,7 @@ from mindthegap.frameworks.instruments import InstrumentFileError, load_instrume
 from mindthegap.report import charts
 from mindthegap.report.context import ReportContext
 from mindthegap.report.document import Figure, Paragraph, Section, Table
-from mindthegap.report.sections.labels import study_labels
+from mindthegap.report.sections.labels import organisation_word, study_labels
 
 
 def _wide(answers: pd.DataFrame, instrument: str) -> pd.DataFrame:
@@ -26,7 +28,7 @@ def _wide(answers: pd.DataFrame, instrument: str) -> pd.DataFrame:
 def _radar(means: pd.DataFrame, constructs: dict[str, str]) -> str:
     keys = list(constructs)
     angles = np.linspace(0, 2 * np.pi, len(keys), endpoint=False).tolist()
-    with charts.figure(6.5, 5.0) as (fig, _ax):
+    with charts.figure(6.5, 6.0) as (fig, _ax):
         fig.delaxes(_ax)
         ax = fig.add_subplot(projection="polar")
         for i, (_, row) in enumerate(means.iterrows()):
@@ -39,13 +41,17 @@ def _radar(means: pd.DataFrame, constructs: dict[str, str]) -> str:
                 lw=1.5,
                 label=row["group"],
             )
-        ax.set_xticks(angles, [constructs[k] for k in keys], fontsize=8)
+        # construct names on two short lines, pushed clear of the circle, so none reaches the figure's edge
+        ax.set_xticks(angles, [textwrap.fill(constructs[k], 14) for k in keys], fontsize=8)
+        ax.tick_params(axis="x", pad=10)
         ax.set_ylim(1, 5)
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.08, 1.05), frameon=False)
+        ax.set_yticks([1, 2, 3, 4, 5], ["1", "2", "3", "4", "5"], fontsize=7, color=charts.MUTED)
+        ax.set_rlabel_position(22.5)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
         return charts.to_svg(fig)
 
 
-def _forest(effects: pd.DataFrame) -> str:
+def _forest(effects: pd.DataFrame, organisation: str = "organisation") -> str:
     shown = effects[~effects["suppressed"].astype(bool)].reset_index(drop=True)
     with charts.figure(7.0, 1.2 + 0.22 * len(shown)) as (fig, ax):
         y = np.arange(len(shown))[::-1]
@@ -54,7 +60,7 @@ def _forest(effects: pd.DataFrame) -> str:
         ax.errorbar(g, y, xerr=err, fmt="o", color=charts.PALETTE[0], ms=4, capsize=2)
         ax.axvline(0, color=charts.MUTED, lw=1, ls="--")
         ax.set_yticks(y, [f"{r.group} · {r.construct_label}" for r in shown.itertuples()], fontsize=7)
-        ax.set_xlabel("Hedges' g: this service compared with the rest of the trust (95% CI)")
+        ax.set_xlabel(f"Hedges' g: this service compared with the rest of the {organisation} (95% CI)")
         return charts.to_svg(fig)
 
 
@@ -218,7 +224,8 @@ def _group_reliability(first: pd.DataFrame, nomad, plan: PublicationPlan, wave: 
                 f"Lowest: {low['group']}, {low['construct']} (alpha = {low['alpha']:.2f})."
             ),
             table=data_table,
-            caption="A construct that holds together in the trust as a whole may not within a single service.",
+            caption="A construct that holds together in the organisation as a whole may not within a single "
+            "service.",
         )
     ]
 
@@ -350,14 +357,14 @@ def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Secti
         top = effects_df.dropna(subset=["hedges_g"]).sort_values("hedges_g").iloc[0]
         section.add(
             Figure(
-                title="How each service differs from the rest of the trust",
-                svg=_forest(effects_df),
+                title=f"How each service differs from the rest of the {organisation_word(ctx.study)}",
+                svg=_forest(effects_df, organisation_word(ctx.study)),
                 alt=(
                     f"Forest plot of Hedges' g with 95% CIs for each service and construct against all other "
                     f"staff. Lowest: {top['group']}, {top['construct_label']} (g = {top['hedges_g']:.2f})."
                 ),
                 table=Table(
-                    caption="Differences from the rest of the trust (Hedges' g)",
+                    caption=f"Differences from the rest of the {organisation_word(ctx.study)} (Hedges' g)",
                     data=effects_df,
                     columns={
                         "group": "Service",

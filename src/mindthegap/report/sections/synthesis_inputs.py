@@ -67,10 +67,15 @@ def cfir_ratings(ctx: ReportContext) -> pd.DataFrame | None:
     stored = ctx.frame("cfir_ratings")
     if stored is not None:
         return stored[["case", "construct", "rating", "status"]]
+    return propose_cfir(ctx)
+
+
+def propose_cfir(ctx: ReportContext, case: str = CASE) -> pd.DataFrame | None:
+    """The rules' proposals from the coded CFIR evidence, per ``case`` (service or team)."""
     segs = coded(ctx, "cfir2")
     if segs is None:
         return None
-    ev = segs.dropna(subset=[CASE]).rename(columns={"code": "construct", CASE: "case"})
+    ev = segs.dropna(subset=[case]).rename(columns={"code": "construct", case: "case"})
     ev = ev[ev["case"].astype(str).str.len() > 0]
     if ev.empty:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mindthegap.report.context import ReportContext
-from mindthegap.report.document import Paragraph, Section, Table
+from mindthegap.report.document import P_VALUE, Paragraph, Section, Table
 
 # levels grouped into the three perspectives the field compares
 PERSPECTIVE = {
@@ -82,7 +82,7 @@ def build(ctx: ReportContext) -> Section | None:
                 "js": "{:.3f}",
                 "ci_low": "{:.3f}",
                 "ci_high": "{:.3f}",
-                "p_permutation": "{:.3f}",
+                "p_permutation": P_VALUE,
                 "n_a": "{:.0f}",
                 "n_b": "{:.0f}",
             },
@@ -107,6 +107,9 @@ def build(ctx: ReportContext) -> Section | None:
         summary, matches = policy_alignment(
             principles, frame, level_col="perspective", sentiment_col=None, top=3
         )
+        # the sentiment model codes 1 = very positive … 5 = very negative (as the Friends and Family Test does);
+        # readers expect a higher score to be better, so the report turns the scale round
+        summary = summary.assign(positivity=6 - summary["mean_sentiment"])
         section.add(
             Table(
                 caption="Policy alignment: evidence that speaks to each principle",
@@ -115,11 +118,11 @@ def build(ctx: ReportContext) -> Section | None:
                     "principle": "Principle",
                     "n_evidence": "Comments",
                     "levels": "Perspectives heard",
-                    "mean_sentiment": "Mean sentiment (1 positive – 5 negative)",
+                    "positivity": "Mean sentiment (1 very negative – 5 very positive)",
                     "share_negative": "Share negative",
                     "flag": "Flag",
                 },
-                formats={"n_evidence": "{:.0f}", "mean_sentiment": "{:.1f}", "share_negative": "{:.0%}"},
+                formats={"n_evidence": "{:.0f}", "positivity": "{:.1f}", "share_negative": "{:.0%}"},
                 note="Matched by TF-IDF cosine similarity; sentiment from mindthegap's lexicon baseline. "
                 "Flags are prompts to read the comments, not verdicts.",
             )

@@ -9,8 +9,8 @@ from mindthegap.analysis.gap import importance_performance, values_practice_gap,
 from mindthegap.analysis.suppression import ALL
 from mindthegap.report import charts
 from mindthegap.report.context import ReportContext
-from mindthegap.report.document import Figure, Paragraph, Section, Table
-from mindthegap.report.sections.labels import label_frame
+from mindthegap.report.document import P_VALUE, Figure, Paragraph, Section, Table
+from mindthegap.report.sections.labels import label_frame, organisation_word
 
 GAP_FORMATS = {
     "n": "{:.0f}",
@@ -99,6 +99,16 @@ def quadrant_figure(quadrant: pd.DataFrame, labelled: pd.DataFrame, wave_name: s
     )
 
 
+def _change_finding(best: pd.Series) -> str:
+    """The principle whose gap narrowed most, in words without a double negative ("narrowed by 0.37 points")."""
+    change, pairs = float(best["change"]), f"{int(best['n_pairs'])} people who answered both waves"
+    if change < 0:
+        return f"The gap narrowed most for {best['principle']}: by {-change:.2f} points among {pairs}."
+    if change == 0:
+        return f"No gap narrowed; {best['principle']}'s stayed the same among {pairs}."
+    return f"No gap narrowed; {best['principle']}'s widened least: by {change:.2f} points among {pairs}."
+
+
 def gap_dot_figure(table: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) -> Figure | None:
     """Gap with 95% CI for each service (rows) and principle (colours); suppressed groups are absent.
 
@@ -185,7 +195,8 @@ def build(ctx: ReportContext) -> Section | None:
             f"Gap by principle and service, {wave_names[latest]}",
             labelled,
             {"principle": "Principle", "service": "Service"},
-            note="'All' rows include participants without a service (national, regional and trust-wide informants). "
+            note="'All' rows include participants without a service (national, regional and "
+            f"{organisation_word(study)}-wide informants). "
             f"Suppressed cells are groups of fewer than {ctx.min_n} people, or groups that would let one be "
             "worked out from this or another table.",
         )
@@ -251,8 +262,8 @@ def build(ctx: ReportContext) -> Section | None:
                     "change": "{:+.2f}",
                     "change_ci_low": "{:+.2f}",
                     "change_ci_high": "{:+.2f}",
-                    "p_t": "{:.3f}",
-                    "p_wilcoxon": "{:.3f}",
+                    "p_t": P_VALUE,
+                    "p_wilcoxon": P_VALUE,
                     "cohen_dz": "{:+.2f}",
                 },
                 note="A negative change means the gap narrowed. p-values are not adjusted for multiple comparisons.",
@@ -261,10 +272,7 @@ def build(ctx: ReportContext) -> Section | None:
         shown = change[~change["suppressed"].astype(bool) & (change["service"] == ALL)]
         if not shown.empty:
             best = label_frame(shown, study).sort_values("change").iloc[0]
-            section.summary.append(
-                f"The gap narrowed most for {best['principle']} ({float(best['change']):+.2f} points among "
-                f"{int(best['n_pairs'])} people who answered both waves)."
-            )
+            section.summary.append(_change_finding(best))
 
     shown = labelled[~latest_service["suppressed"].astype(bool) & (latest_service["service"] != ALL)]
     if not shown.empty:

@@ -45,6 +45,8 @@ class AuditEvent(models.Model):
         db_table = "mtg_audit_event"
         ordering = ["-at", "-id"]
         verbose_name = "audit event"
+        # a study's newest events first: its page, and its data version (mindthegap.web.dashboard_cache)
+        indexes = [models.Index(fields=["study", "-id"], name="mtg_audit_study_newest")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.study}".strip()

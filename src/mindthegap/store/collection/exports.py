@@ -31,8 +31,8 @@ def responses_table(survey: Survey) -> pd.DataFrame:
     """One row per consenting respondent who submitted, one column per item in the instrument's order."""
     instrument = instrument_of(survey)
     rows = SurveyAnswer.objects.filter(
-        instrument_id=survey.instrument_id, participant__web_session__survey=survey,
-        participant__web_session__submitted_at__isnull=False,
+        instrument_id=survey.instrument_id, wave=survey.wave.slug if survey.wave_id else "",
+        participant__web_sessions__survey=survey, participant__web_sessions__submitted_at__isnull=False,
     ).values_list("participant__pseudonym", "wave", "participant__role", "participant__level",
                   "participant__discipline__slug", "participant__service__slug", "item", "code", "text")  # fmt: skip
     long = pd.DataFrame(list(rows), columns=[*PEOPLE, "item", "code", "text"])

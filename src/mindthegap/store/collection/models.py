@@ -92,8 +92,9 @@ class ResponseSession(models.Model):
     invitation = models.OneToOneField(
         Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="session"
     )
-    participant = models.OneToOneField(
-        ParticipantRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="web_session"
+    # a participant answers each wave's survey in a session of its own, so several sessions may name them
+    participant = models.ForeignKey(
+        ParticipantRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="web_sessions"
     )
     answers = models.JSONField(default=dict, blank=True)
     page = models.PositiveIntegerField(default=0, help_text="The furthest page reached (0 = consent).")

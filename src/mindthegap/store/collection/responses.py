@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mindthegap.errors import StoreError
@@ -49,33 +49,37 @@ def _parse(record_id: int, definition: str) -> Instrument:
 
 
 def find_invitation(token: str) -> Invitation | None:
-    """The invitation a personal link's token belongs to, or None for a malformed, tampered or unknown token."""
+    """The invitation a personal link's token belongs to, or None for a malformed, tampered or unknown token.
+
+    Its survey, study, participant and session come in the same query (every respondent's page needs them)."""
     if not tokens.well_formed(token):
         return None
-    return (
-        Invitation.objects.select_related(
-            "survey__study", "survey__instrument", "survey__wave", "participant"
-        )
-        .filter(token_hash=tokens.token_hash(token))
-        .first()
-    )
+    related = ("survey__study", "survey__instrument", "survey__wave", "participant", "session")
+    return Invitation.objects.select_related(*related).filter(token_hash=tokens.token_hash(token)).first()
 
 
 def session_for_invitation(invitation: Invitation) -> ResponseSession | None:
-    return ResponseSession.objects.filter(invitation=invitation).first()
+    try:
+        return invitation.session
+    except ResponseSession.DoesNotExist:
+        return None
 
 
 def start_personal(invitation: Invitation) -> ResponseSession:
-    """The invitation's session, made when its respondent first consents (at most one per invitation)."""
-    with transaction.atomic():
-        Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
-        found = ResponseSession.objects.filter(invitation=invitation).first()
-        if found is not None:
-            return found
-        return ResponseSession.objects.create(
-            survey=invitation.survey, invitation=invitation, key=tokens.new_key(),
-            participant=invitation.participant,
-        )  # fmt: skip
+    """The invitation's session, made when its respondent first consents (at most one per invitation: two tabs
+    consenting at once wait for each other's lock, and the one-to-one constraint is the last guard)."""
+    try:
+        with transaction.atomic():
+            Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+            found = ResponseSession.objects.filter(invitation=invitation).first()
+            if found is not None:
+                return found
+            return ResponseSession.objects.create(
+                survey=invitation.survey, invitation=invitation, key=tokens.new_key(),
+                participant=invitation.participant,
+            )  # fmt: skip
+    except IntegrityError:
+        return ResponseSession.objects.get(invitation=invitation)
 
 
 def start_open(survey: Survey, address: str, *, now: dt.datetime | None = None) -> ResponseSession:

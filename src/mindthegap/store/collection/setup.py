@@ -37,6 +37,8 @@ def create_survey(
     from mindthegap.store.surveys.importing import load_study_instrument
     from mindthegap.store.surveys.repository import instrument_record
 
+    if slug == "new":  # the address of the page that creates surveys
+        raise InputError("a survey cannot be called 'new'", hint="choose another id")
     if Survey.objects.filter(study=record, slug=slug).exists():
         raise StoreError(f"study {record.slug!r} already has a survey {slug!r}", hint="choose another id")
     if mode not in Survey.Mode.values:

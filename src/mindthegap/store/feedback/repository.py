@@ -97,5 +97,14 @@ def register_autocoder(
         codebook=model.codebook_,
         labels=list(model.labels_),
         versions=dict(model.versions_),
-        metrics=metrics or {"cross_validated_macro_f1": round(float(model.oof_macro_f1_), 4)},
+        metrics=metrics or _cv_metrics(model),
     )
+
+
+def _cv_metrics(model) -> dict:
+    """The coder's cross-validated scores (mean and sd over folds), rounded; JSON-safe (no NaN)."""
+    return {
+        f"cross_validated_{key.replace('_mean', '')}": round(float(value), 4)
+        for key, value in model.cv_scores_.items()
+        if key.endswith(("_mean", "_sd")) and value == value
+    }

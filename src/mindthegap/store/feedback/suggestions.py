@@ -1,8 +1,10 @@
 """Auto-coder suggestions stored as unreviewed codings with confidence, for a person to accept or reject.
 
 Suggestions go into the qualitative app's codings (status ``unreviewed``), one per source and suggested code,
-spanning the whole source text. Codes are matched to the model's labels by name among the study's active codes;
-sources that already carry an unreviewed suggestion from the same model are skipped, so running it twice is safe.
+spanning the whole source text. Codes are matched to the model's labels by name among the study's active codes.
+A source and code the same model has already suggested (awaiting review, accepted or rejected) are skipped, so
+running it twice is safe, and running it again at a lower ``min_confidence`` adds only the suggestions the
+higher threshold held back (a rejected suggestion is never proposed again).
 """
 
 from __future__ import annotations
@@ -31,12 +33,12 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
             hint="train the model on this study's code names",
         )
     done = set(
-        q.CodingRecord.objects.filter(source__study=record, coder=coder, status="unreviewed").values_list(
-            "source_id", flat=True
-        )
+        q.CodingRecord.objects.filter(source__study=record, coder=coder).values_list("source_id", "code_id")
     )
-    sources = [s for s in q.SourceRecord.objects.filter(study=record).exclude(text=None) if s.id not in done]
-    sources = [s for s in sources if s.text and s.text.strip()]
+    sources = [s for s in q.SourceRecord.objects.filter(study=record).exclude(text=None)]
+    sources = [
+        s for s in sources if s.text and s.text.strip() and any((s.id, c.id) not in done for _, c in wanted)
+    ]
     if not sources:
         return 0
     texts = [s.text for s in sources]
@@ -45,7 +47,7 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
     rows = []
     for i, source in enumerate(sources):
         for j, code in wanted:
-            if pred[i, j] and proba[i, j] >= min_confidence:
+            if pred[i, j] and proba[i, j] >= min_confidence and (source.id, code.id) not in done:
                 rows.append(
                     q.CodingRecord(
                         source=source,

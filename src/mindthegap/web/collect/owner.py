@@ -46,7 +46,8 @@ def _survey(request: HttpRequest, slug: str, survey: str | None, minimum: str):
 def survey_list(request: HttpRequest, slug: str) -> HttpResponse:
     record, _ = _survey(request, slug, None, StudyAccess.Role.ANALYST)
     surveys = Survey.objects.filter(study=record).select_related("wave").order_by("opens_at", "slug")
-    return render(request, "collect/surveys.html", {"study": record, "surveys": surveys})
+    owner = role_on(request.user, record) == StudyAccess.Role.OWNER
+    return render(request, "collect/surveys.html", {"study": record, "surveys": surveys, "owner": owner})
 
 
 def _rows(table, dimension: str, study) -> list[dict]:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0003_response_submitted"),
+        ("audit", "0004_study_index"),
     ]
 
     operations = [

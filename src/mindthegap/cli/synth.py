@@ -1,0 +1,147 @@
+"""``mindthegap synth``: CFIR ratings, the co-production index and recommended strategies for a stored study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mindthegap.cli.console import console, frame_records, print_json
+from mindthegap.errors import InputError
+
+app = typer.Typer(
+    help=(
+        "Synthesis: CFIR 2.0 ratings per case, the co-production index, implementation strategies matched to "
+        "barriers.\n\nExample: [bold]mindthegap synth cfir propose northmoor[/bold] then [bold]mindthegap synth "
+        "strategies northmoor[/bold]"
+    ),
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+)
+cfir = typer.Typer(
+    help="CFIR 2.0 ratings: propose from coded evidence, confirm or change with a reason, list."
+)
+app.add_typer(cfir, name="cfir")
+_STUDY = typer.Argument(..., help="The study id.")
+_JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def _open(study: str):
+    from mindthegap.store.database import open_study
+
+    return open_study(study)
+
+
+@cfir.command("propose")
+def cfir_propose(
+    study: str = _STUDY,
+    case: str = typer.Option("service", "--case", help="What a case is: service or team."),
+) -> None:
+    """Propose −2…+2 per case and construct from the coded evidence; analysts' decisions are kept."""
+    if case not in ("service", "team"):
+        raise InputError(f"--case {case!r} is neither service nor team")
+    _open(study)
+    from mindthegap.report.synthesis import propose_cfir
+
+    console.print(f"{propose_cfir(study, case=case)} CFIR ratings proposed for study {study!r}")
+
+
+@cfir.command("rate")
+def cfir_rate(
+    study: str = _STUDY,
+    case: str = typer.Option(..., "--case", help="The case (service or team id)."),
+    construct: str = typer.Option(
+        ..., "--construct", help="The CFIR 2.0 construct, e.g. 'Relative Priority'."
+    ),
+    rating: str = typer.Option(..., "--rating", help="-2, -1, 0, 1, 2 or X (no evidence)."),
+    reason: str = typer.Option(
+        "", "--reason", help="Why (needed when the rating differs from the proposal)."
+    ),
+    analyst: str = typer.Option(..., "--analyst", help="Who decides (a username or initials)."),
+) -> None:
+    """Confirm or change one rating; the reason and any earlier decision are kept."""
+    value = None if rating.strip().upper() == "X" else _rating(rating)
+    record = _open(study)
+    from mindthegap.store.synthesis.repository import decide
+
+    row = decide(record, case, construct, rating=value, reason=reason, analyst=analyst)
+    console.print(f"{row.case} / {row.construct}: {row.status} at {rating} (proposed {row.proposed})")
+
+
+def _rating(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(f"--rating {text!r} is not -2, -1, 0, 1, 2 or X") from None
+
+
+@cfir.command("list")
+def cfir_list(study: str = _STUDY, as_json: bool = _JSON) -> None:
+    """List the study's CFIR ratings with their status and reasons."""
+    record = _open(study)
+    from mindthegap.store.synthesis.repository import ratings_frame
+
+    table = ratings_frame(record).drop(columns=["evidence", "history"])
+    if as_json:
+        print_json(frame_records(table))
+        return
+    _print(table, ["case", "construct", "proposed", "rating", "status", "reason"])
+
+
+@app.command("coproduction")
+def coproduction_cmd(study: str = _STUDY, as_json: bool = _JSON) -> None:
+    """The co-production index by team, its change between waves and the characteristics absent."""
+    _open(study)
+    from mindthegap.report.synthesis import coproduction
+
+    result = coproduction(study)
+    if as_json:
+        print_json({k: frame_records(v) for k, v in result.items()})
+        return
+    _print(result["index"], ["team", "characteristic", "n", "index"], title="Co-production index by team")
+    _print(result["absent"], ["team", "characteristic", "status"], title="Absent characteristics")
+
+
+@app.command("strategies")
+def strategies_cmd(
+    study: str = typer.Argument(None, help="The study id (or use --list)."),
+    mapping: Path = typer.Option(None, "--mapping", help="Your own barrier → strategy mapping (YAML)."),
+    barriers: Path = typer.Option(
+        None,
+        "--barriers",
+        help="More barriers (CSV: case, framework, barrier, severity, evidence), e.g. pressures.",
+    ),
+    top: int = typer.Option(5, "--top", min=1, help="Strategies per service."),
+    list_all: bool = typer.Option(False, "--list", help="List the 73 ERIC strategies and their ids."),
+    as_json: bool = _JSON,
+) -> None:
+    """Implementation strategies ranked per service, each with the barriers and evidence that triggered it."""
+    if list_all:
+        from mindthegap.frameworks.strategies import eric_strategies
+
+        table = eric_strategies()
+        print_json(frame_records(table)) if as_json else _print(table, ["strategy", "name", "cluster"])
+        return
+    if study is None:
+        raise InputError("give a STUDY, or --list for the strategies")
+    _open(study)
+    from mindthegap.report.synthesis import recommendations
+
+    table = recommendations(study, mapping=mapping, extra=barriers, top=top)
+    if as_json:
+        print_json(frame_records(table))
+        return
+    _print(table, ["case", "rank", "name", "score", "triggered_by"], title="Recommended strategies")
+
+
+def _print(table, columns: list[str], title: str | None = None) -> None:
+    from rich.table import Table
+
+    out = Table(title=title)
+    for col in columns:
+        out.add_column(col)
+    for row in table[columns].itertuples(index=False):
+        out.add_row(
+            *("" if v is None or v != v else f"{v:.1f}" if isinstance(v, float) else str(v) for v in row)
+        )
+    console.print(out)

@@ -1,0 +1,52 @@
+"""Dashboards are computed once per version of the study's data, and again after every change."""
+
+from __future__ import annotations
+
+import pytest
+from tests.test_audit import _person, _study
+
+from mindthegap.store.studies.models import StudyAccess
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_dashboard_is_computed_once_per_data_version(client, monkeypatch):
+    from mindthegap.report import builder
+    from mindthegap.store.studies.consent import set_consent
+    from mindthegap.web.dashboard_cache import data_version
+
+    calls = []
+    real = builder.build_sections
+    monkeypatch.setattr(builder, "build_sections", lambda ctx: calls.append(ctx.audience) or real(ctx))
+    study = _study("cached", people=12)
+    client.force_login(_person("viewer", study))
+    first = client.get("/studies/cached/").content.decode()
+    again = client.get("/studies/cached/").content.decode()
+    assert calls == ["aggregate"]
+    assert (
+        again[again.index("<main") :].split("csrfmiddlewaretoken")[0]
+        == (first[first.index("<main") :].split("csrfmiddlewaretoken")[0])
+    )
+
+    version = data_version("cached")
+    set_consent(study, ["P-0001"], consent=False)  # a withdrawal is a new version of the data
+    assert data_version("cached") > version
+    client.get("/studies/cached/")
+    assert calls == ["aggregate", "aggregate"]
+
+    analyst = _person("analyst", study, StudyAccess.Role.ANALYST)
+    client.force_login(analyst)
+    client.get("/studies/cached/")  # another audience is another dashboard
+    assert calls == ["aggregate", "aggregate", "full"]
+
+
+def test_events_that_change_nothing_keep_the_version():
+    from mindthegap.store.audit.actions import Action
+    from mindthegap.store.audit.log import record
+    from mindthegap.web.dashboard_cache import data_version
+
+    _study("steady")
+    version = data_version("steady")
+    record(Action.EXPORTED, study="steady")
+    record(Action.REFUSED, study="steady")
+    assert data_version("steady") == version > 0
