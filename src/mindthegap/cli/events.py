@@ -22,7 +22,7 @@ _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 _KIND = typer.Option(
     None,
     "--kind",
-    help="events, attendance, feedback, notes, ties or headcounts (default: from the columns).",
+    help="events, attendance, feedback, notes, ties, tie_counts or headcounts (default: from the columns).",
 )
 
 
