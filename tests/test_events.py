@@ -212,6 +212,9 @@ def test_tie_counts_by_block_import_and_feed_the_network_command(small_study):
     assert code == 2 and "row 62, column 'discipline': unknown discipline 'physio'" in err
     counts.write_text("\n".join(rows) + "\n")
     assert "imported 60 tie_counts rows" in _ok(run, "events", "import", str(counts), "--study", "riverside")
+    assert "90 ties counted, E-I discipline +0.00" in _ok(
+        run, "network", "--study", "riverside", "--permutations", "99"
+    )
     data = json.loads(_ok(run, "network", "--study", "riverside", "--json", "--permutations", "99"))
     everyone = next(r for r in data["count_measures"] if r["group"] == "All")
     assert everyone["respondents"] == 30 and everyone["ties"] == 90
