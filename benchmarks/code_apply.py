@@ -6,7 +6,7 @@ lengths are real), written once as CSV and as Parquet; each format is then coded
 :func:`mindthegap.scale.local.apply_model_local`, as the command does. Reports comments per second of wall time
 and of this process's CPU time (the latter is steadier on a shared machine).
 
-Run: ``taskset -c 0 python benchmarks/code_apply.py [--rows 200000]``; prints JSON.
+Run: ``taskset -c 0 python benchmarks/code_apply.py [--rows 200000] [--model coder.mtgmodel]``; prints JSON.
 """
 
 from __future__ import annotations
@@ -30,14 +30,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feedback_coding import DATA, load_task
 
 
-def _model_and_texts():
-    from mindthegap.text.autocoder import AutoCoder
+def _model_and_texts(model_path: Path | None):
+    from mindthegap.text.autocoder import AutoCoder, load_autocoder
 
     if DATA.is_file():
         train, dev, labels = load_task()
         texts = train["FFT answer"].astype(str).tolist()
         Y = train[labels].fillna(0).astype(int).to_numpy()
         pool = texts + dev["FFT answer"].astype(str).tolist()
+        if model_path is not None:
+            return load_autocoder(model_path), pool, f"FFT train split, loaded from {model_path.name}"
         return AutoCoder().fit(texts, Y, labels=labels), pool, "FFT train split"
     from tests.test_autocoder import synthetic_corpus  # pragma: no cover - only without the shared data
 
@@ -49,11 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000, help="Comments to code per format.")
     parser.add_argument("--repeats", type=int, default=2, help="Runs per format; the best is reported.")
+    parser.add_argument("--model", type=Path, help="Use this saved auto-coder instead of training one.")
     args = parser.parse_args(argv)
     from mindthegap.scale.local import apply_model_local
 
     started = time.perf_counter()
-    model, pool, trained_on = _model_and_texts()
+    model, pool, trained_on = _model_and_texts(args.model)
     fit_s = time.perf_counter() - started
     rng = np.random.default_rng(20261130)
     frame = pd.DataFrame(

@@ -7,7 +7,6 @@ import json
 
 import pandas as pd
 import pytest
-from tests.conftest import run_cli
 from tests.test_study_files import people_csv
 from tests.test_survey_study import STUDY
 
@@ -110,45 +109,52 @@ def test_demo_events_round_trip_without_withdrawn_people(demo_study):
     assert back["headcounts"]["headcount"].sum() > 0
 
 
-def _ok(*args: str) -> str:
-    done = run_cli(*args)
-    assert done.returncode == 0, (args, done.stderr)
-    return done.stdout
+@pytest.fixture
+def run(cli_here, monkeypatch):
+    """The command line in this process, on the test database: ``run(*args) -> (exit code, stdout, stderr)``.
+    Opening the store is the test database's job here, so ``open_store`` is stood down (not ``--db``)."""
+    from mindthegap.store import database
+
+    monkeypatch.setattr(database, "open_store", lambda db=None, *, migrate=True: "the test database")
+    return cli_here
+
+
+def _ok(run, *args: str) -> str:
+    code, out, err = run(*args)
+    assert code == 0, (args, err)
+    return out
 
 
 @pytest.fixture
-def small_study(tmp_path):
+def small_study(tmp_path, run, db):
     """The riverside study (30 staff, one withdrawn carer) with two events and ties at both waves."""
-    db = str(tmp_path / "s.sqlite3")
     (tmp_path / "study.yaml").write_text(STUDY, encoding="utf-8")
-    _ok("--db", db, "study", "create", str(tmp_path / "study.yaml"))
-    _ok("--db", db, "study", "participants", "riverside", str(people_csv(tmp_path)))
+    _ok(run, "study", "create", str(tmp_path / "study.yaml"))
+    _ok(run, "study", "participants", "riverside", str(people_csv(tmp_path)))
     events = tmp_path / "events.csv"
     events.write_text(
         "event_id,date,topic,levels\nev1,2026-03-01,Care plans,frontline\nev2,2026-06-01,Carers,\n"
     )
-    _ok("--db", db, "events", "import", str(events), "--study", "riverside")
-    return tmp_path, db
+    _ok(run, "events", "import", str(events), "--study", "riverside")
+    return tmp_path, run
 
 
 def test_events_commands_import_whole_files_and_report_reach(small_study):
-    folder, db = small_study
+    folder, run = small_study
     bad = folder / "attendance_bad.csv"
     bad.write_text("event_id,participant_id\nev1,RV-0001\nev7,RV-0002\nev1,RV-0001\n")
-    done = run_cli("--db", db, "events", "import", str(bad), "--study", "riverside")
-    assert done.returncode == 2 and "\n" not in done.stderr.strip()
-    assert "row 3, column 'event_id': unknown event 'ev7'" in done.stderr and "row 4" in done.stderr
+    code, _, err = run("events", "import", str(bad), "--study", "riverside")
+    assert code == 2 and "\n" not in err.strip()
+    assert "row 3, column 'event_id': unknown event 'ev7'" in err and "row 4" in err
     att = folder / "attendance.csv"
     att.write_text(
         "event_id,participant_id\n" + "".join(f"ev1,RV-{i:04d}\n" for i in range(0, 30, 2))
         + "".join(f"ev2,RV-{i:04d}\n" for i in range(0, 12, 2))
     )  # fmt: skip
-    assert "imported 21 attendance rows" in _ok(
-        "--db", db, "events", "import", str(att), "--study", "riverside"
-    )
-    again = run_cli("--db", db, "events", "import", str(att), "--study", "riverside")
-    assert again.returncode == 2 and "the study already holds it" in again.stderr
-    data = json.loads(_ok("--db", db, "events", "reach", "--study", "riverside", "--json"))
+    assert "imported 21 attendance rows" in _ok(run, "events", "import", str(att), "--study", "riverside")
+    code, _, err = run("events", "import", str(att), "--study", "riverside")
+    assert code == 2 and "the study already holds it" in err
+    data = json.loads(_ok(run, "events", "reach", "--study", "riverside", "--json"))
     rows = {(r["dimension"], r["discipline"], r["service"], r["level"]): r for r in data["reach"]}
     everyone = rows["all", "All", "All", "All"]
     assert everyone["attended"] == 15 and everyone["participants"] == 30 and everyone["share"] == 0.5
@@ -161,7 +167,7 @@ def test_events_commands_import_whole_files_and_report_reach(small_study):
 
 
 def test_network_command_json_and_graphml(small_study):
-    folder, db = small_study
+    folder, run = small_study
     rows = ["wave,participant_id,alter_id"]
     for wave, step in (("baseline", 1), ("follow_up", 2)):
         for i in range(30):
@@ -169,12 +175,14 @@ def test_network_command_json_and_graphml(small_study):
     rows.append("baseline,RV-0001,RV-0001")
     ties = folder / "ties.csv"
     ties.write_text("\n".join(rows) + "\n")
-    done = run_cli("--db", db, "events", "import", str(ties), "--study", "riverside")
-    assert done.returncode == 2 and "row 62, column 'alter_id': a tie to oneself" in done.stderr
+    code, _, err = run("events", "import", str(ties), "--study", "riverside")
+    assert code == 2 and "row 62, column 'alter_id': a tie to oneself" in err
     ties.write_text("\n".join(rows[:-1]) + "\n")
-    _ok("--db", db, "events", "import", str(ties), "--study", "riverside")
+    _ok(run, "events", "import", str(ties), "--study", "riverside")
     out = folder / "net.graphml"
-    data = json.loads(_ok("--db", db, "network", "--study", "riverside", "--json", "--graphml", str(out)))
+    data = json.loads(
+        _ok(run, "network", "--study", "riverside", "--json", "--graphml", str(out), "--permutations", "99")
+    )
     base = next(r for r in data["waves"] if r["wave"] == "baseline")
     assert base["people"] == 30 and base["ties"] == 30 and base["density"] == pytest.approx(30 / 435)
     # a ring i–(i+1): neighbours always differ in discipline (odd/even), so every tie crosses: E-I = +1
@@ -184,3 +192,34 @@ def test_network_command_json_and_graphml(small_study):
     graph = nx.read_graphml(out)
     assert graph.number_of_nodes() == 30 and graph.number_of_edges() == 60
     assert {e[2]["wave_baseline"] for e in graph.edges(data=True)} == {True, False}
+
+
+def test_tie_counts_by_block_import_and_feed_the_network_command(small_study):
+    """Hand-worked: everyone names 2 nursing/adult-community and 1 social-work/older colleagues. Nurses (15)
+    have 1 external tie on discipline and 2 internal, social workers the reverse: E = I = 45, E-I = 0. On
+    service the 20 adult-community staff have 1 external and 2 internal, the 10 older-people staff 2 and 1:
+    E = 40, I = 50, E-I = −10/90."""
+    folder, run = small_study
+    rows = ["respondent,wave,discipline,service,count"]
+    for i in range(30):
+        rows += [
+            f"RV-{i:04d},baseline,nursing,adult_community,2",
+            f"RV-{i:04d},baseline,social_work,older_people,1",
+        ]
+    counts = folder / "counts.csv"
+    counts.write_text("\n".join([*rows, "RV-0001,baseline,physio,older_people,1"]) + "\n")
+    code, _, err = run("events", "import", str(counts), "--study", "riverside")
+    assert code == 2 and "row 62, column 'discipline': unknown discipline 'physio'" in err
+    counts.write_text("\n".join(rows) + "\n")
+    assert "imported 60 tie_counts rows" in _ok(run, "events", "import", str(counts), "--study", "riverside")
+    assert "90 ties counted, E-I discipline +0.00" in _ok(
+        run, "network", "--study", "riverside", "--permutations", "99"
+    )
+    data = json.loads(_ok(run, "network", "--study", "riverside", "--json", "--permutations", "99"))
+    everyone = next(r for r in data["count_measures"] if r["group"] == "All")
+    assert everyone["respondents"] == 30 and everyone["ties"] == 90
+    assert everyone["ei_discipline"] == pytest.approx(0) and everyone["ei_service"] == pytest.approx(-1 / 9)
+    assert everyone["share_across_service"] == pytest.approx(40 / 90)
+    # each discipline × service block has 5 or 10 respondents, under 11: the block matrix hides them all
+    assert len(data["count_blocks"]) == 8 and all(r["suppressed"] for r in data["count_blocks"])
+    assert all(r["ties"] is None and r["respondents"] is None for r in data["count_blocks"])

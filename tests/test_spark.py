@@ -230,6 +230,25 @@ def test_csv_in_and_out_with_quoted_line_breaks(spark, model_file, tmp_path):
     assert (got_one["staff"].to_numpy() == want["staff"].to_numpy()).all()
 
 
+def test_csv_output_is_neutralised_against_spreadsheet_formulas(spark, model_file, tmp_path):
+    """Formula-like ids leave Spark's CSV with a leading quote, as the single-machine CSV does (issue 10 item 8);
+    Parquet keeps them exactly."""
+    frame = make_comments(40)
+    frame["comment_id"] = [f'=HYPERLINK("x{i}")' if i % 2 else f"+{i}" for i in range(40)]
+    src = tmp_path / "comments.parquet"
+    frame.to_parquet(src, index=False)
+    for kw in ({}, {"single_file": False}):
+        out = tmp_path / f"coded{len(kw)}.csv"
+        _apply(model_file, src, out, **kw)
+        files = [out] if out.is_file() else sorted(out.glob("part-*.csv"))
+        ids = pd.concat([pd.read_csv(f, dtype=str) for f in files])["comment_id"]
+        expected = ["'" + v if v.startswith("=") else v for v in frame["comment_id"]]  # "+3" is a number
+        assert sorted(ids) == sorted(expected)
+    pq_out = tmp_path / "coded.parquet"
+    _apply(model_file, src, pq_out)
+    assert sorted(pd.read_parquet(pq_out)["comment_id"]) == sorted(frame["comment_id"])
+
+
 def test_stand_in_parquet_round_trip_is_exact(spark, model_file, tmp_path):
     """Several partitions and batches: every value equals the single-machine value exactly."""
     frame = make_comments(20_000)

@@ -9,6 +9,7 @@ from mindthegap.analysis.strategies import (
     barriers_from_cfir,
     barriers_from_coproduction,
     barriers_from_nomad,
+    explain,
     rank_strategies,
 )
 from mindthegap.errors import InputError
@@ -80,6 +81,10 @@ def test_ranking_by_hand(tmp_path):
         0.5,
     ]
     assert len(rank_strategies(barriers, load_mapping(path), eric_strategies(), top=1)) == 2
+    detail = explain(out, barriers, load_mapping(path))
+    first = detail[(detail.case == "A") & (detail["rank"] == 1)]
+    assert first["barrier"].tolist() == ["CFIR: Relative Priority", "Pressure: workload"]
+    assert first["rationale"].tolist() == ["Boards set priorities.", "Decide what stops."]
 
 
 def test_barrier_builders_follow_the_rules():
@@ -119,6 +124,10 @@ def test_barrier_builders_follow_the_rules():
         (("barrier: Relative Priority", "barrier: Relative Urgency"), "barriers[0].barrier"),
         (("framework: pressure", "framework: vibes"), "barriers[2].framework"),
         ((" rationale: Agree the time.", " rationale: ''"), "barriers[1].strategies[1].rationale"),
+        (
+            (" rationale: Agree the time.", " rationale: " + "Long. " * 20),
+            "barriers[1].strategies[1].rationale",
+        ),
     ],
 )
 def test_a_bad_mapping_is_one_line_naming_file_entry_and_field(tmp_path, change, field):

@@ -71,6 +71,36 @@ def rank_strategies(
     return out[RANK_COLUMNS].reset_index(drop=True)
 
 
+def explain(ranked: pd.DataFrame, barriers: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """One row per recommended strategy and barrier it answers: ``case, rank, name, cluster, score, barrier,
+    severity, level, evidence, rationale`` — the long form of :func:`rank_strategies`'s lists."""
+    b = barriers.assign(_key=barriers["barrier"].astype(str).str.casefold())
+    lk = links.assign(_key=links["barrier"].astype(str).str.casefold())
+    hits = b.merge(lk[["framework", "_key", "strategy", "level", "rationale"]], on=["framework", "_key"])
+    out = ranked[["case", "rank", "strategy", "name", "cluster", "score"]].merge(
+        hits, on=["case", "strategy"]
+    )
+    out["barrier"] = (
+        out["framework"].map(FRAMEWORK_LABELS).fillna(out["framework"])
+        + ": "
+        + out["barrier"].map(_barrier_label)
+    )
+    out = out.sort_values(["case", "rank", "severity", "level"], ascending=[True, True, False, True])
+    cols = [
+        "case",
+        "rank",
+        "name",
+        "cluster",
+        "score",
+        "barrier",
+        "severity",
+        "level",
+        "evidence",
+        "rationale",
+    ]
+    return out[cols].reset_index(drop=True)
+
+
 def _barrier_label(barrier: str) -> str:
     from mindthegap.analysis.coproduction import LABELS
 

@@ -238,3 +238,17 @@ def draft(
     print_json(frame_records(drafts)) if as_json else console.print(
         drafts.to_string(index=False), markup=False
     )
+
+
+@app.command("links")
+def links(
+    study: str = _STUDY,
+    round_number: int = typer.Option(..., "--round", help="The open round."),
+    out: Path = typer.Option(..., "--out", help="CSV/XLSX for your mail system (rater_id, group, link)."),
+    base_url: str = typer.Option("", "--base-url", help="The site's address, e.g. https://mtg.trust.nhs.uk"),
+) -> None:
+    """The mailing list: each panel member's personal link to rate the open round in the browser."""
+    from mindthegap.store.delphi.links import write_mailing_list
+
+    n = write_mailing_list(_open(study), round_number, out, base_url)
+    console.print(f"{n} link(s) written to {out}" + ("" if base_url else " (paths: add --base-url)"))

@@ -22,7 +22,7 @@ _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 _KIND = typer.Option(
     None,
     "--kind",
-    help="events, attendance, feedback, notes, ties or headcounts (default: from the columns).",
+    help="events, attendance, feedback, notes, ties, tie_counts or headcounts (default: from the columns).",
 )
 
 
@@ -109,3 +109,19 @@ def network(
             console.print(f"change in {r.measure}: suppressed")
         else:
             console.print(f"change in {r.measure}: {r.change:+.4f} (permutation p = {r.p_value:.3f})")
+    for r in tables.get("count_measures", pd_empty()).itertuples(index=False):
+        if r.group == "All":
+            shown = (
+                "suppressed"
+                if r.suppressed
+                else (
+                    f"{int(r.ties)} ties counted, E-I discipline {r.ei_discipline:+.2f}, service {r.ei_service:+.2f}"
+                )
+            )
+            console.print(f"[bold]{r.wave}[/bold] (counts by discipline × service): {shown}")
+
+
+def pd_empty():
+    import pandas as pd
+
+    return pd.DataFrame()

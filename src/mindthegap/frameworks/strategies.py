@@ -22,6 +22,9 @@ from mindthegap.errors import InputError
 FRAMEWORKS = ("cfir2", "npt", "coproduction", "pressure", "theme")
 COPRODUCTION_KEYS = ("assets", "capabilities", "mutuality", "networks", "blurring_roles", "catalysts")
 LEVELS = {1: 1.0, 2: 0.5}
+RATIONALE_MAX = (
+    100  # one sentence in a table cell; longer text would be taken for people's words in shared copies
+)
 LINK_COLUMNS = ["framework", "barrier", "strategy", "level", "weight", "rationale"]
 
 
@@ -150,6 +153,13 @@ def _link(link: Any, here: str, where: Path, known: set[str], framework: str, ba
             f"{here}.rationale",
             "is missing",
             "say in a sentence why the strategy answers the barrier",
+        )
+    if len(rationale) > RATIONALE_MAX:
+        raise _fail(
+            where,
+            f"{here}.rationale",
+            f"is {len(rationale)} characters long",
+            f"keep it to one sentence of at most {RATIONALE_MAX}",
         )
     return {
         "framework": framework,

@@ -30,6 +30,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "attendance": ("event_id", "participant_id"),
     "notes": ("event_id", "text"),
     "ties": ("participant_id", "alter_id"),
+    "tie_counts": ("discipline", "service", "count"),
     "headcounts": ("dimension", "group", "headcount"),
 }
 HEADCOUNT_DIMENSIONS = ("discipline", "service", "level")
@@ -87,7 +88,8 @@ def detect_kind(frame: pd.DataFrame, path: Path | str) -> str:
         "is not an events-programme file I recognise",
         path=path,
         hint="events need event_id, date, topic; attendance event_id, participant_id; feedback adds item; "
-        "notes event_id, text; ties participant_id, alter_id; headcounts dimension, group, headcount",
+        "notes event_id, text; ties participant_id, alter_id; tie counts respondent, wave, discipline, "
+        "service, count; headcounts dimension, group, headcount",
     )
 
 
@@ -304,12 +306,19 @@ def read_headcounts(frame: pd.DataFrame, known: Known, path: Path | str) -> pd.D
     return pd.DataFrame(out, columns=HEADCOUNT_COLUMNS)
 
 
+def read_tie_counts(frame: pd.DataFrame, known: Known, path: Path | str) -> pd.DataFrame:
+    from mindthegap.io.tie_counts import read_tie_counts as read
+
+    return read(frame, known, path)
+
+
 READERS = {
     "events": read_events,
     "attendance": read_attendance,
     "feedback": read_feedback,
     "notes": read_notes,
     "ties": read_ties,
+    "tie_counts": read_tie_counts,
     "headcounts": read_headcounts,
 }
 

@@ -1,7 +1,7 @@
-"""Scale-out: run the text pipeline (redaction, auto-coding, sentiment) on Apache Spark.
+"""Engines that run the text pipeline (redaction, auto-coding, sentiment) over files of comments.
 
-``mindthegap.scale.spark`` runs the very same ``mindthegap.text.pipeline.process_frame`` that the single-machine
-command uses, batch by batch inside Spark's ``mapInPandas``, so the two engines give identical results. pyspark
-is optional (the ``spark`` extra) and is imported only when this subpackage's functions are called.
-This layer may import ``text`` and ``io`` only.
+``mindthegap.scale.local`` streams a CSV or Parquet file through ``mindthegap.text.pipeline.process_frame`` on
+this machine; ``mindthegap.scale.spark`` runs the very same function batch by batch inside Spark's
+``mapInPandas``, so the two engines give identical results. pyspark is optional (the ``spark`` extra) and is
+imported only when the Spark engine's functions are called. This layer may import ``text`` and ``io`` only.
 """

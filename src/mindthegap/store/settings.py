@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "mindthegap.store.organisations",
     "mindthegap.store.synthesis",
     "mindthegap.store.delphi",
+    "mindthegap.store.coding",
     # further evidence apps are added here
 ]
 

@@ -153,7 +153,8 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
                 C=setting["C"],
                 class_weight=self.class_weight,
                 solver="liblinear",
-                max_iter=200,
+                dual=True,  # texts are fewer than features: the dual problem solves several times faster
+                max_iter=1000,
                 random_state=0,
             )
             if setting["log_count_ratio"]:
@@ -255,14 +256,14 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         """0/1 codes from probabilities; empty texts never get a fallback code."""
         pred = self._decide(proba, fallback=self.fallback_)
         if texts is not None and self.fallback_:
-            blank = np.array([not t.strip() for t in clean_texts(texts)], dtype=bool)
+            blank = np.array([not t for t in clean_texts(texts)], dtype=bool)  # cleaning strips spaces
             if blank.any():
                 pred[blank] = (proba[blank] >= self.thresholds_).astype(np.int8)
         return pred
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 matrix of codes (n × codes)."""
-        texts = list(texts)
+        texts = clean_texts(texts)
         return self.predict_from_proba(self.predict_proba(texts), texts)
 
     # -- persistence ---------------------------------------------------------------------------------------------

@@ -19,9 +19,15 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 __all__ = ["SentenceEmbeddings", "WordBoundaryCharGrams", "clean_texts", "text_vectoriser"]
 
 
+class CleanTexts(list):
+    """A list of strings :func:`clean_texts` has already cleaned, so cleaning it again costs nothing."""
+
+
 def clean_texts(values: Iterable[object]) -> list[str]:
     """Turn a column of cells into strings: missing and non-text cells become empty strings, whitespace collapsed."""
-    out: list[str] = []
+    if isinstance(values, CleanTexts):  # prediction passes the same texts through several steps
+        return values
+    out: list[str] = CleanTexts()
     for value in values:
         if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
             out.append("")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("setup/first-run/", first_run.first_run, name="first-run"),
     path("", include("mindthegap.web.collect.urls")),
     path("studies/<slug:slug>/consensus/", views.consensus_dashboard, name="consensus"),
+    path("", include("mindthegap.web.coding.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

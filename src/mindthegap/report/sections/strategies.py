@@ -46,7 +46,8 @@ def build(ctx: ReportContext) -> Section | None:
     if ranked.empty:
         return None
     names = study_labels(ctx.study)["service"]
-    ranked = ranked.assign(case=ranked["case"].map(lambda c: names.get(c, c)))
+    detail = st.explain(ranked, barriers, links)
+    detail = detail.assign(case=detail["case"].map(lambda c: names.get(c, c)))
     section = Section("strategies", "Recommendations: implementation strategies matched to barriers")
     section.add(
         Paragraph(
@@ -60,16 +61,17 @@ def build(ctx: ReportContext) -> Section | None:
     )
     section.add(
         Table(
-            "Recommended strategies per service",
-            ranked,
+            "Recommended strategies per service, one row per barrier each answers",
+            detail,
             {
                 "case": "Service",
                 "rank": "Rank",
                 "name": "Strategy",
                 "cluster": "ERIC cluster",
                 "score": "Score",
-                "triggered_by": "Barriers it answers",
-                "rationale": "Why",
+                "barrier": "Barrier it answers",
+                "evidence": "Evidence",
+                "rationale": "Why this strategy",
             },
             {"score": "{:.1f}"},
         )

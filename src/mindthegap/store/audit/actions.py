@@ -27,6 +27,13 @@ class Action(models.TextChoices):
     SUGGESTION_ACCEPTED = "suggestion-accepted", "Coding suggestion accepted"
     SUGGESTION_REJECTED = "suggestion-rejected", "Coding suggestion rejected"
     RESPONSE_SUBMITTED = "response-submitted", "Survey response submitted"
+    CODING_ADDED = "coding-added", "Coding added"
+    CODING_CHANGED = "coding-changed", "Coding changed"
+    CODING_REMOVED = "coding-removed", "Coding removed"
+    MEMO_WRITTEN = "memo-written", "Memo written"
+    DOUBLE_CODING_ASSIGNED = "double-coding-assigned", "Sources assigned for double coding"
+    CODING_FINISHED = "coding-finished", "Coder finished a source"
+    AGREED_VERSION = "agreed-version", "Agreed version recorded"
     # outputs
     EXPORTED = "exported", "Table exported"
     DOWNLOADED = "downloaded", "Report downloaded"

@@ -103,3 +103,28 @@ class Rating(models.Model):
                 name="delphi_rating_1_to_9",
             ),
         ]
+
+
+class RoundLink(models.Model):
+    """A panel member's personal link to one round, and their ratings saved on the way (``answers``).
+
+    Like a survey invitation, the token is kept only as its SHA-256 hash and derived again from the server's
+    secret when the mailing list is exported. ``answers`` maps a statement id to ``{"rating": 1–9 or None,
+    "comment": text}`` until submission, which writes :class:`Rating` rows and sets ``submitted_at`` in one
+    transaction, by an update that only succeeds while it is still empty.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="links")
+    participant = models.ForeignKey(ParticipantRecord, on_delete=models.CASCADE, related_name="delphi_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=32)
+    answers = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "mtg_delphi_round_link"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "participant"], name="delphi_one_link_per_round")
+        ]

@@ -130,3 +130,27 @@ class Headcount(models.Model):
     class Meta:
         db_table = "mtg_headcount"
         constraints = [models.UniqueConstraint(fields=["study", "dimension", "group"], name="headcount_once")]
+
+
+class NetworkTieCount(models.Model):
+    """At one wave, ``participant`` said they work with ``count`` colleagues in one discipline × service block
+    (where names are not collected)."""
+
+    study = models.ForeignKey(StudyRecord, on_delete=models.CASCADE, related_name="network_tie_counts")
+    wave = models.CharField(max_length=ID_MAX)
+    participant = models.ForeignKey(ParticipantRecord, on_delete=models.CASCADE, related_name="tie_counts")
+    discipline = models.CharField(max_length=ID_MAX)
+    service = models.CharField(max_length=ID_MAX)
+    count = models.PositiveIntegerField()
+
+    objects = withdrawal.OfConsentingParticipants()
+    all_objects = models.Manager()
+
+    class Meta:
+        db_table = "mtg_network_tie_count"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "wave", "participant", "discipline", "service"],
+                name="network_tie_count_once",
+            )
+        ]

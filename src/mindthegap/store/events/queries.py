@@ -52,7 +52,14 @@ def study_network(
 
     roster, plan = _plan(record)
     waves = list(record.waves.order_by("order").values_list("slug", flat=True))
-    return network_tables(repo.ties_frame(record), roster, plan=plan, waves=waves, n_perm=n_perm, seed=seed)
+    tables = network_tables(repo.ties_frame(record), roster, plan=plan, waves=waves, n_perm=n_perm, seed=seed)
+    counts = repo.tie_counts_frame(record)
+    if len(counts):  # named by discipline × service, not by name: measures on blocks
+        from mindthegap.analysis.network_blocks import block_matrix, block_measures
+
+        tables["count_blocks"] = block_matrix(counts, roster, min_n=record.min_n, plan=plan)
+        tables["count_measures"] = block_measures(counts, roster, min_n=record.min_n, plan=plan)
+    return tables
 
 
 def write_graphml(record: StudyRecord, path: Path) -> int:

@@ -41,6 +41,9 @@ def known_ids(record: StudyRecord) -> ef.Known:
     ties = m.NetworkTie.all_objects.filter(study=record, alter__isnull=False).values_list(
         "wave", "participant__pseudonym", "alter__pseudonym"
     )
+    counts = m.NetworkTieCount.all_objects.filter(study=record).values_list(
+        "wave", "participant__pseudonym", "discipline", "service"
+    )
     return ef.Known(
         events=frozenset(record.events.values_list("slug", flat=True)),
         participants=frozenset(people),
@@ -49,7 +52,9 @@ def known_ids(record: StudyRecord) -> ef.Known:
         disciplines=frozenset(record.disciplines.values_list("slug", flat=True)),
         waves=frozenset(record.waves.values_list("slug", flat=True)),
         feedback_items=items,
-        stored=frozenset(map(tuple, attendance)) | frozenset(map(tuple, ties)),
+        stored=frozenset(map(tuple, attendance))
+        | frozenset(map(tuple, ties))
+        | frozenset(("counts", *c) for c in counts),
     )
 
 
@@ -154,6 +159,17 @@ def save_ties(record: StudyRecord, frame: pd.DataFrame) -> int:
     return len(m.NetworkTie.objects.bulk_create(rows, batch_size=BATCH))
 
 
+def save_tie_counts(record: StudyRecord, frame: pd.DataFrame) -> int:
+    egos = _lookup(_people(record), frame["participant_id"], "participant")
+    rows = [
+        m.NetworkTieCount(study=record, wave=str(w), participant_id=e, discipline=d, service=s, count=int(n))
+        for (w, d, s, n), e in zip(
+            frame[["wave", "discipline", "service", "count"]].itertuples(index=False), egos, strict=True
+        )
+    ]
+    return len(m.NetworkTieCount.objects.bulk_create(rows, batch_size=BATCH))
+
+
 def save_headcounts(record: StudyRecord, frame: pd.DataFrame) -> int:
     """Headcounts replace any the study had for the same groups."""
     for dim, group, n in frame[ef.HEADCOUNT_COLUMNS].itertuples(index=False):
@@ -208,6 +224,15 @@ def ties_frame(record: StudyRecord) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=ef.TIE_COLUMNS)
 
 
+def tie_counts_frame(record: StudyRecord) -> pd.DataFrame:
+    rows = (
+        m.NetworkTieCount.objects.filter(study=record)
+        .order_by("id")
+        .values_list("wave", "participant__pseudonym", "discipline", "service", "count")
+    )
+    return pd.DataFrame(list(rows), columns=["wave", "participant_id", "discipline", "service", "count"])
+
+
 def headcounts_frame(record: StudyRecord) -> pd.DataFrame:
     rows = record.headcounts.order_by("dimension", "group").values_list("dimension", "group", "headcount")
     return pd.DataFrame(list(rows), columns=ef.HEADCOUNT_COLUMNS)
@@ -219,5 +244,6 @@ SAVERS = {
     "feedback": save_feedback,
     "notes": save_notes,
     "ties": save_ties,
+    "tie_counts": save_tie_counts,
     "headcounts": save_headcounts,
 }

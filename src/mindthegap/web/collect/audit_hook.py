@@ -22,6 +22,7 @@ RECENT_KEPT = 500
 #: fine event names that are not refusals, and the audit action each becomes
 _ACTIONS = {
     "collect.submit": Action.RESPONSE_SUBMITTED,
+    "delphi.submit": Action.RESPONSE_SUBMITTED,
     "collect.export": Action.EXPORTED,
     "collect.mailing_list": Action.EXPORTED,
     "collect.reminders": Action.EXPORTED,

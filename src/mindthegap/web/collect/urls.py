@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mindthegap.web.collect import owner, setup_views, views
+from mindthegap.web.collect import delphi_views, owner, setup_views, views
 
 PERSONAL, OPEN = {"kind": "personal"}, {"kind": "open"}
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("open/<str:key>/", views.start, OPEN, name="collect-open"),
     path("open/<str:key>/<int:number>/", views.page, OPEN, name="collect-open-page"),
     path("open/<str:key>/done/", views.done, OPEN, name="collect-open-done"),
+    path("delphi/<str:key>/", delphi_views.rate, name="delphi-rate"),
+    path("delphi/<str:key>/done/", delphi_views.done, name="delphi-done"),
     path("studies/<slug:slug>/surveys/", owner.survey_list, name="surveys"),
     path("studies/<slug:slug>/surveys/new/", setup_views.new_survey, name="survey-new"),
     path("studies/<slug:slug>/surveys/<slug:survey>/", owner.tracking, name="survey-tracking"),
