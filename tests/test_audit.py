@@ -269,3 +269,20 @@ def test_the_command_line_shows_and_exports_the_log(tmp_path, monkeypatch):
     assert written.exit_code == 0 and len(pd.read_csv(out)) == events(study="cli").count()
     wrong = runner.invoke(app, ["audit", "--action", "nonsense"])
     assert wrong.exit_code != 0
+
+
+def test_qualitative_imports_and_code_edits_are_recorded():
+    from mindthegap.model.qualitative import Source
+    from mindthegap.store.qualitative import models as q
+    from mindthegap.store.qualitative.repository import add_sources, merge_codes, rename_code
+
+    study = _study("qual")
+    add_sources(study, [Source("int01.txt", "We talked about the ward."), Source("int02.txt", "More words.")])
+    imported = _last(Action.IMPORTED, study="qual", detail__what="sources")
+    assert imported.detail == {"what": "sources", "sources": 2} and "ward" not in json.dumps(imported.detail)
+    q.CodeRecord.objects.create(study=study, guid="C1", name="Trust")
+    q.CodeRecord.objects.create(study=study, guid="C2", name="Trusting")
+    rename_code(study, "C1", "Trust between teams")
+    assert _last(Action.EDITED, study="qual", object_id="C1").detail == {"change": "rename"}
+    merge_codes(study, ["C2"], into="C1")
+    assert _last(Action.EDITED, study="qual", object_id="C2").detail["change"] == "merge"

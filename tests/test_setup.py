@@ -21,7 +21,7 @@ NEW_PASSWORD = "Tall-ships-sail-at-dawn-42"
 # --- the first administrator --------------------------------------------------------------------------------
 
 
-def test_the_first_run_page_creates_one_administrator_then_disappears(client):
+def test_the_first_run_page_creates_one_administrator_then_disappears(client, settings):
     from mindthegap.web import first_run
 
     assert client.get("/setup/first-run/").status_code == 200  # the test client calls from 127.0.0.1
@@ -30,6 +30,9 @@ def test_the_first_run_page_creates_one_administrator_then_disappears(client):
     assert client.get("/setup/first-run/", HTTP_X_FORWARDED_FOR="10.1.2.3").status_code == 404
     token = first_run.issue_token()
     assert client.get(f"/setup/first-run/?token={token}", REMOTE_ADDR="10.1.2.3").status_code == 200
+    settings.HTTPS = True  # behind the TLS proxy nothing is local: the token is the only way in
+    assert client.get("/setup/first-run/").status_code == 404
+    settings.HTTPS = False
     assert client.get("/setup/first-run/?token=guess", REMOTE_ADDR="10.1.2.3").status_code == 404
     far = {"REMOTE_ADDR": "10.1.2.3"}
     weak = client.post("/setup/first-run/", {"username": "admin", "password1": "alphaalpha",
@@ -156,3 +159,41 @@ def test_the_roster_is_imported_whole_or_not_at_all(owner_client):
     wrong = io.BytesIO(b"x")
     wrong.name = "people.exe"
     assert "Choose a .csv" in _post(owner_client, {"form": "roster", "file": wrong})
+
+
+def test_serve_prints_a_one_time_first_run_address(tmp_path):
+    """On a database without accounts, ``serve`` prints the address with its token; through a proxy (where a
+    request is not local) only that address opens the page."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_web_security import _free_port, _get
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mindthegap.cli.main", "--db", str(tmp_path / "new.sqlite3"), "serve",
+         "--port", str(port)],
+        env={**os.environ, "MINDTHEGAP_SECRET_KEY": "test-secret", "HOME": str(tmp_path), "COLUMNS": "300"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline, line = time.monotonic() + 120, ""
+        while "first-run" not in line and time.monotonic() < deadline and process.poll() is None:
+            line = process.stdout.readline()
+        token = re.search(r"/setup/first-run/\?token=([\w-]+)", line)
+        assert token, line + (process.stderr.read() if process.poll() is not None else "")
+        for _ in range(60):
+            try:
+                status, _, _ = _get(port, "/setup/first-run/", {"X-Forwarded-For": "10.1.2.3"})
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert status == 404
+        status, _, body = _get(port, f"/setup/first-run/?token={token[1]}", {"X-Forwarded-For": "10.1.2.3"})
+        assert status == 200 and b"Create the first administrator" in body
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

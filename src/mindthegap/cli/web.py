@@ -72,7 +72,9 @@ def serve(
             "(this address works once, until the server stops), or with 'mindthegap user add NAME --admin'.",
             highlight=False,
         )
-    proxy = {}
+    # Without a trusted proxy, forwarding headers reach the app untouched (and unbelieved), so the first-run
+    # page can tell a request a local proxy forwarded from one made on this machine.
+    proxy: dict = {"clear_untrusted_proxy_headers": False}
     if settings.HTTPS:
         # waitress drops X-Forwarded-* unless they come from the proxy it trusts; from that proxy it takes the
         # scheme, and the client's address into REMOTE_ADDR (which the audit log records)

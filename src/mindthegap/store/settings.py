@@ -188,7 +188,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _CACHE_DIR}
         if _CACHE_DIR
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mindthegap"}
+        # a dashboard is a few megabytes of HTML and SVG: keep the memory cache to a few dozen
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mindthegap",
+            "OPTIONS": {"MAX_ENTRIES": 40},
+        }
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,10 +1,10 @@
 """The first administrator, created in the browser when the database has no account yet.
 
 The page exists only while there is no account at all. It answers a browser on the server itself (a request
-from a loopback address that did not come through a proxy), or anyone holding the one-time token that
-``mindthegap serve`` prints when it starts on a database without accounts; everyone else gets 404. Once the
-administrator exists, the page is gone for good. ``mindthegap user add NAME --admin`` does the same from the
-command line.
+from a loopback address that did not come through a proxy; never behind the TLS proxy), or anyone holding the
+one-time token that ``mindthegap serve`` prints when it starts on a database without accounts; everyone else
+gets 404. Once the administrator exists, the page is gone for good. ``mindthegap user add NAME --admin`` does
+the same from the command line.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import ipaddress
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.db import transaction
@@ -45,8 +46,9 @@ def _token_ok(given: str) -> bool:
 
 
 def is_local(request: HttpRequest) -> bool:
-    """A request from this machine that no proxy forwarded (through a proxy, every request looks local)."""
-    if any(request.META.get(h) for h in PROXY_HEADERS):
+    """A request from this machine that no proxy forwarded (through a proxy, every request looks local).
+    Behind the TLS proxy (``MINDTHEGAP_HTTPS``) nothing counts as local: the token is the way in."""
+    if settings.HTTPS or any(request.META.get(h) for h in PROXY_HEADERS):
         return False
     try:
         return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
