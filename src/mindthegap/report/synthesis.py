@@ -100,3 +100,21 @@ def read_barriers(path: Path) -> pd.DataFrame:
         if row["severity"] not in (1, 2):
             raise InputError(f"{row['severity']!r} is not 1 or 2", path=path, row=i + 2, column="severity")
     return frame[BARRIER_COLUMNS]
+
+
+def import_support_uses(study_id: str, path: Path) -> int:
+    """Check a file of implementation-support use against the study (every problem by row and column) and
+    store it in place of the study's earlier record, in one transaction; returns the rows stored."""
+    from django.db import transaction
+
+    from mindthegap.io.support_files import read_support_uses
+    from mindthegap.store.audit import log as audit
+    from mindthegap.store.studies.repository import get_record, load_study
+    from mindthegap.store.synthesis.repository import save_uses
+
+    uses = read_support_uses(path, load_study(study_id, include_withdrawn=True))
+    record = get_record(study_id)
+    with transaction.atomic():
+        n = save_uses(record, uses)
+        audit.record(audit.Action.IMPORTED, study=record, what="evidence", kinds=["support_use"])
+    return n
