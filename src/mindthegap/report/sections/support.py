@@ -118,7 +118,7 @@ def build(ctx: ReportContext) -> Section | None:
                 **{lv.value: lv.label for lv in levels},
                 "all": "All levels",
                 "helpfulness": "Mean helpfulness (1–5)",
-            },  # fmt: skip
+            },
             {"helpfulness": "{:.1f}"},
             note="Mean helpfulness of those who used the support and rated it, shown where at least "
             f"{ctx.min_n} rated it.",
