@@ -5,6 +5,7 @@ participants, and the report section keeps to the publication plan and shows com
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -60,12 +61,24 @@ def test_import_file_reads_ids_names_and_unnamed_respondents(tmp_path):
     path = _write(
         tmp_path,
         [
-            {"participant": "F000", "level": "", "support": "Toolkit", "used": "yes", "helpfulness": 4,
-             "comment": "Handy"},
-            {"participant": "", "level": "regional", "support": "webinars", "used": "no", "helpfulness": "",
-             "comment": ""},
+            {
+                "participant": "F000",
+                "level": "",
+                "support": "Toolkit",
+                "used": "yes",
+                "helpfulness": 4,
+                "comment": "Handy",
+            },
+            {
+                "participant": "",
+                "level": "regional",
+                "support": "webinars",
+                "used": "no",
+                "helpfulness": "",
+                "comment": "",
+            },
         ],
-    )  # fmt: skip
+    )
     out = read_support_uses(path, _study())
     assert out["support"].tolist() == ["toolkit", "webinars"]
     assert out["level"].tolist() == ["local_frontline", "regional"]
@@ -95,8 +108,15 @@ def test_import_file_reports_every_problem_by_row_and_column(tmp_path):
     with pytest.raises(InputErrors) as err:
         read_support_uses(path, _study())
     places = [(p.row, p.column) for p in err.value.problems]
-    assert places == [(2, "participant"), (3, "support"), (4, "used"), (5, "helpfulness"),
-                      (6, "helpfulness"), (7, "level"), (9, "support")]  # fmt: skip
+    assert places == [
+        (2, "participant"),
+        (3, "support"),
+        (4, "used"),
+        (5, "helpfulness"),
+        (6, "helpfulness"),
+        (7, "level"),
+        (9, "support"),
+    ]
     assert all("\n" not in line for line in err.value.lines())
 
 
@@ -105,11 +125,16 @@ def test_reach_and_helpfulness_by_hand():
     min_n 2: frontline share 3/4, helpfulness (2+4)/2 = 3.0; strategic share 0, no helpfulness; all levels
     3/6 used, helpfulness 3.0."""
     uses = pd.DataFrame(
-        [("a", "local_frontline", "t", True, 2), ("b", "local_frontline", "t", True, 4),
-         ("c", "local_frontline", "t", True, None), ("d", "local_frontline", "t", False, None),
-         ("e", "local_strategic", "t", False, None), ("f", "local_strategic", "t", False, None)],
+        [
+            ("a", "local_frontline", "t", True, 2),
+            ("b", "local_frontline", "t", True, 4),
+            ("c", "local_frontline", "t", True, None),
+            ("d", "local_frontline", "t", False, None),
+            ("e", "local_strategic", "t", False, None),
+            ("f", "local_strategic", "t", False, None),
+        ],
         columns=["person", "level", "support", "used", "helpfulness"],
-    )  # fmt: skip
+    )
     out = support_reach(uses, min_n=2).set_index("level")
     assert out.loc["local_frontline", ["asked", "used", "rated"]].tolist() == [4, 3, 2]
     assert out.loc["local_frontline", "share"] == pytest.approx(0.75)
@@ -158,6 +183,10 @@ def test_import_command_stores_whole_file_and_withdrawal_hides_rows(tmp_path, mo
     assert result.exit_code != 0
     record = get_record("sup")
     assert len(uses_frame(record)) == 3  # nothing half-written: the earlier record stands
+    rated = runner.invoke(app, ["synth", "requirements", "sup", "--json"])
+    assert rated.exit_code == 0, rated.output
+    ratings = {r["requirement"]: r["rating"] for r in json.loads(rated.output)}
+    assert ratings["skills-tools"] == "no evidence"  # three toolkit users: too few to show, never a pass
     ParticipantRecord.objects.filter(study=record, pseudonym="F000").update(consent=False)
     assert "F000" not in set(uses_frame(record)["participant_id"])
 

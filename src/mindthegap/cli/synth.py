@@ -104,6 +104,25 @@ def support_import(
     console.print(f"{import_support_uses(study, file)} support-use rows stored for study {study!r}")
 
 
+@app.command("requirements")
+def requirements_cmd(
+    study: str = _STUDY,
+    requirements: Path = typer.Option(
+        None, "--requirements", help="Your own requirements framework (YAML, the shipped file's layout)."
+    ),
+    as_json: bool = _JSON,
+) -> None:
+    """The requirements framework rated against the study's evidence: met, partly met, not met, no evidence."""
+    _open(study)
+    from mindthegap.report.synthesis import requirements_rated
+
+    table = requirements_rated(study, requirements=requirements)
+    if as_json:
+        print_json(frame_records(table))
+        return
+    _print(table, ["name", "rating", "rule"], title="Requirements framework")
+
+
 @app.command("coproduction")
 def coproduction_cmd(study: str = _STUDY, as_json: bool = _JSON) -> None:
     """The co-production index by team, its change between waves and the characteristics absent."""

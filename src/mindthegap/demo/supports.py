@@ -35,22 +35,40 @@ REACH = {
     "peer-network": {"local_frontline": 0.3, "people_and_carers": 0.35},
     "easy-read": {"people_and_carers": 0.45},
 }
-HELPFULNESS = {"national-guidance": 3.2, "regional-leads": 3.7, "webinars": 2.6, "toolkit": 3.9,
-               "peer-network": 4.2, "easy-read": 3.6}  # fmt: skip
+HELPFULNESS = {
+    "national-guidance": 3.2,
+    "regional-leads": 3.7,
+    "webinars": 2.6,
+    "toolkit": 3.9,
+    "peer-network": 4.2,
+    "easy-read": 3.6,
+}
 COMMENTS = {
-    "national-guidance": ["Clear on the why, thin on how to do it with our caseloads.",
-                          "Useful for the board paper; nobody on the ward has read it."],
-    "regional-leads": ["Our lead came to two team meetings and unblocked the template.",
-                       "Hard to know who the lead was after the reorganisation."],
-    "webinars": ["Recorded sessions were easier to fit in than the live ones.",
-                 "Too much theory, not enough time on real plans."],
-    "toolkit": ["The example plans showed us what good looks like.",
-                "The prompts helped start the conversation with the person."],
-    "peer-network": ["Hearing how another team did it was the most useful hour of the month.",
-                     "Meeting other carers made me ask for my own copy of the plan."],
-    "easy-read": ["It explained what a care plan is in words I could use.",
-                  "I only got it after my review, it would have helped before."],
-}  # fmt: skip
+    "national-guidance": [
+        "Clear on the why, thin on how to do it with our caseloads.",
+        "Useful for the board paper; nobody on the ward has read it.",
+    ],
+    "regional-leads": [
+        "Our lead came to two team meetings and unblocked the template.",
+        "Hard to know who the lead was after the reorganisation.",
+    ],
+    "webinars": [
+        "Recorded sessions were easier to fit in than the live ones.",
+        "Too much theory, not enough time on real plans.",
+    ],
+    "toolkit": [
+        "The example plans showed us what good looks like.",
+        "The prompts helped start the conversation with the person.",
+    ],
+    "peer-network": [
+        "Hearing how another team did it was the most useful hour of the month.",
+        "Meeting other carers made me ask for my own copy of the plan.",
+    ],
+    "easy-read": [
+        "It explained what a care plan is in words I could use.",
+        "I only got it after my review, it would have helped before.",
+    ],
+}
 ASKED = {"local_frontline": 0.5, "people_and_carers": 0.6}
 """Share of each large group asked about support; everyone at the smaller levels is asked."""
 
@@ -72,8 +90,16 @@ def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
                 helpful = int(np.clip(np.rint(rng.normal(HELPFULNESS[support], 0.9)), 1, 5))
             if used and rng.random() < 0.15:
                 comment = COMMENTS[support][int(rng.integers(len(COMMENTS[support])))]
-            rows.append({"participant_id": person.id, "level": level, "support": support, "used": used,
-                         "helpfulness": helpful, "comment": comment})  # fmt: skip
+            rows.append(
+                {
+                    "participant_id": person.id,
+                    "level": level,
+                    "support": support,
+                    "used": used,
+                    "helpfulness": helpful,
+                    "comment": comment,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["helpfulness"] = frame["helpfulness"].astype("Int64")
     demo.evidence["support_use"] = frame

@@ -103,11 +103,18 @@ def _row(row: dict, line: int, path: Path, supports: dict, people: dict, seen: d
     if pid is not None:
         key = (pid, support)
         if key in seen:
-            raise fail(f"the participant's answer on {support!r} appears again (first on row {seen[key]})",
-                       "support")  # fmt: skip
+            raise fail(
+                f"the participant's answer on {support!r} appears again (first on row {seen[key]})", "support"
+            )
         seen[key] = line
-    return {"participant_id": pid, "level": level, "support": support, "used": used,
-            "helpfulness": helpfulness, "comment": comment}  # fmt: skip
+    return {
+        "participant_id": pid,
+        "level": level,
+        "support": support,
+        "used": used,
+        "helpfulness": helpfulness,
+        "comment": comment,
+    }
 
 
 def _helpfulness(value: object, used: bool, fail) -> int | None:

@@ -118,3 +118,24 @@ def import_support_uses(study_id: str, path: Path) -> int:
         n = save_uses(record, uses)
         audit.record(audit.Action.IMPORTED, study=record, what="evidence", kinds=["support_use"])
     return n
+
+
+def requirements_rated(study_id: str, *, requirements: Path | None = None) -> pd.DataFrame:
+    """The requirements framework (shipped, or ``requirements``) rated against the study's evidence: one row
+    per requirement with its rating, the rule that gave it and the levels behind it."""
+    from mindthegap.frameworks.requirements import load_requirements
+    from mindthegap.report.sections.requirements import rated
+
+    ctx = study_context(study_id)
+    reqs = load_requirements(requirements)
+    ctx.evidence["requirements"] = reqs
+    result = rated(ctx)
+    if result is None:
+        raise InputError(
+            f"study {study_id!r} has no evidence the requirements link to",
+            hint="the framework is rated from NoMAD answers, CFIR or co-production codes, and support use",
+        )
+    ratings = result[1]
+    return ratings.assign(name=ratings["row"].map(reqs.set_index("requirement")["name"])).rename(
+        columns={"row": "requirement"}
+    )

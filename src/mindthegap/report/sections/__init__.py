@@ -30,6 +30,7 @@ def section_builders() -> list[SectionBuilder]:
         perspectives,
         pressures,
         qualitative,
+        requirements,
         strategies,
         support,
         surveys,
@@ -57,5 +58,6 @@ def section_builders() -> list[SectionBuilder]:
         consensus.build,
         pressures.build,
         strategies.build,
+        requirements.build,
         # further sections are added here in report order
     ]

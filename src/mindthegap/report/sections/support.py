@@ -66,8 +66,13 @@ def _reach(ctx: ReportContext) -> pd.DataFrame | None:
         ],
         ignore_index=True,
     )
-    shown = apply_plan(counts, plan, {"n": lambda r: _population(r["support"])},
-                       by=["support", "level", "used"], output="implementation support")  # fmt: skip
+    shown = apply_plan(
+        counts,
+        plan,
+        {"n": lambda r: _population(r["support"])},
+        by=["support", "level", "used"],
+        output="implementation support",
+    )
     asked = shown[shown["used"] == ALL].set_index(["support", "level"])["n"]
     used = shown[shown["used"] == "yes"].set_index(["support", "level"])["n"]
     key = pd.MultiIndex.from_frame(table[["support", "level"]])
@@ -105,9 +110,14 @@ def build(ctx: ReportContext) -> Section | None:
     wide = []
     for support in dict.fromkeys(table["support"]):
         total = by_cell[(support, ALL)]
-        wide.append({"support": names.get(support, support),
-                     **{lv.value: _cell(by_cell.get((support, lv.value))) for lv in levels},
-                     "all": _cell(total), "helpfulness": total["helpfulness"]})  # fmt: skip
+        wide.append(
+            {
+                "support": names.get(support, support),
+                **{lv.value: _cell(by_cell.get((support, lv.value))) for lv in levels},
+                "all": _cell(total),
+                "helpfulness": total["helpfulness"],
+            }
+        )
     wide = pd.DataFrame(wide)
     section.add(
         Table(
