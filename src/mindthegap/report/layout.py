@@ -15,7 +15,7 @@ import pandas as pd
 
 from mindthegap.report.document import Figure, Paragraph, Section, Table
 
-MAX_ROWS = 15
+MAX_ROWS = 10
 
 
 def move_long_tables(sections: list[Section], *, max_rows: int = MAX_ROWS) -> list[Section]:
@@ -56,6 +56,7 @@ def for_print(sections: list[Section]) -> list[Section]:
     body = [s for s in sections if s.id != APPENDICES]
     if len(body) == len(sections):
         return sections
+    body = [_unlinked(s) for s in body]
     moved = next(s for s in sections if s.id == APPENDICES)
     pointer = Paragraph(
         f"The {len(moved.blocks)} long tables this report refers to are in the appendices of report.html and, "
@@ -63,6 +64,18 @@ def for_print(sections: list[Section]) -> list[Section]:
         kind="note",
     )
     return [*body, Section(APPENDICES, "Appendices", [pointer])]
+
+
+def _unlinked(section: Section) -> Section:
+    """The section without links into the appendices (the PDF leaves them to report.html)."""
+    blocks = []
+    for block in section.blocks:
+        if isinstance(block, Section):
+            block = _unlinked(block)
+        elif isinstance(block, Paragraph) and (block.href or "").startswith("#appendix-"):
+            block = dataclasses.replace(block, href="")
+        blocks.append(block)
+    return dataclasses.replace(section, blocks=blocks)
 
 
 def _shown(table: Table) -> pd.DataFrame:

@@ -70,8 +70,9 @@ def key_columns(table: Table) -> list[bool]:
     ]
 
 
-LONG_DATA_ROWS = 15
-"""A chart whose data table is longer than this prints without it (the PDF names report.html and the CSV)."""
+LONG_DATA_ROWS = 10
+"""A chart whose data table is longer than this prints without it (the PDF names report.html and the CSV);
+the same as :data:`mindthegap.report.layout.MAX_ROWS`."""
 
 
 def figure_csv_name(figure: Figure) -> str:
