@@ -26,6 +26,9 @@ def report(
     audience: str = typer.Option(
         "full", "--audience", help="full (quotes included, for the study team) or aggregate (numbers only)."
     ),
+    requirements: Path = typer.Option(
+        None, "--requirements", help="Your own requirements framework (YAML), in place of the shipped one."
+    ),
 ) -> None:
     """Write a stored study's evaluation report for the people who must act on it.
 
@@ -39,6 +42,11 @@ def report(
         raise InputError(f"unknown format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
     if audience not in AUDIENCES:
         raise InputError(f"unknown audience {audience!r}", hint=f"choose one of {', '.join(AUDIENCES)}")
+    reqs = None
+    if requirements is not None:
+        from mindthegap.frameworks.requirements import load_requirements
+
+        reqs = load_requirements(requirements)  # checked before anything is read or written
     out = ensure_writable_dir(out)
     from mindthegap.cli.study import _store
 
@@ -50,6 +58,8 @@ def report(
     with progress() as bar:
         task = bar.add_task("Reading the study", total=None)
         study, evidence = load_all(study_id)
+        if reqs is not None:
+            evidence["requirements"] = reqs
         threshold = min_n or study.privacy.min_n or DEFAULT_MIN_N
         ctx = ReportContext(
             study=study, evidence=evidence, min_n=threshold, seed=seed, n_boot=n_boot, audience=audience

@@ -22,6 +22,8 @@ cfir = typer.Typer(
     help="CFIR 2.0 ratings: propose from coded evidence, confirm or change with a reason, list."
 )
 app.add_typer(cfir, name="cfir")
+support = typer.Typer(help="Implementation support: who used the supports the study lists, and how helpful.")
+app.add_typer(support, name="support")
 _STUDY = typer.Argument(..., help="The study id.")
 _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
@@ -86,6 +88,39 @@ def cfir_list(study: str = _STUDY, as_json: bool = _JSON) -> None:
         print_json(frame_records(table))
         return
     _print(table, ["case", "construct", "proposed", "rating", "status", "reason"])
+
+
+@support.command("import")
+def support_import(
+    file: Path = typer.Argument(
+        ..., help="CSV/XLSX: participant or level, support, used, helpfulness, comment."
+    ),
+    study: str = typer.Option(..., "--study", help="The study id."),
+) -> None:
+    """Import support use and helpfulness (replaces the study's earlier record; the whole file is checked)."""
+    _open(study)
+    from mindthegap.report.synthesis import import_support_uses
+
+    console.print(f"{import_support_uses(study, file)} support-use rows stored for study {study!r}")
+
+
+@app.command("requirements")
+def requirements_cmd(
+    study: str = _STUDY,
+    requirements: Path = typer.Option(
+        None, "--requirements", help="Your own requirements framework (YAML, the shipped file's layout)."
+    ),
+    as_json: bool = _JSON,
+) -> None:
+    """The requirements framework rated against the study's evidence: met, partly met, not met, no evidence."""
+    _open(study)
+    from mindthegap.report.synthesis import requirements_rated
+
+    table = requirements_rated(study, requirements=requirements)
+    if as_json:
+        print_json(frame_records(table))
+        return
+    _print(table, ["name", "rating", "rule"], title="Requirements framework")
 
 
 @app.command("coproduction")

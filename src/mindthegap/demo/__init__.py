@@ -38,6 +38,7 @@ def generators() -> list[tuple[str, Generator]]:
         events,
         organisations,
         qualitative,
+        supports,
         surveys,
         synthesis,
         values_practice,
@@ -52,6 +53,7 @@ def generators() -> list[tuple[str, Generator]]:
         ("organisations", organisations.generate),
         ("synthesis", synthesis.generate),  # codes the interviews again: CFIR, co-production, valence
         ("delphi", delphi.generate),
+        ("supports", supports.generate),  # implementation support offered, its use and helpfulness
         # further evidence generators are added here
     ]
 

@@ -28,6 +28,7 @@ from mindthegap.model import (
     Role,
     Service,
     Study,
+    Support,
     Team,
     Wave,
 )
@@ -94,6 +95,8 @@ def study_to_mapping(study: Study) -> dict:
         "disciplines": [{"id": d.id, "name": d.name} for d in study.disciplines],
         "waves": [{"id": w.id, "name": w.name, "order": w.order} for w in study.waves],
         "privacy": {"min_n": study.privacy.min_n, "redact_free_text": study.privacy.redact_free_text},
+        **({"supports": [{"id": s.id, "name": s.name, "kind": s.kind, "description": s.description}
+                         for s in study.supports]} if study.supports else {}),
     }  # fmt: skip
 
 
@@ -149,6 +152,7 @@ def _study_from_mapping(data: dict) -> Study:
         for i, w in enumerate(data.get("waves") or [{"id": "baseline", "name": "Baseline"}], start=1)
     ]
     privacy = data.get("privacy") or {}
+    supports = _supports(data.get("supports"))
     study = Study(
         id=str(_require(data, "id", "study")),
         name=str(_require(data, "name", "study")),
@@ -158,12 +162,30 @@ def _study_from_mapping(data: dict) -> Study:
         teams=teams,
         disciplines=disciplines,
         waves=waves,
+        supports=supports,
         privacy=PrivacySettings(
             min_n=int(privacy.get("min_n", 11)), redact_free_text=bool(privacy.get("redact_free_text", True))
         ),
     )
     study.validate()
     return study
+
+
+def _supports(items: object) -> list[Support]:
+    """The implementation support a study lists: ``supports: [{id, name, kind, description}]``."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise TypeError("supports: must be a list of {id, name, kind, description}")
+    return [
+        Support(
+            id=str(_require(s, "id", f"supports[{i}]")),
+            name=str(_require(s, "name", f"supports[{i}]")),
+            kind=str(s.get("kind", "") or ""),
+            description=str(s.get("description", "") or ""),
+        )
+        for i, s in enumerate(items, start=1)
+    ]
 
 
 def _lookup(table: dict[str, str], names: dict[str, str]) -> dict[str, str]:

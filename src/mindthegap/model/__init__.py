@@ -9,6 +9,7 @@ from mindthegap.model.study import (
     Role,
     Service,
     Study,
+    Support,
     Team,
     Wave,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Role",
     "Service",
     "Study",
+    "Support",
     "Team",
     "Wave",
 ]

@@ -72,6 +72,20 @@ class Principle:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Something offered to help implement a policy: national guidance, a regional lead, webinars, a toolkit,
+    a peer network …  ``kind`` is free text that groups supports in the report (e.g. "guidance")."""
+
+    id: str
+    name: str
+    kind: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        check_slug(self.id, "support")
+
+
+@dataclass(frozen=True)
 class Policy:
     """A policy and its principles, with the levers available to push it into practice."""
 
@@ -167,6 +181,7 @@ class Study:
     participants: list[Participant] = field(default_factory=list)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     description: str = ""
+    supports: list[Support] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_slug(self.id, "study")
@@ -184,6 +199,7 @@ class Study:
         _unique(self.participants, "participant")
         _unique(self.policies, "policy")
         _unique(self.principles, "principle")
+        _unique(self.supports, "support")
         self._check_lengths()
         for p in self.participants:
             check_pseudonym(p.id)
@@ -216,6 +232,10 @@ class Study:
         for principle in self.principles:
             check_length(principle.name, NAME_MAX, f"principle {principle.id!r} name")
             check_length(principle.description, text_max(), f"principle {principle.id!r} description")
+        for support in self.supports:
+            check_length(support.name, NAME_MAX, f"support {support.id!r} name")
+            check_length(support.kind, NAME_MAX, f"support {support.id!r} kind")
+            check_length(support.description, text_max(), f"support {support.id!r} description")
         for group, what in (
             (self.services, "service"),
             (self.teams, "team"),

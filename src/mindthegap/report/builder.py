@@ -3,7 +3,8 @@
 :func:`build_sections` gives the sections alone (the web app's dashboards use them). :func:`build_report`
 shapes them for a board: the executive summary first, the generated methods after the findings, and long
 tables moved to appendices. :func:`write_report_files` writes ``report.html``, ``report.pdf`` and the short
-board paper ``summary.pdf`` into a folder.
+board paper ``summary.pdf`` into a folder, with the long tables as CSV files in ``tables/`` (the PDF leaves
+the appendices to report.html and those files).
 """
 
 from __future__ import annotations
@@ -63,20 +64,40 @@ def subtitle(ctx: ReportContext) -> str:
     return f"{SUBTITLE}, for the {kind}'s board" if kind != "organisation" else SUBTITLE
 
 
+def _render(ctx: ReportContext, report: Report, *, pdf: bool = False) -> str:
+    from mindthegap.report.layout import for_print
+
+    sections = for_print(report.sections) if pdf else report.sections
+    return render_html(
+        ctx.study.name, sections, subtitle=subtitle(ctx), min_n=ctx.min_n, executive=report.executive
+    )
+
+
+def write_tables(report: Report, folder: Path) -> list[Path]:
+    """The report's long tables as CSV files in ``folder/tables`` (see :func:`~.layout.report_tables`)."""
+    from mindthegap.report.layout import report_tables
+
+    written = []
+    for name, table in report_tables(report.sections).items():
+        path = Path(folder) / "tables" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, table.to_csv(index=False))
+        written.append(path)
+    return written
+
+
 def write_evaluation_report(
     ctx: ReportContext, path: Path, on_section: Callable[[str], None] | None = None, *, pdf: bool = False
 ) -> tuple[Path, list[Section]]:
     """Write ``path`` (HTML) and, with ``pdf``, the same report beside it as ``.pdf`` and the board paper as
     ``summary.pdf``."""
     report = build_report(ctx, on_section)
-    html = render_html(
-        ctx.study.name, report.sections, subtitle=subtitle(ctx), min_n=ctx.min_n, executive=report.executive
-    )
-    atomic_write_text(Path(path), html)
+    atomic_write_text(Path(path), _render(ctx, report))
+    write_tables(report, Path(path).parent)
     if pdf:
         from mindthegap.report.pdf import write_pdf
 
-        write_pdf(html, Path(path).with_suffix(".pdf"))
+        write_pdf(_render(ctx, report, pdf=True), Path(path).with_suffix(".pdf"))
         _write_summary(ctx, report, Path(path).parent / "summary.pdf")
     return Path(path), report.findings
 
@@ -90,19 +111,13 @@ def write_report_files(ctx: ReportContext, out: Path, *, fmt: str = "all") -> li
     report = build_report(ctx)
     written = []
     if fmt in ("all", "html", "pdf"):
-        html = render_html(
-            ctx.study.name,
-            report.sections,
-            subtitle=subtitle(ctx),
-            min_n=ctx.min_n,
-            executive=report.executive,
-        )
-        atomic_write_text(out / "report.html", html)
+        atomic_write_text(out / "report.html", _render(ctx, report))
         written.append(out / "report.html")
+        write_tables(report, out)
         if fmt in ("all", "pdf"):
             from mindthegap.report.pdf import write_pdf
 
-            written.append(write_pdf(html, out / "report.pdf"))
+            written.append(write_pdf(_render(ctx, report, pdf=True), out / "report.pdf"))
     if fmt in ("all", "summary"):
         written.append(_write_summary(ctx, report, out / "summary.pdf"))
     return written

@@ -2,7 +2,9 @@
 
 Layout rules (``!important``: a user stylesheet yields to the page's own otherwise): the executive summary ends
 its page; sections otherwise flow on, so a short section never leaves a near-empty page; a heading never ends a
-page (it is kept with what follows); figures, table rows and short paragraphs are not split. The board paper
+page (it is kept with what follows); figures, table rows and short paragraphs are not split. A chart's long data
+table is left out of the PDF (a note names report.html and the CSV that hold it), and the appendices of long
+tables stay in report.html and tables/*.csv (see :func:`mindthegap.report.layout.for_print`). The board paper
 (``summary``) uses smaller margins and type so it fits two pages.
 """
 
@@ -28,6 +30,8 @@ p { orphans: 3; widows: 3; }
 nav a { color: inherit; text-decoration: none; }
 thead { display: table-header-group; }
 figcaption { break-after: avoid !important; }
+details.long-data { display: none !important; }
+p.print-only { display: block !important; }
 """
 
 SUMMARY_CSS = """

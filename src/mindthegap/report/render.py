@@ -70,6 +70,17 @@ def key_columns(table: Table) -> list[bool]:
     ]
 
 
+LONG_DATA_ROWS = 10
+"""A chart whose data table is longer than this prints without it (the PDF names report.html and the CSV);
+the same as :data:`mindthegap.report.layout.MAX_ROWS`."""
+
+
+def figure_csv_name(figure: Figure) -> str:
+    """The CSV file (in ``tables/`` beside the report) holding a chart's data table."""
+    slug = "-".join("".join(c if c.isalnum() else " " for c in figure.title.lower()).split())[:60]
+    return f"figure-{slug or 'chart'}.csv"
+
+
 def _prepare(block: object) -> dict:
     if isinstance(block, Paragraph):
         return {"type": "paragraph", "text": block.text, "kind": block.kind, "href": block.href}
@@ -83,6 +94,8 @@ def _prepare(block: object) -> dict:
             "table": block.table,
             "rows": table_rows(block.table),
             "key_cols": key_columns(block.table),
+            "long": len(block.table.data) > LONG_DATA_ROWS,
+            "csv": figure_csv_name(block),
         }
     if isinstance(block, Section):
         return {"type": "section", "section": block, "blocks": [_prepare(b) for b in block.blocks]}

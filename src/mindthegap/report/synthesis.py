@@ -100,3 +100,42 @@ def read_barriers(path: Path) -> pd.DataFrame:
         if row["severity"] not in (1, 2):
             raise InputError(f"{row['severity']!r} is not 1 or 2", path=path, row=i + 2, column="severity")
     return frame[BARRIER_COLUMNS]
+
+
+def import_support_uses(study_id: str, path: Path) -> int:
+    """Check a file of implementation-support use against the study (every problem by row and column) and
+    store it in place of the study's earlier record, in one transaction; returns the rows stored."""
+    from django.db import transaction
+
+    from mindthegap.io.support_files import read_support_uses
+    from mindthegap.store.audit import log as audit
+    from mindthegap.store.studies.repository import get_record, load_study
+    from mindthegap.store.synthesis.repository import save_uses
+
+    uses = read_support_uses(path, load_study(study_id, include_withdrawn=True))
+    record = get_record(study_id)
+    with transaction.atomic():
+        n = save_uses(record, uses)
+        audit.record(audit.Action.IMPORTED, study=record, what="evidence", kinds=["support_use"])
+    return n
+
+
+def requirements_rated(study_id: str, *, requirements: Path | None = None) -> pd.DataFrame:
+    """The requirements framework (shipped, or ``requirements``) rated against the study's evidence: one row
+    per requirement with its rating, the rule that gave it and the levels behind it."""
+    from mindthegap.frameworks.requirements import load_requirements
+    from mindthegap.report.sections.requirements import rated
+
+    ctx = study_context(study_id)
+    reqs = load_requirements(requirements)
+    ctx.evidence["requirements"] = reqs
+    result = rated(ctx)
+    if result is None:
+        raise InputError(
+            f"study {study_id!r} has no evidence the requirements link to",
+            hint="the framework is rated from NoMAD answers, CFIR or co-production codes, and support use",
+        )
+    ratings = result[1]
+    return ratings.assign(name=ratings["row"].map(reqs.set_index("requirement")["name"])).rename(
+        columns={"row": "requirement"}
+    )

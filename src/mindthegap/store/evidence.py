@@ -49,6 +49,7 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("headcounts", events.save_headcounts, events.headcounts_frame),
         EvidenceAdapter("organisations", organisations.save_organisations, organisations.load_organisations),
         EvidenceAdapter("cfir_ratings", synthesis.save_proposals, synthesis.ratings_frame),
+        EvidenceAdapter("support_use", synthesis.save_uses, synthesis.uses_frame),
         EvidenceAdapter("delphi", delphi.save_delphi, delphi.delphi_frames),
         # further evidence kinds are added here
     ]

@@ -30,7 +30,9 @@ def section_builders() -> list[SectionBuilder]:
         perspectives,
         pressures,
         qualitative,
+        requirements,
         strategies,
+        support,
         surveys,
         text,
         values_practice,
@@ -52,8 +54,10 @@ def section_builders() -> list[SectionBuilder]:
         organisations.build,
         coproduction.build,
         cfir.build,
+        support.build,
         consensus.build,
         pressures.build,
         strategies.build,
+        requirements.build,
         # further sections are added here in report order
     ]

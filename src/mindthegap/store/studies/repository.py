@@ -73,6 +73,9 @@ def save_study(study: Study, *, replace: bool = False) -> m.StudyRecord:
         m.WaveRecord(study=record, slug=w.id, name=w.name, order=w.order) for w in study.waves
     )
     add_participants(record, study.participants)
+    from mindthegap.store.synthesis.repository import save_supports
+
+    save_supports(record, study.supports)
     audit.record(
         audit.Action.STUDY_CREATED,
         study=record,
@@ -181,6 +184,7 @@ def load_study(study_id: str, *, include_withdrawn: bool = False) -> Study:
         teams=[Team(id=t.slug, name=t.name, service_id=t.service.slug) for t in teams],
         disciplines=[Discipline(id=d.slug, name=d.name) for d in record.disciplines.order_by("id")],
         waves=[Wave(id=w.slug, name=w.name, order=w.order) for w in record.waves.all()],
+        supports=_supports(record),
         participants=[
             Participant(
                 id=p.pseudonym,
@@ -274,3 +278,9 @@ def values_practice_frame(record: m.StudyRecord) -> pd.DataFrame:
     frame["value"] = frame["value"].astype("Float64")
     frame["practice"] = frame["practice"].astype("Float64")
     return frame
+
+
+def _supports(record: m.StudyRecord) -> list:
+    from mindthegap.store.synthesis.repository import load_supports
+
+    return load_supports(record)

@@ -85,6 +85,19 @@ def _apply(record: m.StudyRecord, study: Study, changes: list[str]) -> None:
         changes.append("settings changed")
     _sync_structure(record, study, changes)
     _sync_policies(record, study, changes)
+    _sync_supports(record, study, changes)
+
+
+def _sync_supports(record: m.StudyRecord, study: Study, changes: list[str]) -> None:
+    from mindthegap.store.synthesis.models import SupportRecord
+
+    wanted = {s.id: (i, s) for i, s in enumerate(study.supports)}
+    _sync({s.slug: s for s in SupportRecord.objects.filter(study=record)}, wanted, "support", changes,
+          lambda item: SupportRecord.objects.create(study=record, slug=item[1].id, name=item[1].name,
+                                                    kind=item[1].kind, description=item[1].description,
+                                                    position=item[0]),
+          lambda row, item: _set(row, name=item[1].name, kind=item[1].kind, description=item[1].description,
+                                 position=item[0]))  # fmt: skip
 
 
 def _sync_structure(record: m.StudyRecord, study: Study, changes: list[str]) -> None:

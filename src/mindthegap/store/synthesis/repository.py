@@ -1,14 +1,18 @@
-"""Keep CFIR ratings with the study: proposals from the rules, and analysts' decisions with their reasons."""
+"""Keep CFIR ratings with the study (proposals from the rules, and analysts' decisions with their reasons), and
+the implementation support the study lists with who used it and how helpful they found it."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from mindthegap.errors import InputError
-from mindthegap.store.studies.models import StudyRecord
-from mindthegap.store.synthesis.models import CfirRating
+from mindthegap.errors import InputError, StoreError
+from mindthegap.model import Support
+from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
+from mindthegap.store.synthesis.models import CfirRating, SupportRecord, SupportUse
 
 COLUMNS = [
     *("case", "construct", "proposed", "rating", "status", "rule", "evidence"),
@@ -115,4 +119,88 @@ def ratings_frame(record: StudyRecord) -> pd.DataFrame:
     ]
     out = pd.DataFrame(rows, columns=COLUMNS)
     out[["proposed", "rating"]] = out[["proposed", "rating"]].astype("Int64")
+    return out
+
+
+# -- implementation support ---------------------------------------------------------------------------------
+
+USE_COLUMNS = ["participant_id", "level", "support", "used", "helpfulness", "comment"]
+
+
+def save_supports(record: StudyRecord, supports: Sequence[Support]) -> None:
+    """Store the supports the study file lists (called by ``save_study``; the study is new or replaced)."""
+    SupportRecord.objects.bulk_create(
+        SupportRecord(
+            study=record, slug=s.id, name=s.name, kind=s.kind, description=s.description, position=i
+        )
+        for i, s in enumerate(supports)
+    )
+
+
+def load_supports(record: StudyRecord) -> list[Support]:
+    return [
+        Support(id=s.slug, name=s.name, kind=s.kind, description=s.description)
+        for s in SupportRecord.objects.filter(study=record)
+    ]
+
+
+def save_uses(record: StudyRecord, uses: pd.DataFrame) -> int:
+    """Replace the study's record of support use with ``uses`` (:data:`USE_COLUMNS`; ``participant_id`` blank
+    for an unnamed respondent), in one transaction. Comments are redacted first when the study asks."""
+    from mindthegap.text.redaction import Redactor
+
+    if uses is None or len(uses) == 0:
+        return 0
+    supports = {s.slug: s for s in SupportRecord.objects.filter(study=record)}
+    people = {p.pseudonym: p for p in ParticipantRecord.all_objects.filter(study=record)}
+    redactor = Redactor() if record.redact_free_text else None
+    rows = []
+    for i, item in enumerate(uses.to_dict(orient="records"), start=1):
+        pid = _blank(item.get("participant_id"))
+        if item["support"] not in supports:
+            raise StoreError(f"support use names unknown support {item['support']!r}")
+        if pid and pid not in people:
+            raise StoreError("support use names a participant the study does not know")
+        comment = _blank(item.get("comment"))
+        if comment and redactor is not None:
+            comment = redactor(comment).text
+        rows.append(
+            SupportUse(
+                study=record,
+                support=supports[item["support"]],
+                participant=people.get(pid) if pid else None,
+                respondent="" if pid else str(item.get("respondent") or f"row {i}")[:64],
+                level=str(item["level"]),
+                used=bool(item["used"]),
+                helpfulness=_int(item.get("helpfulness")),
+                comment=comment,
+            )
+        )
+    with transaction.atomic():
+        SupportUse.all_objects.filter(study=record).delete()
+        SupportUse.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _blank(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
+def uses_frame(record: StudyRecord) -> pd.DataFrame:
+    """Support use of consenting participants and unnamed respondents (:data:`USE_COLUMNS`)."""
+    rows = [
+        {
+            "participant_id": u.participant.pseudonym if u.participant else None,
+            "level": u.level,
+            "support": u.support.slug,
+            "used": u.used,
+            "helpfulness": u.helpfulness,
+            "comment": u.comment,
+        }
+        for u in SupportUse.objects.filter(study=record)
+        .select_related("support", "participant")
+        .order_by("id")
+    ]
+    out = pd.DataFrame(rows, columns=USE_COLUMNS)
+    out["helpfulness"] = out["helpfulness"].astype("Int64")
     return out
