@@ -33,7 +33,11 @@ def _long_text(table: Table) -> list[str]:
             return False
         return bool(values.map(lambda v: isinstance(v, str) and len(v) > LONG_TEXT).any())
 
-    return [c for c in table.columns if c in table.data.columns and long(table.data[c])]
+    return [
+        c
+        for c in table.columns
+        if c in table.data.columns and c not in table.generated and long(table.data[c])
+    ]
 
 
 def _table(table: Table) -> Table:

@@ -27,6 +27,8 @@ class Table:
     (three decimals, and "< 0.001" below that).
     ``verbatim`` names the columns that hold people's own words (quotes, comments): they are shown to analysts
     and owners only, and left out of every copy built for the aggregate audience (see :mod:`.audience`).
+    ``generated`` names text columns that mindthegap writes itself (a sentence built from counts and code
+    names), which the aggregate copy keeps however long they run.
     """
 
     caption: str
@@ -35,6 +37,7 @@ class Table:
     formats: dict[str, str] = field(default_factory=dict)
     note: str = ""
     verbatim: tuple[str, ...] = ()
+    generated: tuple[str, ...] = ()
 
 
 @dataclass

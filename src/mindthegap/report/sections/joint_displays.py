@@ -180,6 +180,7 @@ def build(ctx: ReportContext) -> Section | None:
                     "quote": "In their words",
                 },
                 verbatim=("quote",),
+                generated=("evidence",),  # sentences built from counts, estimates and code names
             )
         )
         section.add(part)
