@@ -331,21 +331,14 @@ def review(
     """
     import getpass
 
-    from django.db import transaction
-
     record = open_study(study)
-    from mindthegap.store.feedback.suggestions import pending_suggestions, review_suggestion
+    from mindthegap.store.feedback.suggestions import pending_suggestions, review_suggestions
 
     accept, reject = list(accept or []), list(reject or [])
     if set(accept) & set(reject):
         raise InputError(f"suggestion {sorted(set(accept) & set(reject))[0]} is both accepted and rejected")
     if accept or reject:
-        who = reviewer or getpass.getuser()
-        with transaction.atomic():
-            for ident in accept:
-                review_suggestion(ident, accept=True, study=record, reviewer=who)
-            for ident in reject:
-                review_suggestion(ident, accept=False, study=record, reviewer=who)
+        review_suggestions(record, accept=accept, reject=reject, reviewer=reviewer or getpass.getuser())
         waiting = pending_suggestions(record).count()
         if as_json:
             print_json({"accepted": len(accept), "rejected": len(reject), "awaiting_review": waiting})

@@ -173,16 +173,13 @@ def list_studies() -> None:
     _store()
     from rich.table import Table
 
-    from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
+    from mindthegap.store.studies.repository import studies_overview
 
     table = Table(title="Studies")
     for heading in ("Id", "Name", "Participants", "Withdrawn", "Threshold"):
         table.add_column(heading)
-    for record in StudyRecord.objects.order_by("slug"):
-        withdrawn = ParticipantRecord.all_objects.filter(study=record, consent=False).count()
-        table.add_row(
-            record.slug, record.name, str(record.participants.count()), str(withdrawn), str(record.min_n)
-        )
+    for row in studies_overview():
+        table.add_row(*(str(value) for value in row.values()))
     console.print(table)
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from mindthegap.errors import InputError
+from mindthegap.redaction import TYPES, Redactor
 from mindthegap.text.features import clean_texts
-from mindthegap.text.redaction import TYPES, Redactor
 
 __all__ = ["output_columns", "process_frame"]
 

@@ -107,3 +107,17 @@ def review_suggestion(
         .first(),
         obj=("coding", coding_id),
     )
+
+
+@transaction.atomic
+def review_suggestions(
+    record: StudyRecord, *, accept: list[int], reject: list[int], reviewer: str = ""
+) -> None:
+    """Accept and reject several suggestions all-or-nothing: one wrong id and none is recorded."""
+    both = sorted(set(accept) & set(reject))
+    if both:
+        raise StoreError(f"suggestion {both[0]} is both accepted and rejected")
+    for ident in accept:
+        review_suggestion(ident, accept=True, study=record, reviewer=reviewer)
+    for ident in reject:
+        review_suggestion(ident, accept=False, study=record, reviewer=reviewer)
