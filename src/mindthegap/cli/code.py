@@ -102,14 +102,20 @@ def train(
         raise InputError(f"column {text!r} has no text", path=data, hint="check the --text column name")
     with progress(not as_json) as bar:
         bar.add_task(f"training on {int(keep.sum()):,} comments", total=None)
-        model = AutoCoder(embedding_model=str(embeddings) if embeddings else None).fit(
-            texts[keep].tolist(), Y[keep], labels=labels
-        )
-        if sentiment_col:
-            from mindthegap.text.sentiment import SentimentModel
+        from mindthegap.text.sentiment import SentimentModel
 
-            y = pd.to_numeric(frame.loc[keep, sentiment_col].replace("", None), errors="coerce")
-            model.sentiment_model_ = SentimentModel().fit(texts[keep].tolist(), y.to_numpy(dtype=float))
+        moods = None
+        if sentiment_col:
+            moods = pd.to_numeric(frame.loc[keep, sentiment_col].replace("", None), errors="coerce")
+        model = AutoCoder(
+            embedding_model=str(embeddings) if embeddings else None,
+            sentiment=SentimentModel() if sentiment_col else None,
+        ).fit(
+            texts[keep].tolist(),
+            Y[keep],
+            labels=labels,
+            sentiment_labels=None if moods is None else moods.to_numpy(dtype=float),
+        )
         model.save(out)
     summary = {
         "model": str(out),
