@@ -17,10 +17,11 @@ import mindthegap
 
 ROOT = Path(mindthegap.__file__).parent
 
-SHARED = {"errors", "privacy", "redaction"}
+SHARED = {"errors", "privacy", "redaction", "defaults"}
 #: layer -> the packages of ours it may import (besides itself). Mirrors docs/ARCHITECTURE.md, "Layers".
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "defaults": set(),
     "privacy": {"errors"},
     "redaction": {"errors"},
     "model": SHARED,

@@ -29,6 +29,7 @@ from scipy import stats
 from mindthegap.analysis.bootstrap import grouped_mean_ci
 from mindthegap.analysis.publication import PublicationPlan, apply_plan
 from mindthegap.analysis.suppression import suppress
+from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -82,7 +83,7 @@ def describe_groups(
     *,
     id_col: str | None = None,
     n_boot: int = 2000,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
     plan: PublicationPlan | None = None,

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -30,8 +31,8 @@ def gap(
         min=1,
         help=f"Suppress groups with fewer people than this (default {DEFAULT_MIN_N}, or the study's own).",
     ),
-    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
-    seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
+    n_boot: int = typer.Option(DEFAULT_N_BOOT, "--n-boot", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed for the bootstrap."),
     out: Path = typer.Option(None, "--out", help="Also write the table to this .csv or .parquet file."),
     as_json: bool = typer.Option(False, "--json", help="Print the table as JSON records."),
 ) -> None:

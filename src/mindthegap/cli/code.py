@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from mindthegap.cli.console import console, print_json, progress
+from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.scale.local import PANDAS_READ, check_columns, read_chunks
 from mindthegap.store.database import open_study
@@ -241,7 +242,7 @@ def themes(
     k_min: int = typer.Option(3, "--k-min", min=2, help="Fewest themes to consider."),
     k_max: int = typer.Option(10, "--k-max", min=2, help="Most themes to consider."),
     n_boot: int = typer.Option(10, "--n-boot", min=2, help="Bootstrap refits per number of themes."),
-    seed: int = typer.Option(20261122, help="Random seed."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print themes and quotes as JSON."),
 ) -> None:
     """Suggest themes in uncoded comments (NMF, number of themes chosen by stability) to seed new codes.

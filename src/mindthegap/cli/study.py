@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, print_json, progress
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -190,8 +191,8 @@ def report(
     min_n: int = typer.Option(
         None, "--min-n", min=1, help="Suppression threshold (default: the study's own)."
     ),
-    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
-    seed: int = typer.Option(20261122, help="Random seed: the same seed gives the same report."),
+    n_boot: int = typer.Option(DEFAULT_N_BOOT, "--n-boot", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed: the same seed gives the same report."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write the report as PDF beside the HTML."),
     audience: str = typer.Option(
         "full",

@@ -9,6 +9,7 @@ import pandas as pd
 import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -453,8 +454,10 @@ def compare(
     id_col: str = typer.Option(
         None, "--id", help="Person column used to pair waves (default id; participant_id with --study)."
     ),
-    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples for the mean CIs."),
-    seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
+    n_boot: int = typer.Option(
+        DEFAULT_N_BOOT, "--n-boot", min=100, help="Bootstrap resamples for the mean CIs."
+    ),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed for the bootstrap."),
     min_n: int = _MIN_N,
     as_json: bool = _JSON,
 ) -> None:

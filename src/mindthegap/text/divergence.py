@@ -35,6 +35,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
 from mindthegap.analysis.suppression import blank_hidden, suppress
+from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 from mindthegap.text.features import clean_texts
@@ -257,7 +258,7 @@ def js_divergence(
     person_col: str | None = None,
     n_boot: int = 1000,
     n_perm: int = 999,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
     ngram_range: tuple[int, int] = (1, 1),
