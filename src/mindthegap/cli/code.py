@@ -11,7 +11,7 @@ from rich.markup import escape
 from mindthegap.cli.console import console, print_json, progress
 from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.errors import InputError
-from mindthegap.scale.local import PANDAS_READ, check_columns, read_chunks
+from mindthegap.scale.local import read_chunks
 from mindthegap.store.database import open_study
 
 app = typer.Typer(
@@ -24,40 +24,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
-
-
-def _read_labels(path: Path) -> list[str]:
-    if not path.is_file():
-        raise InputError("labels file not found", path=path, hint="write one label column name per line")
-    raw = path.read_bytes().decode("utf-8", errors=PANDAS_READ["encoding_errors"]).lstrip("\ufeff")
-    labels = [line.strip() for line in raw.splitlines() if line.strip()]
-    if not labels:
-        raise InputError("labels file is empty", path=path, hint="write one label column name per line")
-    dup = {x for x in labels if labels.count(x) > 1}
-    if dup:
-        raise InputError(f"label {sorted(dup)[0]!r} is listed twice", path=path)
-    return labels
-
-
-def _label_matrix(frame: pd.DataFrame, labels: list[str], path: Path) -> pd.DataFrame:
-    out = {}
-    for lab in labels:
-        col = frame[lab]
-        values = pd.to_numeric(col.where(col.astype(str).str.strip() != "", None), errors="coerce")
-        bad = (col.notna() & (col.astype(str).str.strip() != "") & ~values.isin([0, 1])) | (
-            col.notna() & values.isna() & (col.astype(str).str.strip() != "")
-        )
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(
-                f"label value {col.iloc[i]!r} is not 0 or 1",
-                path=path,
-                row=i + 2,  # header is row 1, as a spreadsheet shows it
-                column=lab,
-                hint="label columns hold 1 (code applies), 0 or blank (does not)",
-            )
-        out[lab] = values.fillna(0).astype("int8")
-    return pd.DataFrame(out, index=frame.index)
 
 
 @app.command("train")
@@ -86,57 +52,23 @@ def train(
 
     Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file L.txt --out coder.mtgmodel[/bold]
     """
-    from mindthegap.text.autocoder import AutoCoder
+    from mindthegap.scale.train import train_from_file
 
-    if not data.is_file():
-        raise InputError("file not found", path=data)
-    labels = _read_labels(labels_file)
-    try:
-        frame = pd.read_csv(data, dtype=str, keep_default_na=False, **PANDAS_READ)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", path=data) from None
-    check_columns(frame.columns, [text, *labels, *([sentiment_col] if sentiment_col else [])], data)
-    Y = _label_matrix(frame, labels, data)
-    texts = frame[text].fillna("").astype(str)
-    keep = texts.str.strip() != ""
-    if keep.sum() == 0:
-        raise InputError(f"column {text!r} has no text", path=data, hint="check the --text column name")
     with progress(not as_json) as bar:
-        bar.add_task(f"training on {int(keep.sum()):,} comments", total=None)
-        from mindthegap.text.sentiment import SentimentModel
-
-        moods = None
-        if sentiment_col:
-            moods = pd.to_numeric(frame.loc[keep, sentiment_col].replace("", None), errors="coerce")
-        model = AutoCoder(
-            embedding_model=str(embeddings) if embeddings else None,
-            sentiment=SentimentModel() if sentiment_col else None,
-        ).fit(
-            texts[keep].tolist(),
-            Y[keep],
-            labels=labels,
-            sentiment_labels=None if moods is None else moods.to_numpy(dtype=float),
+        bar.add_task("training", total=None)
+        summary = train_from_file(
+            data,
+            text=text,
+            labels_file=labels_file,
+            out=out,
+            sentiment_col=sentiment_col,
+            embeddings=embeddings,
         )
-        model.save(out)
-    summary = {
-        "model": str(out),
-        "comments": int(keep.sum()),
-        "skipped_empty": int((~keep).sum()),
-        "labels": len(labels),
-        "codebook": model.codebook_,
-        # each fold scored with thresholds fitted on the other folds: an estimate for comments not yet seen
-        "cross_validated_macro_f1": round(model.cv_scores_["macro_f1_mean"], 3),
-        "cross_validated_macro_f1_sd": round(model.cv_scores_["macro_f1_sd"], 3),
-        "cross_validated_micro_f1": round(model.cv_scores_["micro_f1_mean"], 3),
-        "cross_validated_micro_f1_sd": round(model.cv_scores_["micro_f1_sd"], 3),
-        "chosen": model.best_params_,
-        "sentiment": bool(sentiment_col),
-    }
     if as_json:
         print_json(summary)
     else:
         console.print(
-            f"Trained on {summary['comments']:,} comments, {len(labels)} codes "
+            f"Trained on {summary['comments']:,} comments, {summary['labels']} codes "
             f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f} ± "
             f"{summary['cross_validated_macro_f1_sd']:.3f}, micro-F1 {summary['cross_validated_micro_f1']:.3f} ± "
             f"{summary['cross_validated_micro_f1_sd']:.3f} over folds); saved to {out}"
