@@ -121,3 +121,21 @@ def review_suggestions(
         review_suggestion(ident, accept=True, study=record, reviewer=reviewer)
     for ident in reject:
         review_suggestion(ident, accept=False, study=record, reviewer=reviewer)
+
+
+def suggestion_rows(
+    record: StudyRecord, *, code: str | None = None, limit: int = 20
+) -> tuple[int, list[dict]]:
+    """How many suggestions await review, and the ``limit`` most confident as plain rows with their excerpt."""
+    pending = pending_suggestions(record, code=code)
+    rows = [
+        {
+            "id": c.id,
+            "source": c.source.name,
+            "code": c.code.name,
+            "confidence": round(c.confidence, 3) if c.confidence is not None else None,
+            "text": " ".join((c.source.text or "")[c.start or 0 : c.end].split()),
+        }
+        for c in pending[:limit]
+    ]
+    return pending.count(), rows
