@@ -135,3 +135,21 @@ def test_the_walk_sees_an_offending_import(tmp_path, monkeypatch):
     found = violations(_layer_rule)
     assert any(v.startswith("mindthegap.text.bad imports mindthegap.report:") for v in found), found
     assert any("imports django" in v for v in found), found
+
+
+def test_the_command_line_is_thin():
+    """No CLI module over 250 lines and no CLI function over 60 (docs/ARCHITECTURE.md, 'A thin command line')."""
+    long = []
+    for path in sorted((ROOT / "cli").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 250:
+            long.append(f"{path.name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.end_lineno - node.lineno >= 60
+            ):
+                long.append(
+                    f"{path.name}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1} lines"
+                )
+    assert long == []

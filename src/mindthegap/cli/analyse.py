@@ -44,8 +44,7 @@ def gap(
 
     Example: [bold]mindthegap gap ratings.csv --by principle,service[/bold]
     """
-    from mindthegap.analysis.gap import NEVER_ROLLED_UP, values_practice_gap
-    from mindthegap.analysis.publication import PublicationPlan
+    from mindthegap.analysis.gap import values_practice_gap
 
     if (file is None) == (study is None):
         raise InputError("give either a ratings FILE or --study ID (not both)")
@@ -55,6 +54,29 @@ def gap(
     else:
         ratings, people, own_min_n, names = _stored_ratings(study)
         min_n = own_min_n if min_n is None else min_n
+    dims, plan = _dims_and_plan(ratings, people, by, file, min_n)
+    table = values_practice_gap(
+        ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n, plan=plan
+    )
+    from mindthegap.report.sections.labels import label_frame, readable
+
+    if names is not None:  # the study's names for its ids
+        table = label_frame(table, names)
+    if out is not None:
+        from mindthegap.io.tables import write_table
+
+        write_table(readable(table), out)  # rounded for reading
+    if as_json:
+        print_json(frame_records(readable(table)))
+        return
+    _print_gap(table, dims)
+
+
+def _dims_and_plan(ratings, people, by: str, file, min_n: int):
+    """The grouping columns (with the wave when there are several) and the publication plan deciding them."""
+    from mindthegap.analysis.gap import NEVER_ROLLED_UP
+    from mindthegap.analysis.publication import PublicationPlan
+
     dims = [d.strip() for d in by.split(",") if d.strip()]
     if "wave" in ratings.columns and ratings["wave"].nunique() > 1 and "wave" not in dims:
         dims.append("wave")
@@ -70,20 +92,10 @@ def gap(
     else:
         grouping = [d for d in dims if d not in NEVER_ROLLED_UP]
         plan = PublicationPlan.for_frame(ratings, dims=grouping, min_n=min_n)
-    table = values_practice_gap(
-        ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n, plan=plan
-    )
-    from mindthegap.report.sections.labels import label_frame, readable
+    return dims, plan
 
-    if names is not None:  # the study's names for its ids
-        table = label_frame(table, names)
-    if out is not None:
-        from mindthegap.io.tables import write_table
 
-        write_table(readable(table), out)  # rounded for reading
-    if as_json:
-        print_json(frame_records(readable(table)))
-        return
+def _print_gap(table, dims: list[str]) -> None:
     from rich.table import Table as RichTable
 
     rich = RichTable(title="Values–practice gap")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, print_json
+from mindthegap.cli.qual_export import _summary
 from mindthegap.errors import InputError
 from mindthegap.store.database import open_study
 
@@ -19,23 +20,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
-
-
-def _summary(project) -> dict:
-    from mindthegap.analysis.coders import MACHINE_PREFIX
-
-    names = {c.coder for c in project.codings if c.coder}
-    return {
-        "project": project.name,
-        "codes": len(project.codebook.codes),
-        "sources": len(project.sources),
-        "sources_with_text": sum(1 for src in project.sources if src.text and src.text.strip()),
-        "codings": len(project.codings),
-        "memos": len(project.memos),
-        "coders": sorted(n for n in names if not n.startswith(MACHINE_PREFIX)),
-        "auto_coder": sorted(n for n in names if n.startswith(MACHINE_PREFIX)),
-        "notes": project.notes,
-    }
 
 
 PROJECT_SUFFIXES = (".qdpx", ".qde")
@@ -84,25 +68,8 @@ def import_project(
         raise InputError(
             "import one REFI-QDA project at a time, and source files separately", path=projects[0]
         )
-    metadata = {
-        k: v
-        for k, v in {
-            "participant": participant,
-            "level": level,
-            "role": role,
-            "service": service,
-            "wave": wave,
-        }.items()
-        if v
-    }
-    from mindthegap.model import Level
-
-    if level and level not in {lv.value for lv in Level}:
-        raise InputError(
-            f"unknown level {level!r}", hint=f"choose one of {', '.join(lv.value for lv in Level)}"
-        )
-    if kind not in SOURCE_KINDS:
-        raise InputError(f"unknown source kind {kind!r}", hint=f"choose one of {', '.join(SOURCE_KINDS)}")
+    given = {"participant": participant, "level": level, "role": role, "service": service, "wave": wave}
+    metadata = _source_metadata(given, kind)
     if projects:
         if metadata or roster is not None or kind != "text":
             raise InputError(
@@ -115,6 +82,24 @@ def import_project(
         if positions != "auto":
             raise InputError("--positions applies to a REFI-QDA project", path=files[0])
         summary = _import_sources(files, metadata, roster, study, kind)
+    _print_import(summary, study, as_json)
+
+
+def _source_metadata(given: dict, kind: str) -> dict:
+    """The source attributes given on the command line (the level and kind checked), without the blank ones."""
+    from mindthegap.model import Level
+
+    level = given.get("level")
+    if level and level not in {lv.value for lv in Level}:
+        raise InputError(
+            f"unknown level {level!r}", hint=f"choose one of {', '.join(lv.value for lv in Level)}"
+        )
+    if kind not in SOURCE_KINDS:
+        raise InputError(f"unknown source kind {kind!r}", hint=f"choose one of {', '.join(SOURCE_KINDS)}")
+    return {k: v for k, v in given.items() if v}
+
+
+def _print_import(summary: dict, study: str | None, as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return

@@ -12,6 +12,23 @@ from mindthegap.errors import InputError
 from mindthegap.store.database import open_study
 
 
+def _summary(project) -> dict:
+    from mindthegap.analysis.coders import MACHINE_PREFIX
+
+    names = {c.coder for c in project.codings if c.coder}
+    return {
+        "project": project.name,
+        "codes": len(project.codebook.codes),
+        "sources": len(project.sources),
+        "sources_with_text": sum(1 for src in project.sources if src.text and src.text.strip()),
+        "codings": len(project.codings),
+        "memos": len(project.memos),
+        "coders": sorted(n for n in names if not n.startswith(MACHINE_PREFIX)),
+        "auto_coder": sorted(n for n in names if n.startswith(MACHINE_PREFIX)),
+        "notes": project.notes,
+    }
+
+
 def export(
     sources: list[Path] = typer.Argument(None, help="Source files (.txt, .docx, .pdf, .vtt, .srt)."),
     codings: Path = typer.Option(
@@ -64,8 +81,6 @@ def export(
             raise InputError("nothing to export", hint="name source files, or a stored study with --study")
         project = _project_from_files(sources, codings, out)
     write_project(project, out, schema=schema, positions=positions)
-    from mindthegap.cli.qual import _summary
-
     summary = {**_summary(project), "out": str(out), "positions": positions}
     if as_json:
         print_json(summary)
