@@ -33,3 +33,19 @@ def test_defaults_are_named_once():
     fields = inspect.signature(ReportContext).parameters
     assert fields["seed"].default == DEFAULT_SEED and fields["n_boot"].default == DEFAULT_N_BOOT
     assert formats.ENCODINGS is tables.ENCODINGS
+
+
+def test_require_columns_names_the_first_missing_and_lists_the_rest():
+    """By hand: of (a, z, y) in a table with a, b the first missing is z; 40 columns are listed as 30."""
+    import pytest
+
+    from mindthegap.errors import InputError, require_columns
+
+    require_columns(["a", "b"], ["a"])  # all present: no error
+    with pytest.raises(InputError) as caught:
+        require_columns(["a", "b"], ["a", "z", "y"], path="f.csv", name_column=True)
+    assert caught.value.detail == "no column 'z'" and caught.value.column == "z"
+    assert caught.value.hint == "columns are: a, b"
+    with pytest.raises(InputError) as many:
+        require_columns([f"c{i}" for i in range(40)], ["x"])
+    assert many.value.hint.count(",") == 29 and many.value.column is None

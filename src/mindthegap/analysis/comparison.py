@@ -30,16 +30,12 @@ from mindthegap.analysis.bootstrap import grouped_mean_ci
 from mindthegap.analysis.publication import PublicationPlan, apply_plan
 from mindthegap.analysis.suppression import suppress
 from mindthegap.defaults import DEFAULT_SEED
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, require_columns
 from mindthegap.privacy import DEFAULT_MIN_N
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    for col in columns:
-        if col not in frame.columns:
-            raise InputError(
-                f"no column {col!r}", hint=f"columns are: {', '.join(map(str, frame.columns[:30]))}"
-            )
+    require_columns(frame.columns, columns)
 
 
 def median_ci(x: np.ndarray, ci: float = 0.95) -> tuple[float, float]:

@@ -9,7 +9,7 @@ import typer
 
 from mindthegap.cli.console import console, frame_records, print_json, show_frame
 from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, require_columns
 from mindthegap.privacy import DEFAULT_MIN_N
 
 _STUDY = typer.Option(
@@ -74,11 +74,7 @@ def _inputs(file, study, instrument, score_col, group, wave, names, min_n):
         raise InputError(
             "give --group COLUMN to compare groups, or --wave COLUMN for before/after (one of them)"
         )
-    for col in [score_col, group or wave] + ([id_col] if wave else []):
-        if col not in frame.columns:
-            raise InputError(
-                f"no column {col!r}", path=file, hint=f"columns are: {', '.join(map(str, frame.columns))}"
-            )
+    require_columns(frame.columns, [score_col, group or wave] + ([id_col] if wave else []), path=file)
     frame[score_col] = pd.to_numeric(frame[score_col], errors="coerce")
     if plan is None:
         plan = PublicationPlan.for_frame(frame, id_col=id_col, dims=[group] if group else [], min_n=min_n)

@@ -36,7 +36,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
 from mindthegap.analysis.suppression import blank_hidden, suppress
 from mindthegap.defaults import DEFAULT_SEED
-from mindthegap.errors import InputError
+from mindthegap.errors import require_columns
 from mindthegap.privacy import DEFAULT_MIN_N
 from mindthegap.text.features import clean_texts
 
@@ -379,8 +379,4 @@ def pairwise_divergence(
 
 
 def _check(frame: pd.DataFrame, columns: list[str]) -> None:
-    for col in columns:
-        if col not in frame.columns:
-            raise InputError(
-                f"no column {col!r}", column=col, hint=f"columns are: {', '.join(map(str, frame.columns))}"
-            )
+    require_columns(frame.columns, columns, name_column=True)
