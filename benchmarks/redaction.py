@@ -14,8 +14,8 @@ GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "redaction_gold.
 
 
 def evaluate(path: Path = GOLD) -> dict:
-    """Per-type and overall precision/recall/F1 of :class:`mindthegap.text.redaction.Redactor` on the gold set."""
-    from mindthegap.text.redaction import TYPES, Redactor
+    """Per-type and overall precision/recall/F1 of :class:`mindthegap.redaction.Redactor` on the gold set."""
+    from mindthegap.redaction import TYPES, Redactor
 
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     header, records = lines[0], lines[1:]

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import jensenshannon
 
+from mindthegap.report.text_figures import divergence_figure
 from mindthegap.text.divergence import (
     _js,
     distinctive_terms,
-    divergence_figure,
     js_divergence,
     log_odds_dirichlet,
     pairwise_divergence,

@@ -29,7 +29,7 @@ PSEUDONYMS = ["RV-0001", "p1", "NM-ACM-001", "northmoor-017", "P 01", "Site A 01
 
 @pytest.mark.parametrize(("value", "kind"), PERSONAL.items())
 def test_ids_that_look_like_personal_data_are_refused_without_repeating_them(value, kind):
-    """The detectors are text/redaction.py's; the message names the kind of data, never the value."""
+    """The detectors are redaction.py's; the message names the kind of data, never the value."""
     problem = pseudonym_problem(value)
     assert (
         problem == f"looks like a {kind}, not a pseudonym"

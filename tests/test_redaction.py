@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mindthegap.text.redaction import Redactor, nhs_number_valid, redact
+from mindthegap.redaction import Redactor, nhs_number_valid, redact
 
 GOLD = Path(__file__).resolve().parent / "data" / "redaction_gold.jsonl"
 

@@ -223,3 +223,17 @@ class ConfigurationError(MindTheGapError):
 
 class StoreError(MindTheGapError):
     """The study database cannot be opened, read or written as asked."""
+
+
+def require_columns(columns, wanted, *, path: str | Path | None = None, name_column: bool = False) -> None:
+    """Raise an :class:`InputError` naming the first of ``wanted`` missing from ``columns`` and listing (up to
+    30 of) the columns there are: the one way every layer says a table lacks a column."""
+    present = list(columns)
+    for col in wanted:
+        if col not in present:
+            raise InputError(
+                f"no column {col!r}",
+                path=path,
+                column=col if name_column else None,
+                hint=f"columns are: {', '.join(map(str, present[:30]))}",
+            )

@@ -33,8 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-DEFAULT_N_BOOT = 2000
-DEFAULT_SEED = 20261122
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
+
 METHODS = ("studentised", "percentile")
 _INDEX_BLOCK = 4_000_000  # draws per block when resampling people by index
 _MAX_SUPPORT = 64  # distinct (sum, count) pairs up to which every group is drawn as one multinomial

@@ -29,16 +29,13 @@ from scipy import stats
 from mindthegap.analysis.bootstrap import grouped_mean_ci
 from mindthegap.analysis.publication import PublicationPlan, apply_plan
 from mindthegap.analysis.suppression import suppress
-from mindthegap.errors import InputError
+from mindthegap.defaults import DEFAULT_SEED
+from mindthegap.errors import InputError, require_columns
 from mindthegap.privacy import DEFAULT_MIN_N
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    for col in columns:
-        if col not in frame.columns:
-            raise InputError(
-                f"no column {col!r}", hint=f"columns are: {', '.join(map(str, frame.columns[:30]))}"
-            )
+    require_columns(frame.columns, columns)
 
 
 def median_ci(x: np.ndarray, ci: float = 0.95) -> tuple[float, float]:
@@ -82,7 +79,7 @@ def describe_groups(
     *,
     id_col: str | None = None,
     n_boot: int = 2000,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
     plan: PublicationPlan | None = None,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from mindthegap.analysis import networks as nw
 from mindthegap.analysis.publication import PublicationPlan, population_name
+from mindthegap.defaults import DEFAULT_SEED
 
 
 def _register(plan: PublicationPlan, name: str, ids) -> str:
@@ -29,7 +30,7 @@ def network_tables(
     plan: PublicationPlan,
     waves: list[str],
     n_perm: int = 1000,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
 ) -> dict[str, pd.DataFrame]:
     """``waves`` (one row per wave), ``groups`` (E-I and brokers per discipline and service), ``blocks``
     (discipline × service blocks per wave) and ``change`` (first vs last wave), each suppressed by ``plan``."""

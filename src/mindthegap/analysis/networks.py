@@ -21,6 +21,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from mindthegap.defaults import DEFAULT_SEED
+
 EXACT_BETWEENNESS = 1000
 BETWEENNESS_SAMPLE = 200
 BROKER_SHARE = 0.10
@@ -108,7 +110,7 @@ def group_ei(graph: nx.Graph, attr: str) -> pd.DataFrame:
     return out
 
 
-def betweenness(graph: nx.Graph, *, seed: int = 20261122) -> dict:
+def betweenness(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> dict:
     """Normalised betweenness centrality (as NetworkX's, undirected): exact up to :data:`EXACT_BETWEENNESS`
     people, else estimated from :data:`BETWEENNESS_SAMPLE` seeded source nodes, scaled by n / sources.
 
@@ -171,7 +173,7 @@ def _dependencies(adj, sources: np.ndarray) -> np.ndarray:
     return delta.sum(axis=1)
 
 
-def brokers(graph: nx.Graph, *, share: float = BROKER_SHARE, seed: int = 20261122) -> set:
+def brokers(graph: nx.Graph, *, share: float = BROKER_SHARE, seed: int = DEFAULT_SEED) -> set:
     """The people in the top ``share`` of betweenness (those with none are never brokers)."""
     scores = betweenness(graph, seed=seed)
     positive = sorted((v for v in scores.values() if v > 0), reverse=True)
@@ -181,7 +183,7 @@ def brokers(graph: nx.Graph, *, share: float = BROKER_SHARE, seed: int = 2026112
     return {node for node, v in scores.items() if v >= cut and v > 0}
 
 
-def wave_measures(graph: nx.Graph, wave: str, *, seed: int = 20261122) -> dict:
+def wave_measures(graph: nx.Graph, wave: str, *, seed: int = DEFAULT_SEED) -> dict:
     """The whole-network measures of one wave (no individual's position)."""
     ei_d, ei_s = ei_index(graph, "discipline"), ei_index(graph, "service")
     return {
@@ -216,7 +218,7 @@ def change_test(
     *,
     attrs: Sequence[str] = ("discipline", "service"),
     n_perm: int = 1000,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     block: int = 100,
 ) -> pd.DataFrame:
     """Change in density and in each E-I index between two waves, among the people who answered at both, with

@@ -279,3 +279,13 @@ def item_table(
     table.loc[hidden, ["mean", "sd", "item_total_r", "alpha_if_deleted", "n"]] = np.nan
     table["suppressed"] = hidden
     return table
+
+
+def negative_items(items: pd.DataFrame, construct: str) -> list[str]:
+    """The items of ``construct`` running against the rest (none when all do, as in a pair: which is reversed
+    is then for the reader of the questionnaire to say)."""
+    own = items[items["construct"] == construct]
+    rows = own[own["item_total_r"] < 0]
+    if "reversed" in rows.columns:
+        rows = rows[~rows["reversed"].astype(bool)]
+    return [] if len(rows) == len(own) else [str(i) for i in rows["item"]]

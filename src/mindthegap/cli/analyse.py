@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -30,8 +31,8 @@ def gap(
         min=1,
         help=f"Suppress groups with fewer people than this (default {DEFAULT_MIN_N}, or the study's own).",
     ),
-    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
-    seed: int = typer.Option(20261122, help="Random seed for the bootstrap."),
+    n_boot: int = typer.Option(DEFAULT_N_BOOT, "--n-boot", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed for the bootstrap."),
     out: Path = typer.Option(None, "--out", help="Also write the table to this .csv or .parquet file."),
     as_json: bool = typer.Option(False, "--json", help="Print the table as JSON records."),
 ) -> None:
@@ -43,8 +44,7 @@ def gap(
 
     Example: [bold]mindthegap gap ratings.csv --by principle,service[/bold]
     """
-    from mindthegap.analysis.gap import NEVER_ROLLED_UP, values_practice_gap
-    from mindthegap.analysis.publication import PublicationPlan
+    from mindthegap.analysis.gap import values_practice_gap
 
     if (file is None) == (study is None):
         raise InputError("give either a ratings FILE or --study ID (not both)")
@@ -54,6 +54,29 @@ def gap(
     else:
         ratings, people, own_min_n, names = _stored_ratings(study)
         min_n = own_min_n if min_n is None else min_n
+    dims, plan = _dims_and_plan(ratings, people, by, file, min_n)
+    table = values_practice_gap(
+        ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n, plan=plan
+    )
+    from mindthegap.report.sections.labels import label_frame, readable
+
+    if names is not None:  # the study's names for its ids
+        table = label_frame(table, names)
+    if out is not None:
+        from mindthegap.io.tables import write_table
+
+        write_table(readable(table), out)  # rounded for reading
+    if as_json:
+        print_json(frame_records(readable(table)))
+        return
+    _print_gap(table, dims)
+
+
+def _dims_and_plan(ratings, people, by: str, file, min_n: int):
+    """The grouping columns (with the wave when there are several) and the publication plan deciding them."""
+    from mindthegap.analysis.gap import NEVER_ROLLED_UP
+    from mindthegap.analysis.publication import PublicationPlan
+
     dims = [d.strip() for d in by.split(",") if d.strip()]
     if "wave" in ratings.columns and ratings["wave"].nunique() > 1 and "wave" not in dims:
         dims.append("wave")
@@ -69,20 +92,10 @@ def gap(
     else:
         grouping = [d for d in dims if d not in NEVER_ROLLED_UP]
         plan = PublicationPlan.for_frame(ratings, dims=grouping, min_n=min_n)
-    table = values_practice_gap(
-        ratings, dims, margins=margins, n_boot=n_boot, seed=seed, min_n=min_n, plan=plan
-    )
-    from mindthegap.report.sections.labels import label_frame, readable
+    return dims, plan
 
-    if names is not None:  # the study's names for its ids
-        table = label_frame(table, names)
-    if out is not None:
-        from mindthegap.io.tables import write_table
 
-        write_table(readable(table), out)  # rounded for reading
-    if as_json:
-        print_json(frame_records(readable(table)))
-        return
+def _print_gap(table, dims: list[str]) -> None:
     from rich.table import Table as RichTable
 
     rich = RichTable(title="Values–practice gap")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -10,21 +9,6 @@ from rich.table import Table
 
 from mindthegap.cli.console import console, print_json
 from mindthegap.errors import InputError
-
-
-def _when(value: str | None, option: str) -> dt.datetime | None:
-    """A date (2026-05-03, from midnight UK time) or an ISO 8601 time, as an aware datetime."""
-    if not value:
-        return None
-    from django.utils import timezone
-
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(
-            f"{option} {value!r} is not a date", hint="write it as 2026-05-03 or 2026-05-03T14:30"
-        ) from None
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
 def audit(
@@ -46,13 +30,14 @@ def audit(
     from mindthegap.io.tables import neutralise_formulas, write_table
     from mindthegap.store.audit.actions import Action
     from mindthegap.store.audit.log import events, events_frame
+    from mindthegap.store.clock import parse_when
     from mindthegap.store.studies.repository import get_record
 
     if action and action not in Action.values:
         raise InputError(f"unknown action {action!r}", hint=f"choose one of {', '.join(Action.values)}")
     if study:
         get_record(study)  # a typo is an error, not an empty log
-    rows = events(study=study, action=action, actor=user, since=_when(since, "--since"))
+    rows = events(study=study, action=action, actor=user, since=parse_when(since, "--since"))
     if csv is not None:
         if csv.suffix.lower() != ".csv":
             raise InputError("the audit export is a CSV file", path=csv, hint="give a name ending in .csv")
@@ -71,7 +56,7 @@ def audit(
 
 
 def _show(rows, limit: int) -> None:
-    from django.utils import timezone
+    from mindthegap.store.clock import local_text
 
     total = rows.count()
     table = Table(title=f"{total} event(s)" + (f", newest {limit} shown" if total > limit else ""))
@@ -81,6 +66,6 @@ def _show(rows, limit: int) -> None:
         detail = "; ".join(f"{k}: {v}" for k, v in e.detail.items())
         who = e.actor + (" (command line)" if e.channel == "cli" else "")
         obj = f"{e.object_kind} {e.object_id}".strip()
-        when = timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S")
+        when = local_text(e.at)
         table.add_row(when, who, e.action, e.study, obj, detail, e.ip or "")
     console.print(table, markup=False)

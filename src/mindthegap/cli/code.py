@@ -9,9 +9,9 @@ import typer
 from rich.markup import escape
 
 from mindthegap.cli.console import console, print_json, progress
+from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.errors import InputError
-from mindthegap.scale.local import PANDAS_READ, check_columns, read_chunks
-from mindthegap.store.database import open_study
+from mindthegap.scale.local import read_chunks
 
 app = typer.Typer(
     help=(
@@ -23,40 +23,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
-
-
-def _read_labels(path: Path) -> list[str]:
-    if not path.is_file():
-        raise InputError("labels file not found", path=path, hint="write one label column name per line")
-    raw = path.read_bytes().decode("utf-8", errors=PANDAS_READ["encoding_errors"]).lstrip("\ufeff")
-    labels = [line.strip() for line in raw.splitlines() if line.strip()]
-    if not labels:
-        raise InputError("labels file is empty", path=path, hint="write one label column name per line")
-    dup = {x for x in labels if labels.count(x) > 1}
-    if dup:
-        raise InputError(f"label {sorted(dup)[0]!r} is listed twice", path=path)
-    return labels
-
-
-def _label_matrix(frame: pd.DataFrame, labels: list[str], path: Path) -> pd.DataFrame:
-    out = {}
-    for lab in labels:
-        col = frame[lab]
-        values = pd.to_numeric(col.where(col.astype(str).str.strip() != "", None), errors="coerce")
-        bad = (col.notna() & (col.astype(str).str.strip() != "") & ~values.isin([0, 1])) | (
-            col.notna() & values.isna() & (col.astype(str).str.strip() != "")
-        )
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(
-                f"label value {col.iloc[i]!r} is not 0 or 1",
-                path=path,
-                row=i + 2,  # header is row 1, as a spreadsheet shows it
-                column=lab,
-                hint="label columns hold 1 (code applies), 0 or blank (does not)",
-            )
-        out[lab] = values.fillna(0).astype("int8")
-    return pd.DataFrame(out, index=frame.index)
 
 
 @app.command("train")
@@ -85,51 +51,23 @@ def train(
 
     Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file L.txt --out coder.mtgmodel[/bold]
     """
-    from mindthegap.text.autocoder import AutoCoder
+    from mindthegap.scale.train import train_from_file
 
-    if not data.is_file():
-        raise InputError("file not found", path=data)
-    labels = _read_labels(labels_file)
-    try:
-        frame = pd.read_csv(data, dtype=str, keep_default_na=False, **PANDAS_READ)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", path=data) from None
-    check_columns(frame.columns, [text, *labels, *([sentiment_col] if sentiment_col else [])], data)
-    Y = _label_matrix(frame, labels, data)
-    texts = frame[text].fillna("").astype(str)
-    keep = texts.str.strip() != ""
-    if keep.sum() == 0:
-        raise InputError(f"column {text!r} has no text", path=data, hint="check the --text column name")
     with progress(not as_json) as bar:
-        bar.add_task(f"training on {int(keep.sum()):,} comments", total=None)
-        model = AutoCoder(embedding_model=str(embeddings) if embeddings else None).fit(
-            texts[keep].tolist(), Y[keep], labels=labels
+        bar.add_task("training", total=None)
+        summary = train_from_file(
+            data,
+            text=text,
+            labels_file=labels_file,
+            out=out,
+            sentiment_col=sentiment_col,
+            embeddings=embeddings,
         )
-        if sentiment_col:
-            from mindthegap.text.sentiment import SentimentModel
-
-            y = pd.to_numeric(frame.loc[keep, sentiment_col].replace("", None), errors="coerce")
-            model.sentiment_model_ = SentimentModel().fit(texts[keep].tolist(), y.to_numpy(dtype=float))
-        model.save(out)
-    summary = {
-        "model": str(out),
-        "comments": int(keep.sum()),
-        "skipped_empty": int((~keep).sum()),
-        "labels": len(labels),
-        "codebook": model.codebook_,
-        # each fold scored with thresholds fitted on the other folds: an estimate for comments not yet seen
-        "cross_validated_macro_f1": round(model.cv_scores_["macro_f1_mean"], 3),
-        "cross_validated_macro_f1_sd": round(model.cv_scores_["macro_f1_sd"], 3),
-        "cross_validated_micro_f1": round(model.cv_scores_["micro_f1_mean"], 3),
-        "cross_validated_micro_f1_sd": round(model.cv_scores_["micro_f1_sd"], 3),
-        "chosen": model.best_params_,
-        "sentiment": bool(sentiment_col),
-    }
     if as_json:
         print_json(summary)
     else:
         console.print(
-            f"Trained on {summary['comments']:,} comments, {len(labels)} codes "
+            f"Trained on {summary['comments']:,} comments, {summary['labels']} codes "
             f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f} ± "
             f"{summary['cross_validated_macro_f1_sd']:.3f}, micro-F1 {summary['cross_validated_micro_f1']:.3f} ± "
             f"{summary['cross_validated_micro_f1_sd']:.3f} over folds); saved to {out}"
@@ -235,7 +173,7 @@ def themes(
     k_min: int = typer.Option(3, "--k-min", min=2, help="Fewest themes to consider."),
     k_max: int = typer.Option(10, "--k-max", min=2, help="Most themes to consider."),
     n_boot: int = typer.Option(10, "--n-boot", min=2, help="Bootstrap refits per number of themes."),
-    seed: int = typer.Option(20261122, help="Random seed."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print themes and quotes as JSON."),
 ) -> None:
     """Suggest themes in uncoded comments (NMF, number of themes chosen by stability) to seed new codes.
@@ -273,107 +211,12 @@ def themes(
             console.print(f"    “{escape(q[:120])}”")
 
 
-@app.command("suggest")
-def suggest(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap code train`."),
-    study: str = typer.Option(..., "--study", help="The stored study whose sources to code."),
-    min_confidence: float = typer.Option(
-        0.0, "--min-confidence", min=0.0, max=1.0, help="Store only suggestions at least this sure (0–1)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print a summary as JSON."),
-) -> None:
-    """Propose codes for a study's sources: stored as unreviewed codings with the model's confidence.
+def _register() -> None:
+    """Suggestions and their review live in :mod:`mindthegap.cli.code_review` (each module under 250 lines)."""
+    from mindthegap.cli.code_review import review, suggest
 
-    Suggestions are not findings: reports leave them out until a person accepts them, here with
-    [bold]mindthegap code review[/bold] or in the web app. Running it again never repeats a suggestion (nor one
-    a person rejected); run it again with a lower --min-confidence to add those the higher threshold held back.
-
-    Example: [bold]mindthegap code suggest coder.mtgmodel --study riverside --min-confidence 0.6[/bold]
-    """
-    from mindthegap.text.autocoder import load_autocoder
-
-    model = load_autocoder(model_path)
-    record = open_study(study)
-    from mindthegap.store.feedback.suggestions import pending_suggestions, store_suggestions
-
-    stored = store_suggestions(record, model, min_confidence=min_confidence)
-    waiting = pending_suggestions(record).count()
-    if as_json:
-        print_json({"study": study, "stored": stored, "awaiting_review": waiting})
-        return
-    console.print(
-        f"Stored {stored:,} suggestions; {waiting:,} await review (mindthegap code review --study {study})."
-    )
+    app.command("suggest")(suggest)
+    app.command("review")(review)
 
 
-@app.command("review")
-def review(
-    study: str = typer.Option(..., "--study", help="The stored study."),
-    accept: list[int] = typer.Option(
-        None, "--accept", metavar="ID", help="Accept the suggestion with this id (repeatable)."
-    ),
-    reject: list[int] = typer.Option(
-        None, "--reject", metavar="ID", help="Reject the suggestion with this id (repeatable)."
-    ),
-    code: str = typer.Option(None, "--code", help="List only suggestions of this code."),
-    limit: int = typer.Option(20, "--limit", min=1, help="How many suggestions to list."),
-    reviewer: str = typer.Option(
-        None, "--reviewer", help="Who is deciding (default: your login name), kept with each decision."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
-) -> None:
-    """List the machine's suggestions awaiting review, most confident first, or accept and reject them by id.
-
-    The decisions in one command are all-or-nothing: if one id is wrong, none of them is recorded.
-
-    Examples: [bold]mindthegap code review --study riverside[/bold] then
-    [bold]mindthegap code review --study riverside --accept 41 --accept 42 --reject 57[/bold]
-    """
-    import getpass
-
-    from django.db import transaction
-
-    record = open_study(study)
-    from mindthegap.store.feedback.suggestions import pending_suggestions, review_suggestion
-
-    accept, reject = list(accept or []), list(reject or [])
-    if set(accept) & set(reject):
-        raise InputError(f"suggestion {sorted(set(accept) & set(reject))[0]} is both accepted and rejected")
-    if accept or reject:
-        who = reviewer or getpass.getuser()
-        with transaction.atomic():
-            for ident in accept:
-                review_suggestion(ident, accept=True, study=record, reviewer=who)
-            for ident in reject:
-                review_suggestion(ident, accept=False, study=record, reviewer=who)
-        waiting = pending_suggestions(record).count()
-        if as_json:
-            print_json({"accepted": len(accept), "rejected": len(reject), "awaiting_review": waiting})
-        else:
-            console.print(f"Accepted {len(accept)}, rejected {len(reject)}; {waiting:,} still await review.")
-        return
-    pending = pending_suggestions(record, code=code)
-    total = pending.count()
-    rows = [
-        {
-            "id": c.id,
-            "source": c.source.name,
-            "code": c.code.name,
-            "confidence": round(c.confidence, 3) if c.confidence is not None else None,
-            "text": " ".join((c.source.text or "")[c.start or 0 : c.end].split()),
-        }
-        for c in pending[:limit]
-    ]
-    if as_json:
-        print_json({"awaiting_review": total, "suggestions": rows})
-        return
-    if not rows:
-        console.print("No suggestions await review.")
-        return
-    console.print(f"{total:,} suggestions await review; the {len(rows)} most confident:")
-    for row in rows:
-        excerpt = row["text"][:100] + ("…" if len(row["text"]) > 100 else "")
-        console.print(
-            f"[bold]{row['id']}[/bold]\t{row['confidence']:.2f}\t{escape(row['code'])}\t"
-            f"{escape(row['source'])}: {escape(excerpt)}"
-        )
+_register()

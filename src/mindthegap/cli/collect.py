@@ -7,7 +7,6 @@ key file) as ``mindthegap serve``.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -26,31 +25,6 @@ def _store():
 
     _secret_key()
     return open_store()
-
-
-def _when(text: str | None, what: str) -> dt.datetime | None:
-    if not text:
-        return None
-    from django.utils import timezone
-
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"{what} {text!r} is not a date", hint="write it as 2026-03-01 or 2026-03-01T17:00"
-        ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
-def _survey(study_id: str, slug: str):
-    from mindthegap.errors import StoreError
-    from mindthegap.store.collection.models import Survey
-    from mindthegap.store.studies.repository import get_record
-
-    found = Survey.objects.filter(study=get_record(study_id), slug=slug).first()
-    if found is None:
-        raise StoreError(f"study {study_id!r} has no survey {slug!r}", hint="see mindthegap collect create")
-    return found
 
 
 @app.command()
@@ -76,6 +50,7 @@ def create(
 ) -> None:
     """Put an instrument to respondents on the web, in one wave of a study."""
     _store()
+    from mindthegap.store.clock import parse_when
     from mindthegap.store.collection.setup import create_survey
     from mindthegap.store.studies.repository import get_record
 
@@ -83,7 +58,8 @@ def create(
         raise InputError("file not found", path=consent, hint="a text file with your consent wording")
     survey = create_survey(
         get_record(study_id), slug=slug, instrument=instrument, consent_text=consent.read_text(encoding="utf-8-sig"),
-        wave=wave, mode=mode, title=title, opens_at=_when(opens, "--opens"), closes_at=_when(closes, "--closes"),
+        wave=wave, mode=mode, title=title,
+        opens_at=parse_when(opens, "--opens"), closes_at=parse_when(closes, "--closes"),
         open_level=open_level, open_role=open_role, open_service=open_service,
     )  # fmt: skip
     where = (
@@ -114,8 +90,9 @@ def links(
     """The mailing list: every consenting participant's personal link (the same link each time)."""
     _store()
     from mindthegap.store.collection.responses import invite
+    from mindthegap.store.collection.setup import find_survey
 
-    _write_links(invite(_survey(study_id, slug)), base_url, out)
+    _write_links(invite(find_survey(study_id, slug)), base_url, out)
 
 
 @app.command()
@@ -128,8 +105,9 @@ def reminders(
     """Who was invited and has not answered yet, with their links."""
     _store()
     from mindthegap.store.collection.responses import not_answered
+    from mindthegap.store.collection.setup import find_survey
 
-    _write_links(not_answered(_survey(study_id, slug)), base_url, out)
+    _write_links(not_answered(find_survey(study_id, slug)), base_url, out)
 
 
 @app.command()
@@ -142,9 +120,10 @@ def responses(
     _store()
     from mindthegap.io.files import atomic_write_bytes
     from mindthegap.store.collection.exports import FORMATS, export_responses
+    from mindthegap.store.collection.setup import find_survey
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError("unsupported output type", path=out, hint="use a .csv, .xlsx or .sav file name")
-    atomic_write_bytes(out, export_responses(_survey(study_id, slug), fmt))
+    atomic_write_bytes(out, export_responses(find_survey(study_id, slug), fmt))
     console.print(f"Responses written to {out}")

@@ -216,39 +216,4 @@ def feedback(
     print_json(rows) if as_json else console.print(feedback_text(rows, round_=round_number), markup=False)
 
 
-@app.command("draft")
-def draft(
-    study: str = _STUDY,
-    out: Path = typer.Option(None, "--out", help="Write the drafts to this .csv file for people to edit."),
-    top: int = typer.Option(5, "--top", help="How many gaps and how many themes to draft from."),
-    as_json: bool = _JSON,
-) -> None:
-    """Propose statements from the widest values–practice gaps and the most frequent coded themes."""
-    from mindthegap.analysis.delphi_draft import draft_statements, frequent_codes, widest_gaps
-    from mindthegap.store.evidence import load_all
-
-    _open(study)
-    loaded, evidence = load_all(study)
-    gaps = widest_gaps(evidence["values_practice"], {p.id: p.name for p in loaded.principles}, top=top)
-    drafts = draft_statements(gaps, frequent_codes(evidence["qualitative"]["codings"], top=top))
-    if out is not None:
-        from mindthegap.io.tables import write_table
-
-        write_table(drafts, out)
-    print_json(frame_records(drafts)) if as_json else console.print(
-        drafts.to_string(index=False), markup=False
-    )
-
-
-@app.command("links")
-def links(
-    study: str = _STUDY,
-    round_number: int = typer.Option(..., "--round", help="The open round."),
-    out: Path = typer.Option(..., "--out", help="CSV/XLSX for your mail system (rater_id, group, link)."),
-    base_url: str = typer.Option("", "--base-url", help="The site's address, e.g. https://mtg.trust.nhs.uk"),
-) -> None:
-    """The mailing list: each panel member's personal link to rate the open round in the browser."""
-    from mindthegap.store.delphi.links import write_mailing_list
-
-    n = write_mailing_list(_open(study), round_number, out, base_url)
-    console.print(f"{n} link(s) written to {out}" + ("" if base_url else " (paths: add --base-url)"))
+from mindthegap.cli import delphi_drafts  # noqa: E402,F401  (registers draft and links on this group)

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table as RichTable
 
 from mindthegap.cli.console import console, progress
+from mindthegap.defaults import DEFAULT_N_BOOT
 from mindthegap.demo import DEFAULT_SEED
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -28,7 +29,7 @@ def demo(
         DEFAULT_MIN_N, "--min-n", min=1, help="Suppress groups with fewer people than this."
     ),
     n_boot: int = typer.Option(
-        2000, "--n-boot", min=100, help="Bootstrap resamples for confidence intervals."
+        DEFAULT_N_BOOT, "--n-boot", min=100, help="Bootstrap resamples for confidence intervals."
     ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write report.pdf (A4, for board papers)."),
 ) -> None:
@@ -82,7 +83,7 @@ def _print_summary(ctx, sections) -> None:
         f"{len(ctx.study.services)} services, {len(ctx.study.disciplines)} disciplines, {len(ctx.study.waves)} waves."
     )
     if ratings is not None:
-        latest = max(ctx.study.waves, key=lambda w: w.order).id
+        latest = ctx.study.waves_in_order()[-1].id
         gap = values_practice_gap(
             ratings[ratings["wave"] == latest],
             ["principle"],

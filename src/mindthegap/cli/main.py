@@ -84,10 +84,10 @@ def _register() -> None:
     from mindthegap.cli import code
 
     app.add_typer(code.app, name="code")
-    from mindthegap.cli import qual
+    from mindthegap.cli import qual, qual_agreement
 
     app.add_typer(qual.app, name="qual")
-    app.command("agreement")(qual.agreement)
+    app.command("agreement")(qual_agreement.agreement)
     from mindthegap.cli import survey
 
     app.add_typer(survey.app, name="survey")

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, progress
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -21,8 +22,8 @@ def report(
     min_n: int = typer.Option(
         None, "--min-n", min=1, help="Suppression threshold (default: the study's own)."
     ),
-    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
-    seed: int = typer.Option(20261122, help="Random seed: the same seed gives the same report."),
+    n_boot: int = typer.Option(DEFAULT_N_BOOT, "--n-boot", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed: the same seed gives the same report."),
     audience: str = typer.Option(
         "full", "--audience", help="full (quotes included, for the study team) or aggregate (numbers only)."
     ),

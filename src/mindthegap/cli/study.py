@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, print_json, progress
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 
@@ -173,16 +174,13 @@ def list_studies() -> None:
     _store()
     from rich.table import Table
 
-    from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
+    from mindthegap.store.studies.repository import studies_overview
 
     table = Table(title="Studies")
     for heading in ("Id", "Name", "Participants", "Withdrawn", "Threshold"):
         table.add_column(heading)
-    for record in StudyRecord.objects.order_by("slug"):
-        withdrawn = ParticipantRecord.all_objects.filter(study=record, consent=False).count()
-        table.add_row(
-            record.slug, record.name, str(record.participants.count()), str(withdrawn), str(record.min_n)
-        )
+    for row in studies_overview():
+        table.add_row(*(str(value) for value in row.values()))
     console.print(table)
 
 
@@ -193,8 +191,8 @@ def report(
     min_n: int = typer.Option(
         None, "--min-n", min=1, help="Suppression threshold (default: the study's own)."
     ),
-    n_boot: int = typer.Option(2000, "--n-boot", min=100, help="Bootstrap resamples."),
-    seed: int = typer.Option(20261122, help="Random seed: the same seed gives the same report."),
+    n_boot: int = typer.Option(DEFAULT_N_BOOT, "--n-boot", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed: the same seed gives the same report."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write the report as PDF beside the HTML."),
     audience: str = typer.Option(
         "full",

@@ -99,7 +99,7 @@ def support_import(
 ) -> None:
     """Import support use and helpfulness (replaces the study's earlier record; the whole file is checked)."""
     _open(study)
-    from mindthegap.report.synthesis import import_support_uses
+    from mindthegap.store.synthesis.support_import import import_support_uses
 
     console.print(f"{import_support_uses(study, file)} support-use rows stored for study {study!r}")
 

@@ -10,13 +10,11 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console
-from mindthegap.errors import ConfigurationError, InputError
+from mindthegap.errors import InputError
 
 users = typer.Typer(
     help="Add people to the web app and decide which studies they may open.", no_args_is_help=True
 )
-
-ROLES = ("viewer", "analyst", "owner")
 
 
 def _secret_key() -> None:
@@ -57,13 +55,12 @@ def serve(
 
     where = open_store()
     import waitress
-    from django.conf import settings
-    from django.core.management import call_command
 
+    from mindthegap.web.first_run import issue_token, needs_first_run
+    from mindthegap.web.serving import prepare
     from mindthegap.web.wsgi import application
 
-    call_command("clearsessions")  # expired sessions are of no use to anyone; start with a clean table
-    from mindthegap.web.first_run import issue_token, needs_first_run
+    https = prepare()
 
     if needs_first_run():
         console.print(
@@ -75,14 +72,14 @@ def serve(
     # Without a trusted proxy, forwarding headers reach the app untouched (and unbelieved), so the first-run
     # page can tell a request a local proxy forwarded from one made on this machine.
     proxy: dict = {"clear_untrusted_proxy_headers": False}
-    if settings.HTTPS:
+    if https:
         # waitress drops X-Forwarded-* unless they come from the proxy it trusts; from that proxy it takes the
         # scheme, and the client's address into REMOTE_ADDR (which the audit log records)
         proxy = {
             "trusted_proxy": trusted_proxy,
             "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
         }
-    scheme = "https (through the proxy)" if settings.HTTPS else "http"
+    scheme = "https (through the proxy)" if https else "http"
     console.print(
         f"Serving {where} at [bold]http://{host}:{port}/[/bold] for {scheme} (Ctrl+C to stop)",
         highlight=False,
@@ -112,37 +109,12 @@ def add_user(
     Examples: [bold]mindthegap user add admin --admin[/bold] (the first administrator), or
     [bold]mindthegap user add qi.lead --study northmoor --role analyst[/bold]
     """
-    _check_role(role)
     from mindthegap.store.database import open_store
 
     open_store()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
+    from mindthegap.store.accounts import add_user as add
 
-    from mindthegap.store.studies.repository import get_record
-
-    _check_username(username)
-    model = get_user_model()
-    if model.objects.filter(username=username).exists():
-        raise InputError(
-            f"user {username!r} already exists", hint="use 'mindthegap user grant' to add studies"
-        )
-    for study_id in study:
-        get_record(study_id)  # before the password is asked for, so a typo costs nothing
-    password = _read_password(password_stdin)
-    try:
-        validate_password(password, model(username=username))
-    except ValidationError as exc:
-        raise InputError(f"password refused: {' '.join(exc.messages)}") from None
-    with transaction.atomic():
-        if superuser:
-            model.objects.create_superuser(username=username, password=password)
-        else:
-            model.objects.create_user(username=username, password=password)
-        for study_id in study:
-            _grant(username, study_id, role)
+    add(username, lambda: _read_password(password_stdin), studies=study, role=role, superuser=superuser)
     console.print(
         f"Added {username}" + (f" with {role} access to {', '.join(study)}" if study else ""), markup=False
     )
@@ -158,7 +130,9 @@ def grant(
     from mindthegap.store.database import open_store
 
     open_store()
-    _grant(username, study, role)
+    from mindthegap.store.accounts import grant as give
+
+    give(username, study, role)
     console.print(f"{username} is now {role} on {study}")
 
 
@@ -168,9 +142,9 @@ def revoke(username: str = typer.Argument(...), study: str = typer.Argument(...)
     from mindthegap.store.database import open_store
 
     open_store()
-    from mindthegap.store.studies.models import StudyAccess
+    from mindthegap.store.accounts import revoke as remove
 
-    deleted, _ = StudyAccess.objects.filter(user__username=username, study__slug=study).delete()
+    deleted = remove(username, study)
     console.print(
         f"Removed {username}'s access to {study}" if deleted else f"{username} had no access to {study}"
     )
@@ -187,42 +161,6 @@ def unlock(username: str = typer.Argument(..., help="Login name.")) -> None:
 
     cleared = throttle.unlock(username)
     console.print(f"Unlocked {username}" if cleared else f"{username} was not locked", markup=False)
-
-
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise ConfigurationError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
-
-
-def _check_username(username: str) -> None:
-    """The rules of Django's own user model, checked first so a bad name is one line, not a crash."""
-    from django.contrib.auth import get_user_model
-    from django.core.exceptions import ValidationError
-
-    field = get_user_model()._meta.get_field("username")
-    if not username.strip():
-        raise InputError("the username is empty", hint="give a login name such as 'qi.lead'")
-    try:
-        field.clean(username, None)
-    except ValidationError as exc:
-        raise InputError(
-            f"username {username!r} is not accepted: {' '.join(exc.messages)}",
-            hint="use letters, digits and @ . + - _ only",
-        ) from None
-
-
-def _grant(username: str, study_id: str, role: str) -> None:
-    from django.contrib.auth import get_user_model
-
-    from mindthegap.store.studies.models import StudyAccess
-    from mindthegap.store.studies.repository import get_record
-
-    _check_role(role)
-    try:
-        user = get_user_model().objects.get(username=username)
-    except get_user_model().DoesNotExist:
-        raise InputError(f"no user {username!r}", hint="create them with 'mindthegap user add'") from None
-    StudyAccess.objects.update_or_create(study=get_record(study_id), user=user, defaults={"role": role})
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.model import Study
-
-DEFAULT_SEED = 20261122
 
 
 @dataclass

@@ -15,7 +15,7 @@ import pandas as pd
 
 from mindthegap.demo import DemoStudy
 from mindthegap.model import Level
-from mindthegap.text.redaction import Redactor
+from mindthegap.redaction import Redactor
 
 POLICY = [
     "We need better data on outcomes before the next payment round",

@@ -2,7 +2,7 @@
 
 A participant id is meant to be a code such as ``RV-0001``. Study teams sometimes key a sheet by e-mail
 address, phone number or name instead; stored, those would travel into every export. The detectors are the
-ones that redact free text (:mod:`mindthegap.text.redaction`, which imports nothing else of ours), applied to
+ones that redact free text (:mod:`mindthegap.redaction`, which imports nothing else of ours), applied to
 the id alone, plus a rule for ids that are plain words separated by spaces, which is how names are written.
 A postcode counts only when written with its space: random codes such as ``NM-RS28BE`` often have a
 postcode's shape without one.
@@ -14,7 +14,7 @@ import re
 
 from mindthegap.errors import quoted
 from mindthegap.model.limits import ID_MAX, too_long
-from mindthegap.text.redaction import Redactor
+from mindthegap.redaction import Redactor
 
 _DETECTOR = Redactor(types=("EMAIL", "NHS_NUMBER", "PHONE", "POSTCODE", "DOB", "ADDRESS", "NAME"))
 _WHAT = {

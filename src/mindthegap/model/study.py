@@ -190,6 +190,10 @@ class Study:
     def principles(self) -> list[Principle]:
         return [p for policy in self.policies for p in policy.principles]
 
+    def waves_in_order(self) -> list[Wave]:
+        """The study's waves in collection order (baseline first); equal orders by id, so the order is stable."""
+        return sorted(self.waves, key=lambda w: (w.order, w.id))
+
     def validate(self) -> None:
         """Check that every reference points at something the study defines; raise ``ValueError`` if not."""
         _unique(self.services, "service")

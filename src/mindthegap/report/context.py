@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from mindthegap.analysis.publication import STUDY_DIMS, PublicationPlan
+from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.model import Study
 
 #: who a report is built for: "full" (analysts and owners: quotes and comments included) or "aggregate"
@@ -29,8 +30,8 @@ class ReportContext:
     study: Study
     evidence: dict[str, Any] = field(default_factory=dict)
     min_n: int = 11
-    seed: int = 20261122
-    n_boot: int = 2000
+    seed: int = DEFAULT_SEED
+    n_boot: int = DEFAULT_N_BOOT
     audience: str = "full"
     width: float | None = None
     _plan: PublicationPlan | None = field(default=None, repr=False)

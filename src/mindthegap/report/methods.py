@@ -20,7 +20,7 @@ def _instruments(ctx: ReportContext) -> list[str]:
     out = []
     ratings = ctx.frame("values_practice")
     if ratings is not None:
-        waves = [w.name.lower() for w in sorted(ctx.study.waves, key=lambda w: w.order)]
+        waves = [w.name.lower() for w in ctx.study.waves_in_order()]
         out.append(f"values–practice ratings of {len(ctx.study.principles)} principles ({', '.join(waves)})")
     surveys = ctx.frame("surveys")
     if surveys is not None:

@@ -102,24 +102,6 @@ def read_barriers(path: Path) -> pd.DataFrame:
     return frame[BARRIER_COLUMNS]
 
 
-def import_support_uses(study_id: str, path: Path) -> int:
-    """Check a file of implementation-support use against the study (every problem by row and column) and
-    store it in place of the study's earlier record, in one transaction; returns the rows stored."""
-    from django.db import transaction
-
-    from mindthegap.io.support_files import read_support_uses
-    from mindthegap.store.audit import log as audit
-    from mindthegap.store.studies.repository import get_record, load_study
-    from mindthegap.store.synthesis.repository import save_uses
-
-    uses = read_support_uses(path, load_study(study_id, include_withdrawn=True))
-    record = get_record(study_id)
-    with transaction.atomic():
-        n = save_uses(record, uses)
-        audit.record(audit.Action.IMPORTED, study=record, what="evidence", kinds=["support_use"])
-    return n
-
-
 def requirements_rated(study_id: str, *, requirements: Path | None = None) -> pd.DataFrame:
     """The requirements framework (shipped, or ``requirements``) rated against the study's evidence: one row
     per requirement with its rating, the rule that gave it and the levels behind it."""

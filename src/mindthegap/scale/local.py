@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, require_columns
 from mindthegap.io.tables import neutralise_formulas
 
 __all__ = ["CHUNK_ROWS", "apply_model_local", "read_chunks"]
@@ -42,13 +42,7 @@ PANDAS_READ = {"encoding": "utf-8", "encoding_errors": "mindthegap-cp1252"}
 
 def check_columns(columns, wanted: list[str], path: Path) -> None:
     """One-line error naming the first wanted column the file lacks, and listing those it has."""
-    for col in wanted:
-        if col not in columns:
-            raise InputError(
-                f"no column {col!r}",
-                path=path,
-                hint=f"columns are: {', '.join(map(str, list(columns)[:30]))}",
-            )
+    require_columns(columns, wanted, path=path)
 
 
 def read_chunks(

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
 
 from mindthegap import __version__
 from mindthegap.errors import InputError
@@ -96,6 +97,10 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
     ``fit(texts, Y)`` takes a sequence of strings and a 0/1 matrix or DataFrame (one column per code).
     ``predict_proba`` returns calibrated probabilities (n × codes); ``predict`` applies each code's threshold and,
     when the fallback is on, gives every non-empty comment its single most likely code if no code passes.
+    ``sentiment``, an unfitted sentiment estimator such as
+    :class:`~mindthegap.text.sentiment.SentimentModel`, is fitted by ``fit`` on ``sentiment_labels`` (a copy,
+    as ``sentiment_model_``; the parameter itself is left untouched) and saved with the coder. Predicting before
+    ``fit`` raises scikit-learn's ``NotFittedError``.
     """
 
     def __init__(
@@ -116,7 +121,9 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         embedding_model: str | None = None,
         threshold_shrinkage: float = 5.0,
         log_count_ratio: bool | None = None,
+        sentiment: Any = None,
     ) -> None:
+        self.sentiment = sentiment
         self.C = C
         self.C_grid = C_grid
         self.log_count_ratio = log_count_ratio
@@ -202,8 +209,20 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
                 best = ((row["macro_f1_mean"], row["micro_f1_mean"]), row, oof, W_sum, b_sum)
         return best[1:]
 
-    def fit(self, texts: Sequence[str], Y: Any, *, labels: Sequence[str] | None = None) -> AutoCoder:
-        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y``."""
+    def fit(
+        self,
+        texts: Sequence[str],
+        Y: Any,
+        *,
+        labels: Sequence[str] | None = None,
+        sentiment_labels: Any = None,
+    ) -> AutoCoder:
+        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y`` (and sentiment from 1–5 labels)."""
+        if (self.sentiment is None) != (sentiment_labels is None):
+            raise InputError(
+                "sentiment labels and a sentiment model go together",
+                hint="give both AutoCoder(sentiment=SentimentModel()) and fit(..., sentiment_labels=...)",
+            )
         docs, Y, self.labels_ = self._check_input(texts, Y, labels)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
@@ -237,6 +256,8 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(self.labels_)
         self.n_features_ = X.shape[1]
         self.versions_ = {"mindthegap": __version__, "sklearn": sklearn.__version__}
+        if self.sentiment is not None:
+            self.sentiment_model_ = clone(self.sentiment).fit(list(texts), sentiment_labels)
         return self
 
     # -- prediction ----------------------------------------------------------------------------------------------
@@ -245,6 +266,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated log-odds per text and code."""
+        check_is_fitted(self, "coef_")
         X = self.vectoriser_.transform(clean_texts(texts))
         return np.asarray(X @ self.coef_) + self.intercept_
 
@@ -254,6 +276,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
     def predict_from_proba(self, proba: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
         """0/1 codes from probabilities; empty texts never get a fallback code."""
+        check_is_fitted(self, "thresholds_")
         pred = self._decide(proba, fallback=self.fallback_)
         if texts is not None and self.fallback_:
             blank = np.array([not t for t in clean_texts(texts)], dtype=bool)  # cleaning strips spaces

@@ -119,7 +119,7 @@ def _state(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "versions": dict(model.versions_),
         "labels": list(model.labels_),
         "codebook": model.codebook_,
-        "params": {k: _plain(v) for k, v in model.get_params().items()},
+        "params": {k: _plain(v) for k, v in model.get_params(deep=False).items() if k != "sentiment"},
         "fallback": bool(model.fallback_),
         "metrics": {k: float(v) for k, v in getattr(model, "cv_scores_", {}).items()},
         "features": features,

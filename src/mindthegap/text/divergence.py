@@ -35,11 +35,12 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
 from mindthegap.analysis.suppression import blank_hidden, suppress
-from mindthegap.errors import InputError
+from mindthegap.defaults import DEFAULT_SEED
+from mindthegap.errors import require_columns
 from mindthegap.privacy import DEFAULT_MIN_N
 from mindthegap.text.features import clean_texts
 
-__all__ = ["distinctive_terms", "divergence_figure", "js_divergence", "log_odds_dirichlet", "term_counts"]
+__all__ = ["distinctive_terms", "js_divergence", "log_odds_dirichlet", "term_counts"]
 
 # everyday English words that carry no perspective; kept short and our own
 STOP_WORDS = frozenset(
@@ -257,7 +258,7 @@ def js_divergence(
     person_col: str | None = None,
     n_boot: int = 1000,
     n_perm: int = 999,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
     ngram_range: tuple[int, int] = (1, 1),
@@ -377,58 +378,5 @@ def pairwise_divergence(
     return table
 
 
-def divergence_figure(terms: pd.DataFrame, *, per_group: int = 6, title: str = "Distinctive terms by group"):
-    """Horizontal bar chart of each group's most distinctive terms (z-scores); returns a report Figure."""
-    from mindthegap.report import charts
-    from mindthegap.report.document import Figure, Table
-
-    shown = terms[~terms["suppressed"].astype(bool) & terms["term"].notna()]
-    shown = shown[shown["rank"] <= per_group]
-    groups = list(dict.fromkeys(shown["group"]))
-    height = max(2.5, 0.28 * len(shown) + 0.6 * len(groups))
-    with charts.figure(7.0, height) as (fig, ax):
-        y, labels, colours = [], [], []
-        pos = 0
-        for gi, group in enumerate(groups):
-            part = shown[shown["group"] == group].sort_values("z")
-            for _, row in part.iterrows():
-                y.append(pos)
-                labels.append(f"{group}: {row['term']}")
-                colours.append(charts.PALETTE[gi % len(charts.PALETTE)])
-                pos += 1
-            pos += 0.6
-        ax.barh(y, shown.set_index(["group", "term"]).loc[[(lab.split(": ", 1)[0], lab.split(": ", 1)[1])
-                for lab in labels], "z"].to_numpy(), color=colours)  # fmt: skip
-        ax.set_yticks(y, labels, fontsize=8)
-        ax.axvline(1.96, color=charts.MUTED, lw=1, ls="--")
-        ax.set_xlabel("z-score of weighted log-odds (dashed line: 1.96)")
-        ax.set_title(title)
-        svg = charts.to_svg(fig)
-    tops = "; ".join(
-        f"{g}: {', '.join(shown.loc[shown['group'] == g].sort_values('rank')['term'].head(3))}"
-        for g in groups
-    )
-    table = Table(
-        caption="Distinctive terms (weighted log-odds with informative Dirichlet prior)",
-        data=terms,
-        columns={
-            "group": "Group",
-            "n": "Comments",
-            "rank": "Rank",
-            "term": "Term",
-            "z": "z",
-            "count": "Uses in group",
-            "count_other": "Uses elsewhere",
-        },
-        formats={"z": "{:.2f}", "n": "{:.0f}", "rank": "{:.0f}", "count": "{:.0f}", "count_other": "{:.0f}"},
-    )
-    alt = f"Bar chart of the most distinctive terms for {len(groups)} groups by z-score. Top terms — {tops}."
-    return Figure(title=title, svg=svg, alt=alt, table=table)
-
-
 def _check(frame: pd.DataFrame, columns: list[str]) -> None:
-    for col in columns:
-        if col not in frame.columns:
-            raise InputError(
-                f"no column {col!r}", column=col, hint=f"columns are: {', '.join(map(str, frame.columns))}"
-            )
+    require_columns(frame.columns, columns, name_column=True)

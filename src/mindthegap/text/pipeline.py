@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mindthegap.errors import InputError
+from mindthegap.errors import require_columns
+from mindthegap.redaction import TYPES, Redactor
 from mindthegap.text.features import clean_texts
-from mindthegap.text.redaction import TYPES, Redactor
 
 __all__ = ["output_columns", "process_frame"]
 
@@ -56,11 +56,7 @@ def process_frame(
     ``sentiment`` is False, True (the model's own sentiment model if it has one, else the lexicon) or a fitted
     estimator with ``predict``. Redaction happens first, so codes and sentiment see only redacted text.
     """
-    for col in (text_col, id_col):
-        if col not in frame.columns:
-            raise InputError(
-                f"no column {col!r}", column=col, hint=f"columns are: {', '.join(map(str, frame.columns))}"
-            )
+    require_columns(frame.columns, (text_col, id_col), name_column=True)
     texts = clean_texts(frame[text_col].tolist())
     out: dict[str, Any] = {id_col: frame[id_col].to_numpy()}
     extras: dict[str, Any] = {}

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
+from sklearn.utils.validation import check_is_fitted
 
 from mindthegap.errors import InputError
 from mindthegap.text.features import clean_texts, text_vectoriser
@@ -90,6 +91,7 @@ class LexiconSentiment(ClassifierMixin, BaseEstimator):
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Class 1–5 per text; empty or word-free texts are 3 (neutral)."""
+        check_is_fitted(self, "classes_")
         out = np.full(len(texts), 3, dtype=np.int8)
         for i, text in enumerate(clean_texts(texts)):
             pos, neg = self.score(text)
@@ -139,8 +141,11 @@ class SentimentModel(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probability of each class 1–5 per text (n × 5); before ``fit``, scikit-learn's ``NotFittedError``."""
+        check_is_fitted(self, "model_")
         return self.model_.predict_proba(self.vectoriser_.transform(clean_texts(texts)))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Class 1–5 per text."""
+        check_is_fitted(self, "model_")
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]

@@ -19,6 +19,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.text.divergence import STOP_WORDS
 from mindthegap.text.features import clean_texts
@@ -77,7 +78,7 @@ def discover_themes(
     quotes: int = 3,
     min_df: int = 2,
     tolerance: float = 0.01,
-    seed: int = 20261122,
+    seed: int = DEFAULT_SEED,
 ) -> ThemeResult:
     """Find themes in uncoded comments; the number of themes is the most stable k in ``k_range``."""
     docs = [t for t in clean_texts(texts)]

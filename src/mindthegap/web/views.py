@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
+from mindthegap.defaults import DEFAULT_N_BOOT
 from mindthegap.store.audit import log as audit
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
 DASHBOARD_BOOTSTRAP = 1000  # enough for stable intervals on screen
-REPORT_BOOTSTRAP = 2000  # the downloadable report, as the command line writes it
+REPORT_BOOTSTRAP = DEFAULT_N_BOOT  # the downloadable report, as the command line writes it
 
 
 def audience_for(role: str | None) -> str:

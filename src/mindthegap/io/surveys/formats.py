@@ -10,9 +10,9 @@ import pandas as pd
 
 from mindthegap.errors import InputError
 from mindthegap.io.surveys.mapping import ImportResult, label_key, map_responses
+from mindthegap.io.tables import ENCODINGS
 
 FORMATS = ("auto", "csv", "xlsx", "qualtrics", "redcap", "msforms", "spss", "parquet")
-ENCODINGS = ("utf-8-sig", "cp1252")  # Excel on Windows still writes cp1252
 # Microsoft Forms puts these before the questions; names and e-mails are personal data and never imported
 MSFORMS_META = ("ID", "Start time", "Completion time", "Email", "Name", "Last modified time")
 

@@ -56,7 +56,7 @@ def _nomad_scores(part: pd.DataFrame, ctx: ReportContext) -> pd.DataFrame:
 
 def build(ctx: ReportContext) -> Section | None:
     attendance = ctx.frame("event_attendance")
-    waves = [w.id for w in sorted(ctx.study.waves, key=lambda w: w.order)]
+    waves = [w.id for w in ctx.study.waves_in_order()]
     if attendance is None or len(waves) < 2:
         return None
     outcomes = _outcomes(ctx)

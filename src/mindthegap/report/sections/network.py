@@ -67,7 +67,7 @@ def build(ctx: ReportContext) -> Section | None:
     if ties is None:
         return None
     roster = ctx.roster()
-    waves = [w.id for w in sorted(ctx.study.waves, key=lambda w: w.order)]
+    waves = [w.id for w in ctx.study.waves_in_order()]
     tables = network_tables(ties, roster, plan=ctx.plan, waves=waves, seed=ctx.seed)
     if tables["waves"].empty:
         return None

@@ -232,7 +232,7 @@ def _group_reliability(first: pd.DataFrame, nomad, plan: PublicationPlan, wave: 
 
 def _waves_in_order(ctx: ReportContext, wide: pd.DataFrame) -> list[str]:
     """The waves present in ``wide``, in the study's order (unknown waves last, by name)."""
-    order = [x.id for x in ctx.study.waves]
+    order = [x.id for x in ctx.study.waves_in_order()]
     return sorted(
         wide["wave"].dropna().unique(), key=lambda w: (order.index(w) if w in order else len(order), w)
     )

@@ -18,8 +18,9 @@ PERSPECTIVE = {
 
 
 def build(ctx: ReportContext) -> Section | None:
+    from mindthegap.report.text_figures import divergence_figure
     from mindthegap.text.alignment import policy_alignment
-    from mindthegap.text.divergence import distinctive_terms, divergence_figure, pairwise_divergence
+    from mindthegap.text.divergence import distinctive_terms, pairwise_divergence
 
     comments = ctx.frame("comments")
     if comments is None or "text" not in comments.columns:

@@ -172,7 +172,7 @@ def build(ctx: ReportContext) -> Section | None:
     if ratings.empty:
         return None
     study = ctx.study
-    waves = [w.id for w in sorted(study.waves, key=lambda w: w.order) if w.id in set(ratings["wave"])]
+    waves = [w.id for w in study.waves_in_order() if w.id in set(ratings["wave"])]
     latest = waves[-1]
     wave_names = {w.id: w.name for w in study.waves}
     section = Section("values-practice", "Values and practice: the gap by principle")

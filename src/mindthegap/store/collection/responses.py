@@ -155,7 +155,7 @@ def _new_participant(survey: Survey) -> ParticipantRecord:
 def _store(survey: Survey, instrument: Instrument, participant, answers: Mapping[str, str]) -> None:
     redactor = None
     if survey.study.redact_free_text:
-        from mindthegap.text.redaction import Redactor
+        from mindthegap.redaction import Redactor
 
         redactor = Redactor()
     wave = survey.wave.slug if survey.wave_id else ""

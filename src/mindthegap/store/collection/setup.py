@@ -74,3 +74,13 @@ def _one(manager, slug: str | None, what: str):
     if found is None:
         raise InputError(f"the study has no {what} {slug!r}", hint=f"{what}s: {_slugs(manager)}")
     return found
+
+
+def find_survey(study_id: str, slug: str) -> Survey:
+    """The study's survey called ``slug``, or a one-line error saying how to create it."""
+    from mindthegap.store.studies.repository import get_record
+
+    found = Survey.objects.filter(study=get_record(study_id), slug=slug).first()
+    if found is None:
+        raise StoreError(f"study {study_id!r} has no survey {slug!r}", hint="see mindthegap collect create")
+    return found

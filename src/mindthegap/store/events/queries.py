@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from django.db import transaction
 
+from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.store.events import repository as repo
 from mindthegap.store.studies.models import StudyRecord
 
@@ -46,7 +47,7 @@ def study_reach(record: StudyRecord) -> dict[str, pd.DataFrame]:
 
 
 def study_network(
-    record: StudyRecord, *, n_perm: int = 1000, seed: int = 20261122
+    record: StudyRecord, *, n_perm: int = 1000, seed: int = DEFAULT_SEED
 ) -> dict[str, pd.DataFrame]:
     from mindthegap.analysis.network_tables import network_tables
 

@@ -104,7 +104,7 @@ def save_feedback(record: StudyRecord, frame: pd.DataFrame) -> int:
     codes = pd.to_numeric(frame["code"], errors="coerce")
     texts = frame["text"].fillna("").astype(str)
     if record.redact_free_text and texts.str.len().any():
-        from mindthegap.text.redaction import Redactor
+        from mindthegap.redaction import Redactor
 
         texts = texts.map(Redactor().__call__).map(lambda r: r.text)
     rows = [
@@ -124,7 +124,7 @@ def save_notes(record: StudyRecord, frame: pd.DataFrame) -> int:
     events = _lookup(_events(record), frame["event_id"], "event")
     redact = None
     if record.redact_free_text:
-        from mindthegap.text.redaction import Redactor
+        from mindthegap.redaction import Redactor
 
         redact = Redactor()
     for event, (slug, name, text) in zip(events, frame[ef.NOTE_COLUMNS].itertuples(index=False), strict=True):

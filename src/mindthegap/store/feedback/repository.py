@@ -20,7 +20,7 @@ def save_comments(record: StudyRecord, comments: pd.DataFrame) -> int:
     When the study asks for free-text redaction, text is redacted here, so unredacted text never reaches the
     database. ``participant_id`` may be blank for anonymous comments; level/role then come from the frame.
     """
-    from mindthegap.text.redaction import Redactor
+    from mindthegap.redaction import Redactor
 
     if "text" not in comments.columns:
         raise StoreError("comments lack a 'text' column")

@@ -107,3 +107,35 @@ def review_suggestion(
         .first(),
         obj=("coding", coding_id),
     )
+
+
+@transaction.atomic
+def review_suggestions(
+    record: StudyRecord, *, accept: list[int], reject: list[int], reviewer: str = ""
+) -> None:
+    """Accept and reject several suggestions all-or-nothing: one wrong id and none is recorded."""
+    both = sorted(set(accept) & set(reject))
+    if both:
+        raise StoreError(f"suggestion {both[0]} is both accepted and rejected")
+    for ident in accept:
+        review_suggestion(ident, accept=True, study=record, reviewer=reviewer)
+    for ident in reject:
+        review_suggestion(ident, accept=False, study=record, reviewer=reviewer)
+
+
+def suggestion_rows(
+    record: StudyRecord, *, code: str | None = None, limit: int = 20
+) -> tuple[int, list[dict]]:
+    """How many suggestions await review, and the ``limit`` most confident as plain rows with their excerpt."""
+    pending = pending_suggestions(record, code=code)
+    rows = [
+        {
+            "id": c.id,
+            "source": c.source.name,
+            "code": c.code.name,
+            "confidence": round(c.confidence, 3) if c.confidence is not None else None,
+            "text": " ".join((c.source.text or "")[c.start or 0 : c.end].split()),
+        }
+        for c in pending[:limit]
+    ]
+    return pending.count(), rows

@@ -10,10 +10,10 @@ from django.db import models, transaction
 
 from mindthegap.errors import StoreError
 from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source, new_guid
+from mindthegap.redaction import Redactor
 from mindthegap.store.audit import log as audit
 from mindthegap.store.qualitative import models as m
 from mindthegap.store.studies.models import StudyRecord
-from mindthegap.text.redaction import Redactor
 
 BATCH = 5000
 META = ("participant", "level", "role", "service", "wave")

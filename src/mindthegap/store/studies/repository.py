@@ -154,6 +154,20 @@ def get_record(study_id: str) -> m.StudyRecord:
         raise StoreError(f"no study with id {study_id!r} in this database (studies: {known})") from None
 
 
+def studies_overview() -> list[dict]:
+    """Every study, by id: name, consenting participants, withdrawn participants and threshold."""
+    return [
+        {
+            "id": record.slug,
+            "name": record.name,
+            "participants": record.participants.count(),
+            "withdrawn": m.ParticipantRecord.all_objects.filter(study=record, consent=False).count(),
+            "min_n": record.min_n,
+        }
+        for record in m.StudyRecord.objects.order_by("slug")
+    ]
+
+
 def load_study(study_id: str, *, include_withdrawn: bool = False) -> Study:
     """The stored study with its consenting participants; ``include_withdrawn`` adds those who withdrew
     (for matching new data to people, never for an output)."""

@@ -213,7 +213,7 @@ def import_into_study(
             what="survey",
             instrument=instrument.id,
             respondents=len(responses),
-            answers=written,
+            answers_stored=written,  # a count: "answers" is refused as a key that would hold personal data
             values_practice_ratings=vp,
             file_type=Path(path).suffix.lower(),
         )

@@ -1,0 +1,111 @@
+"""Training an auto-coder from a coded CSV file: what ``mindthegap code train`` calls.
+
+Reading the file, checking its label columns and fitting :class:`~mindthegap.text.autocoder.AutoCoder` (with a
+:class:`~mindthegap.text.sentiment.SentimentModel` when a sentiment column is named) live here, beside the engines
+that apply the model, so the command line only parses options and prints the summary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mindthegap.errors import InputError
+from mindthegap.scale.local import PANDAS_READ, check_columns
+
+__all__ = ["label_matrix", "read_labels", "train_from_file"]
+
+
+def read_labels(path: Path) -> list[str]:
+    """The label column names in a text file, one a line; a missing, empty or repeating list is refused."""
+    if not path.is_file():
+        raise InputError("labels file not found", path=path, hint="write one label column name per line")
+    raw = path.read_bytes().decode("utf-8", errors=PANDAS_READ["encoding_errors"]).lstrip("\ufeff")
+    labels = [line.strip() for line in raw.splitlines() if line.strip()]
+    if not labels:
+        raise InputError("labels file is empty", path=path, hint="write one label column name per line")
+    dup = {x for x in labels if labels.count(x) > 1}
+    if dup:
+        raise InputError(f"label {sorted(dup)[0]!r} is listed twice", path=path)
+    return labels
+
+
+def label_matrix(frame: pd.DataFrame, labels: list[str], path: Path) -> pd.DataFrame:
+    """The 0/1 code matrix from the label columns (blank is 0); any other value is refused by row and column."""
+    out = {}
+    for lab in labels:
+        col = frame[lab]
+        values = pd.to_numeric(col.where(col.astype(str).str.strip() != "", None), errors="coerce")
+        bad = (col.notna() & (col.astype(str).str.strip() != "") & ~values.isin([0, 1])) | (
+            col.notna() & values.isna() & (col.astype(str).str.strip() != "")
+        )
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"label value {col.iloc[i]!r} is not 0 or 1",
+                path=path,
+                row=i + 2,  # header is row 1, as a spreadsheet shows it
+                column=lab,
+                hint="label columns hold 1 (code applies), 0 or blank (does not)",
+            )
+        out[lab] = values.fillna(0).astype("int8")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _read_training(data: Path, text: str, labels: list[str], sentiment_col: str | None):
+    try:
+        frame = pd.read_csv(data, dtype=str, keep_default_na=False, **PANDAS_READ)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", path=data) from None
+    check_columns(frame.columns, [text, *labels, *([sentiment_col] if sentiment_col else [])], data)
+    Y = label_matrix(frame, labels, data)
+    texts = frame[text].fillna("").astype(str)
+    keep = texts.str.strip() != ""
+    if keep.sum() == 0:
+        raise InputError(f"column {text!r} has no text", path=data, hint="check the --text column name")
+    moods = None
+    if sentiment_col:
+        moods = pd.to_numeric(frame.loc[keep, sentiment_col].replace("", None), errors="coerce")
+        moods = moods.to_numpy(dtype=float)
+    return texts, keep, Y, moods
+
+
+def train_from_file(
+    data: Path,
+    *,
+    text: str,
+    labels_file: Path,
+    out: Path,
+    sentiment_col: str | None = None,
+    embeddings: Path | None = None,
+) -> dict[str, Any]:
+    """Train on the rows of ``data`` with text, save the model to ``out`` and return a summary of the training."""
+    from mindthegap.text.autocoder import AutoCoder
+    from mindthegap.text.sentiment import SentimentModel
+
+    if not data.is_file():
+        raise InputError("file not found", path=data)
+    labels = read_labels(labels_file)
+    texts, keep, Y, moods = _read_training(data, text, labels, sentiment_col)
+    model = AutoCoder(
+        embedding_model=str(embeddings) if embeddings else None,
+        sentiment=SentimentModel() if sentiment_col else None,
+    ).fit(texts[keep].tolist(), Y[keep], labels=labels, sentiment_labels=moods)
+    model.save(out)
+    scores = model.cv_scores_
+    return {
+        "model": str(out),
+        "comments": int(keep.sum()),
+        "skipped_empty": int((~keep).sum()),
+        "labels": len(labels),
+        "codebook": model.codebook_,
+        # each fold scored with thresholds fitted on the other folds: an estimate for comments not yet seen
+        "cross_validated_macro_f1": round(scores["macro_f1_mean"], 3),
+        "cross_validated_macro_f1_sd": round(scores["macro_f1_sd"], 3),
+        "cross_validated_micro_f1": round(scores["micro_f1_mean"], 3),
+        "cross_validated_micro_f1_sd": round(scores["micro_f1_sd"], 3),
+        "chosen": model.best_params_,
+        "sentiment": bool(sentiment_col),
+    }
