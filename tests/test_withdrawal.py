@@ -53,6 +53,11 @@ def _without(evidence: dict, gone: set[str]) -> dict:
         **delphi,
         **{part: delphi[part][~delphi[part]["rater_id"].isin(gone)] for part in ("panels", "ratings")},
     }
+    if (
+        "support_use" in evidence
+    ):  # unnamed respondents (no participant) stay: they never consented or withdrew
+        use = evidence["support_use"]
+        out["support_use"] = use[~use["participant_id"].isin(gone)].reset_index(drop=True)
     if "organisations" in evidence:  # facts about organisations, not anyone's evidence: the twin has them too
         out["organisations"] = evidence["organisations"]
     return out

@@ -157,7 +157,7 @@ def _quotes(part: pd.DataFrame, sources: pd.DataFrame) -> str:
         texts = [t for t in texts if 20 <= len(t) <= MAX_QUOTE]
         if texts:
             picks.append(max(texts, key=len))
-    picks = sorted(set(picks), key=len, reverse=True)[:2]
+    picks = sorted(set(picks), key=lambda q: (-len(q), q))[:2]  # ties by text: the same report every run
     return " / ".join(f"“{q}”" for q in picks)
 
 
