@@ -20,6 +20,7 @@ def demo_run(tmp_path_factory):
     return out, result
 
 
+@pytest.mark.slow
 def test_demo_succeeds_and_writes_a_self_contained_report(demo_run):
     out, result = demo_run
     assert result.returncode == 0, result.stderr

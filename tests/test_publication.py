@@ -278,6 +278,7 @@ def _study(roster: pd.DataFrame) -> Study:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(studies())
+@pytest.mark.slow
 def test_random_studies_publish_nothing_a_reader_can_narrow_to_a_few_people(study_data):
     """Property: for random studies, the report's sections, the dashboard's (the same sections), `gap` at
     every grouping with and without margins, the web's gap.csv, and `survey reliability` with and without
@@ -319,6 +320,7 @@ def test_random_studies_publish_nothing_a_reader_can_narrow_to_a_few_people(stud
     assert any(e.count is None for e in plan.ledger.entries)  # something was hidden, so something was tested
 
 
+@pytest.mark.slow
 def test_everything_the_demo_report_publishes_passes_the_audit(demo_study):
     """The demo study (about 700 people, every section: gap, surveys, qualitative, free text), its report
     sections as the dashboard builds them, audited together by linear programming."""

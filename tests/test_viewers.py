@@ -83,6 +83,7 @@ def test_a_viewers_dashboard_downloads_and_csv_hold_no_source_text(client, store
 
 
 @pytest.mark.parametrize("role", [StudyAccess.Role.ANALYST, StudyAccess.Role.OWNER])
+@pytest.mark.slow
 def test_analysts_and_owners_keep_the_quotes(client, stored, role):
     fragments = source_fragments(stored)
     client.force_login(_user(stored, "team", role))
@@ -91,6 +92,7 @@ def test_analysts_and_owners_keep_the_quotes(client, stored, role):
     assert len(shown(client.get("/studies/northmoor/report.html").content.decode(), fragments)) > 10
 
 
+@pytest.mark.slow
 def test_the_aggregate_report_differs_only_by_the_words_people_used(stored):
     """Same sections, tables, captions, figures and numbers; the verbatim columns gone, with a note saying so."""
     from mindthegap.report.builder import build_sections
