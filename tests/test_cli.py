@@ -77,7 +77,7 @@ def test_demo_is_repeatable_into_the_same_folder(tmp_path):
         return html[html.index("<main") :], findings
 
     first, second = run(), run()
-    assert first[0] == second[0] and "Key findings" in first[0]
+    assert first[0] == second[0] and "Executive summary" in first[0]
     assert first[1] == second[1]
 
 
