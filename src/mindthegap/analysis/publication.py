@@ -62,7 +62,18 @@ class Decision:
     hidden: np.ndarray
 
     def hidden_labels(self) -> set[Label]:
-        return {label for sid in np.flatnonzero(self.hidden) for label in self.cube.set_labels[sid]}
+        return set(self._hidden_labels())
+
+    def _hidden_labels(self) -> frozenset[Label]:
+        """The hidden labels, worked out once: a decision never changes after it is made (asked for by
+        every population drawn from this one, and by every total they are asked for)."""
+        found = self.__dict__.get("_hidden_cache")
+        if found is None:
+            found = frozenset(
+                label for sid in np.flatnonzero(self.hidden) for label in self.cube.set_labels[sid]
+            )
+            self.__dict__["_hidden_cache"] = found
+        return found
 
 
 class PublicationPlan:
@@ -163,7 +174,7 @@ class PublicationPlan:
             raise KeyError(f"population {name!r} is not registered with the publication plan")
         finest = self.ledger.populations[name]
         parent = self._parent[name]
-        seed = self.decision(parent).hidden_labels() if parent else set()
+        seed = self.decision(parent)._hidden_labels() if parent else frozenset()
         key = (_fingerprint(finest), self._dims[name], _fingerprint_labels(seed), self.min_n, self.width)
         decided = self._by_content.get(key) or _DECIDED.get(key)
         if decided is None:
@@ -207,10 +218,17 @@ class PublicationPlan:
         parent = self._parent[name]
         if parent is None or total == 0:
             return False
-        for label in self.decision(parent).hidden_labels():
-            if all(d in finest.columns and (finest[d] == v).all() for d, v in label):
-                return True
-        return False
+        # the population is exactly a group ``label`` when every dimension the label names holds one value
+        # throughout it (its finest cells are category strings, never missing), and that value is the label's
+        constant = {
+            d: values[0]
+            for d in finest.columns
+            if d != "n" and len(values := finest[d].unique()) == 1 and not pd.isna(values[0])
+        }
+        return any(
+            all(d in constant and constant[d] == v for d, v in label)
+            for label in self.decision(parent)._hidden_labels()
+        )
 
     def true_count(self, name: str, group: Mapping[str, object] | Label) -> int:
         label = group if isinstance(group, tuple) else self.label(name, group)
@@ -236,7 +254,7 @@ def _fingerprint(frame: pd.DataFrame) -> str:
     return hashlib.sha1(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()).hexdigest()
 
 
-def _fingerprint_labels(labels: set[Label]) -> str:
+def _fingerprint_labels(labels: set[Label] | frozenset[Label]) -> str:
     return hashlib.sha1(repr(sorted(labels)).encode()).hexdigest()
 
 
