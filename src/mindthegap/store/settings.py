@@ -196,6 +196,15 @@ CACHES = {
         }
     )
 }
+# After a change made in the web app, the study's dashboards are rebuilt in a background thread of the server
+# (mindthegap.web.warming); MINDTHEGAP_WARM_DASHBOARDS=0 turns this off. Off by default while pytest runs
+# (it sets PYTEST_VERSION): a thread outliving a test would touch the next test's database. Tests of warming
+# turn it on with a settings override.
+WARM_DASHBOARDS = (
+    _env_flag("MINDTHEGAP_WARM_DASHBOARDS")
+    if os.environ.get("MINDTHEGAP_WARM_DASHBOARDS", "").strip()
+    else "PYTEST_VERSION" not in os.environ
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Europe/London"

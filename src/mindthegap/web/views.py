@@ -49,24 +49,12 @@ def study_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    from mindthegap.report.builder import build_sections
-    from mindthegap.report.render import render_fragment
-    from mindthegap.web.dashboard_cache import cached
+    from mindthegap.web.dashboard_cache import build_parts, cached
 
     record = study_for(request.user, slug)
     role = role_on(request.user, record)
     audience = audience_for(role)
-
-    def build() -> dict:
-        ctx = _context(slug, DASHBOARD_BOOTSTRAP, audience)
-        sections = build_sections(ctx)
-        return {
-            "summary": [(s.title, line) for s in sections for line in s.summary],
-            "contents": [(s.id, s.title) for s in sections],
-            "fragment": render_fragment(sections, min_n=ctx.min_n),
-        }
-
-    parts = cached(record, audience, build)
+    parts = cached(record, audience, lambda: build_parts(slug, audience))
     may_review = at_least(role, StudyAccess.Role.ANALYST)
     return render(
         request,
@@ -76,6 +64,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "role": role,
             "aggregate_only": audience == "aggregate",
             "awaiting_review": _pending(record).count() if may_review else 0,
+            "notice": parts.get("notice", ""),  # an earlier version's figures while the new ones are built
             "summary": parts["summary"],
             "contents": parts["contents"],
             # built by our own renderer from escaped data; never from user-supplied markup

@@ -1,0 +1,111 @@
+"""Dashboards rebuilt in the background after a change made in the web app, so the next viewer does not wait.
+
+When the web app records a data-changing audit event (a response submitted, a suggestion decided, the setup
+edited, an import), :func:`on_audit_event` asks the :data:`warmer` to rebuild that study's dashboards once the
+change is committed. The warmer runs at most one rebuild per study at a time, in a thread of the server
+process; requests arriving meanwhile are coalesced into one more rebuild after it (300 respondents submitting
+start two rebuilds, not 300). ``MINDTHEGAP_WARM_DASHBOARDS=0`` turns warming off (setting
+``WARM_DASHBOARDS``); after an import on the command line, ``mindthegap web warm STUDY`` does the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "WARM_DASHBOARDS", False))
+
+
+class Warmer:
+    """One background rebuild per study at a time; requests during a rebuild make one more afterwards."""
+
+    def __init__(self, rebuild: Callable[[str], Any] | None = None) -> None:
+        self._rebuild = rebuild
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._state: dict[str, bool] = {}  # study → asked again while rebuilding
+
+    def request(self, slug: str) -> bool:
+        """Rebuild the study's dashboards soon; True when this started a rebuild (False: one was running)."""
+        with self._lock:
+            if slug in self._state:
+                self._state[slug] = True
+                return False
+            self._state[slug] = False
+        threading.Thread(target=self._run, args=(slug,), name=f"mindthegap-warm-{slug}", daemon=True).start()
+        return True
+
+    def running(self, slug: str) -> bool:
+        with self._lock:
+            return slug in self._state
+
+    def wait(self, slug: str, ready: Callable[[], Any], *, timeout: float) -> Any:
+        """``ready()``'s first non-None answer, asked after each rebuild step, while the study's rebuild runs
+        (None when it finishes or ``timeout`` seconds pass without one)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = ready()
+            if found is not None:
+                return found
+            with self._lock:
+                left = deadline - time.monotonic()
+                if slug not in self._state or left <= 0:
+                    return ready()
+                self._changed.wait(min(left, 1.0))
+
+    def idle(self, timeout: float = 60.0) -> bool:
+        """Wait until no rebuild runs (for tests and the command line); True when idle."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._state and time.monotonic() < deadline:
+                self._changed.wait(0.1)
+            return not self._state
+
+    def _run(self, slug: str) -> None:
+        try:
+            while True:
+                try:
+                    (self._rebuild or _rebuild)(slug)
+                except (
+                    Exception
+                ) as exc:  # a failed rebuild leaves viewers to build; never personal data in logs
+                    logger.warning("rebuilding the dashboards of %s failed (%s)", slug, type(exc).__name__)
+                with self._lock:
+                    self._changed.notify_all()
+                    if not self._state.get(slug):
+                        del self._state[slug]
+                        return
+                    self._state[slug] = False
+        finally:
+            connections.close_all()  # this thread's own database connections
+
+
+def _rebuild(slug: str) -> None:
+    from mindthegap.web.dashboard_cache import warm
+
+    warm(slug)
+
+
+warmer = Warmer()
+
+
+def on_audit_event(sender, instance, created: bool, **_: Any) -> None:
+    """After a data-changing event recorded by the web app, rebuild the study's dashboards once committed."""
+    from mindthegap.web.dashboard_cache import DATA_CHANGES
+
+    if not created or instance.channel != "web" or not instance.study or not enabled():
+        return
+    if instance.action not in {a.value for a in DATA_CHANGES}:
+        return
+    slug = instance.study
+    transaction.on_commit(lambda: warmer.request(slug))
