@@ -66,6 +66,10 @@ def gap(
         from mindthegap.io.tables import write_table
 
         write_table(readable(table), out)  # rounded for reading
+        if study is not None:
+            from mindthegap.cli.audited import written
+
+            written("gap table", study=study, out=out, rows=len(table))
     if as_json:
         print_json(frame_records(readable(table)))
         return

@@ -43,6 +43,9 @@ def audit(
             raise InputError("the audit export is a CSV file", path=csv, hint="give a name ending in .csv")
         table = events_frame(rows)
         write_table(neutralise_formulas(table), csv)
+        from mindthegap.cli.audited import written
+
+        written("audit log", study=study, out=csv, action=Action.AUDIT_EXPORTED, rows=len(table))
         console.print(f"wrote {len(table)} event(s) to {csv}", markup=False)
         return
     if as_json:

@@ -68,15 +68,17 @@ def create(
     console.print(f"Survey {survey.slug!r} created for study {study_id!r}: {where}")
 
 
-def _write_links(rows: list[tuple[str, str]], base_url: str, out: Path) -> None:
+def _write_links(rows: list[tuple[str, str]], base_url: str, out: Path, *, survey, what: str) -> None:
     import pandas as pd
 
+    from mindthegap.cli.audited import written
     from mindthegap.io.tables import write_table
 
     base = base_url.rstrip("/")
     write_table(
         pd.DataFrame([(p, f"{base}/respond/{t}/") for p, t in rows], columns=["participant_id", "link"]), out
     )
+    written(what, study=survey.study, out=out, survey=survey.slug, rows=len(rows))
     console.print(f"{len(rows)} link(s) written to {out}")
 
 
@@ -92,7 +94,8 @@ def links(
     from mindthegap.store.collection.responses import invite
     from mindthegap.store.collection.setup import find_survey
 
-    _write_links(invite(find_survey(study_id, slug)), base_url, out)
+    survey = find_survey(study_id, slug)
+    _write_links(invite(survey), base_url, out, survey=survey, what="survey mailing list")
 
 
 @app.command()
@@ -107,7 +110,8 @@ def reminders(
     from mindthegap.store.collection.responses import not_answered
     from mindthegap.store.collection.setup import find_survey
 
-    _write_links(not_answered(find_survey(study_id, slug)), base_url, out)
+    survey = find_survey(study_id, slug)
+    _write_links(not_answered(survey), base_url, out, survey=survey, what="survey reminders")
 
 
 @app.command()
@@ -125,5 +129,9 @@ def responses(
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError("unsupported output type", path=out, hint="use a .csv, .xlsx or .sav file name")
-    atomic_write_bytes(out, export_responses(find_survey(study_id, slug), fmt))
+    from mindthegap.cli.audited import written
+
+    survey = find_survey(study_id, slug)
+    atomic_write_bytes(out, export_responses(survey, fmt))
+    written("survey responses", study=survey.study, out=out, survey=survey.slug)
     console.print(f"Responses written to {out}")

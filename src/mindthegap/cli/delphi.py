@@ -180,6 +180,10 @@ def results(
         from mindthegap.io.tables import write_table
 
         write_table(found["summary"], out)
+        if study:
+            from mindthegap.cli.audited import written
+
+            written("delphi results", study=study, out=out, rows=len(found["summary"]))
     if as_json:
         print_json({"rule": rule.describe(), **{k: frame_records(v) for k, v in found.items()}})
         return
@@ -213,6 +217,9 @@ def feedback(
 
         title = f"Round {round_number}: how the panels rated"
         atomic_write_text(html, feedback_html(rows, title=title, round_=round_number))
+        from mindthegap.cli.audited import written
+
+        written("delphi feedback", study=study, out=html, round=round_number, rater=bool(rater))
     print_json(rows) if as_json else console.print(feedback_text(rows, round_=round_number), markup=False)
 
 

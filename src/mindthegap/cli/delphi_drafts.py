@@ -30,6 +30,9 @@ def draft(
         from mindthegap.io.tables import write_table
 
         write_table(drafts, out)
+        from mindthegap.cli.audited import written
+
+        written("delphi drafts", study=study, out=out, rows=len(drafts))
     print_json(frame_records(drafts)) if as_json else console.print(
         drafts.to_string(index=False), markup=False
     )
@@ -43,7 +46,9 @@ def links(
     base_url: str = typer.Option("", "--base-url", help="The site's address, e.g. https://mtg.trust.nhs.uk"),
 ) -> None:
     """The mailing list: each panel member's personal link to rate the open round in the browser."""
+    from mindthegap.cli.audited import written
     from mindthegap.store.delphi.links import write_mailing_list
 
     n = write_mailing_list(_open(study), round_number, out, base_url)
+    written("delphi mailing list", study=study, out=out, round=round_number, rows=n)
     console.print(f"{n} link(s) written to {out}" + ("" if base_url else " (paths: add --base-url)"))

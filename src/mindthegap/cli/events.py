@@ -94,6 +94,9 @@ def network(
         from mindthegap.cli.console import err_console
 
         n = write_graphml(record, graphml)
+        from mindthegap.cli.audited import written
+
+        written("network", study=record, out=graphml, people=n)
         err_console.print(f"wrote {n} people to {graphml}")
     if json:
         print_json({name: frame_records(t) for name, t in tables.items()})

@@ -82,6 +82,10 @@ def export(
         project = _project_from_files(sources, codings, out)
     write_project(project, out, schema=schema, positions=positions)
     summary = {**_summary(project), "out": str(out), "positions": positions}
+    if study:
+        from mindthegap.cli.audited import written
+
+        written("qualitative project", study=study, out=out, sources=summary["sources"])
     if as_json:
         print_json(summary)
         return

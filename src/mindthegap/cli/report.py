@@ -67,5 +67,9 @@ def report(
         )
         bar.update(task, description="Analysing and writing the report")
         written = write_report_files(ctx, out, fmt=fmt)
+    from mindthegap.cli.audited import written as record_written
+
+    for path in written:
+        record_written("report", study=study_id, out=path, action="downloaded", audience=audience)
     for path in written:
         console.print(f"Wrote [bold]{path.resolve()}[/bold]")

@@ -226,6 +226,9 @@ def report(
         )
         bar.update(task, description="Analysing and writing the report")
         path, _ = write_evaluation_report(ctx, out, pdf=pdf)
+    from mindthegap.cli.audited import written
+
+    written("report", study=study_id, out=path, action="downloaded", audience=audience, pdf=pdf)
     console.print(f"Report: [bold]{path.resolve()}[/bold]")
     if pdf:
         console.print(f"PDF: {path.with_suffix('.pdf').resolve()}")

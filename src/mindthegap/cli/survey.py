@@ -214,6 +214,10 @@ def score_cmd(
     constructs = setup.constructs
     scores = score(setup.frame, constructs, keep=kept, **setup.score_options())
     write_table(scores, out)
+    if study:
+        from mindthegap.cli.audited import written
+
+        written("survey scores", study=study, out=out, rows=len(scores))
     summary = {
         "file": str(out),
         "respondents": len(scores),
