@@ -16,3 +16,13 @@ def written(what: str, *, study: Any, out: Path | None, action: str = "exported"
     from mindthegap.store.audit.log import record
 
     record(action, study=study, what=what, **({"file": Path(out).name} if out is not None else {}), **detail)
+
+
+def write_table(table, out: Path, *, what: str, study: Any) -> None:
+    """:func:`mindthegap.io.tables.write_table`, recorded as :func:`written` when ``study`` names a stored
+    study (a table made from files alone is nobody's stored data)."""
+    from mindthegap.io.tables import write_table as write
+
+    write(table, out)
+    if study:
+        written(what, study=study, out=out, rows=len(table))

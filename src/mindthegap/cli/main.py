@@ -117,6 +117,9 @@ def _register() -> None:
     from mindthegap.cli import report
 
     app.command("report")(report.report)
+    from mindthegap.cli import web_warm
+
+    app.add_typer(web_warm.app, name="web")
     # further command groups are registered here
 
 

@@ -198,8 +198,8 @@ def score_cmd(
     participant and wave, with role, level, discipline and service)
     """
     from mindthegap.analysis.scoring import score
+    from mindthegap.cli.audited import write_table  # records the export when --study names a stored study
     from mindthegap.io.surveys.setup import grouping_columns, setup_from_file
-    from mindthegap.io.tables import write_table
 
     _one_source(file, study)
     if study:
@@ -213,11 +213,7 @@ def score_cmd(
         kept = grouping_columns(setup.frame, keep, file)
     constructs = setup.constructs
     scores = score(setup.frame, constructs, keep=kept, **setup.score_options())
-    write_table(scores, out)
-    if study:
-        from mindthegap.cli.audited import written
-
-        written("survey scores", study=study, out=out, rows=len(scores))
+    write_table(scores, out, what="survey scores", study=study)
     summary = {
         "file": str(out),
         "respondents": len(scores),
