@@ -268,7 +268,13 @@ def test_the_command_line_shows_and_exports_the_log(tmp_path, monkeypatch):
     assert json.loads(as_json.stdout)[0]["detail"] == {"what": "@SUM(A1)"}
     out = tmp_path / "audit.csv"
     written = runner.invoke(app, ["audit", "--study", "cli", "--csv", str(out), "--since", "2000-01-01"])
-    assert written.exit_code == 0 and len(pd.read_csv(out)) == events(study="cli").count()
+    # the export itself is recorded after the file is written: the file holds every event before it
+    assert written.exit_code == 0 and len(pd.read_csv(out)) == events(study="cli").count() - 1
+    assert _last(Action.AUDIT_EXPORTED, study="cli").detail == {
+        "what": "audit log",
+        "file": "audit.csv",
+        "rows": 3,
+    }
     wrong = runner.invoke(app, ["audit", "--action", "nonsense"])
     assert wrong.exit_code != 0
 
