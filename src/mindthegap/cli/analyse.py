@@ -63,13 +63,9 @@ def gap(
     if names is not None:  # the study's names for its ids
         table = label_frame(table, names)
     if out is not None:
-        from mindthegap.io.tables import write_table
+        from mindthegap.cli.audited import write_table  # records the export when --study
 
-        write_table(readable(table), out)  # rounded for reading
-        if study is not None:
-            from mindthegap.cli.audited import written
-
-            written("gap table", study=study, out=out, rows=len(table))
+        write_table(readable(table), out, what="gap table", study=study)  # rounded for reading
     if as_json:
         print_json(frame_records(readable(table)))
         return

@@ -81,11 +81,7 @@ def export(
             raise InputError("nothing to export", hint="name source files, or a stored study with --study")
         project = _project_from_files(sources, codings, out)
     write_project(project, out, schema=schema, positions=positions)
-    summary = {**_summary(project), "out": str(out), "positions": positions}
-    if study:
-        from mindthegap.cli.audited import written
-
-        written("qualitative project", study=study, out=out, sources=summary["sources"])
+    summary = _written(project, out, positions, study)
     if as_json:
         print_json(summary)
         return
@@ -93,6 +89,16 @@ def export(
         f"wrote {out}: {summary['codes']} codes, {summary['sources']} sources, {summary['codings']} codings, "
         f"{summary['memos']} memos"
     )
+
+
+def _written(project, out: Path, positions: str, study: str | None) -> dict:
+    """The export's summary, recorded in the audit log when it holds a stored study's data."""
+    summary = {**_summary(project), "out": str(out), "positions": positions}
+    if study:
+        from mindthegap.cli.audited import written
+
+        written("qualitative project", study=study, out=out, sources=summary["sources"])
+    return summary
 
 
 def _project_from_files(sources: list[Path], codings: Path | None, out: Path):
