@@ -19,6 +19,7 @@ linear programming.
 from __future__ import annotations
 
 import hashlib
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ ROSTER = "participants"
 
 
 _DECIDED: dict[tuple, Decision] = {}
+_DECIDED_LOCK = threading.Lock()
 _DECIDED_KEPT = (
     512  # decisions depend only on the counts, the seed and the settings, so any plan may reuse them
 )
@@ -186,9 +188,12 @@ class PublicationPlan:
                     start[sid] = True
             protection = protect(cube, min_n=self.min_n, width=self.width, hidden=start)
             decided = Decision(cube, protection.hidden)
-            _DECIDED[key] = decided
-            while len(_DECIDED) > _DECIDED_KEPT:  # dashboards rebuilt on every view reuse recent decisions
-                _DECIDED.pop(next(iter(_DECIDED)))
+            with _DECIDED_LOCK:  # a web server's threads build dashboards side by side
+                _DECIDED[key] = decided
+                while (
+                    len(_DECIDED) > _DECIDED_KEPT
+                ):  # dashboards rebuilt on every view reuse recent decisions
+                    _DECIDED.pop(next(iter(_DECIDED)))
         self._by_content[key] = decided
         self._decisions[name] = decided
         return decided

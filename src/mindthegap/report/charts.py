@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -50,10 +51,16 @@ _STYLE = {
 }
 
 
+# pyplot's figure manager and rcParams are global: a web server builds dashboards in several threads (viewers,
+# and the background rebuild of web/warming.py), so charts are drawn one at a time (reentrant: to_svg runs
+# inside figure)
+_DRAWING = threading.RLock()
+
+
 @contextmanager
 def figure(width: float = 6.5, height: float = 4.0) -> Iterator[tuple[MplFigure, plt.Axes]]:
     """A figure and axes in the report's style; closed on exit so long runs do not leak memory."""
-    with plt.rc_context(_STYLE):
+    with _DRAWING, plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
         try:
             yield fig, ax
@@ -123,7 +130,7 @@ def to_svg(fig: MplFigure) -> str:
     """Serialise a figure to an SVG fragment fit for inlining in HTML (no XML declaration or DOCTYPE); long axis
     labels are wrapped first (:func:`fit_labels`)."""
     buf = io.StringIO()
-    with plt.rc_context(_STYLE):
+    with _DRAWING, plt.rc_context(_STYLE):
         fit_labels(fig)
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
