@@ -71,7 +71,16 @@ def cfir_ratings(ctx: ReportContext) -> pd.DataFrame | None:
 
 
 def propose_cfir(ctx: ReportContext, case: str = CASE) -> pd.DataFrame | None:
-    """The rules' proposals from the coded CFIR evidence, per ``case`` (service or team)."""
+    """The rules' proposals from the coded CFIR evidence, per ``case`` (service or team); worked out once per
+    report (the CFIR and strategies sections both read them), a copy handed to each caller."""
+    cache = _cache(ctx)
+    if ("proposed", case) not in cache:
+        cache[("proposed", case)] = _propose_cfir(ctx, case)
+    found = cache[("proposed", case)]
+    return None if found is None else found.copy()
+
+
+def _propose_cfir(ctx: ReportContext, case: str) -> pd.DataFrame | None:
     segs = coded(ctx, "cfir2")
     if segs is None:
         return None
