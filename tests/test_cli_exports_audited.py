@@ -146,3 +146,5 @@ def test_reports_and_the_audit_log(run, tmp_path):
     _written("downloaded", "tiny", "report", "report.html")
     run("audit", "--study", "tiny", "--csv", str(tmp_path / "log.csv"))
     _written("audit-exported", "tiny", "audit log", "log.csv")
+    run("backup", "--study", "tiny", "--out", str(tmp_path / "tiny.zip"))  # recorded by the backup itself
+    assert AuditEvent.objects.filter(action="backed-up", study="tiny", channel="cli").exists()
