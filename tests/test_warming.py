@@ -148,3 +148,17 @@ def test_the_command_line_warms_a_study(monkeypatch, counted, cli_here):
     assert "cold's dashboards are current" in out
     code, _, err = cli_here("web", "warm", "cold", "--audience", "everyone")
     assert code != 0 and "unknown audience" in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_rebuild_in_its_thread_leaves_the_dashboard_current(settings, counted):
+    """End to end: the warmer's own thread, with its own database connection, builds and caches the dashboard
+    of committed data, so the viewer's next request computes nothing."""
+    from mindthegap.web.dashboard_cache import is_current
+
+    study = _study("threaded", people=12)
+    _person("viewer", study)
+    assert not is_current(study, "aggregate")
+    assert warming.warmer.request("threaded") is True
+    assert warming.warmer.idle(300)
+    assert counted == ["aggregate"] and is_current(study, "aggregate")
