@@ -25,7 +25,7 @@ def test_a_burst_of_changes_makes_one_rebuild_and_one_more_after_it():
         started.set()
         release.wait(10)
 
-    warmer = Warmer(rebuild)
+    warmer = Warmer(rebuild, rest=0)
     assert warmer.request("north") is True
     assert started.wait(10)
     assert [warmer.request("north") for _ in range(299)] == [False] * 299
@@ -35,6 +35,27 @@ def test_a_burst_of_changes_makes_one_rebuild_and_one_more_after_it():
     assert warmer.idle(10)
     assert sorted(calls) == ["north", "north", "south"]
     assert not warmer.running("north")
+
+
+def test_the_warmer_rests_between_rebuilds_unless_the_next_is_urgent():
+    """After a rebuild, a further one waits as long as the last took, times ``rest`` (here a million: the 60 s
+    cap, beyond the test's 10 s bound); the warmer is idle within that bound only if the urgent request cuts
+    the rest short."""
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def rebuild(slug: str) -> None:
+        calls.append(slug)
+        started.set()
+        release.wait(10)
+
+    warmer = Warmer(rebuild, rest=1e6)
+    warmer.request("north")
+    assert started.wait(10)
+    warmer.request("north")  # a response submitted: the next rebuild may wait
+    release.set()
+    assert not warmer.idle(0.5) and calls == ["north"]  # resting
+    warmer.request("north", urgent=True)  # a withdrawal: now
+    assert warmer.idle(10) and calls == ["north", "north"]
 
 
 def test_a_failed_rebuild_leaves_the_warmer_ready_for_the_next_change():
@@ -55,8 +76,8 @@ def test_changes_made_in_the_web_app_schedule_a_rebuild_once_committed(
     from mindthegap.store.audit.actions import Action
     from mindthegap.store.audit.log import in_request, record
 
-    asked: list[str] = []
-    monkeypatch.setattr(warming.warmer, "request", asked.append)
+    asked: list[tuple[str, bool]] = []
+    monkeypatch.setattr(warming.warmer, "request", lambda slug, urgent=False: asked.append((slug, urgent)))
     settings.WARM_DASHBOARDS = True
     _study("warm")
     request = rf.post("/")
@@ -66,11 +87,14 @@ def test_changes_made_in_the_web_app_schedule_a_rebuild_once_committed(
             assert asked == []  # not before the change is committed
             record(Action.EXPORTED, study="warm")  # changes nothing
         record(Action.IMPORTED, study="warm")  # the command line: `mindthegap web warm` is for that
-    assert asked == ["warm"]
+    assert asked == [("warm", False)]
+    with django_capture_on_commit_callbacks(execute=True), in_request(request):
+        record(Action.WITHDRAWN, study="warm")  # viewers will wait for this one: no resting first
+    assert asked == [("warm", False), ("warm", True)]
     settings.WARM_DASHBOARDS = False
     with django_capture_on_commit_callbacks(execute=True), in_request(request):
         record(Action.RESPONSE_SUBMITTED, study="warm")
-    assert asked == ["warm"]
+    assert len(asked) == 2
 
 
 def test_warming_is_off_under_pytest_unless_asked_for():

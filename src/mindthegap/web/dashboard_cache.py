@@ -87,10 +87,10 @@ def cached(record, audience: str, build: Callable[[], Any]) -> dict:
     found = cache.get(key)
     if found is not None:
         return found
-    if warming.enabled():
-        warming.warmer.request(record.slug)
-    if warming.warmer.running(record.slug):
+    if warming.enabled() or warming.warmer.running(record.slug):
         previous = _previous(record, audience, version)
+        if warming.enabled():  # a viewer who would wait makes the rebuild urgent
+            warming.warmer.request(record.slug, urgent=previous is None)
         if previous is not None:
             return {**previous, "notice": _notice(previous.get("as_of"))}
         found = warming.warmer.wait(record.slug, lambda: cache.get(key), timeout=WAIT)
