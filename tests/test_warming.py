@@ -186,3 +186,17 @@ def test_a_real_rebuild_in_its_thread_leaves_the_dashboard_current(settings, cou
     assert warming.warmer.request("threaded") is True
     assert warming.warmer.idle(300)
     assert counted == ["aggregate"] and is_current(study, "aggregate")
+
+
+@pytest.mark.django_db
+def test_an_audience_built_before_is_rebuilt_too(counted):
+    """No audience keeps being shown older figures: one built before is rebuilt with those in use."""
+    from mindthegap.store.audit.actions import Action
+    from mindthegap.store.audit.log import record
+    from mindthegap.web.dashboard_cache import warm
+
+    study = _study("kept", people=12)
+    _person("viewer", study)  # the only audience in use: aggregates
+    assert warm("kept", ["full"]) == ["full"]  # e.g. an analyst since removed
+    record(Action.EDITED, study="kept")
+    assert warm("kept") == ["aggregate", "full"]

@@ -180,7 +180,8 @@ def warm(slug: str, audiences: list[str] | None = None) -> list[str]:
 
 def audiences_in_use(record) -> list[str]:
     """The audiences of the people who may open the study: viewers' aggregates first (the many), then the
-    full dashboard where an analyst, owner or administrator may read it."""
+    full dashboard where an analyst, owner or administrator may read it; and any audience built before (whose
+    viewers would otherwise be shown its older figures until they waited)."""
     from django.contrib.auth import get_user_model
 
     from mindthegap.store.studies.models import StudyAccess
@@ -191,4 +192,5 @@ def audiences_in_use(record) -> list[str]:
     }
     if get_user_model().objects.filter(is_superuser=True, is_active=True).exists():
         found.add("full")
+    found |= {a for a in ("aggregate", "full") if cache.get(f"{_prefix(record, a)}:newest") is not None}
     return [a for a in ("aggregate", "full") if a in found]
