@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
+from sklearn.svm import LinearSVC
 from tests.test_autocoder import synthetic_corpus
 
+from mindthegap.errors import InputError
 from mindthegap.text.autocoder import AutoCoder
 from mindthegap.text.autocoder_cv import cross_fitted_scores, f1_scores, fit_rule
 from mindthegap.text.folds import iterative_folds, iterative_split
@@ -73,3 +76,31 @@ def test_settings_are_chosen_by_cross_validation_and_reported():
     assert 0 <= model.cv_scores_["macro_f1_sd"] < 0.5
     fixed = AutoCoder(cv=4, C=2.0, log_count_ratio=False).fit(texts, Y)
     assert len(fixed.cv_results_) == 1 and fixed.best_params_ == {"C": 2.0, "log_count_ratio": False}
+
+
+@pytest.mark.parametrize(
+    ("learner", "reference"),
+    [
+        ("svm", lambda C: LinearSVC(C=C, dual=True, max_iter=5000, random_state=0)),
+        ("logistic", lambda C: LogisticRegression(C=C, solver="liblinear", dual=True, random_state=0)),
+    ],
+)
+def test_each_learner_fits_the_model_it_names(learner, reference):
+    """The per-code weights are scikit-learn's LinearSVC (squared hinge) or LogisticRegression, fitted directly."""
+    texts, Y = synthetic_corpus(120)
+    coder = AutoCoder(cv=3, learner=learner, C=0.5, log_count_ratio=False).fit(texts, Y)
+    X = coder.vectoriser_.transform(texts)
+    W, b = coder._fit_scores(X, Y, {"C": 0.5, "log_count_ratio": False})
+    for j in range(Y.shape[1]):
+        direct = reference(0.5).fit(X, Y[:, j])
+        np.testing.assert_allclose(W[:, j], direct.coef_[0], atol=1e-6)
+        assert b[j] == pytest.approx(direct.intercept_[0], abs=1e-6)
+
+
+def test_default_c_grid_follows_the_learner_and_unknown_learners_are_refused():
+    assert [c["C"] for c in AutoCoder().candidates()] == [0.1, 0.2, 0.1, 0.2]
+    assert [c["C"] for c in AutoCoder(learner="logistic").candidates()] == [4.0, 16.0, 4.0, 16.0]
+    assert [c["C"] for c in AutoCoder(learner="logistic", C_grid=(2.0,)).candidates()] == [2.0, 2.0]
+    texts, Y = synthetic_corpus(60)
+    with pytest.raises(InputError, match="unknown learner"):
+        AutoCoder(learner="forest").fit(texts, Y)

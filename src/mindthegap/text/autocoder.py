@@ -1,6 +1,8 @@
 """Code by example: a multi-label auto-coder that learns an analyst's coding from the part already coded.
 
-One shared TF-IDF feature matrix (:mod:`mindthegap.text.features`) and one linear model per code. Raw scores are
+One shared TF-IDF feature matrix (:mod:`mindthegap.text.features`) and one linear model per code — a linear
+support-vector machine by default, which cross-validation on real NHS feedback preferred to logistic regression
+(docs/benchmarks.md). Raw scores are
 calibrated into probabilities with Platt scaling fitted on out-of-fold scores of the training data, and each code's
 decision threshold is tuned on those same out-of-fold probabilities, so nothing about the evaluation data leaks in.
 Prediction is one sparse transform and one matrix product over all codes, fast enough for a month of Friends and
@@ -24,6 +26,7 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from mindthegap import __version__
@@ -39,7 +42,11 @@ from mindthegap.text.autocoder_cv import (
 from mindthegap.text.features import clean_texts, text_vectoriser
 from mindthegap.text.folds import iterative_folds
 
-__all__ = ["AutoCoder", "best_f1_threshold", "codebook_fingerprint", "load_autocoder"]
+__all__ = ["DEFAULT_C_GRIDS", "AutoCoder", "best_f1_threshold", "codebook_fingerprint", "load_autocoder"]
+
+#: The values of C cross-validation chooses among when ``C_grid`` is left as ``None``, per learner. A linear SVM's
+#: C is on another scale from logistic regression's; these bracket the best of each on real feedback.
+DEFAULT_C_GRIDS: dict[str, tuple[float, ...]] = {"svm": (0.1, 0.2), "logistic": (4.0, 16.0)}
 
 
 def codebook_fingerprint(labels: Sequence[str], definitions: Sequence[str] | None = None) -> str:
@@ -84,10 +91,12 @@ def _log_count_ratio(X, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
 
 
 class AutoCoder(ClassifierMixin, BaseEstimator):
-    """Multi-label text coder: TF-IDF features, one logistic model per code, Platt-calibrated, CV-tuned thresholds.
+    """Multi-label text coder: TF-IDF features, one linear model per code, Platt-calibrated, CV-tuned thresholds.
 
-    Settings left as ``None`` — ``C`` (chosen from ``C_grid``) and ``log_count_ratio`` (naive-Bayes feature
-    weighting, Wang and Manning 2012, or plain TF-IDF) — are chosen by ``cv``-fold iterative-stratified
+    ``learner`` is ``"svm"`` (a linear support-vector machine, squared hinge loss) or ``"logistic"`` (logistic
+    regression). Settings left as ``None`` — ``C`` (chosen from ``C_grid``, or from the learner's
+    ``DEFAULT_C_GRIDS`` when that is ``None`` too) and ``log_count_ratio`` (naive-Bayes feature weighting, Wang
+    and Manning 2012, or plain TF-IDF) — are chosen by ``cv``-fold iterative-stratified
     cross-validation on the training texts only (:mod:`mindthegap.text.autocoder_cv`), as are the calibration, the
     per-code thresholds (shrunk towards the pooled best threshold by ``threshold_shrinkage`` pseudo-positives,
     which steadies codes with few examples) and, when ``fallback`` is ``"auto"``, the fallback rule.
@@ -107,7 +116,8 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         self,
         *,
         C: float | None = None,
-        C_grid: tuple[float, ...] = (4.0, 16.0),
+        C_grid: tuple[float, ...] | None = None,
+        learner: str = "svm",
         class_weight: str | None = None,
         cv: int = 5,
         fallback: bool | str = "auto",
@@ -126,6 +136,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         self.sentiment = sentiment
         self.C = C
         self.C_grid = C_grid
+        self.learner = learner
         self.log_count_ratio = log_count_ratio
         self.threshold_shrinkage = threshold_shrinkage
         self.final = final
@@ -143,9 +154,22 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------------------------------
     def candidates(self) -> list[dict[str, Any]]:
         """The settings cross-validation chooses among (one, when nothing is left to choose)."""
-        cs = [float(self.C)] if self.C is not None else [float(c) for c in self.C_grid]
+        if self.learner not in DEFAULT_C_GRIDS:
+            raise InputError(
+                f"unknown learner {self.learner!r}", hint=f"use one of {', '.join(sorted(DEFAULT_C_GRIDS))}"
+            )
+        grid = self.C_grid if self.C_grid is not None else DEFAULT_C_GRIDS[self.learner]
+        cs = [float(self.C)] if self.C is not None else [float(c) for c in grid]
         ratios = [bool(self.log_count_ratio)] if self.log_count_ratio is not None else [False, True]
         return [{"C": c, "log_count_ratio": r} for r in ratios for c in cs]
+
+    def _linear_model(self, C: float) -> LinearSVC | LogisticRegression:
+        # texts are fewer than features: the dual problem solves several times faster
+        if self.learner == "svm":
+            return LinearSVC(C=C, class_weight=self.class_weight, dual=True, max_iter=5000, random_state=0)
+        return LogisticRegression(
+            C=C, class_weight=self.class_weight, solver="liblinear", dual=True, max_iter=1000, random_state=0
+        )
 
     def _fit_scores(self, X, Y: np.ndarray, setting: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         n_labels = Y.shape[1]
@@ -156,14 +180,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             if y.min() == y.max():
                 b[j] = -10.0 if y.max() == 0 else 10.0
                 continue
-            linear = LogisticRegression(
-                C=setting["C"],
-                class_weight=self.class_weight,
-                solver="liblinear",
-                dual=True,  # texts are fewer than features: the dual problem solves several times faster
-                max_iter=1000,
-                random_state=0,
-            )
+            linear = self._linear_model(setting["C"])
             if setting["log_count_ratio"]:
                 r = _log_count_ratio(X, y)
                 m = linear.fit(X @ sp.diags(r), y)
@@ -223,6 +240,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
                 "sentiment labels and a sentiment model go together",
                 hint="give both AutoCoder(sentiment=SentimentModel()) and fit(..., sentiment_labels=...)",
             )
+        self.candidates()  # refuses an unknown learner before any work
         docs, Y, self.labels_ = self._check_input(texts, Y, labels)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
