@@ -47,6 +47,7 @@ PARAMS_SCHEMA = {
     "C": (float, None),
     "C_grid": ([float], None),
     "learner": str,
+    "per_code_settings": bool,
     "class_weight": (str, None),
     "cv": int,
     "fallback": (bool, str),
@@ -151,7 +152,8 @@ def _check_manifest(manifest: dict[str, Any], arrays: dict[str, np.ndarray], pat
         )
     params = manifest.get("params")
     if isinstance(params, dict) and "learner" not in params:
-        params["learner"] = "logistic"  # files from before the choice of learner hold logistic models
+        # files from before these parameters hold logistic models with one setting for every code
+        params.update(learner="logistic", per_code_settings=False)
     check_object(manifest, MANIFEST_SCHEMA, "manifest", path)
     for key, value in manifest["metrics"].items():
         if type(value) not in (int, float):
