@@ -45,7 +45,9 @@ FORMAT_VERSION = 2
 
 PARAMS_SCHEMA = {
     "C": (float, None),
-    "C_grid": [float],
+    "C_grid": ([float], None),
+    "learner": str,
+    "per_code_settings": bool,
     "class_weight": (str, None),
     "cv": int,
     "fallback": (bool, str),
@@ -148,6 +150,10 @@ def _check_manifest(manifest: dict[str, Any], arrays: dict[str, np.ndarray], pat
         raise _refuse(
             path, f"it is format version {manifest.get('format_version')!r}, this reads {FORMAT_VERSION}"
         )
+    params = manifest.get("params")
+    if isinstance(params, dict) and "learner" not in params:
+        # files from before these parameters hold logistic models with one setting for every code
+        params.update(learner="logistic", per_code_settings=False)
     check_object(manifest, MANIFEST_SCHEMA, "manifest", path)
     for key, value in manifest["metrics"].items():
         if type(value) not in (int, float):
@@ -155,8 +161,10 @@ def _check_manifest(manifest: dict[str, Any], arrays: dict[str, np.ndarray], pat
     n_labels = len(manifest["labels"])
     if n_labels == 0 or len(set(manifest["labels"])) != n_labels:
         raise _refuse(path, "the labels are empty or repeat")
-    from mindthegap.text.autocoder import codebook_fingerprint
+    from mindthegap.text.autocoder import DEFAULT_C_GRIDS, codebook_fingerprint
 
+    if manifest["params"]["learner"] not in DEFAULT_C_GRIDS:
+        raise _refuse(path, f"it names an unknown learner {manifest['params']['learner']!r}")
     if codebook_fingerprint(manifest["labels"]) != manifest["codebook"]:
         raise _refuse(path, "the codebook fingerprint does not match its labels")
     sentiment_arrays = {k for k in arrays if k.startswith("sentiment_")}
@@ -192,7 +200,7 @@ def _rebuild(
         raise _refuse(path, "the weights do not match the labels and features")
     params = dict(manifest["params"])
     for key in ("word_ngrams", "char_ngrams", "C_grid"):
-        params[key] = tuple(params[key])
+        params[key] = tuple(params[key]) if params[key] is not None else None
     try:
         model = AutoCoder(**params)
     except TypeError:

@@ -201,7 +201,8 @@ def check_object(value: Any, schema: Mapping[str, Any], where: str, path: Path |
     """Check ``value`` is a dict with exactly ``schema``'s keys, each of the type ``schema`` names.
 
     A schema value is a type or tuple of types (``int`` excludes ``bool``; ``float`` accepts ``int``), a nested
-    schema dict, or a one-element list ``[type]`` for a list of that type.
+    schema dict, or a one-element list ``[type]`` for a list of that type (``([type], None)``: such a list or
+    None).
     """
     if not isinstance(value, dict):
         raise _refuse(path, f"{where} is not an object")
@@ -215,6 +216,10 @@ def check_object(value: Any, schema: Mapping[str, Any], where: str, path: Path |
 def _check_value(value: Any, kind: Any, where: str, path: Path | None) -> None:
     if isinstance(kind, dict):
         check_object(value, kind, where, path)
+    elif isinstance(kind, tuple) and value is None and None in kind:
+        return
+    elif isinstance(kind, tuple) and any(isinstance(k, list) for k in kind):
+        _check_value(value, next(k for k in kind if isinstance(k, list)), where, path)
     elif isinstance(kind, list):
         if not isinstance(value, list):
             raise _refuse(path, f"{where} is not a list")
