@@ -237,3 +237,21 @@ def require_columns(columns, wanted, *, path: str | Path | None = None, name_col
                 column=col if name_column else None,
                 hint=f"columns are: {', '.join(map(str, present[:30]))}",
             )
+
+
+def renamed_keyword(
+    where: str, old: str, new: str, old_value: object, new_value: object, default: object
+) -> object:
+    """The value of keyword ``new`` of ``where``, which used to be called ``old``.
+
+    The old keyword still works, with a :class:`DeprecationWarning`; giving both is an error. ``new_value`` is
+    ``None`` when the caller left the new keyword out, and then ``default`` applies.
+    """
+    import warnings
+
+    if old_value is None:
+        return default if new_value is None else new_value
+    if new_value is not None and new_value != old_value:
+        raise InputError(f"{where}: give {new}= only (the old name {old}= says something else)")
+    warnings.warn(f"{where}: {old}= is now called {new}=", DeprecationWarning, stacklevel=3)
+    return old_value

@@ -62,7 +62,10 @@ def agreement(
     file: Path = typer.Argument(
         ..., help="CSV: unit id in the first column, one column per coder, blank = missing."
     ),
-    level: str = typer.Option("nominal", "--level", "-l", help="nominal, ordinal, interval or ratio."),
+    measurement: str = typer.Option(
+        None, "--measurement", "-m", help="Level of measurement: nominal (default), ordinal, interval or ratio."
+    ),
+    level: str = typer.Option(None, "--level", "-l", hidden=True, help="Old name of --measurement."),
     unit: str = typer.Option("segment", "--unit", help="What a row is: segment, sentence or character."),
     missing: list[str] = typer.Option(
         None,
@@ -75,13 +78,16 @@ def agreement(
 
     Blank cells and NA, N/A, NaN, * and . count as not coded; add others with --missing.
 
-    Example: [bold]mindthegap agreement coding.csv --level ordinal --missing -9 --json[/bold]
+    Example: [bold]mindthegap agreement coding.csv --measurement ordinal --missing -9 --json[/bold]
     """
-    from mindthegap.analysis.agreement import LEVELS, agreement_table
-    from mindthegap.cli.console import err_console
+    from mindthegap.analysis.agreement import MEASUREMENTS, agreement_table
+    from mindthegap.cli.console import err_console, renamed_option
 
-    if level not in LEVELS:
-        raise InputError(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
+    measurement = renamed_option(measurement, level, new="--measurement", old="--level", default="nominal")
+    if measurement not in MEASUREMENTS:
+        raise InputError(
+            f"unknown level of measurement {measurement!r}", hint=f"choose one of {', '.join(MEASUREMENTS)}"
+        )
     data, found, kept = _mark_missing(_read_reliability(file), [*MISSING_MARKS, *(missing or [])])
     if found:
         shown = ", ".join(f"{k!r} ×{n}" for k, n in found.items())
@@ -92,7 +98,7 @@ def agreement(
             f"warning: {file}: {shown} counted as categories; if they mean 'not coded', add --missing VALUE"
         )
     try:
-        table = agreement_table(data, level, unit)  # type: ignore[arg-type]
+        table = agreement_table(data, measurement, unit)  # type: ignore[arg-type]
     except InputError as exc:
         raise InputError(exc.message, path=file, hint=exc.hint) from exc
     record = frame_records(table)[0]
@@ -104,7 +110,7 @@ def agreement(
         return
     alpha = record["krippendorff_alpha"]
     console.print(
-        f"Krippendorff's alpha ({level}, unit: {unit}) = "
+        f"Krippendorff's alpha ({measurement}, unit: {unit}) = "
         f"{'n/a' if alpha is None else f'{alpha:.3f}'} "
         f"over {record['pairable_units']} pairable units and {record['coders']} coders"
     )
