@@ -64,7 +64,7 @@ def test_each_fold_is_scored_with_a_rule_that_never_saw_its_labels():
 
 def test_settings_are_chosen_by_cross_validation_and_reported():
     texts, Y = synthetic_corpus(200)
-    model = AutoCoder(cv=4, C_grid=(1.0, 8.0)).fit(texts, Y, labels=["a", "b", "c"])
+    model = AutoCoder(cv=4, C_grid=(1.0, 8.0)).fit(texts, Y, codes=["a", "b", "c"])
     assert len(model.cv_results_) == 4  # 2 values of C × with and without log-count ratios
     best = max(model.cv_results_, key=lambda r: (r["macro_f1_mean"], r["micro_f1_mean"]))
     assert model.best_params_ == {"C": best["C"], "log_count_ratio": best["log_count_ratio"]}

@@ -7,7 +7,7 @@ split (:mod:`mindthegap.text.folds`), giving out-of-fold scores for every traini
   with few examples), and whether to fall back to the most likely code — fitted by :func:`fit_rule`;
 - the *estimate* of how well a setting codes unseen text: for each fold, the rule is fitted on the other folds'
   out-of-fold scores and applied to this fold's (:func:`cross_fitted_scores`), so no fold is scored with
-  thresholds chosen on its own labels. The mean and standard deviation over folds are what ``code train``
+  thresholds chosen on its own labels. The mean and standard deviation over folds are what ``autocode train``
   reports, and the setting with the best mean macro-F1 is the one kept.
 """
 
