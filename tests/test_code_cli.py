@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from tests.test_autocoder import synthetic_corpus
 from typer.testing import CliRunner
 
 from mindthegap.cli.main import app
+from mindthegap.errors import InputError
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nhs-patient-feedback"
 runner = CliRunner()
@@ -326,3 +328,28 @@ def test_suggest_then_review_through_the_command_line(coded_csv, tmp_path):
     with sqlite3.connect(db) as con:
         statuses = dict(con.execute("SELECT id, status || '/' || reviewer FROM mtg_qual_coding").fetchall())
     assert statuses == {ids["one"]: "accepted/Asha", ids["two"]: "rejected/Asha", ids["three"]: "unreviewed/"}
+
+
+def test_old_code_group_and_labels_file_still_work_with_notes(coded_csv, tmp_path):
+    """``mindthegap code train --labels-file`` (the old spellings) trains the same model as ``autocode train
+    --codes-file``, saying on stderr what each is now called; the JSON summary counts "codes" (and "labels")."""
+    path, codes = coded_csv
+    old = runner.invoke(
+        app,
+        ["code", "train", str(path), "--text", "Comment", "--labels-file", str(codes),
+         "--out", str(tmp_path / "old.mtgmodel"), "--json"],
+    )  # fmt: skip
+    assert old.exit_code == 0, old.output
+    assert "note: 'mindthegap code' is now called 'mindthegap autocode'" in old.stderr
+    assert "note: --labels-file is now called --codes-file" in old.stderr
+    summary = json.loads(old.stdout)
+    assert summary["codes"] == summary["labels"] == 3
+    new = runner.invoke(
+        app,
+        ["autocode", "train", str(path), "--text", "Comment", "--codes-file", str(codes),
+         "--out", str(tmp_path / "new.mtgmodel"), "--json"],
+    )  # fmt: skip
+    assert new.exit_code == 0 and "note:" not in new.stderr
+    assert json.loads(new.stdout)["codebook"] == summary["codebook"]
+    missing = runner.invoke(app, ["autocode", "train", str(path), "--text", "Comment", "--out", "x.mtgmodel"])
+    assert isinstance(missing.exception, InputError) and "--codes-file" in str(missing.exception)

@@ -57,3 +57,25 @@ def test_access_keyword_and_its_old_name_role():
     with pytest.raises(ConfigurationError, match="unknown access"):
         grant("new.name", "names", access="boss")
     assert get_user_model().objects.count() == 2
+
+
+def test_autocoder_codes_keyword_and_its_old_name_labels(tmp_path):
+    """``codes=`` names the auto-coder's columns; ``labels=`` (the old name) gives the very same model with a
+    DeprecationWarning, and ``codes_`` reads them back. Reference: the two fits' probabilities are identical."""
+    from tests.test_autocoder import synthetic_corpus
+
+    from mindthegap.text.autocoder import AutoCoder, load_autocoder
+
+    texts, Y = synthetic_corpus()
+    codes = ["Staff", "Waiting", "Parking"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        new = AutoCoder(cv=3).fit(texts, Y, codes=codes)
+    with pytest.warns(DeprecationWarning, match="labels= is now called codes="):
+        old = AutoCoder(cv=3).fit(texts, Y, labels=codes)
+    assert new.codes_ == old.codes_ == codes
+    assert (new.predict_proba(texts[:5]) == old.predict_proba(texts[:5])).all()
+    path = new.save(tmp_path / "coder.mtgmodel")
+    assert load_autocoder(path, codes=codes).codes_ == codes
+    with pytest.warns(DeprecationWarning, match="labels= is now called codes="):
+        assert load_autocoder(path, labels=codes).codes_ == codes
