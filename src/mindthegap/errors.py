@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 #: the longest quoted value a message repeats in full
 MAX_QUOTED = 200
@@ -240,8 +241,8 @@ def require_columns(columns, wanted, *, path: str | Path | None = None, name_col
 
 
 def renamed_keyword(
-    where: str, old: str, new: str, old_value: object, new_value: object, default: object
-) -> object:
+    where: str, old: str, new: str, old_value: Any, new_value: Any, default: Any
+) -> Any:
     """The value of keyword ``new`` of ``where``, which used to be called ``old``.
 
     The old keyword still works, with a :class:`DeprecationWarning`; giving both is an error. ``new_value`` is

@@ -94,7 +94,7 @@ def train_from_file(
     codes_file = renamed_keyword("train_from_file", "labels_file", "codes_file", labels_file, codes_file, None)
     if codes_file is None:
         raise InputError("no codes file given", hint="give the text file of code column names, one a line")
-    codes = read_codes(Path(codes_file))  # type: ignore[arg-type]
+    codes = read_codes(Path(codes_file))
     texts, keep, Y, moods = _read_training(data, text, codes, sentiment_col)
     model = AutoCoder(
         embedding_model=str(embeddings) if embeddings else None,

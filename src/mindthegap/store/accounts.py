@@ -53,7 +53,7 @@ def add_user(
     """Create a login and grant ``studies`` in one transaction; the password is read only once all else is valid.
 
     ``access`` (viewer by default) is what the person may do with those studies; ``role=`` is its old name."""
-    access = str(renamed_keyword("add_user", "role", "access", role, access, "viewer"))
+    access = renamed_keyword("add_user", "role", "access", role, access, "viewer")
     check_access(access)
     check_username(username)
     model = get_user_model()
@@ -79,7 +79,7 @@ def add_user(
 
 def grant(username: str, study_id: str, access: str | None = None, *, role: str | None = None) -> None:
     """Give an existing person ``access`` to a study (or change the access they have); ``role=`` is its old name."""
-    access = str(renamed_keyword("grant", "role", "access", role, access, "viewer"))
+    access = renamed_keyword("grant", "role", "access", role, access, "viewer")
     check_access(access)
     try:
         user = get_user_model().objects.get(username=username)

@@ -221,7 +221,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         """Learn the coding from ``texts`` and their 0/1 code matrix ``Y`` (and sentiment from 1–5 labels).
 
         ``codes`` names the columns of ``Y`` (by default a DataFrame's columns); ``labels=`` is its old name."""
-        codes = renamed_keyword("AutoCoder.fit", "labels", "codes", labels, codes, None)  # type: ignore[assignment]
+        codes = renamed_keyword("AutoCoder.fit", "labels", "codes", labels, codes, None)
         if (self.sentiment is None) != (sentiment_labels is None):
             raise InputError(
                 "sentiment labels and a sentiment model go together",
@@ -318,5 +318,5 @@ def load_autocoder(
     ``codes`` (old name ``labels=``) and ``codebook`` refuse a model trained on another codebook."""
     from mindthegap.text.autocoder_file import load_autocoder as load
 
-    codes = renamed_keyword("load_autocoder", "labels", "codes", labels, codes, None)  # type: ignore[assignment]
+    codes = renamed_keyword("load_autocoder", "labels", "codes", labels, codes, None)
     return load(path, codes=codes, codebook=codebook)
