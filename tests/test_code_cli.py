@@ -100,7 +100,17 @@ def test_missing_columns_and_mismatched_model(coded_csv, tmp_path):
     path, labels = coded_csv
     res = runner.invoke(
         app,
-        ["autocode", "train", str(path), "--text", "Text", "--codes-file", str(labels), "--out", "x.mtgmodel"],
+        [
+            "autocode",
+            "train",
+            str(path),
+            "--text",
+            "Text",
+            "--codes-file",
+            str(labels),
+            "--out",
+            "x.mtgmodel",
+        ],
     )
     assert "no column 'Text'" in str(res.exception)
     model = tmp_path / "coder.mtgmodel"
@@ -316,7 +326,16 @@ def test_suggest_then_review_through_the_command_line(coded_csv, tmp_path):
 
     ids = {r["source"]: r["id"] for r in rows}
     bad = run_cli(
-        "--db", db, "autocode", "review", "--study", "riverside", "--accept", str(ids["one"]), "--reject", "99999"
+        "--db",
+        db,
+        "autocode",
+        "review",
+        "--study",
+        "riverside",
+        "--accept",
+        str(ids["one"]),
+        "--reject",
+        "99999",
     )
     assert bad.returncode != 0 and "no unreviewed suggestion with id 99999" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) <= 2  # one line and a hint, no traceback

@@ -208,7 +208,9 @@ def test_paired_change_uses_only_people_in_both_waves():
     # the waves' means are named for the waves (reference: numpy means of the paired people's scores)
     assert row.mean_baseline == pytest.approx(b.mean()) and row.mean_follow_up == pytest.approx(a.mean())
     # before= and after= are the old names of baseline= and follow_up=: same result, with a warning
-    with pytest.warns(DeprecationWarning, match=r"(before= is now called baseline=|after= is now called follow_up=)"):
+    with pytest.warns(
+        DeprecationWarning, match=r"(before= is now called baseline=|after= is now called follow_up=)"
+    ):
         old = paired_change(data, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up")
     pd.testing.assert_frame_equal(old, paired_change(data, "score", id_col="id", wave_col="wave",
                                                      baseline="baseline", follow_up="follow_up"))  # fmt: skip

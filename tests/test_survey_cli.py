@@ -156,7 +156,9 @@ def test_compare_groups_and_waves(tmp_path):
     means = frame.groupby("wave")["coherence"].mean()
     named = ("--baseline", "baseline", "--follow-up", "follow_up")
     for flags, noted in ((named, False), (("--before", "baseline", "--after", "follow_up"), True)):
-        result = run_cli("survey", "compare", str(path), "--score", "coherence", "--wave", "wave", *flags, "--json")
+        result = run_cli(
+            "survey", "compare", str(path), "--score", "coherence", "--wave", "wave", *flags, "--json"
+        )
         assert result.returncode == 0, result.stderr
         row = json.loads(result.stdout)["paired"][0]
         assert row["mean_baseline"] == pytest.approx(means["baseline"], abs=1e-9)

@@ -240,9 +240,7 @@ def require_columns(columns, wanted, *, path: str | Path | None = None, name_col
             )
 
 
-def renamed_keyword(
-    where: str, old: str, new: str, old_value: Any, new_value: Any, default: Any
-) -> Any:
+def renamed_keyword(where: str, old: str, new: str, old_value: Any, new_value: Any, default: Any) -> Any:
     """The value of keyword ``new`` of ``where``, which used to be called ``old``.
 
     The old keyword still works, with a :class:`DeprecationWarning`; giving both is an error. ``new_value`` is

@@ -120,7 +120,10 @@ def _unknown(measurement: object) -> InputError:
 
 
 def krippendorff_alpha(
-    data: pd.DataFrame | np.ndarray, measurement: Measurement | None = None, *, level: Measurement | None = None
+    data: pd.DataFrame | np.ndarray,
+    measurement: Measurement | None = None,
+    *,
+    level: Measurement | None = None,
 ) -> float:
     """Krippendorff's alpha for units × coders data with missing values (NaN/None).
 

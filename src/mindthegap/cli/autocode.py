@@ -16,9 +16,9 @@ from mindthegap.scale.local import read_chunks
 app = typer.Typer(
     help=(
         "Code free text by example: learn your coding from the comments you have coded, then propose codes "
-        "for the rest.\n\nExample: [bold]mindthegap autocode train coded.csv --text Comment --codes-file CODES.txt "
-        "--out coder.mtgmodel[/bold] then [bold]mindthegap autocode apply coder.mtgmodel all.csv --text Comment --id ID "
-        "--out coded.csv[/bold]"
+        "for the rest.\n\nExample: [bold]mindthegap autocode train coded.csv --text Comment "
+        "--codes-file CODES.txt --out coder.mtgmodel[/bold] then [bold]mindthegap autocode apply coder.mtgmodel "
+        "all.csv --text Comment --id ID --out coded.csv[/bold]"
     ),
     rich_markup_mode="rich",
     no_args_is_help=True,
@@ -57,7 +57,9 @@ def train(
 
     codes_file = renamed_option(codes_file, labels_file, new="--codes-file", old="--labels-file")
     if codes_file is None:
-        raise InputError("missing option --codes-file", hint="give the text file of code column names, one a line")
+        raise InputError(
+            "missing option --codes-file", hint="give the text file of code column names, one a line"
+        )
     with progress(not as_json) as bar:
         bar.add_task("training", total=None)
         summary = train_from_file(
@@ -81,7 +83,9 @@ def train(
 
 @app.command("apply")
 def apply(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."),
+    model_path: Path = typer.Argument(
+        ..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."
+    ),
     input_path: Path = typer.Argument(..., metavar="IN", help="Comments to code: .csv or .parquet."),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column, copied to the output."),
@@ -143,7 +147,9 @@ def apply(
 
 @app.command("queue")
 def queue(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."),
+    model_path: Path = typer.Argument(
+        ..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."
+    ),
     input_path: Path = typer.Argument(..., metavar="IN", help="Uncoded comments: .csv or .parquet."),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column."),

@@ -1,4 +1,5 @@
-"""``mindthegap autocode suggest`` and ``mindthegap autocode review``: the auto-coder's suggestions for a stored study."""
+"""``mindthegap autocode suggest`` and ``mindthegap autocode review``: the auto-coder's suggestions for a stored
+study."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from mindthegap.store.database import open_study
 
 
 def suggest(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."),
+    model_path: Path = typer.Argument(
+        ..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."
+    ),
     study: str = typer.Option(..., "--study", help="The stored study whose sources to code."),
     min_confidence: float = typer.Option(
         0.0, "--min-confidence", min=0.0, max=1.0, help="Store only suggestions at least this sure (0–1)."

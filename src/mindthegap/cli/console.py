@@ -169,6 +169,8 @@ def renamed_option(new_value: Any, old_value: Any, *, new: str, old: str, defaul
     if new_value is not None and new_value != old_value:
         raise InputError(f"{old} and {new} are the same option and disagree", hint=f"give {new} only")
     err_console.print(
-        f"note: {old} is now called {new}; the old spelling will go in a later release", markup=False, soft_wrap=True
+        f"note: {old} is now called {new}; the old spelling will go in a later release",
+        markup=False,
+        soft_wrap=True,
     )
     return old_value

@@ -63,7 +63,10 @@ def agreement(
         ..., help="CSV: unit id in the first column, one column per coder, blank = missing."
     ),
     measurement: str = typer.Option(
-        None, "--measurement", "-m", help="Level of measurement: nominal (default), ordinal, interval or ratio."
+        None,
+        "--measurement",
+        "-m",
+        help="Level of measurement: nominal (default), ordinal, interval or ratio.",
     ),
     level: str = typer.Option(None, "--level", "-l", hidden=True, help="Old name of --measurement."),
     unit: str = typer.Option("segment", "--unit", help="What a row is: segment, sentence or character."),

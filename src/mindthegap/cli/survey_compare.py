@@ -148,7 +148,11 @@ def _paired(*, frame, score_col, plan, scope, min_n, json, id_col, wave, baselin
     from mindthegap.analysis.publication import population_name
 
     pairs = population_name(
-        "survey_pairs", instrument=scope.get("instrument"), before=baseline, after=follow_up, construct=score_col
+        "survey_pairs",
+        instrument=scope.get("instrument"),
+        before=baseline,
+        after=follow_up,
+        construct=score_col,
     )
     table = paired_change(
         frame, score_col, id_col=id_col, wave_col=wave, baseline=baseline, follow_up=follow_up, min_n=min_n,
@@ -158,7 +162,8 @@ def _paired(*, frame, score_col, plan, scope, min_n, json, id_col, wave, baselin
         print_json({**scope, "paired": frame_records(table)})
     else:
         show_frame(
-            table, ["n", "mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "p_wilcoxon", "d_z"]
+            table,
+            ["n", "mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "p_wilcoxon", "d_z"],
         )
 
 

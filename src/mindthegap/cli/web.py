@@ -92,7 +92,9 @@ def add_user(
     username: str = typer.Argument(..., help="Login name: letters, digits and @ . + - _ (at most 150)."),
     study: list[str] = typer.Option([], "--study", help="Study id to grant (repeatable)."),
     access: str = typer.Option(
-        None, "--access", help="What they may do: viewer (reports; the default), analyst (import and analyse) or owner."
+        None,
+        "--access",
+        help="What they may do: viewer (reports; the default), analyst (import and analyse) or owner.",
     ),
     role: str = typer.Option(None, "--role", hidden=True, help="Old name of --access."),
     superuser: bool = typer.Option(

@@ -206,4 +206,10 @@ def apply_model_local(
         sink.close()
         tmp.unlink(missing_ok=True)
     codes = len(model.labels_)
-    return {"output": str(out), "rows": rows, "rows_empty": empty, "codes": codes, "labels": codes}  # labels: old name
+    return {
+        "output": str(out),
+        "rows": rows,
+        "rows_empty": empty,
+        "codes": codes,
+        "labels": codes,  # the old name of "codes"
+    }

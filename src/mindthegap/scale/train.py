@@ -91,7 +91,9 @@ def train_from_file(
 
     if not data.is_file():
         raise InputError("file not found", path=data)
-    codes_file = renamed_keyword("train_from_file", "labels_file", "codes_file", labels_file, codes_file, None)
+    codes_file = renamed_keyword(
+        "train_from_file", "labels_file", "codes_file", labels_file, codes_file, None
+    )
     if codes_file is None:
         raise InputError("no codes file given", hint="give the text file of code column names, one a line")
     codes = read_codes(Path(codes_file))

@@ -216,9 +216,7 @@ def _rebuild(
     return model
 
 
-def _check_codebook(
-    model: Any, path: Path | None, codes: Sequence[str] | None, codebook: str | None
-) -> None:
+def _check_codebook(model: Any, path: Path | None, codes: Sequence[str] | None, codebook: str | None) -> None:
     if codes is not None and list(codes) != list(model.labels_):
         raise InputError(
             "model was trained on a different codebook (codes differ)",

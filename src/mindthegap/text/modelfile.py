@@ -99,7 +99,9 @@ def read_model_file(source: str | Path | bytes) -> tuple[dict[str, Any], dict[st
     """The manifest and arrays of a model file (a path or the file's bytes), after the checks above."""
     path = None if isinstance(source, bytes) else Path(source)
     if path is not None and not path.is_file():
-        raise ModelFileError("model file not found", path=path, hint="train one with `mindthegap autocode train`")
+        raise ModelFileError(
+            "model file not found", path=path, hint="train one with `mindthegap autocode train`"
+        )
     try:
         raw = source if isinstance(source, bytes) else path.read_bytes()
     except OSError as exc:

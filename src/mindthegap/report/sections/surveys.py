@@ -127,7 +127,10 @@ def _prepost(
         },
         formats={
             "n": "{:.0f}",
-            **{c: "{:.2f}" for c in ("mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "d_z")},
+            **{
+                c: "{:.2f}"
+                for c in ("mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "d_z")
+            },
         },
         note="Only people who answered in both waves are counted; the CI is from the paired t distribution.",
     )
