@@ -27,7 +27,7 @@ app.command("import")(import_cmd)
 app.command()(compare)
 
 _FILE = typer.Argument(
-    ..., help="CSV, XLSX or Parquet: one row per respondent, one column per item (numeric codes)."
+    ..., help="CSV, XLSX or Parquet: one row per respondent, one column per item (numeric answer values)."
 )
 _FILE_OR_STUDY = typer.Argument(
     None, help="CSV, XLSX or Parquet: one row per respondent, one column per item; or use --study."
@@ -139,8 +139,8 @@ def reliability(
     construct: list[str] = _CONSTRUCT,
     reverse: list[str] = _REVERSE,
     instrument: str = _INSTRUMENT,
-    scale_min: int = typer.Option(None, "--scale-min", help="Lowest code (default 1, or the instrument's)."),
-    scale_max: int = typer.Option(None, "--scale-max", help="Highest code (default 5, or the instrument's)."),
+    scale_min: int = typer.Option(None, "--scale-min", help="Lowest answer value (default 1, or the instrument's)."),
+    scale_max: int = typer.Option(None, "--scale-max", help="Highest answer value (default 5, or the instrument's)."),
     by: str = _BY,
     items: bool = typer.Option(False, "--items", help="Also show item–total r and alpha if deleted."),
     min_n: int = _MIN_N,
@@ -185,8 +185,8 @@ def score_cmd(
     construct: list[str] = _CONSTRUCT,
     reverse: list[str] = _REVERSE,
     instrument: str = _INSTRUMENT,
-    scale_min: int = typer.Option(None, "--scale-min", help="Lowest code (default 1, or the instrument's)."),
-    scale_max: int = typer.Option(None, "--scale-max", help="Highest code (default 5, or the instrument's)."),
+    scale_min: int = typer.Option(None, "--scale-min", help="Lowest answer value (default 1, or the instrument's)."),
+    scale_max: int = typer.Option(None, "--scale-max", help="Highest answer value (default 5, or the instrument's)."),
     keep: str = typer.Option(None, "--keep", help="Comma-separated columns to carry over, e.g. id,service."),
     out: Path = typer.Option(..., "--out", help="Write the scores to this .csv or .parquet file."),
     as_json: bool = _JSON,
