@@ -364,7 +364,8 @@ def test_qual_coders_says_who_counts_and_how_far_people_agree(tmp_path):
     result = run_cli("--db", db, "qual", "coders", "--study", "qs", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    roles = {row["coder"]: (row["role"], row["counts_as_coder"]) for row in report["coders"]}
+    roles = {row["coder"]: (row["kind"], row["counts_as_coder"]) for row in report["coders"]}
+    assert all(row["role"] == row["kind"] for row in report["coders"])  # "role": the old name, still given
     assert roles == {"Asha": ("person", True), "Ben": ("person", True), "auto-coder:1f2e": ("machine", False)}
     assert report["double_coded_sources"] == 1
     overall = report["agreement"][0]

@@ -150,7 +150,8 @@ def coders(
     versus = machine_agreement(codings, sources)
     report = {
         "study": study,
-        "coders": frame_records(coder_summary(codings)),
+        # each coder's kind (person, machine, agreed, unattributed), also under its old name "role"
+        "coders": [{**r, "role": r["kind"]} for r in frame_records(coder_summary(codings))],
         "double_coded_sources": len(double),
         "agreement": frame_records(people),
         "auto_coder_agreement": frame_records(versus),
@@ -161,7 +162,7 @@ def coders(
     for row in report["coders"]:
         counts = "counts as a coder" if row["counts_as_coder"] else "not a coder"
         console.print(
-            f"{row['coder'] or '(no name)'}: {row['role']}, {counts}; {row['codings']} accepted coding(s) in "
+            f"{row['coder'] or '(no name)'}: {row['kind']}, {counts}; {row['codings']} accepted coding(s) in "
             f"{row['sources']} source(s)"
         )
     if not len(people):
