@@ -23,6 +23,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
+MODEL = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`.")
 
 
 @app.command("train")
@@ -83,9 +84,7 @@ def train(
 
 @app.command("apply")
 def apply(
-    model_path: Path = typer.Argument(
-        ..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."
-    ),
+    model_path: Path = MODEL,
     input_path: Path = typer.Argument(..., metavar="IN", help="Comments to code: .csv or .parquet."),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column, copied to the output."),
@@ -147,9 +146,7 @@ def apply(
 
 @app.command("queue")
 def queue(
-    model_path: Path = typer.Argument(
-        ..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."
-    ),
+    model_path: Path = MODEL,
     input_path: Path = typer.Argument(..., metavar="IN", help="Uncoded comments: .csv or .parquet."),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column."),

@@ -58,17 +58,18 @@ def _read_reliability(path: Path) -> pd.DataFrame:
     return data
 
 
+_MEASUREMENT = typer.Option(
+    None, "--measurement", "-m", help="Level of measurement: nominal (default), ordinal, interval or ratio."
+)
+_OLD_LEVEL = typer.Option(None, "--level", "-l", hidden=True, help="Old name of --measurement.")
+
+
 def agreement(
     file: Path = typer.Argument(
         ..., help="CSV: unit id in the first column, one column per coder, blank = missing."
     ),
-    measurement: str = typer.Option(
-        None,
-        "--measurement",
-        "-m",
-        help="Level of measurement: nominal (default), ordinal, interval or ratio.",
-    ),
-    level: str = typer.Option(None, "--level", "-l", hidden=True, help="Old name of --measurement."),
+    measurement: str = _MEASUREMENT,
+    level: str = _OLD_LEVEL,
     unit: str = typer.Option("segment", "--unit", help="What a row is: segment, sentence or character."),
     missing: list[str] = typer.Option(
         None,
