@@ -73,7 +73,7 @@ def test_each_fold_is_scored_with_a_rule_that_never_saw_its_labels():
 
 def test_settings_are_chosen_by_cross_validation_and_reported():
     texts, Y = synthetic_corpus(200)
-    model = AutoCoder(cv=4, C_grid=(1.0, 8.0)).fit(texts, Y, labels=["a", "b", "c"])
+    model = AutoCoder(cv=4, C_grid=(1.0, 8.0)).fit(texts, Y, codes=["a", "b", "c"])
     # 2 values of C × with and without log-count ratios, then all four chosen code by code
     assert len(model.cv_results_) == 5 and model.cv_results_[-1]["C"] is None
     best = max(model.cv_results_, key=lambda r: (r["macro_f1_mean"], r["micro_f1_mean"]))

@@ -204,20 +204,26 @@ def test_people_are_added_and_granted_from_the_command_line(tmp_path):
         "qi.lead",
         "--study",
         "northmoor",
-        "--role",
+        "--access",
         "analyst",
         "--password-stdin",
         input="a-long-passphrase-9\n",
     )
     assert added.returncode == 0, added.stderr
-    assert "analyst access to northmoor" in added.stdout
+    assert "analyst access to northmoor" in added.stdout and "note:" not in added.stderr
     _one_line_error(
         run_cli("--db", db, "user", "add", "weak", "--password-stdin", input="123\n"), "password refused"
     )
     _one_line_error(run_cli("--db", db, "user", "grant", "qi.lead", "nowhere"), "no study with id 'nowhere'")
     _one_line_error(
-        run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--role", "boss"), "unknown role"
+        run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--access", "boss"), "unknown access"
     )
+    # the old spelling --role still works, with a one-line note on stderr
+    old = run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--role", "viewer")
+    assert old.returncode == 0, old.stderr
+    assert "note: --role is now called --access" in old.stderr and "viewer access to northmoor" in old.stdout
+    again = run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--access", "analyst")
+    assert again.returncode == 0 and "note:" not in again.stderr
     with sqlite3.connect(db) as conn:
         role = conn.execute(
             "SELECT a.role FROM mtg_study_access a JOIN auth_user u ON u.id = a.user_id WHERE u.username = ?",

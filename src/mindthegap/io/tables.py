@@ -136,7 +136,7 @@ def neutralise_value(value: object) -> object:
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell and column heading passed through :func:`neutralise_value`.
 
-    Every CSV or spreadsheet export goes through this (``write_table``, ``code apply``, the web downloads).
+    Every CSV or spreadsheet export goes through this (``write_table``, ``autocode apply``, the web downloads).
     Numeric columns are untouched, so genuine numbers stay numbers; Parquet outputs, which no spreadsheet
     evaluates, keep the data exactly.
     """

@@ -1,6 +1,6 @@
 """The single-machine engine: stream a CSV or Parquet file of comments through the text pipeline into a file.
 
-``mindthegap code apply --engine local`` calls :func:`apply_model_local`; the Spark engine beside it
+``mindthegap autocode apply --engine local`` calls :func:`apply_model_local`; the Spark engine beside it
 (:mod:`mindthegap.scale.spark`) runs the same ``process_frame`` on a cluster. Reading and writing use Arrow's
 CSV and Parquet readers and writers in chunks, so memory stays flat and the model, not the file format, sets the
 pace (pandas' CSV writer alone used to take more time than coding). The output appears whole at its destination
@@ -205,4 +205,11 @@ def apply_model_local(
     finally:
         sink.close()
         tmp.unlink(missing_ok=True)
-    return {"output": str(out), "rows": rows, "rows_empty": empty, "labels": len(model.labels_)}
+    codes = len(model.labels_)
+    return {
+        "output": str(out),
+        "rows": rows,
+        "rows_empty": empty,
+        "codes": codes,
+        "labels": codes,  # the old name of "codes"
+    }

@@ -2,7 +2,7 @@
 
 Two entry points:
 
-- :func:`apply_model_spark` — file in, file out (Parquet or CSV), as ``mindthegap code apply --engine spark``
+- :func:`apply_model_spark` — file in, file out (Parquet or CSV), as ``mindthegap autocode apply --engine spark``
   uses it: checks the input, the columns and the model *before* any work, writes to a hidden sibling folder and
   renames it into place, so a failed run never leaves partial output at the destination;
 - :func:`code_dataframe` — Spark DataFrame in, Spark DataFrame out, for use inside an existing session (a notebook
@@ -485,7 +485,7 @@ def code_dataframe(
 def _load_model_on_driver(path: Path, pipe: Pipeline) -> Any:
     if not path.is_file():
         raise InputError(
-            "model file not found", path=path, hint="give the file written by `mindthegap code train`"
+            "model file not found", path=path, hint="give the file written by `mindthegap autocode train`"
         )
     try:
         return pipe.load(path)
@@ -495,7 +495,7 @@ def _load_model_on_driver(path: Path, pipe: Pipeline) -> Any:
         raise InputError(
             f"cannot be loaded as a mindthegap model ({type(exc).__name__}: {exc})".splitlines()[0],
             path=path,
-            hint="give the file written by `mindthegap code train`",
+            hint="give the file written by `mindthegap autocode train`",
         ) from None
 
 

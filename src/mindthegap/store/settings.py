@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 from mindthegap.errors import ConfigurationError
-from mindthegap.store.urls import database_settings
+from mindthegap.store.database_url import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

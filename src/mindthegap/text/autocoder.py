@@ -30,7 +30,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from mindthegap import __version__
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, renamed_keyword
 from mindthegap.text.autocoder_cv import (
     DecisionRule,
     best_f1_threshold,
@@ -77,7 +77,7 @@ def warn_degenerate_codes(Y: np.ndarray, labels: Sequence[str]) -> list[str]:
             result = "can never suggest it" if count == 0 else "will suggest it for every text"
             warnings.warn(
                 f"code {label!r} is on {which} of the {len(Y)} training texts, so the model {result} — code "
-                "examples with and without it, or leave it out of the labels",
+                "examples with and without it, or leave it out of the codes",
                 UserWarning,
                 stacklevel=3,
             )
@@ -265,17 +265,21 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         texts: Sequence[str],
         Y: Any,
         *,
-        labels: Sequence[str] | None = None,
+        codes: Sequence[str] | None = None,
         sentiment_labels: Any = None,
+        labels: Sequence[str] | None = None,
     ) -> AutoCoder:
-        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y`` (and sentiment from 1–5 labels)."""
+        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y`` (and sentiment from 1–5 labels).
+
+        ``codes`` names the columns of ``Y`` (by default a DataFrame's columns); ``labels=`` is its old name."""
+        codes = renamed_keyword("AutoCoder.fit", "labels", "codes", labels, codes, None)
         if (self.sentiment is None) != (sentiment_labels is None):
             raise InputError(
                 "sentiment labels and a sentiment model go together",
                 hint="give both AutoCoder(sentiment=SentimentModel()) and fit(..., sentiment_labels=...)",
             )
         self.candidates()  # refuses an unknown learner before any work
-        docs, Y, self.labels_ = self._check_input(texts, Y, labels)
+        docs, Y, self.labels_ = self._check_input(texts, Y, codes)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
         self.vectoriser_ = text_vectoriser(
@@ -307,6 +311,11 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         if self.sentiment is not None:
             self.sentiment_model_ = clone(self.sentiment).fit(list(texts), sentiment_labels)
         return self
+
+    @property
+    def codes_(self) -> list[str]:
+        """The codes the coder proposes, in the order of its columns (stored as ``labels_``, the model file's name)."""
+        return self.labels_
 
     # -- prediction ----------------------------------------------------------------------------------------------
     def _decide(self, proba: np.ndarray, *, fallback: bool) -> np.ndarray:
@@ -346,9 +355,16 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
 
 def load_autocoder(
-    path: str | Path, *, labels: Sequence[str] | None = None, codebook: str | None = None
+    path: str | Path,
+    *,
+    codes: Sequence[str] | None = None,
+    codebook: str | None = None,
+    labels: Sequence[str] | None = None,
 ) -> AutoCoder:
-    """Load a coder saved by :meth:`AutoCoder.save`; see :mod:`mindthegap.text.autocoder_file`."""
+    """Load a coder saved by :meth:`AutoCoder.save`; see :mod:`mindthegap.text.autocoder_file`.
+
+    ``codes`` (old name ``labels=``) and ``codebook`` refuse a model trained on another codebook."""
     from mindthegap.text.autocoder_file import load_autocoder as load
 
-    return load(path, labels=labels, codebook=codebook)
+    codes = renamed_keyword("load_autocoder", "labels", "codes", labels, codes, None)
+    return load(path, codes=codes, codebook=codebook)

@@ -11,7 +11,7 @@ split (:mod:`mindthegap.text.folds`), giving out-of-fold scores for every traini
 - the *estimate* of how well a setting codes unseen text: for each fold, the rule is fitted on the other folds'
   out-of-fold scores and applied to this fold's (:func:`cross_fitted_scores`), so no fold is scored with
   thresholds — or, per code, settings — chosen on its own labels. The mean and standard deviation over folds are
-  what ``code train`` reports, and the setting with the best mean macro-F1 is the one kept.
+  what ``autocode train`` reports, and the setting with the best mean macro-F1 is the one kept.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "|i1", "|u1"})
 #: the largest member (uncompressed) and the largest manifest a model file may hold
 MAX_MEMBER_BYTES = int(os.environ.get("MINDTHEGAP_MAX_MODEL_MEMBER_BYTES", 1 << 30))
 MAX_MANIFEST_BYTES = 256 << 20
-_RETRAIN = "retrain the model with `mindthegap code train`"
+_RETRAIN = "retrain the model with `mindthegap autocode train`"
 
 
 class ModelFileError(InputError):
@@ -99,7 +99,9 @@ def read_model_file(source: str | Path | bytes) -> tuple[dict[str, Any], dict[st
     """The manifest and arrays of a model file (a path or the file's bytes), after the checks above."""
     path = None if isinstance(source, bytes) else Path(source)
     if path is not None and not path.is_file():
-        raise ModelFileError("model file not found", path=path, hint="train one with `mindthegap code train`")
+        raise ModelFileError(
+            "model file not found", path=path, hint="train one with `mindthegap autocode train`"
+        )
     try:
         raw = source if isinstance(source, bytes) else path.read_bytes()
     except OSError as exc:

@@ -67,7 +67,7 @@ def build(ctx: ReportContext) -> Section | None:
     before, after = waves[0], waves[-1]
     rows, slopes = [], []
     for key, frame in outcomes.items():
-        changes = person_changes(frame, outcome="value", before=before, after=after)
+        changes = person_changes(frame, outcome="value", baseline=before, follow_up=after)
         changes = changes[changes["participant_id"].isin(ctx.plan.roster.index)]
         row = (
             difference_in_differences(

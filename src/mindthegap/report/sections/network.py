@@ -1,4 +1,4 @@
-"""Report section: who works with whom, before and after — density, the E-I index, brokers and isolates, and a
+"""Report section: who works with whom, at baseline and follow-up — density, the E-I index, brokers and isolates, and a
 chart of discipline × service blocks (never one person's position), with the block table behind it."""
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def build(ctx: ReportContext) -> Section | None:
     labels = study_labels(ctx.study)
     names = {**labels["wave"], **labels["discipline"], **labels["service"]}
     waves = [w.id for w in ctx.study.waves_in_order()]
-    section = Section("network", "Who works with whom: the network before and after")
+    section = Section("network", "Who works with whom: the network at baseline and follow-up")
     named = ties is not None and _named(section, ctx, ties, names, waves)
     counted = counts is not None and _counted(section, ctx, counts, names, waves)
 
@@ -179,22 +179,23 @@ def _change(section: Section, change: pd.DataFrame, names, waves) -> None:
     if change.empty:
         return
     change = change.assign(measure_label=change["measure"].map(MEASURES))
+    first, last = names.get(waves[0], waves[0]), names.get(waves[-1], waves[-1])
     section.add(
         Table(
-            caption=f"Change between {names.get(waves[0], waves[0])} and {names.get(waves[-1], waves[-1])}",
+            caption=f"Change between {first} and {last}",
             data=change,
             columns={
                 "measure_label": "Measure",
                 "people": "People at both waves",
-                "before": "Before",
-                "after": "After",
+                "baseline": first,
+                "follow_up": last,
                 "change": "Change",
                 "p_value": "Permutation p",
             },
             formats={
                 "people": "{:.0f}",
-                "before": "{:.3f}",
-                "after": "{:.3f}",
+                "baseline": "{:.3f}",
+                "follow_up": "{:.3f}",
                 "change": "{:+.3f}",
                 "p_value": "{:.3f}",
             },
@@ -204,7 +205,7 @@ def _change(section: Section, change: pd.DataFrame, names, waves) -> None:
     ei = change[change["measure"] == "ei_discipline"]
     if len(ei) and not bool(ei["suppressed"].iloc[0]) and ei["p_value"].iloc[0] < 0.05:
         direction = "more" if ei["change"].iloc[0] > 0 else "fewer"
-        before, after = ei["before"].iloc[0], ei["after"].iloc[0]
+        before, after = ei["baseline"].iloc[0], ei["follow_up"].iloc[0]
         section.summary.append(
             f"Between the waves, staff named {direction} colleagues across disciplines "
             f"(E-I index {before:+.2f} to {after:+.2f})."
@@ -245,7 +246,7 @@ def _blocks(section, tables, ties, roster, ctx, names, waves) -> None:
     n_shown = int((~blocks["suppressed"].astype(bool)).sum())
     section.add(
         Figure(
-            "Ties between discipline × service blocks, before and after",
+            "Ties between discipline × service blocks, at baseline and follow-up",
             _block_chart(blocks, edges, disciplines, names),
             f"Two network diagrams, one per wave, of {n_shown} discipline-by-service blocks (circles sized by people "
             "and coloured by discipline) joined by lines as thick as the ties between them. No individual is shown.",

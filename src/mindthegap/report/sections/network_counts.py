@@ -157,7 +157,7 @@ def _figure(matrix: pd.DataFrame, names, waves: list[str], visible: set[tuple]) 
         f"counted in blocks too small to show are pooled as '{OTHER.lower()}'.",
     )
     return Figure(
-        "Colleagues counted between discipline × service blocks, before and after",
+        "Colleagues counted between discipline × service blocks, at baseline and follow-up",
         _block_chart(blocks, edges, disciplines, names),
         f"Two network diagrams, one per wave, of {n_shown} discipline-by-service blocks of respondents (circles "
         "sized by respondents and coloured by discipline) joined by lines as thick as the colleagues counted "

@@ -97,7 +97,7 @@ def _prepost(
         if key not in scores.columns:
             continue
         change = paired_change(
-            scores, key, id_col="participant_id", wave_col="wave", before=before, after=after,
+            scores, key, id_col="participant_id", wave_col="wave", baseline=before, follow_up=after,
             min_n=plan.min_n, plan=plan,
             population=population_name("survey_pairs", instrument=ins, before=before, after=after, construct=key),
         )  # fmt: skip
@@ -117,8 +117,8 @@ def _prepost(
         columns={
             "construct_label": "Construct",
             "n": "n (both waves)",
-            "mean_before": first,
-            "mean_after": last,
+            "mean_baseline": first,
+            "mean_follow_up": last,
             "mean_change": "Change",
             "ci_low": "95% CI low",
             "ci_high": "95% CI high",
@@ -127,7 +127,10 @@ def _prepost(
         },
         formats={
             "n": "{:.0f}",
-            **{c: "{:.2f}" for c in ("mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "d_z")},
+            **{
+                c: "{:.2f}"
+                for c in ("mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "d_z")
+            },
         },
         note="Only people who answered in both waves are counted; the CI is from the paired t distribution.",
     )

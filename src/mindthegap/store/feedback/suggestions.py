@@ -97,7 +97,7 @@ def review_suggestion(
         raise StoreError(
             f"no unreviewed suggestion with id {coding_id}"
             + (f" in study {study.slug!r}" if study is not None else ""),
-            hint="list them with: mindthegap code review --study STUDY",
+            hint="list them with: mindthegap autocode review --study STUDY",
         )
     audit.record(
         audit.Action.SUGGESTION_ACCEPTED if accept else audit.Action.SUGGESTION_REJECTED,
