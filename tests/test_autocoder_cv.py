@@ -148,3 +148,15 @@ def test_per_code_cross_validation_chooses_on_the_other_folds_only():
     S = combine_per_code([A, B], choose_per_code([A[rest], B[rest]], Y[rest]))
     rule = fit_rule(S[rest], Y[rest], **args)
     assert tuple(base[0]) == pytest.approx(f1_scores(Y[~rest], rule.decide(rule.proba(S[~rest]))))
+
+
+def test_the_training_summary_counts_per_code_settings_rather_than_listing_them():
+    """``autocode train --json`` says how many codes took each setting (39 codes would otherwise print two
+    39-entry lists); a shared setting is shown as itself."""
+    from mindthegap.scale.train import chosen_summary
+
+    per_code = chosen_summary({"C": [0.1, 0.2, 0.1], "log_count_ratio": [True, False, False]})
+    assert per_code == {"per_code": True, "C": {"0.1": 2, "0.2": 1}, "log_count_ratio": {"False": 2, "True": 1}}
+    assert chosen_summary({"C": 4.0, "log_count_ratio": False}) == {
+        "per_code": False, "C": 4.0, "log_count_ratio": False,
+    }  # fmt: skip

@@ -46,7 +46,7 @@ class Payload:
 def fitted():
     texts, Y = synthetic_corpus(240)
     moods = (np.arange(len(texts)) % 5) + 1
-    model = AutoCoder(cv=4, sentiment=SentimentModel()).fit(texts, Y, labels=LABELS, sentiment_labels=moods)
+    model = AutoCoder(cv=4, sentiment=SentimentModel()).fit(texts, Y, codes=LABELS, sentiment_labels=moods)
     return model, texts
 
 

@@ -7,6 +7,7 @@ that apply the model, so the command line only parses options and prints the sum
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,15 @@ def train_from_file(
         "cross_validated_macro_f1_sd": round(scores["macro_f1_sd"], 3),
         "cross_validated_micro_f1": round(scores["micro_f1_mean"], 3),
         "cross_validated_micro_f1_sd": round(scores["micro_f1_sd"], 3),
-        "chosen": model.best_params_,
+        "chosen": chosen_summary(model.best_params_),
         "sentiment": bool(sentiment_col),
     }
+
+
+def chosen_summary(best: dict) -> dict:
+    """The setting cross-validation kept, readable at a glance: one value each, or — where every code took its own
+    — how many codes took each value (the per-code lists stay in the model file)."""
+    if not isinstance(best.get("C"), list):
+        return {"per_code": False, **best}
+    counts = {key: dict(Counter(str(v) for v in values).most_common()) for key, values in best.items()}
+    return {"per_code": True, **counts}
