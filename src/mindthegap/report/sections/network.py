@@ -21,7 +21,7 @@ MEASURES = {
 
 def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplines: list[str], names) -> str:
     """One panel per wave: shown blocks on a circle grouped by discipline, sized by people, coloured by
-    discipline; lines between blocks as wide as the ties between them."""
+    discipline and labelled with their service; lines between blocks as wide as the ties between them."""
     waves = list(edges)
     visible = blocks[~blocks["suppressed"].astype(bool)]
     keys = sorted({(d, s) for d, s in zip(visible["discipline"], visible["service"], strict=True)})
@@ -50,8 +50,11 @@ def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplin
                     edgecolors="white",
                     linewidths=0.5,
                 )
+                _label(ax, x, y, names.get(b.service, b.service))
             ax.set_title(names.get(wave, wave))
             ax.set_axis_off()
+            ax.set_xlim(-1.9, 1.9)
+            ax.set_ylim(-1.45, 1.45)
             ax.set_aspect("equal")
         shown_disciplines = [d for d in disciplines if d in set(visible["discipline"])]
         handles = [
@@ -62,18 +65,41 @@ def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplin
         return charts.to_svg(fig)
 
 
+def _label(ax, x: float, y: float, text: str) -> None:
+    """A block's service beside its circle, outside the ring, so the chart reads without the table."""
+    import textwrap
+
+    ha = "left" if x > 0.2 else "right" if x < -0.2 else "center"
+    ax.text(1.16 * x, 1.16 * y, "\n".join(textwrap.wrap(text, 16)), ha=ha, va="center", fontsize=6.5,
+            color=charts.INK, zorder=3)  # fmt: skip
+
+
 def build(ctx: ReportContext) -> Section | None:
-    ties = ctx.frame("network_ties")
-    if ties is None:
-        return None
-    roster = ctx.roster()
-    waves = [w.id for w in ctx.study.waves_in_order()]
-    tables = network_tables(ties, roster, plan=ctx.plan, waves=waves, seed=ctx.seed)
-    if tables["waves"].empty:
+    ties, counts = ctx.frame("network_ties"), ctx.frame("network_tie_counts")
+    if ties is None and counts is None:
         return None
     labels = study_labels(ctx.study)
     names = {**labels["wave"], **labels["discipline"], **labels["service"]}
+    waves = [w.id for w in ctx.study.waves_in_order()]
     section = Section("network", "Who works with whom: the network before and after")
+    named = ties is not None and _named(section, ctx, ties, names, waves)
+    counted = counts is not None and _counted(section, ctx, counts, names, waves)
+
+    return section if named or counted else None
+
+
+def _counted(section: Section, ctx: ReportContext, counts: pd.DataFrame, names, waves) -> bool:
+    from mindthegap.report.sections.network_counts import add_counted
+
+    return add_counted(section, ctx, counts, names, waves)
+
+
+def _named(section: Section, ctx: ReportContext, ties: pd.DataFrame, names, waves) -> bool:
+    """The network of named colleagues: measures per wave, change, the block chart and the groups table."""
+    roster = ctx.roster()
+    tables = network_tables(ties, roster, plan=ctx.plan, waves=waves, seed=ctx.seed)
+    if tables["waves"].empty:
+        return False
     section.add(
         Paragraph(
             "Staff named the colleagues they work with at each wave; a tie is a working relationship named by "
@@ -115,7 +141,12 @@ def build(ctx: ReportContext) -> Section | None:
     )
     _change(section, tables["change"], names, waves)
     _blocks(section, tables, ties, roster, ctx, names, waves)
-    groups = tables["groups"].assign(
+    _groups(section, tables["groups"], names)
+    return True
+
+
+def _groups(section: Section, groups: pd.DataFrame, names) -> None:
+    groups = groups.assign(
         wave=lambda d: d["wave"].map(lambda w: names.get(w, w)),
         group=lambda d: d["group"].map(lambda g: names.get(g, g)),
     )
@@ -142,7 +173,6 @@ def build(ctx: ReportContext) -> Section | None:
             },
         )
     )
-    return section
 
 
 def _change(section: Section, change: pd.DataFrame, names, waves) -> None:
