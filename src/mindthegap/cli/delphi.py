@@ -209,7 +209,7 @@ def feedback(
         raise InputError(f"round {round_number} has no ratings", column="--round", hint="see 'delphi status'")
     rows = feedback_rows(ratings, frames["statements"], round_number, plan=plan, rater_id=rater)
     if html is not None:
-        from mindthegap.io.files import atomic_write_text
+        from mindthegap.files import atomic_write_text
 
         title = f"Round {round_number}: how the panels rated"
         atomic_write_text(html, feedback_html(rows, title=title, round_=round_number))

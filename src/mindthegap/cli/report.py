@@ -35,7 +35,7 @@ def report(
 
     Example: [bold]mindthegap report northmoor --out board/ --format summary[/bold]
     """
-    from mindthegap.io.files import ensure_writable_dir
+    from mindthegap.files import ensure_writable_dir
     from mindthegap.report.builder import FORMATS
     from mindthegap.report.context import AUDIENCES
 

@@ -205,7 +205,7 @@ def report(
 
     Example: [bold]mindthegap study report northmoor --out board-report.html --audience aggregate[/bold]
     """
-    from mindthegap.io.files import ensure_writable_dir
+    from mindthegap.files import ensure_writable_dir
     from mindthegap.report.context import AUDIENCES
 
     if audience not in AUDIENCES:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from mindthegap.errors import InputError
+from mindthegap.files import atomic_write_bytes
 
 __all__ = ["ModelFileError", "check_object", "model_file_bytes", "read_model_file", "write_model_file"]
 
@@ -51,15 +51,7 @@ def _refuse(path: Path | None, why: str) -> ModelFileError:
 def write_model_file(path: str | Path, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Path:
     """Write ``manifest`` (JSON-serialisable) and ``arrays`` to ``path`` atomically; returns the path."""
     path = Path(path)
-    payload = model_file_bytes(manifest, arrays)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write_bytes(path, model_file_bytes(manifest, arrays))
     return path
 
 
