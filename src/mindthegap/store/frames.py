@@ -1,0 +1,14 @@
+"""Stored rows as DataFrames for the analyses: one way to turn a queryset into a table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from django.db.models import QuerySet
+
+
+def values_frame(rows: QuerySet, fields: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+    """``rows``' ``fields`` (Django lookups, e.g. ``participant__pseudonym``) as a table with ``columns``, in
+    the queryset's order; an empty queryset gives an empty table with those columns."""
+    return pd.DataFrame(list(rows.values_list(*fields)), columns=list(columns))
