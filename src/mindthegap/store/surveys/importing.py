@@ -16,7 +16,7 @@ import pandas as pd
 from django.db import transaction
 
 from mindthegap.errors import InputError
-from mindthegap.io.surveys import Problem, map_responses, read_raw
+from mindthegap.io.surveys import Problem, import_survey, read_raw
 from mindthegap.io.surveys.formats import default_id_column
 from mindthegap.model import Level
 from mindthegap.model.pseudonyms import pseudonym_problem
@@ -110,7 +110,8 @@ def import_into_study(
     """
     record = get_record(study_id)
     instrument = load_study_instrument(record, instrument_id)
-    frame, rows, labels = read_raw(path, fmt, dictionary=dictionary)
+    raw = read_raw(path, fmt, dictionary=dictionary)
+    frame = raw[0]
     id_column = id_column or default_id_column(frame)
     if id_column is None:
         raise InputError(
@@ -133,17 +134,10 @@ def import_into_study(
     wave_col = _find(frame.columns, "wave") if wave is None else None
     if wave_col is not None:
         attributes[wave_col] = waves
-    result = map_responses(
-        frame,
-        instrument,
-        row_numbers=rows,
-        path=path,
-        id_column=id_column,
-        columns=columns,
-        attributes=attributes,
-        value_labels=labels,
+    result = import_survey(
+        path, instrument, raw=raw, id_column=id_column, columns=columns, attributes=attributes,
         skip_bad_rows=skip_bad_rows,
-    )
+    )  # fmt: skip
     responses = result.responses
     row_of = result.row_numbers
     if wave is not None:
@@ -184,13 +178,9 @@ def import_into_study(
             continue
         bad[i] = True
     if problems and not skip_bad_rows:
-        first = problems[0]
-        raise InputError(
-            first.message,
-            path=path,
-            row=first.row,
-            column=first.column,
-            hint=f"{len(problems)} row(s) do not fit the study; nothing was imported — add the participants "
+        raise problems[0].error(
+            path,
+            f"{len(problems)} row(s) do not fit the study; nothing was imported — add the participants "
             "first, fix the rows, or skip them with --skip-bad-rows",
         )
     responses = responses[~bad].reset_index(drop=True)
