@@ -184,3 +184,30 @@ def test_parquet_is_written_in_chunks_only_by_the_chunked_writer():
             if isinstance(node, ast.Attribute) and node.attr in {"ParquetWriter", "CSVWriter"}:
                 where.append(path.relative_to(SRC).as_posix())
     assert sorted(set(where)) == ["io/tables.py"]
+
+
+def test_env_int_is_the_one_reader_of_whole_number_settings(monkeypatch):
+    """By hand: unset or blank gives the default; ' 7 ' gives 7; 'lots', 0 (minimum 1) and -1 (minimum 0) are
+    refused naming the variable; every whole-number setting in src is read through it."""
+    from mindthegap.errors import ConfigurationError, env_int
+
+    monkeypatch.delenv("MTG_TEST_N", raising=False)
+    assert env_int("MTG_TEST_N", 5) == 5
+    monkeypatch.setenv("MTG_TEST_N", "  ")
+    assert env_int("MTG_TEST_N", 5) == 5
+    monkeypatch.setenv("MTG_TEST_N", " 7 ")
+    assert env_int("MTG_TEST_N", 5) == 7
+    monkeypatch.setenv("MTG_TEST_N", "0")
+    assert env_int("MTG_TEST_N", 5, minimum=0) == 0
+    for raw, minimum, said in [("lots", 1, "a positive whole number of megabytes"), ("0", 1, "a positive"),
+                               ("-1", 0, "(0 or more)"), ("2", 3, "of at least 3")]:  # fmt: skip
+        monkeypatch.setenv("MTG_TEST_N", raw)
+        with pytest.raises(ConfigurationError, match=f"MTG_TEST_N={raw!r} is not") as caught:
+            env_int("MTG_TEST_N", 5, minimum=minimum, unit="megabytes")
+        assert said in str(caught.value)
+    readers = [
+        p.relative_to(SRC).as_posix()
+        for p in sorted(SRC.rglob("*.py"))
+        if "int(raw)" in (text := p.read_text(encoding="utf-8")) and "os.environ" in text
+    ]
+    assert readers == ["errors.py"]

@@ -18,6 +18,7 @@ one run shows everything to fix.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -237,3 +238,25 @@ def require_columns(columns, wanted, *, path: str | Path | None = None, name_col
                 column=col if name_column else None,
                 hint=f"columns are: {', '.join(map(str, present[:30]))}",
             )
+
+
+def env_int(name: str, default: int, *, minimum: int = 1, unit: str = "") -> int:
+    """A whole-number setting from the environment variable ``name`` (``default`` when unset or blank): the one
+    way settings are read, with a one-line :class:`ConfigurationError` when it is not a whole number of at least
+    ``minimum`` (``unit`` names what it counts, e.g. "megabytes")."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        what = {0: "a whole number (0 or more)", 1: "a positive whole number"}.get(
+            minimum, f"a whole number of at least {minimum}"
+        )
+        raise ConfigurationError(
+            f"{name}={raw!r} is not {what}{f' of {unit}' if unit else ''}",
+            hint=f"set it to e.g. {default}, or unset it",
+        )
+    return value

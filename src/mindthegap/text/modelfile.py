@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, env_int
 from mindthegap.files import atomic_write_bytes
 
 __all__ = ["ModelFileError", "check_object", "model_file_bytes", "read_model_file", "write_model_file"]
@@ -35,7 +34,7 @@ MANIFEST = "manifest.json"
 #: plain numeric dtypes an array may have; object, string, void and structured dtypes are refused
 ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "|i1", "|u1"})
 #: the largest member (uncompressed) and the largest manifest a model file may hold
-MAX_MEMBER_BYTES = int(os.environ.get("MINDTHEGAP_MAX_MODEL_MEMBER_BYTES", 1 << 30))
+MAX_MEMBER_BYTES = env_int("MINDTHEGAP_MAX_MODEL_MEMBER_BYTES", 1 << 30, unit="bytes")
 MAX_MANIFEST_BYTES = 256 << 20
 _RETRAIN = "retrain the model with `mindthegap code train`"
 

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
@@ -170,7 +171,7 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "web/suggestions.html",
         {"study": record, "page": page, "rows": rows, "code": code, "codes": codes,
-         "query": request.GET.urlencode()},
+         "query": request.GET.urlencode(), "code_query": urlencode({"code": code}) if code else ""},
     )  # fmt: skip
 
 
