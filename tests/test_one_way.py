@@ -211,3 +211,51 @@ def test_env_int_is_the_one_reader_of_whole_number_settings(monkeypatch):
         if "int(raw)" in (text := p.read_text(encoding="utf-8")) and "os.environ" in text
     ]
     assert readers == ["errors.py"]
+
+
+@pytest.mark.django_db
+def test_values_frame_by_hand():
+    """By hand: three participants stored as p3, p1, p2 come back ordered by pseudonym with renamed columns;
+    an empty queryset gives the columns and no rows (chunked or not, the same table)."""
+    from mindthegap.model import Level, Participant, Role, Study
+    from mindthegap.store.frames import values_frame
+    from mindthegap.store.studies.models import ParticipantRecord
+    from mindthegap.store.studies.repository import save_study
+
+    people = [Participant(p, Role.PRACTITIONER, Level.LOCAL_FRONTLINE) for p in ("p3", "p1", "p2")]
+    save_study(Study("frames", "Frames", participants=people))
+    rows = ParticipantRecord.objects.filter(study__slug="frames").order_by("pseudonym")
+    got = values_frame(rows, ("pseudonym", "role"), ["participant_id", "role"])
+    assert got.to_dict("list") == {"participant_id": ["p1", "p2", "p3"], "role": ["practitioner"] * 3}
+    assert values_frame(rows, ("pseudonym", "role"), ["participant_id", "role"], chunk_size=2).equals(got)
+    empty = values_frame(rows.none(), ("pseudonym",), ["participant_id"])
+    assert list(empty.columns) == ["participant_id"] and empty.empty
+
+
+def test_stored_rows_become_tables_only_through_values_frame():
+    """No store or web module builds a DataFrame from a list of query rows itself."""
+    import re
+
+    built = re.compile(r"DataFrame(\.from_records)?\(\s*list\(")
+    hits = [
+        p.relative_to(SRC).as_posix()
+        for layer in ("store", "web")
+        for p in sorted((SRC / layer).rglob("*.py"))
+        if "migrations" not in p.parts and built.search(p.read_text(encoding="utf-8"))
+    ]
+    assert hits == ["store/frames.py"]
+
+
+def test_interval_chart_by_hand():
+    """By hand: rows a (0, −1 to 1) and b (1, 0.5 to 2) give two labelled dots, a above b, with the x label;
+    every forest plot of the report draws through it (``errorbar`` elsewhere only in the grouped gap chart)."""
+    from mindthegap.report.charts import interval_chart
+
+    svg = interval_chart(["row a", "row b"], [0, 1], [-1, 0.5], [1, 2], xlabel="effect (95% CI)")
+    assert svg.count("row a") >= 1 and "row b" in svg and "effect (95% CI)" in svg
+    drawers = sorted(
+        p.relative_to(SRC).as_posix()
+        for p in SRC.rglob("*.py")
+        if ".errorbar(" in p.read_text(encoding="utf-8")
+    )
+    assert drawers == ["report/charts.py", "report/sections/values_practice.py"]

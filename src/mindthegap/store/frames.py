@@ -8,7 +8,13 @@ import pandas as pd
 from django.db.models import QuerySet
 
 
-def values_frame(rows: QuerySet, fields: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
+def values_frame(
+    rows: QuerySet, fields: Sequence[str], columns: Sequence[str], *, chunk_size: int | None = None
+) -> pd.DataFrame:
     """``rows``' ``fields`` (Django lookups, e.g. ``participant__pseudonym``) as a table with ``columns``, in
-    the queryset's order; an empty queryset gives an empty table with those columns."""
-    return pd.DataFrame(list(rows.values_list(*fields)), columns=list(columns))
+    the queryset's order; an empty queryset gives an empty table with those columns. With ``chunk_size`` the
+    rows are fetched that many at a time (large tables) rather than all at once."""
+    values = rows.values_list(*fields)
+    return pd.DataFrame(
+        list(values.iterator(chunk_size=chunk_size) if chunk_size else values), columns=list(columns)
+    )

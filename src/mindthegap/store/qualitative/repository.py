@@ -432,12 +432,8 @@ def sources_frame(record: StudyRecord) -> pd.DataFrame:
 
 def load_qualitative(record: StudyRecord) -> dict[str, pd.DataFrame]:
     """Evidence adapter entry: ``{"sources", "codings", "codes"}`` frames (empty when there is none)."""
-    codes = pd.DataFrame(
-        list(
-            m.CodeRecord.objects.filter(study=record).values_list(
-                "guid", "name", "parent__guid", "framework", "active"
-            )
-        ),
-        columns=["guid", "name", "parent", "framework", "active"],
+    fields = ("guid", "name", "parent__guid", "framework", "active")
+    codes = values_frame(
+        m.CodeRecord.objects.filter(study=record), fields, ["guid", "name", "parent", "framework", "active"]
     )
     return {"sources": sources_frame(record), "codings": codings_frame(record), "codes": codes}

@@ -21,6 +21,7 @@ from mindthegap.io.surveys.formats import default_id_column
 from mindthegap.model import Level
 from mindthegap.model.pseudonyms import pseudonym_problem
 from mindthegap.store.audit import log as audit
+from mindthegap.store.frames import values_frame
 from mindthegap.store.studies import models as sm
 from mindthegap.store.studies.repository import get_record, save_values_practice
 from mindthegap.store.surveys import models as m
@@ -236,13 +237,10 @@ def _differing(record, responses: pd.DataFrame, found: dict[str, str]) -> dict[s
     """How many respondents' file attributes disagree with their stored participant (the store wins)."""
     if not found:
         return {}
-    stored = pd.DataFrame.from_records(
-        list(
-            sm.ParticipantRecord.all_objects.filter(study=record).values_list(
-                "pseudonym", "service__slug", "discipline__slug", "level"
-            )
-        ),
-        columns=["respondent", "service", "discipline", "level"],
+    stored = values_frame(
+        sm.ParticipantRecord.all_objects.filter(study=record),
+        ("pseudonym", "service__slug", "discipline__slug", "level"),
+        ["respondent", "service", "discipline", "level"],
     ).set_index("respondent")
     out = {}
     for name, col in found.items():
