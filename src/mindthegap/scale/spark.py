@@ -285,6 +285,7 @@ class _WriteParts(_CodeBatches):
         path = Path(self.folder) / f"part-{part:05d}-{uuid.uuid4().hex[:8]}.{self.kind}"
         rows = 0
         try:
+            # a CSV part is pandas' text appended chunk by chunk; the Parquet writer then writes nothing
             with path.open("wb") as fh, ChunkedWriter(fh, kind="parquet") as parquet:
                 for out in self.coded(batches):
                     if self.kind == "parquet":
