@@ -252,11 +252,8 @@ def env_int(name: str, default: int, *, minimum: int = 1, unit: str = "") -> int
     except ValueError:
         value = minimum - 1
     if value < minimum:
-        what = {0: "a whole number (0 or more)", 1: "a positive whole number"}.get(
-            minimum, f"a whole number of at least {minimum}"
-        )
         raise ConfigurationError(
-            f"{name}={raw!r} is not {what}{f' of {unit}' if unit else ''}",
+            f"{name}={raw!r} is not a whole number of {f'{unit}, ' if unit else ''}at least {minimum}",
             hint=f"set it to e.g. {default}, or unset it",
         )
     return value
