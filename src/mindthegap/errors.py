@@ -18,6 +18,7 @@ one run shows everything to fix.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -254,3 +255,22 @@ def renamed_keyword(where: str, old: str, new: str, old_value: Any, new_value: A
         raise InputError(f"{where}: give {new}= only (the old name {old}= says something else)")
     warnings.warn(f"{where}: {old}= is now called {new}=", DeprecationWarning, stacklevel=3)
     return old_value
+
+
+def env_int(name: str, default: int, *, minimum: int = 1, unit: str = "") -> int:
+    """A whole-number setting from the environment variable ``name`` (``default`` when unset or blank): the one
+    way settings are read, with a one-line :class:`ConfigurationError` when it is not a whole number of at least
+    ``minimum`` (``unit`` names what it counts, e.g. "megabytes")."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ConfigurationError(
+            f"{name}={raw!r} is not a whole number of {f'{unit}, ' if unit else ''}at least {minimum}",
+            hint=f"set it to e.g. {default}, or unset it",
+        )
+    return value

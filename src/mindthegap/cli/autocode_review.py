@@ -93,7 +93,7 @@ def _decide(record, accept: list[int], reject: list[int], reviewer: str, as_json
 
 
 def _list(record, code: str | None, limit: int, as_json: bool) -> None:
-    from mindthegap.store.feedback.suggestions import suggestion_rows
+    from mindthegap.store.feedback.suggestions import suggestion_excerpt, suggestion_rows
 
     total, rows = suggestion_rows(record, code=code, limit=limit)
     if as_json:
@@ -104,7 +104,7 @@ def _list(record, code: str | None, limit: int, as_json: bool) -> None:
         return
     console.print(f"{total:,} suggestions await review; the {len(rows)} most confident:")
     for row in rows:
-        excerpt = row["text"][:100] + ("…" if len(row["text"]) > 100 else "")
+        excerpt = suggestion_excerpt(row["text"], limit=101)  # 100 characters and "…"
         console.print(
             f"[bold]{row['id']}[/bold]\t{row['confidence']:.2f}\t{escape(row['code'])}\t"
             f"{escape(row['source'])}: {escape(excerpt)}"

@@ -12,6 +12,7 @@ from mindthegap.cli.survey_compare import compare
 from mindthegap.cli.survey_import import import_cmd
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
+from mindthegap.store import database
 
 app = typer.Typer(
     help=(
@@ -63,17 +64,11 @@ def _one_source(file: Path | None, study: str | None) -> None:
         )
 
 
-def _open_store() -> None:
-    from mindthegap.store.database import open_store
-
-    open_store()
-
-
 def _study_setup(study: str, instrument: str | None, construct, reverse, scale_min=None, scale_max=None):
     """A study's stored answers set up for scoring (``store.surveys.scoring_input``)."""
     if construct:
         raise InputError("--construct works on a file; with --study use the stored --instrument")
-    _open_store()
+    database.open_store()
     from mindthegap.store.surveys.scoring_input import setup_from_study
 
     return setup_from_study(study, instrument, reverse=reverse, scale_min=scale_min, scale_max=scale_max)

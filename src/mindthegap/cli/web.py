@@ -24,10 +24,9 @@ def _secret_key() -> None:
     folder = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "mindthegap"
     path = folder / "secret_key"
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
+        from mindthegap.files import atomic_write_text
+
+        atomic_write_text(path, secrets.token_urlsafe(50))  # created owner-only (0600), never half-written
     os.environ["MINDTHEGAP_SECRET_KEY"] = path.read_text().strip()
 
 

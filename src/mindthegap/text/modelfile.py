@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, env_int
+from mindthegap.files import atomic_write_bytes
 
 __all__ = ["ModelFileError", "check_object", "model_file_bytes", "read_model_file", "write_model_file"]
 
@@ -35,7 +34,7 @@ MANIFEST = "manifest.json"
 #: plain numeric dtypes an array may have; object, string, void and structured dtypes are refused
 ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "|i1", "|u1"})
 #: the largest member (uncompressed) and the largest manifest a model file may hold
-MAX_MEMBER_BYTES = int(os.environ.get("MINDTHEGAP_MAX_MODEL_MEMBER_BYTES", 1 << 30))
+MAX_MEMBER_BYTES = env_int("MINDTHEGAP_MAX_MODEL_MEMBER_BYTES", 1 << 30, unit="bytes")
 MAX_MANIFEST_BYTES = 256 << 20
 _RETRAIN = "retrain the model with `mindthegap autocode train`"
 
@@ -51,15 +50,7 @@ def _refuse(path: Path | None, why: str) -> ModelFileError:
 def write_model_file(path: str | Path, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Path:
     """Write ``manifest`` (JSON-serialisable) and ``arrays`` to ``path`` atomically; returns the path."""
     path = Path(path)
-    payload = model_file_bytes(manifest, arrays)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write_bytes(path, model_file_bytes(manifest, arrays))
     return path
 
 
