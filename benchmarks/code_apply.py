@@ -1,4 +1,4 @@
-"""Throughput of ``mindthegap code apply`` end to end (read, code, write) with CSV and with Parquet, on one core.
+"""Throughput of ``mindthegap autocode apply`` end to end (read, code, write) with CSV and with Parquet, on one core.
 
 The model is the auto-coder trained on the FFT train split (../shared/data; a synthetic corpus stands in where
 the data are absent). The corpus is ``--rows`` comments drawn from the FFT comments (so the vocabulary and
@@ -40,11 +40,11 @@ def _model_and_texts(model_path: Path | None):
         pool = texts + dev["FFT answer"].astype(str).tolist()
         if model_path is not None:
             return load_autocoder(model_path), pool, f"FFT train split, loaded from {model_path.name}"
-        return AutoCoder().fit(texts, Y, labels=labels), pool, "FFT train split"
+        return AutoCoder().fit(texts, Y, codes=labels), pool, "FFT train split"
     from tests.test_autocoder import synthetic_corpus  # pragma: no cover - only without the shared data
 
     texts, Y = synthetic_corpus(600)
-    return AutoCoder(cv=4).fit(texts, Y, labels=["Staff", "Waiting", "Parking"]), texts, "synthetic"
+    return AutoCoder(cv=4).fit(texts, Y, codes=["Staff", "Waiting", "Parking"]), texts, "synthetic"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,7 +89,7 @@ def run_mindthegap(fit_on, score_on, labels, *, sentiment: bool = False, save: P
     texts_tr, Ytr = _texts_and_codes(fit_on, labels)
     texts_te, Yte = _texts_and_codes(score_on, labels)
     start = time.perf_counter()
-    model = AutoCoder().fit(texts_tr, Ytr, labels=labels)
+    model = AutoCoder().fit(texts_tr, Ytr, codes=labels)
     fit_s = time.perf_counter() - start
     cv = model.cv_scores_
     result = {

@@ -103,7 +103,7 @@ def train_model(path: Path) -> Path:
 
 
 def run_single(model_path: Path, src: Path, out: Path) -> dict:
-    """The single-machine engine (``mindthegap code apply --engine local``): chunks through process_frame."""
+    """The single-machine engine (``mindthegap autocode apply --engine local``): chunks through process_frame."""
     pipe = pipeline()
     started = time.perf_counter()
     try:

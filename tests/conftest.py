@@ -3,10 +3,13 @@ CI runs the whole suite a second time against PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -68,6 +71,65 @@ def run_cli(
         input=input,
         timeout=600,
     )
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """The outputs of one ``mindthegap demo`` run: its folder (report.html, report.pdf, summary.pdf), the finished
+    process (exit code and printed output) and the SQLite study database it wrote (None where
+    MINDTHEGAP_DATABASE_URL named another database)."""
+
+    folder: Path
+    result: subprocess.CompletedProcess
+    database: Path | None
+
+
+#: the arguments of the shared demo run (tests that run the demo again compare against it with the same ones)
+DEMO_ARGS = ("demo", "--n-boot", "200")
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory) -> DemoRun:
+    """``mindthegap demo`` run once in a fresh process for the whole test run, shared by every xdist worker (a
+    file lock lets the first worker build it and the others wait and read it). Building and rendering the whole
+    report is the suite's costliest step, so tests read these outputs rather than each running the demo.
+    Read-only: a test that changes the database or the folder works on a copy (:func:`demo_database`)."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    folder = root / "shared-demo"
+    record = folder / "result.json"
+    with FileLock(str(root / "shared-demo.lock")):
+        if not record.exists():
+            folder.mkdir(exist_ok=True)
+            done = run_cli(*DEMO_ARGS, "--out", str(folder))
+            record.write_text(
+                json.dumps({"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}),
+                encoding="utf-8",
+            )
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    result = subprocess.CompletedProcess(
+        ["mindthegap", *DEMO_ARGS], kept["returncode"], kept["stdout"], kept["stderr"]
+    )
+    database = folder / "demo.sqlite3"
+    return DemoRun(folder, result, None if os.environ.get("MINDTHEGAP_DATABASE_URL") else database)
+
+
+@pytest.fixture
+def demo_database(demo_outputs, tmp_path) -> str:
+    """A private copy of the demo's SQLite study database (northmoor stored, as ``mindthegap demo`` leaves it),
+    for tests that run commands against it and may change it. Where the shared run used another database
+    (MINDTHEGAP_DATABASE_URL), the demo is run again into a SQLite file of this test's own."""
+    target = tmp_path / "demo.sqlite3"
+    if demo_outputs.database is None:
+        built = run_cli("--db", str(target), *DEMO_ARGS, "--out", str(tmp_path / "demo"), "--no-pdf")
+        assert built.returncode == 0, built.stderr
+    else:
+        assert demo_outputs.result.returncode == 0, demo_outputs.result.stderr
+        shutil.copyfile(demo_outputs.database, target)
+    return str(target)
 
 
 @pytest.fixture

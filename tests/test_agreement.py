@@ -50,6 +50,23 @@ def test_matches_krippendorff_package_with_missing(level, seed):
     assert krippendorff_alpha(data, level) == pytest.approx(expected, abs=1e-10)
 
 
+def test_measurement_keyword_and_its_old_name_level():
+    """Reference: Krippendorff's published ordinal alpha (0.815) through the keyword ``measurement=``; the old
+    keyword ``level=`` gives the same value with a DeprecationWarning, and the table names the column
+    ``measurement`` (the word "level" is kept for the level of the system)."""
+    assert round(krippendorff_alpha(EXAMPLE, measurement="ordinal"), 3) == 0.815
+    with pytest.warns(DeprecationWarning, match="level= is now called measurement="):
+        assert round(krippendorff_alpha(EXAMPLE, level="ordinal"), 3) == 0.815
+    with pytest.warns(DeprecationWarning):
+        table = agreement_table(pd.DataFrame(EXAMPLE), level="interval")
+    assert table.loc[0, "measurement"] == "interval" and "level" not in table.columns
+    assert round(table.loc[0, "krippendorff_alpha"], 3) == 0.849
+    with pytest.raises(InputError, match="give measurement= only"):
+        krippendorff_alpha(EXAMPLE, "nominal", level="ordinal")
+    with pytest.raises(InputError, match="unknown level of measurement"):
+        krippendorff_alpha(EXAMPLE, "circular")
+
+
 def test_cohen_kappa_matches_sklearn():
     """Reference: sklearn.metrics.cohen_kappa_score."""
     from sklearn.metrics import cohen_kappa_score

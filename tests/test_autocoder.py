@@ -32,7 +32,7 @@ def synthetic_corpus(n: int = 240, seed: int = 1):
 
 def test_learns_planted_codes():
     texts, Y = synthetic_corpus()
-    model = AutoCoder(cv=4).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+    model = AutoCoder(cv=4).fit(texts, Y, codes=["Staff", "Waiting", "Parking"])
     P = model.predict(["the nurse was kind but we waited four hours", "car park was full"])
     assert P.tolist() == [[1, 1, 0], [0, 0, 1]]
     proba = model.predict_proba(["parking costs too much"])
@@ -43,7 +43,7 @@ def test_learns_planted_codes():
 
 def test_empty_text_gets_no_fallback_code():
     texts, Y = synthetic_corpus()
-    model = AutoCoder(cv=4, fallback=True).fit(texts, Y, labels=["a", "b", "c"])
+    model = AutoCoder(cv=4, fallback=True).fit(texts, Y, codes=["a", "b", "c"])
     assert model.predict(["", "   "]).sum() == 0
 
 
@@ -61,7 +61,7 @@ def test_best_threshold_matches_brute_force():
 
 def test_platt_calibration_is_roughly_calibrated():
     texts, Y = synthetic_corpus(400, seed=5)
-    model = AutoCoder(cv=4).fit(texts, Y, labels=["a", "b", "c"])
+    model = AutoCoder(cv=4).fit(texts, Y, codes=["a", "b", "c"])
     test_texts, test_Y = synthetic_corpus(400, seed=6)
     proba = model.predict_proba(test_texts)
     # mean predicted probability close to observed prevalence for each code
@@ -85,12 +85,12 @@ def test_char_grams_match_sklearn_char_wb():
 def test_save_load_and_refusals(tmp_path, monkeypatch):
     texts, Y = synthetic_corpus()
     labels = ["Staff", "Waiting", "Parking"]
-    model = AutoCoder(cv=4).fit(texts, Y, labels=labels)
+    model = AutoCoder(cv=4).fit(texts, Y, codes=labels)
     path = model.save(tmp_path / "coder.mtgmodel")
-    again = load_autocoder(path, labels=labels, codebook=codebook_fingerprint(labels))
+    again = load_autocoder(path, codes=labels, codebook=codebook_fingerprint(labels))
     np.testing.assert_allclose(again.predict_proba(texts[:5]), model.predict_proba(texts[:5]))
     with pytest.raises(InputError, match="different codebook"):
-        load_autocoder(path, labels=["Staff", "Waiting"])
+        load_autocoder(path, codes=["Staff", "Waiting"])
     with pytest.raises(InputError, match="different codebook"):
         load_autocoder(path, codebook=codebook_fingerprint(["x"]))
     # the file holds only numbers and words, so another scikit-learn still reads it, predicting the same
@@ -117,7 +117,7 @@ def test_active_learning_queue_prefers_uncertain_and_skips_duplicates():
 
     assert uncertainty(np.array([[0.3, 0.9]]), np.array([0.3, 0.5])).tolist() == [1.0]
     texts, Y = synthetic_corpus()
-    model = AutoCoder(cv=4).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+    model = AutoCoder(cv=4).fit(texts, Y, codes=["Staff", "Waiting", "Parking"])
     pool = ["car park was full"] * 5 + ["the food was fine", "the nurse parked", "", "waited four hours"]
     queue = next_to_code(model, pool, batch=4, explore=0.0)
     assert len(queue) == 4 and queue["text"].is_unique

@@ -20,7 +20,7 @@ def _corpus(n: int = 40):
 def test_a_code_never_positive_warns_and_names_the_code():
     texts, Y = _corpus()
     with pytest.warns(UserWarning, match=r"code 'Parking' is on none of the 40 training texts") as record:
-        AutoCoder(cv=2).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+        AutoCoder(cv=2).fit(texts, Y, codes=["Staff", "Waiting", "Parking"])
     assert len(record) == 1
 
 
@@ -28,7 +28,7 @@ def test_a_code_on_every_text_warns_too():
     texts, Y = _corpus()
     Y[:, 2] = 1
     with pytest.warns(UserWarning, match=r"code 'Parking' is on every one of the 40 training texts"):
-        AutoCoder(cv=2).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+        AutoCoder(cv=2).fit(texts, Y, codes=["Staff", "Waiting", "Parking"])
 
 
 def test_code_train_prints_the_warning_on_one_line(tmp_path):
@@ -36,11 +36,11 @@ def test_code_train_prints_the_warning_on_one_line(tmp_path):
     frame = pd.DataFrame({"Comment": texts, "Staff": Y[:, 0], "Waiting": Y[:, 1], "Parking": Y[:, 2]})
     data = tmp_path / "coded.csv"
     frame.to_csv(data, index=False)
-    labels = tmp_path / "LABELS.txt"
+    labels = tmp_path / "CODES.txt"
     labels.write_text("Staff\nWaiting\nParking\n", encoding="utf-8")
     out = tmp_path / "coder.mtgmodel"
     result = run_cli(
-        "code", "train", str(data), "--text", "Comment", "--labels-file", str(labels), "--out", str(out)
+        "autocode", "train", str(data), "--text", "Comment", "--codes-file", str(labels), "--out", str(out)
     )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if "Parking" in line]

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,13 +12,11 @@ import pytest
 from tests.conftest import run_cli
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    # the demo writes its database next to the report unless MINDTHEGAP_DATABASE_URL names one (as in CI on
-    # PostgreSQL, where this proves the command works there too)
-    result = run_cli("demo", "--out", str(out), "--n-boot", "400")
-    return out, result
+@pytest.fixture
+def demo_run(demo_outputs):
+    # the demo run once for the whole test run (tests/conftest.py): it writes its database next to the report
+    # unless MINDTHEGAP_DATABASE_URL names one (as in CI on PostgreSQL, where this proves the command works there)
+    return demo_outputs.folder, demo_outputs.result
 
 
 @pytest.mark.slow
@@ -65,18 +64,23 @@ def test_report_never_shows_a_small_group(demo_run):
 
 
 @pytest.mark.slow
-def test_demo_is_repeatable_into_the_same_folder(tmp_path):
-    """Run twice into one folder, the demo replaces its study and writes the same report and key findings: the
-    outputs are compared, not just the exit codes (only the report's generation time may differ)."""
+def test_demo_is_repeatable_into_the_same_folder(demo_outputs, tmp_path):
+    """Run again into the folder (and database) of an earlier run, the demo replaces its study and writes the same
+    report and key findings: the outputs are compared, not just the exit codes (only the report's generation time
+    may differ)."""
+    from tests.conftest import DEMO_ARGS
 
-    def run() -> tuple[str, str]:
-        done = run_cli("demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf")
-        assert done.returncode == 0, done.stderr
-        html = (tmp_path / "report.html").read_text(encoding="utf-8")
-        findings = done.stdout[: done.stdout.index("Study database:")]  # before the timings
-        return html[html.index("<main") :], findings
+    def outputs(folder: Path, stdout: str) -> tuple[str, str]:
+        html = (folder / "report.html").read_text(encoding="utf-8")
+        return html[html.index("<main") :], stdout[: stdout.index("Study database:")]  # before the timings
 
-    first, second = run(), run()
+    assert demo_outputs.result.returncode == 0, demo_outputs.result.stderr
+    first = outputs(demo_outputs.folder, demo_outputs.result.stdout)
+    again = tmp_path / "again"
+    shutil.copytree(demo_outputs.folder, again)
+    done = run_cli(*DEMO_ARGS, "--out", str(again), "--no-pdf")
+    assert done.returncode == 0, done.stderr
+    second = outputs(again, done.stdout)
     assert first[0] == second[0] and "Executive summary" in first[0]
     assert first[1] == second[1]
 
@@ -120,12 +124,8 @@ def test_not_a_database(tmp_path):
     _one_line_error(run_cli("--db", str(fake), "gap", "--study", "northmoor"), "not a SQLite database")
 
 
-def test_database_from_a_newer_version(tmp_path):
-    db = tmp_path / "study.sqlite3"
-    assert (
-        run_cli("--db", str(db), "demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf").returncode
-        == 0
-    )
+def test_database_from_a_newer_version(demo_database, tmp_path):
+    db = demo_database
     with sqlite3.connect(db) as conn:
         conn.execute(
             "INSERT INTO django_migrations (app, name, applied) VALUES ('studies', '9999_future', "
@@ -193,9 +193,8 @@ def test_help_teaches(cli_here):
     assert "Example" in _here(cli_here, "demo", "--help").stdout
 
 
-def test_people_are_added_and_granted_from_the_command_line(tmp_path):
-    db = str(tmp_path / "study.sqlite3")
-    assert run_cli("--db", db, "demo", "--out", str(tmp_path), "--n-boot", "200", "--no-pdf").returncode == 0
+def test_people_are_added_and_granted_from_the_command_line(demo_database, tmp_path):
+    db = demo_database
     added = run_cli(
         "--db",
         db,
@@ -204,20 +203,26 @@ def test_people_are_added_and_granted_from_the_command_line(tmp_path):
         "qi.lead",
         "--study",
         "northmoor",
-        "--role",
+        "--access",
         "analyst",
         "--password-stdin",
         input="a-long-passphrase-9\n",
     )
     assert added.returncode == 0, added.stderr
-    assert "analyst access to northmoor" in added.stdout
+    assert "analyst access to northmoor" in added.stdout and "note:" not in added.stderr
     _one_line_error(
         run_cli("--db", db, "user", "add", "weak", "--password-stdin", input="123\n"), "password refused"
     )
     _one_line_error(run_cli("--db", db, "user", "grant", "qi.lead", "nowhere"), "no study with id 'nowhere'")
     _one_line_error(
-        run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--role", "boss"), "unknown role"
+        run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--access", "boss"), "unknown access"
     )
+    # the old spelling --role still works, with a one-line note on stderr
+    old = run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--role", "viewer")
+    assert old.returncode == 0, old.stderr
+    assert "note: --role is now called --access" in old.stderr and "viewer access to northmoor" in old.stdout
+    again = run_cli("--db", db, "user", "grant", "qi.lead", "northmoor", "--access", "analyst")
+    assert again.returncode == 0 and "note:" not in again.stderr
     with sqlite3.connect(db) as conn:
         role = conn.execute(
             "SELECT a.role FROM mtg_study_access a JOIN auth_user u ON u.id = a.user_id WHERE u.username = ?",

@@ -1,7 +1,8 @@
-"""``mindthegap code train`` / ``apply``: round trips, streaming outputs and one-line errors."""
+"""``mindthegap autocode train`` / ``apply``: round trips, streaming outputs and one-line errors."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from tests.test_autocoder import synthetic_corpus
 from typer.testing import CliRunner
 
 from mindthegap.cli.main import app
+from mindthegap.errors import InputError
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nhs-patient-feedback"
 runner = CliRunner()
@@ -30,7 +32,7 @@ def coded_csv(tmp_path):
     frame.loc[5, "Comment"] = ""
     path = tmp_path / "coded.csv"
     frame.to_csv(path, index=False)
-    labels = tmp_path / "LABELS.txt"
+    labels = tmp_path / "CODES.txt"
     labels.write_text("Staff\nWaiting\nParking\n")
     return path, labels
 
@@ -38,7 +40,7 @@ def coded_csv(tmp_path):
 def _train(path, labels, out):
     return runner.invoke(
         app,
-        ["code", "train", str(path), "--text", "Comment", "--labels-file", str(labels), "--out", str(out)],
+        ["autocode", "train", str(path), "--text", "Comment", "--codes-file", str(labels), "--out", str(out)],
     )
 
 
@@ -60,7 +62,7 @@ def test_train_apply_round_trip_csv_and_parquet(coded_csv, tmp_path):
     for src, dst in (("new.parquet", "out.parquet"), ("new.csv", "out.csv")):
         res = runner.invoke(
             app,
-            ["code", "apply", str(model), str(tmp_path / src), "--text", "Comment", "--id", "ID",
+            ["autocode", "apply", str(model), str(tmp_path / src), "--text", "Comment", "--id", "ID",
              "--out", str(tmp_path / dst), "--redact", "--sentiment"],
         )  # fmt: skip
         assert res.exit_code == 0, res.output
@@ -98,7 +100,17 @@ def test_missing_columns_and_mismatched_model(coded_csv, tmp_path):
     path, labels = coded_csv
     res = runner.invoke(
         app,
-        ["code", "train", str(path), "--text", "Text", "--labels-file", str(labels), "--out", "x.mtgmodel"],
+        [
+            "autocode",
+            "train",
+            str(path),
+            "--text",
+            "Text",
+            "--codes-file",
+            str(labels),
+            "--out",
+            "x.mtgmodel",
+        ],
     )
     assert "no column 'Text'" in str(res.exception)
     model = tmp_path / "coder.mtgmodel"
@@ -155,7 +167,7 @@ def test_mixed_encodings_are_read(tmp_path, coded_csv):
 def test_cli_exit_code_and_one_line_error(tmp_path):
     """Through the real entry point: a user error prints one line and exits 2."""
     proc = subprocess.run(
-        [sys.executable, "-m", "mindthegap.cli.main", "code", "apply", str(tmp_path / "none.mtgmodel"),
+        [sys.executable, "-m", "mindthegap.cli.main", "autocode", "apply", str(tmp_path / "none.mtgmodel"),
          str(tmp_path / "in.csv"), "--text", "t", "--id", "i", "--out", str(tmp_path / "o.csv")],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -173,16 +185,16 @@ def test_shared_data_subset(tmp_path):
     data = tmp_path / "fft.csv"
     subset.to_csv(data, index=False)
     labels = ["Staff manner & personal attributes", "Timeliness of care", "Positive experience & gratitude"]
-    (tmp_path / "LABELS.txt").write_text("\n".join(labels) + "\n")
+    (tmp_path / "CODES.txt").write_text("\n".join(labels) + "\n")
     res = runner.invoke(
         app,
-        ["code", "train", str(data), "--text", "FFT answer", "--labels-file", str(tmp_path / "LABELS.txt"),
+        ["autocode", "train", str(data), "--text", "FFT answer", "--codes-file", str(tmp_path / "CODES.txt"),
          "--out", str(tmp_path / "m.mtgmodel")],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     res = runner.invoke(
         app,
-        ["code", "apply", str(tmp_path / "m.mtgmodel"), str(data), "--text", "FFT answer", "--id", "Comment ID",
+        ["autocode", "apply", str(tmp_path / "m.mtgmodel"), str(data), "--text", "FFT answer", "--id", "Comment ID",
          "--out", str(tmp_path / "o.parquet")],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
@@ -298,10 +310,10 @@ def test_suggest_then_review_through_the_command_line(coded_csv, tmp_path):
     made = run_cli("--db", db, "qual", "import", str(tmp_path / "p.qdpx"), "--study", "riverside")
     assert made.returncode == 0, made.stderr
 
-    done = run_cli("--db", db, "code", "suggest", str(model), "--study", "riverside", "--json")
+    done = run_cli("--db", db, "autocode", "suggest", str(model), "--study", "riverside", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"study": "riverside", "stored": 3, "awaiting_review": 3}
-    listed = run_cli("--db", db, "code", "review", "--study", "riverside", "--json")
+    listed = run_cli("--db", db, "autocode", "review", "--study", "riverside", "--json")
     rows = json.loads(listed.stdout)["suggestions"]
     assert {(r["source"], r["code"]) for r in rows} == {
         ("one", "Parking"),
@@ -309,20 +321,54 @@ def test_suggest_then_review_through_the_command_line(coded_csv, tmp_path):
         ("three", "Parking"),
     }
     assert [r["confidence"] for r in rows] == sorted((r["confidence"] for r in rows), reverse=True)
-    shown = run_cli("--db", db, "code", "review", "--study", "riverside")
+    shown = run_cli("--db", db, "autocode", "review", "--study", "riverside")
     assert "[again]" in shown.stdout  # source text is printed as text, not read as markup
 
     ids = {r["source"]: r["id"] for r in rows}
     bad = run_cli(
-        "--db", db, "code", "review", "--study", "riverside", "--accept", str(ids["one"]), "--reject", "99999"
+        "--db",
+        db,
+        "autocode",
+        "review",
+        "--study",
+        "riverside",
+        "--accept",
+        str(ids["one"]),
+        "--reject",
+        "99999",
     )
     assert bad.returncode != 0 and "no unreviewed suggestion with id 99999" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) <= 2  # one line and a hint, no traceback
     decided = run_cli(
-        "--db", db, "code", "review", "--study", "riverside",
+        "--db", db, "autocode", "review", "--study", "riverside",
         "--accept", str(ids["one"]), "--reject", str(ids["two"]), "--reviewer", "Asha",
     )  # fmt: skip
     assert decided.returncode == 0, decided.stderr
     with sqlite3.connect(db) as con:
         statuses = dict(con.execute("SELECT id, status || '/' || reviewer FROM mtg_qual_coding").fetchall())
     assert statuses == {ids["one"]: "accepted/Asha", ids["two"]: "rejected/Asha", ids["three"]: "unreviewed/"}
+
+
+def test_old_code_group_and_labels_file_still_work_with_notes(coded_csv, tmp_path):
+    """``mindthegap code train --labels-file`` (the old spellings) trains the same model as ``autocode train
+    --codes-file``, saying on stderr what each is now called; the JSON summary counts "codes" (and "labels")."""
+    path, codes = coded_csv
+    old = runner.invoke(
+        app,
+        ["code", "train", str(path), "--text", "Comment", "--labels-file", str(codes),
+         "--out", str(tmp_path / "old.mtgmodel"), "--json"],
+    )  # fmt: skip
+    assert old.exit_code == 0, old.output
+    assert "note: 'mindthegap code' is now called 'mindthegap autocode'" in old.stderr
+    assert "note: --labels-file is now called --codes-file" in old.stderr
+    summary = json.loads(old.stdout)
+    assert summary["codes"] == summary["labels"] == 3
+    new = runner.invoke(
+        app,
+        ["autocode", "train", str(path), "--text", "Comment", "--codes-file", str(codes),
+         "--out", str(tmp_path / "new.mtgmodel"), "--json"],
+    )  # fmt: skip
+    assert new.exit_code == 0 and "note:" not in new.stderr
+    assert json.loads(new.stdout)["codebook"] == summary["codebook"]
+    missing = runner.invoke(app, ["autocode", "train", str(path), "--text", "Comment", "--out", "x.mtgmodel"])
+    assert isinstance(missing.exception, InputError) and "--codes-file" in str(missing.exception)

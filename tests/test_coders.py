@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from mindthegap.analysis.coders import (
-    coder_roles,
+    coder_kinds,
     coder_summary,
     double_coded,
     intercoder_agreement,
@@ -46,7 +46,7 @@ def test_roles_people_machine_agreed_and_unnamed():
             _coding("s1", "a", 0, 5, "  "),
         ]
     )
-    assert coder_roles(codings).tolist() == [
+    assert coder_kinds(codings).tolist() == [
         "person",
         "machine",
         "machine",
@@ -54,7 +54,7 @@ def test_roles_people_machine_agreed_and_unnamed():
         "unattributed",
         "unattributed",
     ]
-    summary = coder_summary(codings).set_index(["coder", "role"])
+    summary = coder_summary(codings).set_index(["coder", "kind"])
     assert summary.loc[("Asha", "person"), "counts_as_coder"]
     assert not summary.loc[("auto-coder:1f2e", "machine"), "counts_as_coder"]
     assert summary.loc[("", "unattributed"), "codings"] == 2

@@ -150,7 +150,7 @@ def test_paired_change_and_wave_change_agree_on_zero_differences():
         ]
     )
     survey = paired_change(
-        scores, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up", min_n=1
+        scores, "score", id_col="id", wave_col="wave", baseline="baseline", follow_up="follow_up", min_n=1
     )
     ratings = pd.DataFrame(
         {
@@ -194,7 +194,7 @@ def test_paired_change_uses_only_people_in_both_waves():
     extra = pd.DataFrame({"id": [100], "wave": ["follow_up"], "score": [4.0], "team": ["a"]})
     data = pd.concat([base, follow, extra], ignore_index=True)
     row = paired_change(
-        data, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up"
+        data, "score", id_col="id", wave_col="wave", baseline="baseline", follow_up="follow_up"
     ).iloc[0]
     b, a = base.score.iloc[:30].to_numpy(), follow.score.to_numpy()
     assert row.n == 30
@@ -202,14 +202,25 @@ def test_paired_change_uses_only_people_in_both_waves():
     assert row.p_wilcoxon == pytest.approx(stats.wilcoxon(a - b, zero_method="pratt").pvalue)
     assert row.d_z == pytest.approx((a - b).mean() / (a - b).std(ddof=1))
     small = paired_change(
-        data, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up", min_n=31
+        data, "score", id_col="id", wave_col="wave", baseline="baseline", follow_up="follow_up", min_n=31
     )
     assert small.iloc[0].suppressed and pd.isna(small.iloc[0].mean_change)
+    # the waves' means are named for the waves (reference: numpy means of the paired people's scores)
+    assert row.mean_baseline == pytest.approx(b.mean()) and row.mean_follow_up == pytest.approx(a.mean())
+    # before= and after= are the old names of baseline= and follow_up=: same result, with a warning
+    with pytest.warns(
+        DeprecationWarning, match=r"(before= is now called baseline=|after= is now called follow_up=)"
+    ):
+        old = paired_change(data, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up")
+    pd.testing.assert_frame_equal(old, paired_change(data, "score", id_col="id", wave_col="wave",
+                                                     baseline="baseline", follow_up="follow_up"))  # fmt: skip
+    with pytest.raises(InputError, match="baseline= and follow_up="):
+        paired_change(data, "score", id_col="id", wave_col="wave", baseline="baseline")
 
 
 def test_paired_change_bad_input():
     data = pd.DataFrame({"id": [1, 1], "wave": ["baseline", "baseline"], "score": [3, 4]})
     with pytest.raises(InputError, match="two 'score' scores"):
-        paired_change(data, "score", id_col="id", wave_col="wave", before="baseline", after="follow_up")
+        paired_change(data, "score", id_col="id", wave_col="wave", baseline="baseline", follow_up="follow_up")
     with pytest.raises(InputError, match="no column 'grp'"):
         compare_groups(data, "score", "grp")

@@ -122,14 +122,14 @@ def test_code_apply_out(tmp_path, suffix):
     train.to_csv(tmp_path / "coded.csv", index=False)
     (tmp_path / "L.txt").write_text("Staff\n=Waiting\n".replace("=", ""))
     model = tmp_path / "m.mtgmodel"
-    args = ["code", "train", str(tmp_path / "coded.csv"), "--text", "Comment", "--labels-file"]
+    args = ["autocode", "train", str(tmp_path / "coded.csv"), "--text", "Comment", "--codes-file"]
     assert runner.invoke(app, [*args, str(tmp_path / "L.txt"), "--out", str(model)]).exit_code == 0
     new = pd.DataFrame({"ID": ATTACKS, "Comment": ['=HYPERLINK("x") the nurse was kind'] * len(ATTACKS)})
     new.to_csv(tmp_path / "new.csv", index=False)
     out = tmp_path / f"out{suffix}"
     res = runner.invoke(
         app,
-        ["code", "apply", str(model), str(tmp_path / "new.csv"), "--text", "Comment", "--id", "ID",
+        ["autocode", "apply", str(model), str(tmp_path / "new.csv"), "--text", "Comment", "--id", "ID",
          "--out", str(out), "--redact"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output

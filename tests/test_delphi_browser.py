@@ -126,7 +126,7 @@ def test_a_tampered_token_is_refused_and_audited(client, study, link_of):
 
 
 def test_links_command_writes_the_mailing_list_with_the_same_links(tmp_path, study, monkeypatch):
-    monkeypatch.setattr("mindthegap.cli.delphi_drafts._open", lambda slug: study)
+    monkeypatch.setattr("mindthegap.store.database.open_study", lambda slug: study)
     out = tmp_path / "links.csv"
     args = ["delphi", "links", "--study", "web-delphi", "--round", "2", "--out", str(out)]
     result = CliRunner().invoke(app, [*args, "--base-url", "https://mtg.example.nhs.uk/"])

@@ -91,7 +91,7 @@ def test_a_study_through_every_command(tmp_path, monkeypatch):
     people = [Participant(f"pr{i:02d}", Role.PRACTITIONER, Level.LOCAL_FRONTLINE) for i in range(12)]
     people += [Participant(f"po{i:02d}", Role.POLICYMAKER, Level.NATIONAL) for i in range(12)]
     save_study(Study("cli-delphi", "CLI Delphi", participants=people))
-    monkeypatch.setattr("mindthegap.cli.delphi._open", _record)
+    monkeypatch.setattr("mindthegap.store.database.open_study", _record)
     panels = tmp_path / "panels.csv"
     pd.DataFrame(
         {"rater_id": [p.id for p in people], "group": ["practitioners"] * 12 + ["policymakers"] * 12}

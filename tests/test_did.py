@@ -20,8 +20,12 @@ def test_person_changes_average_within_wave_then_difference():
             "gap": [1.0, 3.0, 0.0, 2.0],
         }
     )
-    changes = person_changes(frame, outcome="gap", before="b", after="f")
+    changes = person_changes(frame, outcome="gap", baseline="b", follow_up="f")
     assert changes["participant_id"].tolist() == ["P1"] and changes["change"].tolist() == [-2.0]
+    assert changes["baseline"].tolist() == [2.0] and changes["follow_up"].tolist() == [0.0]
+    with pytest.warns(DeprecationWarning, match="is now called"):  # the old keywords still work
+        old = person_changes(frame, outcome="gap", before="b", after="f")
+    pd.testing.assert_frame_equal(old, changes)
 
 
 def test_did_by_hand_and_small_arms_suppressed():

@@ -39,7 +39,7 @@ def test_sentiment_model_is_a_constructor_parameter():
     given = SentimentModel(C=2.0)
     coder = AutoCoder(cv=2, C=4.0, log_count_ratio=False, min_df=1, sentiment=given)
     before = coder.get_params()
-    coder.fit(TEXTS, Y, labels=["Staff", "Access"], sentiment_labels=moods)
+    coder.fit(TEXTS, Y, codes=["Staff", "Access"], sentiment_labels=moods)
     assert coder.get_params() == before and coder.sentiment is given
     assert not hasattr(given, "model_")  # the parameter itself stays unfitted
     assert coder.sentiment_model_ is not given and coder.sentiment_model_.C == 2.0
@@ -50,4 +50,4 @@ def test_sentiment_model_is_a_constructor_parameter():
 def test_sentiment_labels_need_a_sentiment_model():
     Y = np.array([[1, 0], [0, 1]] * 10)
     with pytest.raises(InputError, match="go together"):
-        AutoCoder(cv=2).fit(TEXTS, Y, labels=["a", "b"], sentiment_labels=np.ones(20))
+        AutoCoder(cv=2).fit(TEXTS, Y, codes=["a", "b"], sentiment_labels=np.ones(20))

@@ -61,7 +61,7 @@ def test_suggestions_stored_unreviewed_then_reviewed():
     from mindthegap.text.autocoder import AutoCoder
 
     texts, Y = synthetic_corpus()
-    model = AutoCoder(cv=4).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+    model = AutoCoder(cv=4).fit(texts, Y, codes=["Staff", "Waiting", "Parking"])
     record = StudyRecord.objects.create(slug="s1", name="S1")
     for i, name in enumerate(["Staff", "Parking"]):
         q.CodeRecord.objects.create(study=record, guid=f"C{i}", name=name)

@@ -209,7 +209,7 @@ def test_code_suggest_can_be_run_again_at_a_lower_confidence():
     from mindthegap.text.autocoder import AutoCoder
 
     texts, labels = synthetic_corpus()
-    model = AutoCoder(cv=4).fit(texts, labels, labels=["Staff", "Waiting", "Parking"])
+    model = AutoCoder(cv=4).fit(texts, labels, codes=["Staff", "Waiting", "Parking"])
     record = StudyRecord.objects.create(slug="s1", name="S1")
     for i, name in enumerate(["Staff", "Waiting", "Parking"]):
         q.CodeRecord.objects.create(study=record, guid=f"C{i}", name=name)

@@ -127,7 +127,7 @@ def test_the_free_text_limit_is_configurable_and_checked(monkeypatch):
     assert text_max() == 2500
     monkeypatch.setenv("MINDTHEGAP_MAX_TEXT_CHARS", "lots")
     with pytest.raises(
-        ConfigurationError, match="MINDTHEGAP_MAX_TEXT_CHARS='lots' is not a positive whole number"
+        ConfigurationError, match="MINDTHEGAP_MAX_TEXT_CHARS='lots' is not a whole number of at least 1"
     ):
         text_max()
 

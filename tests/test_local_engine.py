@@ -20,7 +20,7 @@ from mindthegap.text.pipeline import process_frame
 @pytest.fixture(scope="module")
 def model():
     texts, Y = synthetic_corpus(160)
-    return AutoCoder(cv=3).fit(texts, Y, labels=["Staff", "Waiting", "Parking"])
+    return AutoCoder(cv=3).fit(texts, Y, codes=["Staff", "Waiting", "Parking"])
 
 
 @pytest.fixture

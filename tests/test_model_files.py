@@ -46,7 +46,7 @@ class Payload:
 def fitted():
     texts, Y = synthetic_corpus(240)
     moods = (np.arange(len(texts)) % 5) + 1
-    model = AutoCoder(cv=4, sentiment=SentimentModel()).fit(texts, Y, labels=LABELS, sentiment_labels=moods)
+    model = AutoCoder(cv=4, sentiment=SentimentModel()).fit(texts, Y, codes=LABELS, sentiment_labels=moods)
     return model, texts
 
 
@@ -178,6 +178,8 @@ CHANGES = {
     "extra array": lambda m, a: _set(m, a, "bonus", np.zeros(3, dtype=np.float32)),
     "declared dtype differs": lambda m, a: m["arrays"]["intercept"].update(dtype="<f8"),
     "vocabulary repeats a term": lambda m, a: m["features"]["word_vocabulary"].insert(0, "staff"),
+    "unknown learner": lambda m, a: m["params"].update(learner="forest"),
+    "C grid not a list": lambda m, a: m["params"].update(C_grid=0.1),
 }
 
 
@@ -221,3 +223,19 @@ def test_other_files_are_refused_in_one_line(tmp_path):
             load_autocoder(path)
     with pytest.raises(InputError, match="not found"):
         load_autocoder(tmp_path / "missing.mtgmodel")
+
+
+def test_files_from_before_the_choice_of_learner_still_load(fitted, model_file, tmp_path):
+    """A file written before ``learner`` existed (no such parameter, an explicit C grid) loads as logistic.
+
+    Reference: the weights stored in the file, which prediction uses whatever the learner was.
+    """
+    model, texts = fitted
+
+    def older(manifest, arrays):
+        manifest["params"].pop("learner")
+        manifest["params"]["C_grid"] = [4.0, 16.0]
+
+    again = load_autocoder(_rewrite(model_file, tmp_path, older))
+    assert again.learner == "logistic" and again.C_grid == (4.0, 16.0)
+    np.testing.assert_array_equal(again.predict(texts), model.predict(texts))

@@ -143,3 +143,15 @@ def test_change_test_holds_its_size_under_no_change():
         p_values.append(result.set_index("measure").loc["density", "p_value"])
     rejections = np.mean(np.array(p_values) < 0.05)
     assert 0.02 <= rejections <= 0.09
+
+
+def test_change_test_names_its_waves_baseline_and_follow_up():
+    """The waves' values are in columns ``baseline`` and ``follow_up``; the old keywords ``before=``/``after=``
+    give the same table with a DeprecationWarning (reference: the positional call)."""
+    later = TIES.assign(wave="w2", alter_id=["C", "A", "B", "D", "E", None])
+    ties = pd.concat([TIES, later], ignore_index=True)
+    new = nw.change_test(ties, PEOPLE, "w1", "w2", n_perm=50, seed=1)
+    assert {"baseline", "follow_up"} <= set(new.columns) and "before" not in new.columns
+    with pytest.warns(DeprecationWarning, match="is now called"):
+        old = nw.change_test(ties, PEOPLE, before="w1", after="w2", n_perm=50, seed=1)
+    pd.testing.assert_frame_equal(old, new)

@@ -32,19 +32,35 @@ EXAMPLE_CSV = """unit,A,B,C,D
 
 
 @pytest.mark.parametrize(
-    ("level", "expected"),
+    ("measurement", "expected"),
     [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)],
 )
-def test_agreement_reproduces_published_example(tmp_path, level, expected):
+def test_agreement_reproduces_published_example(tmp_path, measurement, expected):
     """Reference: Krippendorff's published alphas for his 4 coders x 12 units example."""
     path = tmp_path / "coding.csv"
     path.write_text(EXAMPLE_CSV, encoding="utf-8")
-    result = runner.invoke(app, ["agreement", str(path), "--level", level, "--json"])
+    result = runner.invoke(app, ["agreement", str(path), "--measurement", measurement, "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert round(out["krippendorff_alpha"], 3) == expected
+    assert out["measurement"] == measurement
     assert out["unit"] == "segment"
     assert out["coders"] == 4
+
+
+def test_agreement_old_level_option_still_works_with_a_note(tmp_path):
+    """The old spelling --level (and -l) gives the same alpha as --measurement, and says it was renamed."""
+    path = tmp_path / "coding.csv"
+    path.write_text(EXAMPLE_CSV, encoding="utf-8")
+    for flag in ("--level", "-l"):
+        result = runner.invoke(app, ["agreement", str(path), flag, "ordinal", "--json"])
+        assert result.exit_code == 0, result.output
+        assert round(json.loads(result.stdout)["krippendorff_alpha"], 3) == 0.815  # Krippendorff's ordinal
+        assert "note: --level is now called --measurement" in result.stderr
+    clash = runner.invoke(app, ["agreement", str(path), "--level", "ordinal", "--measurement", "nominal"])
+    assert clash.exit_code != 0
+    quiet = runner.invoke(app, ["agreement", str(path), "--measurement", "ordinal"])
+    assert "note:" not in quiet.stderr and "ordinal" in quiet.stdout
 
 
 def test_agreement_human_output_and_kappa(tmp_path):
@@ -67,9 +83,9 @@ def test_agreement_human_output_and_kappa(tmp_path):
 def test_agreement_bad_input_is_one_line(tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
-    level = "interval" if "x" in content else "nominal"
+    measurement = "interval" if "x" in content else "nominal"
     proc = subprocess.run(
-        [sys.executable, "-m", "mindthegap.cli.main", "agreement", str(path), "--level", level],
+        [sys.executable, "-m", "mindthegap.cli.main", "agreement", str(path), "--measurement", measurement],
         capture_output=True,
         text=True,
     )
@@ -348,7 +364,8 @@ def test_qual_coders_says_who_counts_and_how_far_people_agree(tmp_path):
     result = run_cli("--db", db, "qual", "coders", "--study", "qs", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    roles = {row["coder"]: (row["role"], row["counts_as_coder"]) for row in report["coders"]}
+    roles = {row["coder"]: (row["kind"], row["counts_as_coder"]) for row in report["coders"]}
+    assert all(row["role"] == row["kind"] for row in report["coders"])  # "role": the old name, still given
     assert roles == {"Asha": ("person", True), "Ben": ("person", True), "auto-coder:1f2e": ("machine", False)}
     assert report["double_coded_sources"] == 1
     overall = report["agreement"][0]

@@ -179,12 +179,12 @@ def with_personal_data(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_cli_engines_local_and_spark_identical_on_50000_rows(spark, real_model_file, tmp_path):
-    """Must show (issue 6): `code apply --engine local` and `--engine spark` give identical output on 50,000 rows.
+    """Must show (issue 6): `autocode apply --engine local` and `--engine spark` give identical output on 50,000 rows.
 
     Reference: the single-machine engine's own output; every id, code, probability, redaction count and
     sentiment is compared exactly, row by row.
     """
-    code_cli = pytest.importorskip("mindthegap.cli.code")
+    code_cli = pytest.importorskip("mindthegap.cli.autocode")
     from typer.testing import CliRunner
 
     src = tmp_path / "comments.parquet"

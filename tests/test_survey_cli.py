@@ -151,6 +151,20 @@ def test_compare_groups_and_waves(tmp_path):
     result = run_cli("survey", "compare", str(path), "--score", "coherence", "--wave", "wave", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["paired"][0]["n"] == n
+    # the waves are named --baseline and --follow-up; the old --before and --after still work, with a note
+    # (reference for the means: pandas' mean of each wave, every person being in both)
+    means = frame.groupby("wave")["coherence"].mean()
+    named = ("--baseline", "baseline", "--follow-up", "follow_up")
+    for flags, noted in ((named, False), (("--before", "baseline", "--after", "follow_up"), True)):
+        result = run_cli(
+            "survey", "compare", str(path), "--score", "coherence", "--wave", "wave", *flags, "--json"
+        )
+        assert result.returncode == 0, result.stderr
+        row = json.loads(result.stdout)["paired"][0]
+        assert row["mean_baseline"] == pytest.approx(means["baseline"], abs=1e-9)
+        assert row["mean_follow_up"] == pytest.approx(means["follow_up"], abs=1e-9)
+        assert ("note: --before is now called --baseline" in result.stderr) is noted
+        assert ("note: --after is now called --follow-up" in result.stderr) is noted
     result = run_cli("survey", "compare", str(path), "--score", "coherence")
     assert result.returncode == 2 and "--group" in result.stderr
     result = run_cli("survey", "compare", str(one_wave), "--score", "coherence", "--group", "service")

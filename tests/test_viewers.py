@@ -144,17 +144,15 @@ def test_the_aggregate_report_differs_only_by_the_words_people_used(stored):
 
 @pytest.mark.django_db(False)
 @pytest.mark.slow
-def test_the_command_line_writes_an_aggregate_report_on_request(tmp_path):
+def test_the_command_line_writes_an_aggregate_report_on_request(demo_outputs, demo_database, tmp_path):
     """``study report --audience aggregate`` for a board paper holds none of the texts in the study database
-    (read with sqlite3, as stored); the full report does. An unknown audience is refused in one line."""
+    (read with sqlite3, as stored); the demo's full report does. An unknown audience is refused in one line."""
     import sqlite3
 
     from tests.conftest import run_cli
 
     # SQLite whatever the suite runs on: the texts are read back with sqlite3
-    db = str(tmp_path / "demo.sqlite3")
-    made = run_cli("--db", db, "demo", "--out", str(tmp_path), "--no-pdf", "--n-boot", "200")
-    assert made.returncode == 0, made.stderr
+    db = demo_database
     with sqlite3.connect(db) as con:
         texts = [
             t
@@ -166,6 +164,6 @@ def test_the_command_line_writes_an_aggregate_report_on_request(tmp_path):
                    "--audience", "aggregate")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert shown(board.read_text(encoding="utf-8"), fragments) == set()
-    assert len(shown((tmp_path / "report.html").read_text(encoding="utf-8"), fragments)) > 10
+    assert len(shown((demo_outputs.folder / "report.html").read_text(encoding="utf-8"), fragments)) > 10
     bad = run_cli("--db", db, "study", "report", "northmoor", "--out", str(board), "--audience", "viewer")
     assert bad.returncode == 2 and "unknown audience 'viewer'" in bad.stderr

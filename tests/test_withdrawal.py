@@ -40,6 +40,9 @@ def _without(evidence: dict, gone: set[str]) -> dict:
         out[kind] = frame[~frame["participant_id"].isin(gone)].reset_index(drop=True)
     ties = evidence["network_ties"]
     out["network_ties"] = ties[~ties["participant_id"].isin(gone) & ~ties["alter_id"].isin(gone)]
+    if "network_tie_counts" in evidence:  # counts by block name no one: only the leavers' own answers go
+        counts = evidence["network_tie_counts"]
+        out["network_tie_counts"] = counts[~counts["participant_id"].isin(gone)].reset_index(drop=True)
     for kind in ("events", "event_notes", "headcounts"):  # about events and groups, not people
         out[kind] = evidence[kind]
     project = evidence["qualitative"]

@@ -134,9 +134,9 @@ def _outputs(db: str, folder, model) -> dict:
     with zipfile.ZipFile(folder / "x.qdpx") as archive:
         out["export_text"] = " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     out["suggest"] = json.loads(
-        _ok("--db", db, "code", "suggest", str(model), "--study", "riverside", "--json")
+        _ok("--db", db, "autocode", "suggest", str(model), "--study", "riverside", "--json")
     )
-    review = json.loads(_ok("--db", db, "code", "review", "--study", "riverside", "--json"))
+    review = json.loads(_ok("--db", db, "autocode", "review", "--study", "riverside", "--json"))
     out["review"] = [{k: v for k, v in s.items() if k != "id"} for s in review["suggestions"]]
     _ok(
         "--db",

@@ -18,8 +18,10 @@ one run shows everything to fix.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 #: the longest quoted value a message repeats in full
 MAX_QUOTED = 200
@@ -237,3 +239,38 @@ def require_columns(columns, wanted, *, path: str | Path | None = None, name_col
                 column=col if name_column else None,
                 hint=f"columns are: {', '.join(map(str, present[:30]))}",
             )
+
+
+def renamed_keyword(where: str, old: str, new: str, old_value: Any, new_value: Any, default: Any) -> Any:
+    """The value of keyword ``new`` of ``where``, which used to be called ``old``.
+
+    The old keyword still works, with a :class:`DeprecationWarning`; giving both is an error. ``new_value`` is
+    ``None`` when the caller left the new keyword out, and then ``default`` applies.
+    """
+    import warnings
+
+    if old_value is None:
+        return default if new_value is None else new_value
+    if new_value is not None and new_value != old_value:
+        raise InputError(f"{where}: give {new}= only (the old name {old}= says something else)")
+    warnings.warn(f"{where}: {old}= is now called {new}=", DeprecationWarning, stacklevel=3)
+    return old_value
+
+
+def env_int(name: str, default: int, *, minimum: int = 1, unit: str = "") -> int:
+    """A whole-number setting from the environment variable ``name`` (``default`` when unset or blank): the one
+    way settings are read, with a one-line :class:`ConfigurationError` when it is not a whole number of at least
+    ``minimum`` (``unit`` names what it counts, e.g. "megabytes")."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ConfigurationError(
+            f"{name}={raw!r} is not a whole number of {f'{unit}, ' if unit else ''}at least {minimum}",
+            hint=f"set it to e.g. {default}, or unset it",
+        )
+    return value

@@ -11,10 +11,9 @@ sizes consistent with every published count must span at least the *protection w
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from mindthegap.errors import ConfigurationError
+from mindthegap.errors import ConfigurationError, env_int
 
 DEFAULT_MIN_N = 11
 DEFAULT_PROTECTION_WIDTH = 5
@@ -22,34 +21,12 @@ DEFAULT_PROTECTION_WIDTH = 5
 
 def default_min_n() -> int:
     """The threshold in force: ``MINDTHEGAP_MIN_N`` if set, else 11."""
-    raw = os.environ.get("MINDTHEGAP_MIN_N")
-    if raw is None or raw == "":
-        return DEFAULT_MIN_N
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigurationError(
-            f"MINDTHEGAP_MIN_N={raw!r} is not a whole number", hint="set it to e.g. 11, or unset it"
-        ) from None
-    return validate_min_n(value, source="MINDTHEGAP_MIN_N")
+    return env_int("MINDTHEGAP_MIN_N", DEFAULT_MIN_N)
 
 
 def default_protection_width() -> int:
     """The protection width in force: ``MINDTHEGAP_PROTECTION_WIDTH`` if set, else 5 people."""
-    raw = os.environ.get("MINDTHEGAP_PROTECTION_WIDTH")
-    if raw is None or raw == "":
-        return DEFAULT_PROTECTION_WIDTH
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigurationError(
-            f"MINDTHEGAP_PROTECTION_WIDTH={raw!r} is not a whole number", hint="set it to e.g. 5, or unset it"
-        ) from None
-    if value < 0:
-        raise ConfigurationError(
-            f"MINDTHEGAP_PROTECTION_WIDTH must be 0 or more (got {value})", hint="the usual value is 5"
-        )
-    return value
+    return env_int("MINDTHEGAP_PROTECTION_WIDTH", DEFAULT_PROTECTION_WIDTH, minimum=0)
 
 
 def validate_min_n(value: int, *, source: str = "min_n") -> int:

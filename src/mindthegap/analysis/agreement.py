@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, renamed_keyword
 
-Level = Literal["nominal", "ordinal", "interval", "ratio"]
-LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
+#: The level of measurement of the values coded, called "measurement" throughout so it is never confused with
+#: the level of the system (:class:`mindthegap.model.Level`).
+Measurement = Literal["nominal", "ordinal", "interval", "ratio"]
+MEASUREMENTS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
 UNITS: tuple[str, ...] = ("segment", "sentence", "character", "source")
 
 
@@ -45,11 +47,11 @@ def category_labels(values: Iterable) -> pd.Series:
     return out
 
 
-def _encode(values: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
+def _encode(values: np.ndarray, measurement: str) -> tuple[np.ndarray, np.ndarray]:
     """Map values to category indices (−1 = missing); return (codes, sorted category values)."""
     flat = pd.Series(values.ravel(order="C"))
     missing = flat.isna().to_numpy()
-    if level == "nominal":
+    if measurement == "nominal":
         flat = category_labels(flat)
     else:
         numeric = pd.to_numeric(flat, errors="coerce")
@@ -57,8 +59,8 @@ def _encode(values: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
         if bad.any():
             example = flat[bad].iloc[0]
             raise InputError(
-                f"value {example!r} is not a number, which {level} agreement needs",
-                hint="use --level nominal for category labels, or code the values as numbers",
+                f"value {example!r} is not a number, which {measurement} agreement needs",
+                hint="use --measurement nominal for category labels, or code the values as numbers",
             )
         flat = numeric
     codes, categories = pd.factorize(flat, sort=True, use_na_sentinel=True)
@@ -67,13 +69,13 @@ def _encode(values: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def coincidence_matrix(
-    data: pd.DataFrame | np.ndarray, level: str = "nominal"
+    data: pd.DataFrame | np.ndarray, measurement: str = "nominal"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Krippendorff's coincidence matrix and its category values for units × coders reliability data.
 
     Units coded by fewer than two coders are not pairable and are left out, as the method requires.
     """
-    codes, categories = _encode(_as_matrix(data), level)
+    codes, categories = _encode(_as_matrix(data), measurement)
     n_units, _ = codes.shape
     k = len(categories)
     rows, cols = np.nonzero(codes >= 0)
@@ -89,41 +91,53 @@ def coincidence_matrix(
     return o[:k, :k], categories
 
 
-def _delta(categories: np.ndarray, marginals: np.ndarray, level: str) -> np.ndarray:
+def _delta(categories: np.ndarray, marginals: np.ndarray, measurement: str) -> np.ndarray:
     """Squared difference function for the level of measurement (Krippendorff 2011, section E)."""
     k = len(categories)
-    if level == "nominal":
+    if measurement == "nominal":
         return 1.0 - np.eye(k)
     values = categories.astype(float)
-    if level == "interval":
+    if measurement == "interval":
         return np.subtract.outer(values, values) ** 2
-    if level == "ratio":
+    if measurement == "ratio":
         total = np.add.outer(values, values)
         with np.errstate(invalid="ignore", divide="ignore"):
             d = (np.subtract.outer(values, values) / total) ** 2
         return np.nan_to_num(d)  # 0/0 when both values are zero: no disagreement
-    if level == "ordinal":
+    if measurement == "ordinal":
         cum = np.concatenate([[0.0], np.cumsum(marginals)])
         i, j = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         between = cum[hi + 1] - cum[lo]
         return (between - (marginals[i] + marginals[j]) / 2.0) ** 2
-    raise InputError(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
+    raise _unknown(measurement)
 
 
-def krippendorff_alpha(data: pd.DataFrame | np.ndarray, level: Level = "nominal") -> float:
+def _unknown(measurement: object) -> InputError:
+    return InputError(
+        f"unknown level of measurement {measurement!r}", hint=f"choose one of {', '.join(MEASUREMENTS)}"
+    )
+
+
+def krippendorff_alpha(
+    data: pd.DataFrame | np.ndarray,
+    measurement: Measurement | None = None,
+    *,
+    level: Measurement | None = None,
+) -> float:
     """Krippendorff's alpha for units × coders data with missing values (NaN/None).
 
     Returns NaN when there is no variation to measure agreement against (all pairable values identical).
     """
-    if level not in LEVELS:
-        raise InputError(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
-    o, categories = coincidence_matrix(data, level)
+    measurement = renamed_keyword("krippendorff_alpha", "level", "measurement", level, measurement, "nominal")
+    if measurement not in MEASUREMENTS:
+        raise _unknown(measurement)
+    o, categories = coincidence_matrix(data, measurement)
     n_c = o.sum(axis=1)
     n = n_c.sum()
     if n < 2 or len(categories) < 2:
         return float("nan")
-    delta = _delta(categories, n_c, level)
+    delta = _delta(categories, n_c, measurement)
     observed = (o * delta).sum()
     expected = (np.outer(n_c, n_c) * delta).sum()
     if expected == 0:
@@ -167,9 +181,16 @@ def cohen_kappa(first: Iterable, second: Iterable) -> float:
 
 
 def agreement_table(
-    data: pd.DataFrame, level: Level = "nominal", unit: str = "segment", label: str = "overall"
+    data: pd.DataFrame,
+    measurement: Measurement | None = None,
+    unit: str = "segment",
+    label: str = "overall",
+    *,
+    level: Measurement | None = None,
 ) -> pd.DataFrame:
-    """One tidy row: alpha, percent agreement, kappa (two coders only), units, coders and the unit stated."""
+    """One tidy row: alpha, percent agreement, kappa (two coders only), units, coders, the unit stated and the
+    level of measurement (column ``measurement``; ``level=`` is the keyword's old name)."""
+    measurement = renamed_keyword("agreement_table", "level", "measurement", level, measurement, "nominal")
     if unit not in UNITS:
         raise InputError(f"unknown unit of analysis {unit!r}", hint=f"choose one of {', '.join(UNITS)}")
     frame = pd.DataFrame(data)
@@ -180,13 +201,13 @@ def agreement_table(
             {
                 "code": label,
                 "unit": unit,
-                "level": level,
+                "measurement": measurement,
                 "coders": int(frame.shape[1]),
                 "units": int(frame.shape[0]),
                 "pairable_units": pairable,
                 "percent_agreement": percent_agreement(frame),
                 "cohen_kappa": kappa,
-                "krippendorff_alpha": krippendorff_alpha(frame, level),
+                "krippendorff_alpha": krippendorff_alpha(frame, measurement),
             }
         ]
     )

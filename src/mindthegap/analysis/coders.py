@@ -1,7 +1,8 @@
 """Which coders count: people, the auto-coder and agreed versions, for agreement and for prevalence.
 
 Codings arrive as a tidy frame with ``source``, ``code``, ``start``, ``end``, ``coder`` and, from the store,
-``status`` and ``confidence``. Each coding is given a role:
+``status`` and ``confidence``. Each coding is given a kind of coder (``kind``; a participant's job is their
+"role", a different thing):
 
 * ``person`` — a named human coder;
 * ``machine`` — the auto-coder: a coder named ``auto-coder:…``, a coding with a confidence, or a suggestion
@@ -30,7 +31,7 @@ MACHINE_PREFIX = "auto-coder:"
 """Coder names starting with this are the auto-coder (``auto-coder:<codebook fingerprint>``)."""
 AGREED_CODERS: tuple[str, ...] = ("agreed", "consensus", "reconciled")
 """Coder names (any case) that hold the version coders agreed on after comparing their coding."""
-ROLES: tuple[str, ...] = ("person", "machine", "agreed", "unattributed")
+KINDS: tuple[str, ...] = ("person", "machine", "agreed", "unattributed")
 _SPAN = ["source", "code", "start", "end"]
 
 
@@ -52,8 +53,8 @@ def _names(codings: pd.DataFrame) -> pd.Series:
     return codings["coder"].astype("string").fillna("").str.strip()
 
 
-def coder_roles(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.Series:
-    """Each coding's role: ``person``, ``machine``, ``agreed`` or ``unattributed`` (see the module's notes)."""
+def coder_kinds(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.Series:
+    """Each coding's kind of coder: ``person``, ``machine``, ``agreed`` or ``unattributed`` (module notes)."""
     names = _names(codings)
     machine = names.str.startswith(MACHINE_PREFIX).to_numpy(dtype=bool)
     if "confidence" in codings.columns:
@@ -63,8 +64,11 @@ def coder_roles(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODER
     folded = {a.casefold() for a in agreed}
     is_agreed = names.str.casefold().isin(folded).to_numpy(dtype=bool)
     blank = (names == "").to_numpy(dtype=bool)
-    role = np.select([machine, is_agreed, blank], ["machine", "agreed", "unattributed"], "person")
-    return pd.Series(role, index=codings.index, name="role")
+    kind = np.select([machine, is_agreed, blank], ["machine", "agreed", "unattributed"], "person")
+    return pd.Series(kind, index=codings.index, name="kind")
+
+
+coder_roles = coder_kinds  # the old name, for code written before "role" was kept for a participant's job
 
 
 def prevalence_codings(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.DataFrame:
@@ -77,9 +81,9 @@ def prevalence_codings(codings: pd.DataFrame, *, agreed: Collection[str] = AGREE
     frame = accepted(codings)
     if frame.empty or "source" not in frame.columns:
         return frame
-    roles = coder_roles(frame, agreed=agreed)
-    settled = set(frame.loc[roles == "agreed", "source"])
-    frame = frame[~frame["source"].isin(settled) | (roles == "agreed")]
+    kinds = coder_kinds(frame, agreed=agreed)
+    settled = set(frame.loc[kinds == "agreed", "source"])
+    frame = frame[~frame["source"].isin(settled) | (kinds == "agreed")]
     if all(c in frame.columns for c in _SPAN):
         spanned = frame["start"].notna()  # pictures and recordings carry regions, not spans: keep them all
         twice = frame.duplicated(_SPAN, keep="first") & spanned
@@ -88,22 +92,22 @@ def prevalence_codings(codings: pd.DataFrame, *, agreed: Collection[str] = AGREE
 
 
 def coder_summary(codings: pd.DataFrame, *, agreed: Collection[str] = AGREED_CODERS) -> pd.DataFrame:
-    """One row per coder: role, accepted codings, sources coded, and whether they count as a coder.
+    """One row per coder: kind, accepted codings, sources coded, and whether they count as a coder.
 
     Codings without a coder name appear as one row with an empty ``coder``.
     """
-    frame = codings.assign(coder=_names(codings), role=coder_roles(codings, agreed=agreed))
+    frame = codings.assign(coder=_names(codings), kind=coder_kinds(codings, agreed=agreed))
     frame = frame.assign(is_accepted=frame.index.isin(accepted(codings).index))
     table = (
-        frame.groupby(["coder", "role"], sort=True)
+        frame.groupby(["coder", "kind"], sort=True)
         .agg(
             codings=("is_accepted", "sum"), suggestions=("is_accepted", "size"), sources=("source", "nunique")
         )
         .reset_index()
     )
-    table["suggestions"] = np.where(table["role"] == "machine", table["suggestions"], 0)
-    table["counts_as_coder"] = table["role"] == "person"
-    return table[["coder", "role", "counts_as_coder", "codings", "suggestions", "sources"]]
+    table["suggestions"] = np.where(table["kind"] == "machine", table["suggestions"], 0)
+    table["counts_as_coder"] = table["kind"] == "person"
+    return table[["coder", "kind", "counts_as_coder", "codings", "suggestions", "sources"]]
 
 
 def _people_spans(codings: pd.DataFrame, agreed: Collection[str]) -> pd.DataFrame:
@@ -111,7 +115,7 @@ def _people_spans(codings: pd.DataFrame, agreed: Collection[str]) -> pd.DataFram
         if column not in codings.columns:
             raise InputError(f"codings lack column {column!r}", hint="intercoder agreement needs coded spans")
     frame = accepted(codings)
-    frame = frame[(coder_roles(frame, agreed=agreed) == "person") & frame["start"].notna()]
+    frame = frame[(coder_kinds(frame, agreed=agreed) == "person") & frame["start"].notna()]
     return frame.assign(coder=_names(frame))
 
 
@@ -230,10 +234,10 @@ def machine_agreement(
     for column in ("source", "code"):
         if column not in codings.columns:
             raise InputError(f"codings lack column {column!r}")
-    roles = coder_roles(codings, agreed=agreed)
-    machine = codings[roles == "machine"]
+    kinds = coder_kinds(codings, agreed=agreed)
+    machine = codings[kinds == "machine"]
     machine = machine.assign(coder=_names(machine))
-    human = prevalence_codings(codings[roles != "machine"], agreed=agreed)
+    human = prevalence_codings(codings[kinds != "machine"], agreed=agreed)
     judged = pd.Index(sorted(human["source"].unique()), name="source")
     if sources is not None and "text" in sources.columns:
         with_text = sources.loc[sources["text"].fillna("").astype(str).str.strip() != "", "source"]

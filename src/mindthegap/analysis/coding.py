@@ -328,17 +328,10 @@ def theme_map(cooc: pd.DataFrame, counts: pd.Series | None = None, min_c: float 
 
 
 def write_graphml(graph: nx.Graph, path: str | Path) -> Path:
-    """Write the theme map as GraphML (opens in Gephi, Cytoscape or yEd), atomically."""
-    import os
-    import tempfile
+    """Write ``graph`` as GraphML (opens in Gephi, Cytoscape or yEd), atomically; the theme map and networks."""
+    from mindthegap.files import atomic_path
 
     path = Path(path)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(handle)
-    try:
+    with atomic_path(path) as tmp:
         nx.write_graphml(graph, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

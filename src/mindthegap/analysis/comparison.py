@@ -30,7 +30,7 @@ from mindthegap.analysis.bootstrap import grouped_mean_ci
 from mindthegap.analysis.publication import PublicationPlan, apply_plan
 from mindthegap.analysis.suppression import suppress
 from mindthegap.defaults import DEFAULT_SEED
-from mindthegap.errors import InputError, require_columns
+from mindthegap.errors import InputError, renamed_keyword, require_columns
 from mindthegap.privacy import DEFAULT_MIN_N
 
 
@@ -236,19 +236,27 @@ def paired_change(
     *,
     id_col: str,
     wave_col: str,
-    before: str,
-    after: str,
+    baseline: str | None = None,
+    follow_up: str | None = None,
     by: Sequence[str] = (),
     ci: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
     plan: PublicationPlan | None = None,
     population: str | None = None,
+    before: str | None = None,
+    after: str | None = None,
 ) -> pd.DataFrame:
-    """Change from ``before`` to ``after`` for people who answered in both waves, per group of ``by``.
+    """Change from the ``baseline`` wave to the ``follow_up`` wave for people who answered in both, per group of
+    ``by``: columns ``mean_baseline``, ``mean_follow_up``, ``mean_change`` and the tests.
 
     n is the number of people with both scores; groups under ``min_n`` are suppressed (with a ``plan``, the
-    people with both scores are registered as ``population`` and the plan decides).
+    people with both scores are registered as ``population`` and the plan decides). ``before=`` and ``after=``
+    are the old names of ``baseline=`` and ``follow_up=``.
     """
+    before = renamed_keyword("paired_change", "before", "baseline", before, baseline, None)
+    after = renamed_keyword("paired_change", "after", "follow_up", after, follow_up, None)
+    if before is None or after is None:
+        raise InputError("paired_change needs the two waves to compare: baseline= and follow_up=")
     by = list(by)
     _need(scores, [id_col, wave_col, value, *by])
     data = scores[scores[wave_col].isin([before, after])].dropna(subset=[value])
@@ -271,8 +279,8 @@ def paired_change(
         row = dict(zip(by, key, strict=False))
         row.update(
             n=len(d),
-            mean_before=part[before].mean(),
-            mean_after=part[after].mean(),
+            mean_baseline=part[before].mean(),
+            mean_follow_up=part[after].mean(),
             mean_change=res["change"],
             ci_low=res["ci_low"],
             ci_high=res["ci_high"],

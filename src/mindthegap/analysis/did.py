@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from mindthegap.analysis.bootstrap import DEFAULT_N_BOOT, DEFAULT_SEED
+from mindthegap.errors import InputError, renamed_keyword
 
 DID_COLUMNS = [
     "outcome", "n_attended", "n_not", "change_attended", "change_not", "did", "se", "ci_low", "ci_high",
@@ -27,17 +28,22 @@ DID_COLUMNS = [
 
 
 def person_changes(
-    frame: pd.DataFrame, *, outcome: str, before: str, after: str, id_col: str = "participant_id",
-    wave_col: str = "wave",
+    frame: pd.DataFrame, *, outcome: str, baseline: str | None = None, follow_up: str | None = None,
+    id_col: str = "participant_id", wave_col: str = "wave", before: str | None = None, after: str | None = None,
 ) -> pd.DataFrame:  # fmt: skip
-    """One row per person measured at both waves: their mean ``outcome`` in each and the change."""
+    """One row per person measured at both waves: their mean ``outcome`` in each (columns ``baseline`` and
+    ``follow_up``) and the change; ``before=`` and ``after=`` are the old names of the two keywords."""
+    first = renamed_keyword("person_changes", "before", "baseline", before, baseline, None)
+    last = renamed_keyword("person_changes", "after", "follow_up", after, follow_up, None)
+    if first is None or last is None:
+        raise InputError("person_changes needs the two waves to compare: baseline= and follow_up=")
     data = frame[[id_col, wave_col, outcome]].dropna()
-    data = data[data[wave_col].isin([before, after])]
+    data = data[data[wave_col].isin([first, last])]
     means = data.groupby([id_col, wave_col])[outcome].mean().unstack(wave_col)
-    if before not in means or after not in means:
-        return pd.DataFrame(columns=[id_col, "before", "after", "change"])
-    means = means[[before, after]].dropna().rename(columns={before: "before", after: "after"})
-    means["change"] = means["after"] - means["before"]
+    if first not in means or last not in means:
+        return pd.DataFrame(columns=[id_col, "baseline", "follow_up", "change"])
+    means = means[[first, last]].dropna().rename(columns={first: "baseline", last: "follow_up"})
+    means["change"] = means["follow_up"] - means["baseline"]
     return means.reset_index().rename_axis(columns=None)
 
 

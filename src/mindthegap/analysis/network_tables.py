@@ -130,5 +130,5 @@ def _change(ties, roster, waves: list[str], plan: PublicationPlan, *, n_perm: in
     table["people"] = n
     table["suppressed"] = n is None
     if n is None:
-        table[["before", "after", "change", "p_value"]] = np.nan
+        table[["baseline", "follow_up", "change", "p_value"]] = np.nan
     return table

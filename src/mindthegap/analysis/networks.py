@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mindthegap.defaults import DEFAULT_SEED
+from mindthegap.errors import InputError, renamed_keyword
 
 EXACT_BETWEENNESS = 1000
 BETWEENNESS_SAMPLE = 200
@@ -213,13 +214,15 @@ def degrees(ties: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
 def change_test(
     ties: pd.DataFrame,
     people: pd.DataFrame,
-    before: str,
-    after: str,
+    baseline: str | None = None,
+    follow_up: str | None = None,
     *,
     attrs: Sequence[str] = ("discipline", "service"),
     n_perm: int = 1000,
     seed: int = DEFAULT_SEED,
     block: int = 100,
+    before: str | None = None,
+    after: str | None = None,
 ) -> pd.DataFrame:
     """Change in density and in each E-I index between two waves, among the people who answered at both, with
     a two-sided permutation p-value.
@@ -228,11 +231,16 @@ def change_test(
     waves' states of every dyad with probability ½ (a sign flip on the dyads whose state changed). All
     permutations are counts: one random 0/1 matrix per block times each dyad's change, so 1,000 permutations
     of tens of thousands of dyads take a fraction of a second. p = (1 + #|T*| ≥ |T|) / (1 + n_perm).
+    Columns ``baseline`` and ``follow_up`` hold each wave's value; ``before=``/``after=`` are the old keywords.
     """
-    answered = [set(ties.loc[ties["wave"] == w, "participant_id"]) for w in (before, after)]
+    baseline = renamed_keyword("change_test", "before", "baseline", before, baseline, None)
+    follow_up = renamed_keyword("change_test", "after", "follow_up", after, follow_up, None)
+    if baseline is None or follow_up is None:
+        raise InputError("change_test needs the two waves to compare: baseline and follow_up")
+    answered = [set(ties.loc[ties["wave"] == w, "participant_id"]) for w in (baseline, follow_up)]
     common = answered[0] & answered[1]
     codes = {p: i for i, p in enumerate(sorted(common))}
-    states = [_dyads(ties, w, codes) for w in (before, after)]
+    states = [_dyads(ties, w, codes) for w in (baseline, follow_up)]
     union = np.union1d(states[0], states[1])
     a = np.isin(union, states[0]).astype(float)
     b = np.isin(union, states[1]).astype(float)
@@ -271,7 +279,7 @@ def change_test(
         t0 = _stat(a, b, e, i_, scale)
         null = np.asarray(draws[name], dtype=float)
         p = (1 + np.sum(np.abs(null) >= abs(t0[2]) - 1e-12)) / (1 + n_perm) if not np.isnan(t0[2]) else np.nan
-        rows.append({"measure": name, "people": n, "before": t0[0], "after": t0[1], "change": t0[2],
+        rows.append({"measure": name, "people": n, "baseline": t0[0], "follow_up": t0[1], "change": t0[2],
                      "p_value": p, "n_perm": n_perm})  # fmt: skip
     return pd.DataFrame(rows)
 

@@ -50,7 +50,7 @@ def check_columns(frame: pd.DataFrame, constructs: Mapping[str, Sequence[str]], 
                     path=path,
                     row=row,
                     column=str(col),
-                    hint="import the file with 'mindthegap survey import' to map answer labels to codes",
+                    hint="import the file with 'mindthegap survey import' to map answer labels to answer values",
                 )
 
 
@@ -113,10 +113,10 @@ def score(
     if outside.any():
         r, c = map(int, np.argwhere(outside)[0])
         raise InputError(
-            f"code {arr[r, c]:g} is outside the scale {lows[c]:g}–{highs[c]:g}",
+            f"answer value {arr[r, c]:g} is outside the scale {lows[c]:g}–{highs[c]:g}",
             row=r + 2,
             column=items[c],
-            hint="check --scale-max or the answer codes",
+            hint="check --scale-max or the answer values",
         )
     values = reverse_score(
         values, [c for c in reverse if c in values.columns], scale_min, scale_max, item_scales
@@ -162,7 +162,7 @@ def check_instrument_codes(responses: pd.DataFrame, instrument, path=None) -> pd
                         path=path,
                         row=row,
                         column=str(item.id),
-                        hint=f"use a code {scale.min}–{scale.max}"
+                        hint=f"use an answer value {scale.min}–{scale.max}"
                         + (f" or one of: {', '.join(scale.missing)}" if scale.missing else ""),
                     ) from None
                 mapped[value] = np.nan if code is None else float(code)
@@ -172,11 +172,11 @@ def check_instrument_codes(responses: pd.DataFrame, instrument, path=None) -> pd
         if outside.any():
             r = int(np.flatnonzero(outside)[0])
             raise InputError(
-                f"code {arr[r]:g} is outside the scale {scale.min}–{scale.max} of item {item.id}",
+                f"answer value {arr[r]:g} is outside the scale {scale.min}–{scale.max} of item {item.id}",
                 path=path,
                 row=r + 2,
                 column=str(item.id),
-                hint="check the answer codes against the instrument's scale",
+                hint="check the answer values against the instrument's scale",
             )
         out[item.id] = numbers.astype(float)
     return out

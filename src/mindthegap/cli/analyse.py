@@ -80,13 +80,9 @@ def _dims_and_plan(ratings, people, by: str, file, min_n: int):
     dims = [d.strip() for d in by.split(",") if d.strip()]
     if "wave" in ratings.columns and ratings["wave"].nunique() > 1 and "wave" not in dims:
         dims.append("wave")
-    missing = [d for d in dims if d not in ratings.columns]
-    if missing:
-        raise InputError(
-            f"no column {missing[0]!r} to group by",
-            path=file,
-            hint=f"columns are: {', '.join(map(str, ratings.columns))}",
-        )
+    from mindthegap.errors import require_columns
+
+    require_columns(ratings.columns, dims, path=file)
     if people is not None:
         plan = PublicationPlan(people, min_n=min_n)
     else:

@@ -122,7 +122,7 @@ def responses(
 ) -> None:
     """The survey's responses, one row per respondent (SPSS files carry value labels)."""
     _store()
-    from mindthegap.io.files import atomic_write_bytes
+    from mindthegap.files import atomic_write_bytes
     from mindthegap.store.collection.exports import FORMATS, export_responses
     from mindthegap.store.collection.setup import find_survey
 

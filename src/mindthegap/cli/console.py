@@ -157,3 +157,20 @@ def _cell(col: str, value: Any, counts: tuple[str, ...]) -> str:
             return f"{value:.0f}"
         return format_p(value) if col == "p" or col.startswith("p_") else f"{value:.3f}"
     return str(value)
+
+
+def renamed_option(new_value: Any, old_value: Any, *, new: str, old: str, default: Any = None) -> Any:
+    """The value of an option that used to be spelt ``old``: the old spelling still works, with a one-line note
+    on stderr (so ``--json`` output stays clean); giving both, with different values, is an error."""
+    from mindthegap.errors import InputError
+
+    if old_value is None or old_value == [] or old_value is False:
+        return default if new_value is None else new_value
+    if new_value is not None and new_value != old_value:
+        raise InputError(f"{old} and {new} are the same option and disagree", hint=f"give {new} only")
+    err_console.print(
+        f"note: {old} is now called {new}; the old spelling will go in a later release",
+        markup=False,
+        soft_wrap=True,
+    )
+    return old_value

@@ -12,6 +12,7 @@ import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
 from mindthegap.errors import InputError
+from mindthegap.store import database
 
 app = typer.Typer(
     help="Delphi consensus rounds across stakeholder groups, and policy-lever rounds.", no_args_is_help=True
@@ -22,12 +23,6 @@ _STUDY = typer.Option(..., "--study", help="Study id.")
 _KIND = typer.Option(
     "consensus", "--kind", help="consensus (statements) or levers (lever × principle items)."
 )
-
-
-def _open(study: str):
-    from mindthegap.store.database import open_study
-
-    return open_study(study)
 
 
 def _rule(method: str, agree: float, disagree: float):
@@ -57,7 +52,7 @@ def create(
     from mindthegap.io.delphi_files import read_panels, read_statements
 
     panel_frame = read_panels(panels)
-    record = _open(study)
+    record = database.open_study(study)
     if statements is not None:
         items = read_statements(statements)
     elif kind == "levers":
@@ -92,7 +87,7 @@ def import_(
     from mindthegap.store.delphi.repository import import_ratings
 
     ratings = read_ratings(file, need_group=False)
-    count = import_ratings(_open(study), ratings, path=file)
+    count = import_ratings(database.open_study(study), ratings, path=file)
     print_json({"file": str(file), "ratings": count}) if as_json else console.print(
         f"Imported {count:,} ratings."
     )
@@ -111,7 +106,7 @@ def round_(
     """Close the open round and open the next, with edited wordings (the old wording is kept); or --close N."""
     from mindthegap.store.delphi import repository as repo
 
-    record = _open(study)
+    record = database.open_study(study)
     if close is not None:
         repo.close_round(record, close)
         out = {"closed": close}
@@ -128,7 +123,7 @@ def status(study: str = _STUDY, as_json: bool = _JSON) -> None:
     """Rounds (open or closed), statements and their versions, and the panels."""
     from mindthegap.store.delphi.repository import status as delphi_status
 
-    out = delphi_status(_open(study))
+    out = delphi_status(database.open_study(study))
     if as_json:
         print_json(out)
         return
@@ -169,7 +164,7 @@ def results(
     if study:
         from mindthegap.store.delphi.results import kind_ratings, study_delphi
 
-        frames, plan = study_delphi(_open(study))
+        frames, plan = study_delphi(database.open_study(study))
         found = delphi_results(kind_ratings(frames, kind), plan=plan, rule=rule)
     else:
         from mindthegap.io.delphi_files import read_ratings
@@ -207,13 +202,13 @@ def feedback(
     from mindthegap.report.delphi_feedback import feedback_html, feedback_rows, feedback_text
     from mindthegap.store.delphi.results import study_delphi
 
-    frames, plan = study_delphi(_open(study))
+    frames, plan = study_delphi(database.open_study(study))
     ratings = frames["ratings"][frames["ratings"]["round"] == round_number]
     if ratings.empty:
         raise InputError(f"round {round_number} has no ratings", column="--round", hint="see 'delphi status'")
     rows = feedback_rows(ratings, frames["statements"], round_number, plan=plan, rater_id=rater)
     if html is not None:
-        from mindthegap.io.files import atomic_write_text
+        from mindthegap.files import atomic_write_text
 
         title = f"Round {round_number}: how the panels rated"
         atomic_write_text(html, feedback_html(rows, title=title, round_=round_number))

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
-from mindthegap.cli.delphi import _JSON, _STUDY, _open, app
+from mindthegap.cli.delphi import _JSON, _STUDY, app
+from mindthegap.store import database
 
 
 @app.command("draft")
@@ -22,7 +23,7 @@ def draft(
     from mindthegap.analysis.delphi_draft import draft_statements, frequent_codes, widest_gaps
     from mindthegap.store.evidence import load_all
 
-    _open(study)
+    database.open_study(study)
     loaded, evidence = load_all(study)
     gaps = widest_gaps(evidence["values_practice"], {p.id: p.name for p in loaded.principles}, top=top)
     drafts = draft_statements(gaps, frequent_codes(evidence["qualitative"]["codings"], top=top))
@@ -49,6 +50,6 @@ def links(
     from mindthegap.cli.audited import written
     from mindthegap.store.delphi.links import write_mailing_list
 
-    n = write_mailing_list(_open(study), round_number, out, base_url)
+    n = write_mailing_list(database.open_study(study), round_number, out, base_url)
     written("delphi mailing list", study=study, out=out, round=round_number, rows=n)
     console.print(f"{n} link(s) written to {out}" + ("" if base_url else " (paths: add --base-url)"))

@@ -41,7 +41,7 @@ def demo(
     Example: [bold]mindthegap demo --out ~/northmoor[/bold]
     """
     from mindthegap.demo import build_demo_study
-    from mindthegap.io.files import ensure_writable_dir
+    from mindthegap.files import ensure_writable_dir
     from mindthegap.report.builder import write_evaluation_report
     from mindthegap.report.context import ReportContext
     from mindthegap.store.database import open_store

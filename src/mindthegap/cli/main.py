@@ -73,6 +73,14 @@ def _note_new_database(sentence: str) -> None:
     err_console.print(f"note: {sentence}", soft_wrap=True, markup=False)
 
 
+def _old_code_group() -> None:
+    err_console.print(
+        "note: 'mindthegap code' is now called 'mindthegap autocode'; the old name will go in a later release",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def _register() -> None:
     from mindthegap.cli import analyse, demo, study, web
 
@@ -81,9 +89,11 @@ def _register() -> None:
     app.add_typer(study.app, name="study")
     app.command("serve")(web.serve)
     app.add_typer(web.users, name="user")
-    from mindthegap.cli import code
+    from mindthegap.cli import autocode
 
-    app.add_typer(code.app, name="code")
+    app.add_typer(autocode.app, name="autocode")
+    # the auto-coder's commands were `mindthegap code …`; that spelling still works, hidden, with a note
+    app.add_typer(autocode.app, name="code", hidden=True, callback=_old_code_group)
     from mindthegap.cli import qual, qual_agreement
 
     app.add_typer(qual.app, name="qual")

@@ -58,11 +58,18 @@ def _read_reliability(path: Path) -> pd.DataFrame:
     return data
 
 
+_MEASUREMENT = typer.Option(
+    None, "--measurement", "-m", help="Level of measurement: nominal (default), ordinal, interval or ratio."
+)
+_OLD_LEVEL = typer.Option(None, "--level", "-l", hidden=True, help="Old name of --measurement.")
+
+
 def agreement(
     file: Path = typer.Argument(
         ..., help="CSV: unit id in the first column, one column per coder, blank = missing."
     ),
-    level: str = typer.Option("nominal", "--level", "-l", help="nominal, ordinal, interval or ratio."),
+    measurement: str = _MEASUREMENT,
+    level: str = _OLD_LEVEL,
     unit: str = typer.Option("segment", "--unit", help="What a row is: segment, sentence or character."),
     missing: list[str] = typer.Option(
         None,
@@ -75,13 +82,16 @@ def agreement(
 
     Blank cells and NA, N/A, NaN, * and . count as not coded; add others with --missing.
 
-    Example: [bold]mindthegap agreement coding.csv --level ordinal --missing -9 --json[/bold]
+    Example: [bold]mindthegap agreement coding.csv --measurement ordinal --missing -9 --json[/bold]
     """
-    from mindthegap.analysis.agreement import LEVELS, agreement_table
-    from mindthegap.cli.console import err_console
+    from mindthegap.analysis.agreement import MEASUREMENTS, agreement_table
+    from mindthegap.cli.console import err_console, renamed_option
 
-    if level not in LEVELS:
-        raise InputError(f"unknown level {level!r}", hint=f"choose one of {', '.join(LEVELS)}")
+    measurement = renamed_option(measurement, level, new="--measurement", old="--level", default="nominal")
+    if measurement not in MEASUREMENTS:
+        raise InputError(
+            f"unknown level of measurement {measurement!r}", hint=f"choose one of {', '.join(MEASUREMENTS)}"
+        )
     data, found, kept = _mark_missing(_read_reliability(file), [*MISSING_MARKS, *(missing or [])])
     if found:
         shown = ", ".join(f"{k!r} ×{n}" for k, n in found.items())
@@ -92,7 +102,7 @@ def agreement(
             f"warning: {file}: {shown} counted as categories; if they mean 'not coded', add --missing VALUE"
         )
     try:
-        table = agreement_table(data, level, unit)  # type: ignore[arg-type]
+        table = agreement_table(data, measurement, unit)  # type: ignore[arg-type]
     except InputError as exc:
         raise InputError(exc.message, path=file, hint=exc.hint) from exc
     record = frame_records(table)[0]
@@ -104,7 +114,7 @@ def agreement(
         return
     alpha = record["krippendorff_alpha"]
     console.print(
-        f"Krippendorff's alpha ({level}, unit: {unit}) = "
+        f"Krippendorff's alpha ({measurement}, unit: {unit}) = "
         f"{'n/a' if alpha is None else f'{alpha:.3f}'} "
         f"over {record['pairable_units']} pairable units and {record['coders']} coders"
     )
@@ -141,7 +151,8 @@ def coders(
     versus = machine_agreement(codings, sources)
     report = {
         "study": study,
-        "coders": frame_records(coder_summary(codings)),
+        # each coder's kind (person, machine, agreed, unattributed), also under its old name "role"
+        "coders": [{**r, "role": r["kind"]} for r in frame_records(coder_summary(codings))],
         "double_coded_sources": len(double),
         "agreement": frame_records(people),
         "auto_coder_agreement": frame_records(versus),
@@ -152,7 +163,7 @@ def coders(
     for row in report["coders"]:
         counts = "counts as a coder" if row["counts_as_coder"] else "not a coder"
         console.print(
-            f"{row['coder'] or '(no name)'}: {row['role']}, {counts}; {row['codings']} accepted coding(s) in "
+            f"{row['coder'] or '(no name)'}: {row['kind']}, {counts}; {row['codings']} accepted coding(s) in "
             f"{row['sources']} source(s)"
         )
     if not len(people):

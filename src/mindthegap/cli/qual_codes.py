@@ -36,6 +36,15 @@ def _done(as_json: bool, record, repository, message: str, **extra) -> None:
         console.print(message)
 
 
+def _show(table, as_json: bool, line) -> None:
+    """The table as JSON records, or one printed line per row."""
+    if as_json:
+        print_json(frame_records(table))
+        return
+    for row in table.itertuples(index=False):
+        console.print(line(row))
+
+
 @code_app.command("list")
 def code_list(study: str = STUDY, as_json: bool = JSON) -> None:
     """List the codebook with each code's number of codings.
@@ -43,12 +52,7 @@ def code_list(study: str = STUDY, as_json: bool = JSON) -> None:
     Example: [bold]mindthegap qual code list --study northmoor[/bold]
     """
     record, repository = _codebook(study)
-    table = repository.codebook_frame(record)
-    if as_json:
-        print_json(frame_records(table))
-        return
-    for row in table.itertuples(index=False):
-        console.print(f"{row.path} ({row.codings} codings)")
+    _show(repository.codebook_frame(record), as_json, lambda row: f"{row.path} ({row.codings} codings)")
 
 
 @code_app.command("rename")
@@ -142,10 +146,9 @@ def code_history(study: str = STUDY, as_json: bool = JSON) -> None:
     Example: [bold]mindthegap qual code history --study northmoor --json[/bold]
     """
     record, repository = _codebook(study)
-    table = repository.code_history(record)
-    if as_json:
-        print_json(frame_records(table))
-        return
-    for row in table.itertuples(index=False):
+
+    def line(row) -> str:
         details = ", ".join(f"{k}={v}" for k, v in row.details.items())
-        console.print(f"{row.at:%Y-%m-%d %H:%M} {row.action} {row.name!r} {details}")
+        return f"{row.at:%Y-%m-%d %H:%M} {row.action} {row.name!r} {details}"
+
+    _show(repository.code_history(record), as_json, line)

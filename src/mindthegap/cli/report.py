@@ -35,7 +35,7 @@ def report(
 
     Example: [bold]mindthegap report northmoor --out board/ --format summary[/bold]
     """
-    from mindthegap.io.files import ensure_writable_dir
+    from mindthegap.files import ensure_writable_dir
     from mindthegap.report.builder import FORMATS
     from mindthegap.report.context import AUDIENCES
 
@@ -49,9 +49,9 @@ def report(
 
         reqs = load_requirements(requirements)  # checked before anything is read or written
     out = ensure_writable_dir(out)
-    from mindthegap.cli.study import _store
+    from mindthegap.store import database
 
-    _store()
+    database.open_store()
     from mindthegap.report.builder import write_report_files
     from mindthegap.report.context import ReportContext
     from mindthegap.store.evidence import load_all

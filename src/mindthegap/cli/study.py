@@ -10,17 +10,12 @@ from mindthegap.cli.console import console, print_json, progress
 from mindthegap.defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
+from mindthegap.store import database
 
 app = typer.Typer(
     help="Create and manage studies: the policies examined, the organisation, participants and ratings.",
     no_args_is_help=True,
 )
-
-
-def _store():
-    from mindthegap.store.database import open_store
-
-    return open_store()
 
 
 @app.command("create")
@@ -37,7 +32,7 @@ def create(
     from mindthegap.io.study_files import read_study_file
 
     study = read_study_file(file)
-    where = _store()
+    where = database.open_store()
     from mindthegap.store.studies.repository import save_study
 
     save_study(study, replace=replace)
@@ -69,7 +64,7 @@ def participants(
     Examples: [bold]mindthegap study participants northmoor people.csv[/bold]
     or [bold]mindthegap study participants northmoor people.csv --update[/bold]
     """
-    _store()
+    database.open_store()
     from mindthegap.io.study_files import read_participants
     from mindthegap.store.studies.repository import add_participants, get_record, load_study
 
@@ -110,7 +105,7 @@ def withdraw(
     Example: [bold]mindthegap study withdraw northmoor NM-7QV27R[/bold]
     (undo with [bold]--restore[/bold]; delete their data with [bold]study erase-participant[/bold])
     """
-    _store()
+    database.open_store()
     from mindthegap.store.studies.consent import set_consent
     from mindthegap.store.studies.repository import get_record
 
@@ -133,7 +128,7 @@ def erase_participant(
 
     Example: [bold]mindthegap study erase-participant northmoor NM-7QV27R[/bold]
     """
-    _store()
+    database.open_store()
     from mindthegap.store.studies.consent import erase_participant as erase
     from mindthegap.store.studies.repository import get_record
 
@@ -159,7 +154,7 @@ def ratings(
 
     Example: [bold]mindthegap study ratings northmoor ratings.csv[/bold]
     """
-    _store()
+    database.open_store()
     from mindthegap.io.study_files import read_ratings
     from mindthegap.store.studies.repository import get_record, load_study, save_values_practice
 
@@ -171,7 +166,7 @@ def ratings(
 @app.command("list")
 def list_studies() -> None:
     """List the studies in the database."""
-    _store()
+    database.open_store()
     from rich.table import Table
 
     from mindthegap.store.studies.repository import studies_overview
@@ -205,14 +200,14 @@ def report(
 
     Example: [bold]mindthegap study report northmoor --out board-report.html --audience aggregate[/bold]
     """
-    from mindthegap.io.files import ensure_writable_dir
+    from mindthegap.files import ensure_writable_dir
     from mindthegap.report.context import AUDIENCES
 
     if audience not in AUDIENCES:
         raise InputError(f"unknown audience {audience!r}", hint=f"choose one of {', '.join(AUDIENCES)}")
 
     ensure_writable_dir(out.parent if str(out.parent) else Path("."))
-    _store()
+    database.open_store()
     from mindthegap.report.builder import write_evaluation_report
     from mindthegap.report.context import ReportContext
     from mindthegap.store.evidence import load_all
@@ -240,7 +235,7 @@ def delete(
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
     """Delete a study and all its data."""
-    _store()
+    database.open_store()
     from mindthegap.store.studies.repository import delete_study, get_record
 
     get_record(study_id)

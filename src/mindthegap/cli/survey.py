@@ -12,6 +12,7 @@ from mindthegap.cli.survey_compare import compare
 from mindthegap.cli.survey_import import import_cmd
 from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
+from mindthegap.store import database
 
 app = typer.Typer(
     help=(
@@ -26,9 +27,7 @@ app = typer.Typer(
 app.command("import")(import_cmd)
 app.command()(compare)
 
-_FILE = typer.Argument(
-    ..., help="CSV, XLSX or Parquet: one row per respondent, one column per item (numeric codes)."
-)
+_FILE = typer.Argument(..., help="CSV, XLSX or Parquet: a row per respondent, a column of answers per item.")
 _FILE_OR_STUDY = typer.Argument(
     None, help="CSV, XLSX or Parquet: one row per respondent, one column per item; or use --study."
 )
@@ -40,6 +39,8 @@ _CONSTRUCT = typer.Option(
     None, "--construct", "-c", help="NAME=COL1,COL2,… (repeatable); the items that make up a construct."
 )
 _REVERSE = typer.Option(None, "--reverse", "-r", help="An item to reverse-score (repeatable).")
+_SCALE_MIN = typer.Option(None, "--scale-min", help="Lowest answer value (default 1, or the instrument's).")
+_SCALE_MAX = typer.Option(None, "--scale-max", help="Highest answer value (default 5, or the instrument's).")
 _INSTRUMENT = typer.Option(
     None,
     "--instrument",
@@ -63,17 +64,11 @@ def _one_source(file: Path | None, study: str | None) -> None:
         )
 
 
-def _open_store() -> None:
-    from mindthegap.store.database import open_store
-
-    open_store()
-
-
 def _study_setup(study: str, instrument: str | None, construct, reverse, scale_min=None, scale_max=None):
     """A study's stored answers set up for scoring (``store.surveys.scoring_input``)."""
     if construct:
         raise InputError("--construct works on a file; with --study use the stored --instrument")
-    _open_store()
+    database.open_store()
     from mindthegap.store.surveys.scoring_input import setup_from_study
 
     return setup_from_study(study, instrument, reverse=reverse, scale_min=scale_min, scale_max=scale_max)
@@ -139,8 +134,8 @@ def reliability(
     construct: list[str] = _CONSTRUCT,
     reverse: list[str] = _REVERSE,
     instrument: str = _INSTRUMENT,
-    scale_min: int = typer.Option(None, "--scale-min", help="Lowest code (default 1, or the instrument's)."),
-    scale_max: int = typer.Option(None, "--scale-max", help="Highest code (default 5, or the instrument's)."),
+    scale_min: int = _SCALE_MIN,
+    scale_max: int = _SCALE_MAX,
     by: str = _BY,
     items: bool = typer.Option(False, "--items", help="Also show item–total r and alpha if deleted."),
     min_n: int = _MIN_N,
@@ -185,8 +180,8 @@ def score_cmd(
     construct: list[str] = _CONSTRUCT,
     reverse: list[str] = _REVERSE,
     instrument: str = _INSTRUMENT,
-    scale_min: int = typer.Option(None, "--scale-min", help="Lowest code (default 1, or the instrument's)."),
-    scale_max: int = typer.Option(None, "--scale-max", help="Highest code (default 5, or the instrument's)."),
+    scale_min: int = _SCALE_MIN,
+    scale_max: int = _SCALE_MAX,
     keep: str = typer.Option(None, "--keep", help="Comma-separated columns to carry over, e.g. id,service."),
     out: Path = typer.Option(..., "--out", help="Write the scores to this .csv or .parquet file."),
     as_json: bool = _JSON,

@@ -1,4 +1,5 @@
-"""``mindthegap survey compare``: group comparisons and before/after change of a score, from a file or a study."""
+"""``mindthegap survey compare``: group comparisons and baseline-to-follow-up change of a score, from a file or a
+study."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ _INSTRUMENT = typer.Option(
     "-i",
     help="A shipped instrument id (nomad, coproduction, event_feedback) or a YAML file.",
 )
+_BASELINE = typer.Option(
+    None, "--baseline", help="Earlier wave value (default baseline; with --study the first wave)."
+)
+_FOLLOW_UP = typer.Option(
+    None, "--follow-up", help="Later wave value (default follow_up; with --study the last wave)."
+)
+_BEFORE = typer.Option(None, "--before", hidden=True, help="Old name of --baseline.")
+_AFTER = typer.Option(None, "--after", hidden=True, help="Old name of --follow-up.")
 _MIN_N = typer.Option(
     None,
     "--min-n",
@@ -53,32 +62,32 @@ def _study_scores(study: str, instrument: str | None, wave: str | None, group: s
 
 
 def _inputs(file, study, instrument, score_col, group, wave, names, min_n):
-    """The scores to compare, their plan, the scope for JSON, (before, after, id column) and the threshold."""
+    """The scores to compare, their plan, the scope for JSON, (baseline, follow-up, id column) and the threshold."""
     from mindthegap.analysis.publication import PublicationPlan
     from mindthegap.cli.survey import _one_source
     from mindthegap.io.tables import read_table
 
-    before, after, id_col = names
+    baseline, follow_up, id_col = names
     _one_source(file, study)
     scope, plan = {}, None
     if study:
         frame, plan, scope, order, min_n = _study_scores(study, instrument, wave, group, min_n)
         id_col = id_col or "participant_id"
         if wave and order:
-            before, after = before or order[0], after or order[-1]
+            baseline, follow_up = baseline or order[0], follow_up or order[-1]
     else:
         frame = read_table(file)
         min_n = DEFAULT_MIN_N if min_n is None else min_n
-    before, after, id_col = before or "baseline", after or "follow_up", id_col or "id"
+    baseline, follow_up, id_col = baseline or "baseline", follow_up or "follow_up", id_col or "id"
     if (group is None) == (wave is None):
         raise InputError(
-            "give --group COLUMN to compare groups, or --wave COLUMN for before/after (one of them)"
+            "give --group COLUMN to compare groups, or --wave COLUMN for baseline and follow-up (one of them)"
         )
     require_columns(frame.columns, [score_col, group or wave] + ([id_col] if wave else []), path=file)
     frame[score_col] = pd.to_numeric(frame[score_col], errors="coerce")
     if plan is None:
         plan = PublicationPlan.for_frame(frame, id_col=id_col, dims=[group] if group else [], min_n=min_n)
-    return frame, plan, scope, (before, after, id_col), min_n
+    return frame, plan, scope, (baseline, follow_up, id_col), min_n
 
 
 def compare(
@@ -93,14 +102,12 @@ def compare(
         None, "--reference", help="Compare each group with this one (default all pairs)."
     ),
     wave: str = typer.Option(
-        None, "--wave", help="Wave column: compare --before with --after for the same people."
+        None, "--wave", help="Wave column: compare --baseline with --follow-up for the same people."
     ),
-    before: str = typer.Option(
-        None, "--before", help="Earlier wave value (default baseline; with --study the first wave)."
-    ),
-    after: str = typer.Option(
-        None, "--after", help="Later wave value (default follow_up; with --study the last wave)."
-    ),
+    baseline: str = _BASELINE,
+    follow_up: str = _FOLLOW_UP,
+    before: str = _BEFORE,
+    after: str = _AFTER,
     id_col: str = typer.Option(
         None, "--id", help="Person column used to pair waves (default id; participant_id with --study)."
     ),
@@ -111,19 +118,24 @@ def compare(
     min_n: int = _MIN_N,
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Group means/medians with 95% CIs, Kruskal–Wallis, pairwise tests with effect sizes (Holm, BH); or pre/post.
+    """Group means/medians with 95% CIs, Kruskal–Wallis, pairwise tests with effect sizes (Holm, BH); or the
+    change from baseline to follow-up.
 
     Example: [bold]mindthegap survey compare scores.csv --score coherence --group service[/bold]
     or [bold]mindthegap survey compare --study riverside --instrument nomad --score coherence --wave wave[/bold]
-    (stored answers: groups are compared within the last wave; pre/post pairs the first and last waves)
+    (stored answers: groups are compared within the last wave; the change pairs the first and last waves)
     """
-    frame, plan, scope, (before, after, id_col), min_n = _inputs(
-        file, study, instrument, score_col, group, wave, (before, after, id_col), min_n
+    from mindthegap.cli.console import renamed_option
+
+    baseline = renamed_option(baseline, before, new="--baseline", old="--before")
+    follow_up = renamed_option(follow_up, after, new="--follow-up", old="--after")
+    frame, plan, scope, (baseline, follow_up, id_col), min_n = _inputs(
+        file, study, instrument, score_col, group, wave, (baseline, follow_up, id_col), min_n
     )
     common = {"frame": frame, "score_col": score_col, "plan": plan, "scope": scope, "min_n": min_n}
     common["json"] = as_json
     if wave:
-        _paired(**common, id_col=id_col, wave=wave, before=before, after=after)
+        _paired(**common, id_col=id_col, wave=wave, baseline=baseline, follow_up=follow_up)
     else:
         person = id_col if id_col in frame.columns else None  # one score per person: a repeat is an error
         _groups(
@@ -131,22 +143,27 @@ def compare(
         )
 
 
-def _paired(*, frame, score_col, plan, scope, min_n, json, id_col, wave, before, after) -> None:
+def _paired(*, frame, score_col, plan, scope, min_n, json, id_col, wave, baseline, follow_up) -> None:
     from mindthegap.analysis.comparison import paired_change
     from mindthegap.analysis.publication import population_name
 
     pairs = population_name(
-        "survey_pairs", instrument=scope.get("instrument"), before=before, after=after, construct=score_col
+        "survey_pairs",
+        instrument=scope.get("instrument"),
+        before=baseline,
+        after=follow_up,
+        construct=score_col,
     )
     table = paired_change(
-        frame, score_col, id_col=id_col, wave_col=wave, before=before, after=after, min_n=min_n,
+        frame, score_col, id_col=id_col, wave_col=wave, baseline=baseline, follow_up=follow_up, min_n=min_n,
         plan=plan, population=pairs,
     )  # fmt: skip
     if json:
         print_json({**scope, "paired": frame_records(table)})
     else:
         show_frame(
-            table, ["n", "mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "p_wilcoxon", "d_z"]
+            table,
+            ["n", "mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "p_wilcoxon", "d_z"],
         )
 
 

@@ -8,6 +8,7 @@ import typer
 
 from mindthegap.cli.console import console, frame_records, print_json
 from mindthegap.errors import InputError
+from mindthegap.store import database
 
 app = typer.Typer(
     help=(
@@ -28,12 +29,6 @@ _STUDY = typer.Argument(..., help="The study id.")
 _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
-def _open(study: str):
-    from mindthegap.store.database import open_study
-
-    return open_study(study)
-
-
 @cfir.command("propose")
 def cfir_propose(
     study: str = _STUDY,
@@ -42,7 +37,7 @@ def cfir_propose(
     """Propose −2…+2 per case and construct from the coded evidence; analysts' decisions are kept."""
     if case not in ("service", "team"):
         raise InputError(f"--case {case!r} is neither service nor team")
-    _open(study)
+    database.open_study(study)
     from mindthegap.report.synthesis import propose_cfir
 
     console.print(f"{propose_cfir(study, case=case)} CFIR ratings proposed for study {study!r}")
@@ -63,7 +58,7 @@ def cfir_rate(
 ) -> None:
     """Confirm or change one rating; the reason and any earlier decision are kept."""
     value = None if rating.strip().upper() == "X" else _rating(rating)
-    record = _open(study)
+    record = database.open_study(study)
     from mindthegap.store.synthesis.repository import decide
 
     row = decide(record, case, construct, rating=value, reason=reason, analyst=analyst)
@@ -80,7 +75,7 @@ def _rating(text: str) -> int:
 @cfir.command("list")
 def cfir_list(study: str = _STUDY, as_json: bool = _JSON) -> None:
     """List the study's CFIR ratings with their status and reasons."""
-    record = _open(study)
+    record = database.open_study(study)
     from mindthegap.store.synthesis.repository import ratings_frame
 
     table = ratings_frame(record).drop(columns=["evidence", "history"])
@@ -98,7 +93,7 @@ def support_import(
     study: str = typer.Option(..., "--study", help="The study id."),
 ) -> None:
     """Import support use and helpfulness (replaces the study's earlier record; the whole file is checked)."""
-    _open(study)
+    database.open_study(study)
     from mindthegap.store.synthesis.support_import import import_support_uses
 
     console.print(f"{import_support_uses(study, file)} support-use rows stored for study {study!r}")
@@ -113,7 +108,7 @@ def requirements_cmd(
     as_json: bool = _JSON,
 ) -> None:
     """The requirements framework rated against the study's evidence: met, partly met, not met, no evidence."""
-    _open(study)
+    database.open_study(study)
     from mindthegap.report.synthesis import requirements_rated
 
     table = requirements_rated(study, requirements=requirements)
@@ -126,7 +121,7 @@ def requirements_cmd(
 @app.command("coproduction")
 def coproduction_cmd(study: str = _STUDY, as_json: bool = _JSON) -> None:
     """The co-production index by team, its change between waves and the characteristics absent."""
-    _open(study)
+    database.open_study(study)
     from mindthegap.report.synthesis import coproduction
 
     result = coproduction(study)
@@ -159,7 +154,7 @@ def strategies_cmd(
         return
     if study is None:
         raise InputError("give a STUDY, or --list for the strategies")
-    _open(study)
+    database.open_study(study)
     from mindthegap.report.synthesis import recommendations
 
     table = recommendations(study, mapping=mapping, extra=barriers, top=top)

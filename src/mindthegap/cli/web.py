@@ -24,10 +24,9 @@ def _secret_key() -> None:
     folder = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "mindthegap"
     path = folder / "secret_key"
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
+        from mindthegap.files import atomic_write_text
+
+        atomic_write_text(path, secrets.token_urlsafe(50))  # created owner-only (0600), never half-written
     os.environ["MINDTHEGAP_SECRET_KEY"] = path.read_text().strip()
 
 
@@ -91,7 +90,12 @@ def serve(
 def add_user(
     username: str = typer.Argument(..., help="Login name: letters, digits and @ . + - _ (at most 150)."),
     study: list[str] = typer.Option([], "--study", help="Study id to grant (repeatable)."),
-    role: str = typer.Option("viewer", help="viewer (reports), analyst (import and analyse) or owner."),
+    access: str = typer.Option(
+        None,
+        "--access",
+        help="What they may do: viewer (reports; the default), analyst (import and analyse) or owner.",
+    ),
+    role: str = typer.Option(None, "--role", hidden=True, help="Old name of --access."),
     superuser: bool = typer.Option(
         False, "--admin", "--superuser", help="An administrator: may open every study and the admin pages."
     ),
@@ -107,16 +111,18 @@ def add_user(
     made of a few repeated characters. Without a terminal, pipe the password in with --password-stdin.
 
     Examples: [bold]mindthegap user add admin --admin[/bold] (the first administrator), or
-    [bold]mindthegap user add qi.lead --study northmoor --role analyst[/bold]
+    [bold]mindthegap user add qi.lead --study northmoor --access analyst[/bold]
     """
+    from mindthegap.cli.console import renamed_option
     from mindthegap.store.database import open_store
 
+    access = renamed_option(access, role, new="--access", old="--role", default="viewer")
     open_store()
     from mindthegap.store.accounts import add_user as add
 
-    add(username, lambda: _read_password(password_stdin), studies=study, role=role, superuser=superuser)
+    add(username, lambda: _read_password(password_stdin), studies=study, access=access, superuser=superuser)
     console.print(
-        f"Added {username}" + (f" with {role} access to {', '.join(study)}" if study else ""), markup=False
+        f"Added {username}" + (f" with {access} access to {', '.join(study)}" if study else ""), markup=False
     )
 
 
@@ -124,16 +130,22 @@ def add_user(
 def grant(
     username: str = typer.Argument(..., help="Login name."),
     study: str = typer.Argument(..., help="Study id."),
-    role: str = typer.Option("viewer", help="viewer, analyst or owner."),
+    access: str = typer.Option(None, "--access", help="viewer (the default), analyst or owner."),
+    role: str = typer.Option(None, "--role", hidden=True, help="Old name of --access."),
 ) -> None:
-    """Give an existing person access to a study, or change their role on it."""
+    """Give an existing person access to a study, or change the access they have.
+
+    Example: [bold]mindthegap user grant qi.lead northmoor --access analyst[/bold]
+    """
+    from mindthegap.cli.console import renamed_option
     from mindthegap.store.database import open_store
 
+    access = renamed_option(access, role, new="--access", old="--role", default="viewer")
     open_store()
     from mindthegap.store.accounts import grant as give
 
-    give(username, study, role)
-    console.print(f"{username} is now {role} on {study}")
+    give(username, study, access)
+    console.print(f"{username} now has {access} access to {study}")
 
 
 @users.command("revoke")

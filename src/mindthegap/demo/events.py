@@ -153,9 +153,30 @@ def _headcounts(study) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ef.HEADCOUNT_COLUMNS)
 
 
+def _tie_counts(study, ties: pd.DataFrame, rng) -> pd.DataFrame:
+    """The network question for teams that do not collect names, asked of staff at both waves: how many
+    colleagues (in the study or not) they work with in each discipline × service block. A count starts from the
+    colleagues the person named and adds some from outside the study, mostly in their own block."""
+    people = {p.id: p for p in study.participants}
+    rows = []
+    for (wave, ego), part in ties.groupby(["wave", "participant_id"], sort=True):
+        if rng.random() > 0.95:
+            continue  # did not answer the counts question
+        me = people[ego]
+        counts: dict[tuple, int] = {}
+        for alter in part["alter_id"].dropna():
+            key = (people[alter].discipline, people[alter].service)
+            counts[key] = counts.get(key, 0) + 1
+        own = (me.discipline, me.service)
+        counts[own] = counts.get(own, 0) + int(rng.poisson(2))
+        rows += [{"wave": wave, "participant_id": ego, "discipline": d, "service": s, "count": n}
+                 for (d, s), n in sorted(counts.items()) if d and s and n]  # fmt: skip
+    return pd.DataFrame(rows, columns=["wave", "participant_id", "discipline", "service", "count"])
+
+
 def generate(demo, rng: np.random.Generator) -> None:
-    """Add ``events``, ``event_attendance``, ``event_feedback``, ``event_notes``, ``network_ties`` and
-    ``headcounts`` to the demo."""
+    """Add ``events``, ``event_attendance``, ``event_feedback``, ``event_notes``, ``network_ties``,
+    ``network_tie_counts`` and ``headcounts`` to the demo."""
     study = demo.study
     events = _events(study, rng)
     attendance = _attendance(study, events, rng)
@@ -170,3 +191,4 @@ def generate(demo, rng: np.random.Generator) -> None:
     )
     demo.evidence["network_ties"] = _ties(study, dose, rng)
     demo.evidence["headcounts"] = _headcounts(study)
+    demo.evidence["network_tie_counts"] = _tie_counts(study, demo.evidence["network_ties"], rng)

@@ -179,6 +179,14 @@ def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
     people = {lvl: [p for p in demo.study.participants if Level(p.level) == lvl] for lvl in INTERVIEWS}
     sources, codings = [], []
     when = datetime(2026, 6, 1, tzinfo=UTC)
+
+    def code(source: Source, construct: str, start: int, end: int, coder: str) -> None:
+        codings.append(
+            Coding(
+                source.guid, constructs[construct], start, end, coder, created=when, guid=_guid(next(serial))
+            )
+        )
+
     for level, wanted in INTERVIEWS.items():
         chosen = _spread(people[level], wanted)
         for number in range(wanted):
@@ -195,30 +203,10 @@ def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
             source = Source(name=name, text=text, metadata=meta, guid=_guid(name))
             sources.append(source)
             for construct, start, end in spans:
-                codings.append(
-                    Coding(
-                        source.guid,
-                        constructs[construct],
-                        start,
-                        end,
-                        "Coder A",
-                        created=when,
-                        guid=_guid(next(serial)),
-                    )
-                )
+                code(source, construct, start, end, "Coder A")
                 for coder, share in (("Coder A", 0.25), ("Coder B", 0.2)):
                     if rng.random() < share:  # a passage often speaks to two constructs at once
-                        codings.append(
-                            Coding(
-                                source.guid,
-                                constructs[NEIGHBOUR[construct]],
-                                start,
-                                end,
-                                coder,
-                                created=when,
-                                guid=_guid(next(serial)),
-                            )
-                        )
+                        code(source, NEIGHBOUR[construct], start, end, coder)
                 draw = rng.random()
                 if draw < 0.82:
                     chosen_code = construct
@@ -226,17 +214,7 @@ def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
                     chosen_code = NEIGHBOUR[construct]
                 else:
                     continue  # coder B missed this passage
-                codings.append(
-                    Coding(
-                        source.guid,
-                        constructs[chosen_code],
-                        start,
-                        end,
-                        "Coder B",
-                        created=when,
-                        guid=_guid(next(serial)),
-                    )
-                )
+                code(source, chosen_code, start, end, "Coder B")
     for number, note in enumerate(EVENTS, start=1):
         # notes of a group discussion: no one participant, so they add no one to the level's head count
         meta = {"participant": "", "level": "local_frontline", "role": "", "service": "", "wave": ""}

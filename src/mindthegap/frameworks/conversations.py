@@ -45,11 +45,28 @@ def load_levers() -> list[dict[str, Any]]:
 
 def load_pressures(path: str | Path | None = None) -> list[dict[str, Any]]:
     """The local-pressures codebook (shipped, or a YAML file of the same shape): ``id``, ``label``,
-    ``description``, ``keywords``."""
+    ``description``, ``keywords`` and optionally ``lacking`` (keywords whose absence is the pressure)."""
     if path is None:
-        return _checked(_shipped("pressures"), "pressures", "pressures.yaml")
+        return _lacking_checked(
+            _checked(_shipped("pressures"), "pressures", "pressures.yaml"), "pressures.yaml"
+        )
     tree = yaml.safe_load(Path(path).read_text("utf-8"))
-    return _checked(tree, "pressures", str(path))
+    return _lacking_checked(_checked(tree, "pressures", str(path)), str(path))
+
+
+def _lacking_checked(items: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
+    """Each ``lacking`` entry must be one of the pressure's own keywords."""
+    for i, item in enumerate(items):
+        lacking = item.get("lacking") or []
+        if not isinstance(lacking, list):
+            raise ValueError(f"{where}: pressures[{i}] ({item['id']}) lacking must be a list of its keywords")
+        unknown = [k for k in lacking if k not in item["keywords"]]
+        if unknown:
+            raise ValueError(
+                f"{where}: pressures[{i}] ({item['id']}) lacking names {unknown[0]!r}, which is not one of its "
+                "keywords; add it to keywords or remove it from lacking"
+            )
+    return items
 
 
 def lever_for(wording: str) -> str | None:

@@ -10,32 +10,16 @@ from one archive, and the largest PDF accepted).
 
 from __future__ import annotations
 
-import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mindthegap.errors import ConfigurationError, InputError
+from mindthegap.errors import InputError, env_int
 
 MB = 1024 * 1024
 DEFAULT_MAX_MEMBER_MB = 64
 DEFAULT_MAX_UNPACKED_MB = 512
 _CHUNK = MB
-
-
-def _megabytes(variable: str, default: int) -> int:
-    raw = os.environ.get(variable, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise ConfigurationError(
-            f"{variable}={raw!r} is not a whole number of megabytes above zero", hint=f"for example {default}"
-        )
-    return value
 
 
 @dataclass
@@ -50,8 +34,8 @@ class ArchiveLimits:
     def from_environment(cls) -> ArchiveLimits:
         """The limits set by ``MINDTHEGAP_MAX_MEMBER_MB`` and ``MINDTHEGAP_MAX_UNPACKED_MB``, else the defaults."""
         return cls(
-            max_member=_megabytes("MINDTHEGAP_MAX_MEMBER_MB", DEFAULT_MAX_MEMBER_MB) * MB,
-            max_total=_megabytes("MINDTHEGAP_MAX_UNPACKED_MB", DEFAULT_MAX_UNPACKED_MB) * MB,
+            max_member=env_int("MINDTHEGAP_MAX_MEMBER_MB", DEFAULT_MAX_MEMBER_MB, unit="megabytes") * MB,
+            max_total=env_int("MINDTHEGAP_MAX_UNPACKED_MB", DEFAULT_MAX_UNPACKED_MB, unit="megabytes") * MB,
         )
 
 

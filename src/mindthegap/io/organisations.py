@@ -83,18 +83,19 @@ def _key_question(value: object, path: Path, row: int, column: str) -> str:
     )
 
 
+def _refuse_first(
+    bad: pd.Series, values: pd.Series, what: str, path: Path, column: str, hint: str | None = None
+) -> None:
+    """Raise for the first ``bad`` cell of ``values``, naming its row as a spreadsheet shows it (header is 1)."""
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputError(f"{values.iloc[i]!r} {what}", path=path, row=i + 2, column=column, hint=hint)
+
+
 def _dates(values: pd.Series, path: Path, column: str, *, dayfirst: bool) -> pd.Series:
     parsed = pd.to_datetime(values, errors="coerce", dayfirst=dayfirst, format="mixed")
     bad = parsed.isna() & values.notna()
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"{values.iloc[i]!r} is not a date",
-            path=path,
-            row=i + 2,
-            column=column,
-            hint="write dates as DD/MM/YYYY",
-        )
+    _refuse_first(bad, values, "is not a date", path, column, hint="write dates as DD/MM/YYYY")
     return parsed.dt.date
 
 
@@ -117,15 +118,8 @@ def _tidy_cqc(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     _require(frame, TIDY_CQC, path, "tidy CQC")
     score = pd.to_numeric(frame["RATING_SCORE"], errors="coerce")
     bad = ~score.isin(list(RATING_NAMES))
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"{frame['RATING_SCORE'].iloc[i]!r} is not a rating score",
-            path=path,
-            row=i + 2,
-            column="RATING_SCORE",
-            hint="scores run 0 (Inadequate) to 3 (Outstanding)",
-        )
+    _refuse_first(bad, frame["RATING_SCORE"], "is not a rating score", path, "RATING_SCORE",
+                  hint="scores run 0 (Inadequate) to 3 (Outstanding)")  # fmt: skip
     out = pd.DataFrame(
         {
             "provider_id": frame["ORG_CODE"].astype(str),
@@ -217,15 +211,8 @@ def read_staff_survey(path: Path) -> pd.DataFrame:
     out["provider_id"] = out["provider_id"].astype(str)
     out["item"] = out["item"].astype(str)
     bad = ~out["response"].isin(RESPONSES)
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"{out['response'].iloc[i]!r} is not a response option",
-            path=path,
-            row=i + 2,
-            column="response",
-            hint=f"use one of {', '.join(RESPONSES)}",
-        )
+    _refuse_first(bad, out["response"], "is not a response option", path, "response",
+                  hint=f"use one of {', '.join(RESPONSES)}")  # fmt: skip
     for col in ("year", "percent", "n"):
         _numeric(out, col, path)
     return _finish_staff(out)
@@ -234,9 +221,7 @@ def read_staff_survey(path: Path) -> pd.DataFrame:
 def _numeric(out: pd.DataFrame, col: str, path: Path) -> None:
     values = pd.to_numeric(out[col], errors="coerce")
     bad = values.isna() & out[col].notna()
-    if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise InputError(f"{out[col].iloc[i]!r} is not a number", path=path, row=i + 2, column=col)
+    _refuse_first(bad, out[col], "is not a number", path, col)
     out[col] = values
 
 

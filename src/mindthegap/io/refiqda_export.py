@@ -15,7 +15,7 @@ from lxml import etree
 
 from mindthegap import __version__
 from mindthegap.errors import InputError
-from mindthegap.io.files import atomic_write_bytes
+from mindthegap.files import atomic_write_bytes
 from mindthegap.io.positions import CODEPOINTS, POSITIONS, UTF16, to_utf16
 from mindthegap.io.refiqda_attributes import cases_xml, exported_metadata, value_element, variables_xml
 from mindthegap.io.refiqda_xml import (

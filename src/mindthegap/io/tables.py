@@ -6,12 +6,13 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from mindthegap.errors import InputError
-from mindthegap.io.files import atomic_write_bytes
+from mindthegap.files import atomic_write_bytes
 from mindthegap.model.limits import HEADER_MAX, too_long
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # Excel on Windows still writes cp1252
@@ -136,7 +137,7 @@ def neutralise_value(value: object) -> object:
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell and column heading passed through :func:`neutralise_value`.
 
-    Every CSV or spreadsheet export goes through this (``write_table``, ``code apply``, the web downloads).
+    Every CSV or spreadsheet export goes through this (``write_table``, ``autocode apply``, the web downloads).
     Numeric columns are untouched, so genuine numbers stay numbers; Parquet outputs, which no spreadsheet
     evaluates, keep the data exactly.
     """
@@ -172,3 +173,54 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     else:
         raise InputError("unsupported output type", path=path, hint="use a .csv or .parquet file name")
     return path
+
+
+class ChunkedWriter:
+    """One CSV or Parquet file written chunk by chunk with Arrow, so memory stays flat however long the table.
+
+    ``where`` is a path or an open binary file; ``kind`` is ``"csv"`` or ``"parquet"``. The first chunk fixes the
+    schema and later chunks are cast to it. Chunks are DataFrames or Arrow tables; DataFrames written as CSV are
+    neutralised against formulas (:func:`neutralise_formulas`), as in :func:`write_table`. Use it in a ``with``
+    block, or call :meth:`close`, which writes Parquet's footer.
+    """
+
+    def __init__(self, where: Any, *, kind: str) -> None:
+        if kind not in {"csv", "parquet"}:
+            raise ValueError(f"kind must be 'csv' or 'parquet', not {kind!r}")
+        self.where, self.kind = where, kind
+        self.writer: Any = None
+        self.schema: Any = None
+
+    @property
+    def started(self) -> bool:
+        """Whether a chunk (and so the schema) has been written."""
+        return self.schema is not None
+
+    def write(self, chunk: Any) -> None:
+        import pyarrow as pa
+
+        if isinstance(chunk, pd.DataFrame):
+            frame = neutralise_formulas(chunk) if self.kind == "csv" else chunk
+            chunk = pa.Table.from_pandas(frame, preserve_index=False)
+        if self.writer is None:
+            self.schema = chunk.schema
+            if self.kind == "csv":
+                import pyarrow.csv as pc
+
+                self.writer = pc.CSVWriter(self.where, chunk.schema)
+            else:
+                import pyarrow.parquet as pq
+
+                self.writer = pq.ParquetWriter(self.where, chunk.schema)
+        self.writer.write_table(chunk.cast(self.schema))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def __enter__(self) -> ChunkedWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -8,9 +8,7 @@ study and is configurable with ``MINDTHEGAP_MAX_TEXT_CHARS``.
 
 from __future__ import annotations
 
-import os
-
-from mindthegap.errors import ConfigurationError
+from mindthegap.errors import env_int
 
 #: study, policy, principle, service, team, discipline and wave ids, and participant pseudonyms
 ID_MAX = 64
@@ -30,19 +28,7 @@ STUDY_FILE_MAX_BYTES = 5_000_000
 
 def text_max() -> int:
     """The longest free text accepted: ``MINDTHEGAP_MAX_TEXT_CHARS`` if set, else 100,000 characters."""
-    raw = os.environ.get("MINDTHEGAP_MAX_TEXT_CHARS", "").strip()
-    if not raw:
-        return DEFAULT_TEXT_MAX
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ConfigurationError(
-            f"MINDTHEGAP_MAX_TEXT_CHARS={raw!r} is not a positive whole number",
-            hint="set it to e.g. 100000, or unset it",
-        )
-    return value
+    return env_int("MINDTHEGAP_MAX_TEXT_CHARS", DEFAULT_TEXT_MAX)
 
 
 def too_long(value: str, limit: int) -> str | None:

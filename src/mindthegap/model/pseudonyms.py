@@ -31,7 +31,9 @@ _WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*"  # letters, perhaps joined by an apos
 _WORDS_ONLY = re.compile(rf"^{_WORD}(?:\s+{_WORD})+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-PSEUDONYM_HINT = "use a code such as 'P-0001' and keep the key linking codes to people outside mindthegap"
+PSEUDONYM_HINT = (
+    "use a pseudonym such as 'P-0001' and keep the key linking pseudonyms to people outside mindthegap"
+)
 
 
 def pseudonym_problem(value: str) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mindthegap.io.files import atomic_write_text
+from mindthegap.files import atomic_write_text
 from mindthegap.report.audience import for_audience
 from mindthegap.report.context import ReportContext
 from mindthegap.report.document import Section

@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import matplotlib
+import numpy as np
+from numpy.typing import ArrayLike
 
 matplotlib.use("Agg")  # no display on servers or CI
 import matplotlib.pyplot as plt
@@ -136,6 +138,33 @@ def to_svg(fig: MplFigure) -> str:
     text = buf.getvalue()
     start = text.find("<svg")
     return text[start:] if start >= 0 else text
+
+
+def interval_chart(
+    labels: Sequence[str],
+    value: ArrayLike,
+    low: ArrayLike,
+    high: ArrayLike,
+    *,
+    xlabel: str,
+    reference: float = 0.0,
+    row_height: float = 0.22,
+    base: float = 1.4,
+    large: bool = False,
+    colour: str = PALETTE[0],
+) -> str:
+    """A dot per row with its interval from ``low`` to ``high``, first row at the top, and a dashed line at
+    ``reference``: the forest plots of effects, changes and alphas. ``large`` draws bigger dots and labels."""
+    value, low, high = (np.asarray(a, dtype=float) for a in (value, low, high))
+    ms, capsize, fontsize = (5, 3, 8) if large else (4, 2, 7)
+    with figure(7.0, base + row_height * len(value)) as (fig, ax):
+        y = np.arange(len(value))[::-1]
+        xerr = np.vstack([value - low, high - value])
+        ax.errorbar(value, y, xerr=xerr, fmt="o", color=colour, ms=ms, capsize=capsize)
+        ax.axvline(reference, color=MUTED, lw=1, ls="--")
+        ax.set_yticks(y, list(labels), fontsize=fontsize)
+        ax.set_xlabel(xlabel)
+        return to_svg(fig)
 
 
 def relative_luminance(hex_colour: str) -> float:

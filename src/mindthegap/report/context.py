@@ -79,3 +79,11 @@ class ReportContext:
         if id_col not in frame.columns:
             return frame
         return frame[frame[id_col].isin(self.plan.roster.index)]
+
+    def consenting_frame(self, kind: str) -> pd.DataFrame | None:
+        """The evidence ``kind`` about consenting participants (:meth:`consenting`); ``None`` when no row is left."""
+        frame = self.frame(kind)
+        if frame is None:
+            return None
+        frame = self.consenting(frame)
+        return None if frame.empty else frame

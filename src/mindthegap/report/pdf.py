@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from mindthegap.io.files import atomic_write_bytes
+from mindthegap.files import atomic_write_bytes
 
 PAGE_CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm 16mm;

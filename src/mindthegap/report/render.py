@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from mindthegap import __version__
 from mindthegap.analysis.suppression import SUPPRESSED
-from mindthegap.io.files import atomic_write_text
+from mindthegap.files import atomic_write_text
 from mindthegap.report.document import P_VALUE, Figure, Paragraph, Section, Table
 
 _env = Environment(

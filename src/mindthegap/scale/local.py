@@ -1,6 +1,6 @@
 """The single-machine engine: stream a CSV or Parquet file of comments through the text pipeline into a file.
 
-``mindthegap code apply --engine local`` calls :func:`apply_model_local`; the Spark engine beside it
+``mindthegap autocode apply --engine local`` calls :func:`apply_model_local`; the Spark engine beside it
 (:mod:`mindthegap.scale.spark`) runs the same ``process_frame`` on a cluster. Reading and writing use Arrow's
 CSV and Parquet readers and writers in chunks, so memory stays flat and the model, not the file format, sets the
 pace (pandas' CSV writer alone used to take more time than coding). The output appears whole at its destination
@@ -10,8 +10,6 @@ or not at all (temporary file, then rename); CSV output is neutralised against s
 from __future__ import annotations
 
 import codecs
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,8 @@ import pandas as pd
 import pyarrow as pa
 
 from mindthegap.errors import InputError, require_columns
-from mindthegap.io.tables import neutralise_formulas
+from mindthegap.files import atomic_path
+from mindthegap.io.tables import ChunkedWriter
 
 __all__ = ["CHUNK_ROWS", "apply_model_local", "read_chunks"]
 
@@ -125,36 +124,6 @@ def _arrow_csv(path: Path, columns: list[str], sep: str):
     )
 
 
-class _Sink:
-    """Writes chunks of output to a CSV or Parquet file with Arrow, fixing the schema at the first chunk."""
-
-    def __init__(self, path: Path, *, csv: bool) -> None:
-        self.path, self.csv = path, csv
-        self.writer: Any = None
-        self.schema: pa.Schema | None = None
-
-    def write(self, frame: pd.DataFrame) -> None:
-        if self.csv:
-            frame = neutralise_formulas(frame)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        if self.writer is None:
-            self.schema = table.schema
-            if self.csv:
-                import pyarrow.csv as pc
-
-                self.writer = pc.CSVWriter(self.path, table.schema)
-            else:
-                import pyarrow.parquet as pq
-
-                self.writer = pq.ParquetWriter(self.path, table.schema)
-        self.writer.write_table(table.cast(self.schema))
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-
 def apply_model_local(
     model: Any,
     input_path: Path,
@@ -179,13 +148,9 @@ def apply_model_local(
         raise InputError("input file not found", path=input_path)
     if out.suffix.lower() not in {".csv", ".parquet"}:
         raise InputError("output must end in .csv or .parquet", path=out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    sink = _Sink(tmp, csv=out.suffix.lower() == ".csv")
     rows = empty = 0
-    try:
+    kind = out.suffix.lower().lstrip(".")
+    with atomic_path(out, suffix=".part") as tmp, ChunkedWriter(tmp, kind=kind) as sink:
         for frame, done, total in read_chunks(
             input_path, list(dict.fromkeys([id_col, text_col])), chunk_rows=chunk_rows
         ):
@@ -197,12 +162,14 @@ def apply_model_local(
             sink.write(result)
             if on_progress is not None:
                 on_progress(done, total)
-        if sink.writer is None:  # no rows at all: still write a valid, empty output
+        if not sink.started:  # no rows at all: still write a valid, empty output
             cols = output_columns(model, id_col=id_col, redact=redact, sentiment=sentiment)
             sink.write(pd.DataFrame({c: pd.Series(dtype=str) for c in cols}))
-        sink.close()
-        os.replace(tmp, out)
-    finally:
-        sink.close()
-        tmp.unlink(missing_ok=True)
-    return {"output": str(out), "rows": rows, "rows_empty": empty, "labels": len(model.labels_)}
+    codes = len(model.labels_)
+    return {
+        "output": str(out),
+        "rows": rows,
+        "rows_empty": empty,
+        "codes": codes,
+        "labels": codes,  # the old name of "codes"
+    }

@@ -2,7 +2,7 @@
 
 Two entry points:
 
-- :func:`apply_model_spark` — file in, file out (Parquet or CSV), as ``mindthegap code apply --engine spark``
+- :func:`apply_model_spark` — file in, file out (Parquet or CSV), as ``mindthegap autocode apply --engine spark``
   uses it: checks the input, the columns and the model *before* any work, writes to a hidden sibling folder and
   renames it into place, so a failed run never leaves partial output at the destination;
 - :func:`code_dataframe` — Spark DataFrame in, Spark DataFrame out, for use inside an existing session (a notebook
@@ -34,7 +34,8 @@ import pandas as pd
 import pyarrow as pa
 
 from mindthegap.errors import ConfigurationError, InputError, MindTheGapError
-from mindthegap.io.tables import neutralise_formulas
+from mindthegap.files import atomic_path, atomic_write_text
+from mindthegap.io.tables import ChunkedWriter, neutralise_formulas
 from mindthegap.scale.sparkfiles import (
     HadoopFiles,
     as_uri,
@@ -90,7 +91,7 @@ def _quiet_log4j_file() -> str:
     """A log4j2 file that shows errors only, so a run prints our progress rather than Spark's chatter."""
     path = Path(tempfile.gettempdir()) / "mindthegap-spark-log4j2.properties"
     if not path.exists() or path.read_text() != _LOG4J2:
-        path.write_text(_LOG4J2)
+        atomic_write_text(path, _LOG4J2)  # sessions starting together never read half a file
     return str(path)
 
 
@@ -277,27 +278,21 @@ class _WriteParts(_CodeBatches):
     kind: str = "parquet"
 
     def __call__(self, batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        import pyarrow.parquet as pq
         from pyspark import TaskContext
 
         ctx = TaskContext.get()
         part = ctx.partitionId() if ctx is not None else 0
         path = Path(self.folder) / f"part-{part:05d}-{uuid.uuid4().hex[:8]}.{self.kind}"
-        rows, writer = 0, None
+        rows = 0
         try:
-            with path.open("wb") as fh:
+            # a CSV part is pandas' text appended chunk by chunk; the Parquet writer then writes nothing
+            with path.open("wb") as fh, ChunkedWriter(fh, kind="parquet") as parquet:
                 for out in self.coded(batches):
                     if self.kind == "parquet":
-                        table = pa.Table.from_pandas(out, preserve_index=False)
-                        if writer is None:
-                            writer = pq.ParquetWriter(fh, table.schema)
-                        writer.write_table(table.cast(writer.schema))
+                        parquet.write(out)
                     else:
                         fh.write(out.to_csv(index=False, header=rows == 0).encode("utf-8"))
                     rows += len(out)
-                if writer is not None:
-                    writer.close()
-                    writer = None
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -485,7 +480,7 @@ def code_dataframe(
 def _load_model_on_driver(path: Path, pipe: Pipeline) -> Any:
     if not path.is_file():
         raise InputError(
-            "model file not found", path=path, hint="give the file written by `mindthegap code train`"
+            "model file not found", path=path, hint="give the file written by `mindthegap autocode train`"
         )
     try:
         return pipe.load(path)
@@ -495,7 +490,7 @@ def _load_model_on_driver(path: Path, pipe: Pipeline) -> Any:
         raise InputError(
             f"cannot be loaded as a mindthegap model ({type(exc).__name__}: {exc})".splitlines()[0],
             path=path,
-            hint="give the file written by `mindthegap code train`",
+            hint="give the file written by `mindthegap autocode train`",
         ) from None
 
 
@@ -578,13 +573,8 @@ def apply_model_spark(
         if out_fs.exists():  # someone else wrote it meanwhile: never overwrite
             raise InputError("appeared while coding; nothing was overwritten", path=out_uri)
         if single:
-            target = local_path(out_uri)
-            joined = target.parent / f"{partial_name}-file"
-            try:
+            with atomic_path(local_path(out_uri)) as joined:
                 merge_parts(folder, joined, out_kind, columns)
-                os.replace(joined, target)
-            finally:
-                joined.unlink(missing_ok=True)
             shutil.rmtree(folder, ignore_errors=True)
         elif not out_fs.fs.rename(partial, out_fs.path):
             raise InputError("cannot move the finished output into place", path=out_uri)

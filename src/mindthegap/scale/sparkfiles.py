@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from mindthegap.errors import InputError
+from mindthegap.io.tables import ChunkedWriter
 
 if TYPE_CHECKING:  # pyspark is an optional extra
     from pyspark.sql import DataFrame as SparkDataFrame
@@ -114,19 +115,11 @@ def merge_parts(folder: Path, target: Path, kind: str, columns: list[str]) -> No
     if kind == "parquet":
         import pyarrow.parquet as pq
 
-        if not parts:
-            pd.DataFrame(columns=columns).to_parquet(target, index=False)
-            return
-        writer = None
-        try:
+        with ChunkedWriter(target, kind="parquet") as writer:
             for part in parts:
-                table = pq.read_table(part)
-                if writer is None:
-                    writer = pq.ParquetWriter(target, table.schema)
-                writer.write_table(table.cast(writer.schema))
-        finally:
-            if writer is not None:
-                writer.close()
+                writer.write(pq.read_table(part))
+            if not parts:
+                writer.write(pd.DataFrame(columns=columns))
         return
     with target.open("wb") as sink:
         if not parts:

@@ -12,17 +12,19 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from mindthegap.errors import ConfigurationError, InputError
+from mindthegap.errors import ConfigurationError, InputError, renamed_keyword
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.store.studies.repository import get_record
 
-ROLES = ("viewer", "analyst", "owner")
+#: What a person may do with a study in the web app ("access"; a participant's job is their "role"). Stored in
+#: the ``role`` column of :class:`~mindthegap.store.studies.models.StudyAccess`, a name kept for the database.
+ACCESS = ("viewer", "analyst", "owner")
 
 
-def check_role(role: str) -> None:
-    """Refuse a role that is not one of :data:`ROLES`."""
-    if role not in ROLES:
-        raise ConfigurationError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+def check_access(access: str) -> None:
+    """Refuse access that is not one of :data:`ACCESS`."""
+    if access not in ACCESS:
+        raise ConfigurationError(f"unknown access {access!r}", hint=f"use one of: {', '.join(ACCESS)}")
 
 
 def check_username(username: str) -> None:
@@ -44,11 +46,15 @@ def add_user(
     read_password: Callable[[], str],
     *,
     studies: Sequence[str] = (),
-    role: str = "viewer",
+    access: str | None = None,
     superuser: bool = False,
+    role: str | None = None,
 ) -> None:
-    """Create a login and grant ``studies`` in one transaction; the password is read only once all else is valid."""
-    check_role(role)
+    """Create a login and grant ``studies`` in one transaction; the password is read only once all else is valid.
+
+    ``access`` (viewer by default) is what the person may do with those studies; ``role=`` is its old name."""
+    access = renamed_keyword("add_user", "role", "access", role, access, "viewer")
+    check_access(access)
     check_username(username)
     model = get_user_model()
     if model.objects.filter(username=username).exists():
@@ -68,17 +74,18 @@ def add_user(
         else:
             model.objects.create_user(username=username, password=password)
         for study_id in studies:
-            grant(username, study_id, role)
+            grant(username, study_id, access)
 
 
-def grant(username: str, study_id: str, role: str) -> None:
-    """Give an existing person ``role`` on a study (or change the role they have)."""
-    check_role(role)
+def grant(username: str, study_id: str, access: str | None = None, *, role: str | None = None) -> None:
+    """Give an existing person ``access`` to a study (or change the access they have); ``role=`` is its old name."""
+    access = renamed_keyword("grant", "role", "access", role, access, "viewer")
+    check_access(access)
     try:
         user = get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist:
         raise InputError(f"no user {username!r}", hint="create them with 'mindthegap user add'") from None
-    StudyAccess.objects.update_or_create(study=get_record(study_id), user=user, defaults={"role": role})
+    StudyAccess.objects.update_or_create(study=get_record(study_id), user=user, defaults={"role": access})
 
 
 def revoke(username: str, study_id: str) -> bool:

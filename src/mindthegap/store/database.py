@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mindthegap.errors import ConfigurationError, StoreError
-from mindthegap.store.urls import database_settings, normalise_database_url, redact_url
+from mindthegap.store.database_url import database_settings, normalise_database_url, redact_url
 
 OUR_APPS_PREFIX = "mindthegap."
 

@@ -46,6 +46,7 @@ def adapters() -> list[EvidenceAdapter]:
         EvidenceAdapter("event_feedback", events.save_feedback, events.feedback_frame),
         EvidenceAdapter("event_notes", events.save_notes, events.notes_frame),
         EvidenceAdapter("network_ties", events.save_ties, events.ties_frame),
+        EvidenceAdapter("network_tie_counts", events.save_tie_counts, events.tie_counts_frame),
         EvidenceAdapter("headcounts", events.save_headcounts, events.headcounts_frame),
         EvidenceAdapter("organisations", organisations.save_organisations, organisations.load_organisations),
         EvidenceAdapter("cfir_ratings", synthesis.save_proposals, synthesis.ratings_frame),

@@ -18,26 +18,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from mindthegap.errors import ConfigurationError
-from mindthegap.store.urls import database_settings
+from mindthegap.errors import ConfigurationError, env_int
+from mindthegap.store.database_url import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise ConfigurationError(
-            f"{name}={raw!r} is not a whole number of at least {minimum}",
-            hint=f"set it to e.g. {default}, or unset it",
-        )
-    return value
 
 
 def _env_flag(name: str) -> bool:
@@ -115,7 +99,7 @@ CSRF_FAILURE_VIEW = "mindthegap.store.audit.middleware.csrf_failure"
 
 # Sessions end after MINDTHEGAP_SESSION_MINUTES without a request (each request starts the clock again) and
 # when the browser closes.
-SESSION_COOKIE_AGE = 60 * _env_int("MINDTHEGAP_SESSION_MINUTES", 30)
+SESSION_COOKIE_AGE = 60 * env_int("MINDTHEGAP_SESSION_MINUTES", 30)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -141,12 +125,12 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 # Sign-in throttle (mindthegap.web.throttle): after this many attempts without success the username is locked
 # for MINDTHEGAP_LOCKOUT_MINUTES, doubling with every further failure, up to a day.
 AUTHENTICATION_BACKENDS = ["mindthegap.web.backends.ThrottledModelBackend"]
-SIGN_IN_ATTEMPTS = _env_int("MINDTHEGAP_SIGN_IN_ATTEMPTS", 5)
-LOCKOUT_MINUTES = _env_int("MINDTHEGAP_LOCKOUT_MINUTES", 5)
+SIGN_IN_ATTEMPTS = env_int("MINDTHEGAP_SIGN_IN_ATTEMPTS", 5)
+LOCKOUT_MINUTES = env_int("MINDTHEGAP_LOCKOUT_MINUTES", 5)
 
 # Open survey links: how many respondents' sessions one address may start per survey and hour (a ward's
 # computers often share one address, so the default is generous; it stops a script, not a team).
-COLLECT_OPEN_STARTS_PER_HOUR = _env_int("MINDTHEGAP_OPEN_STARTS_PER_HOUR", 200)
+COLLECT_OPEN_STARTS_PER_HOUR = env_int("MINDTHEGAP_OPEN_STARTS_PER_HOUR", 200)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

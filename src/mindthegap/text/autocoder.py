@@ -1,6 +1,8 @@
 """Code by example: a multi-label auto-coder that learns an analyst's coding from the part already coded.
 
-One shared TF-IDF feature matrix (:mod:`mindthegap.text.features`) and one linear model per code. Raw scores are
+One shared TF-IDF feature matrix (:mod:`mindthegap.text.features`) and one linear model per code — a linear
+support-vector machine by default, which cross-validation on real NHS feedback preferred to logistic regression
+(docs/benchmarks.md). Raw scores are
 calibrated into probabilities with Platt scaling fitted on out-of-fold scores of the training data, and each code's
 decision threshold is tuned on those same out-of-fold probabilities, so nothing about the evaluation data leaks in.
 Prediction is one sparse transform and one matrix product over all codes, fast enough for a month of Friends and
@@ -24,13 +26,16 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from mindthegap import __version__
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, renamed_keyword
 from mindthegap.text.autocoder_cv import (
     DecisionRule,
     best_f1_threshold,
+    choose_per_code,
+    combine_per_code,
     cross_fitted_scores,
     f1_scores,
     fit_rule,
@@ -39,7 +44,11 @@ from mindthegap.text.autocoder_cv import (
 from mindthegap.text.features import clean_texts, text_vectoriser
 from mindthegap.text.folds import iterative_folds
 
-__all__ = ["AutoCoder", "best_f1_threshold", "codebook_fingerprint", "load_autocoder"]
+__all__ = ["DEFAULT_C_GRIDS", "AutoCoder", "best_f1_threshold", "codebook_fingerprint", "load_autocoder"]
+
+#: The values of C cross-validation chooses among when ``C_grid`` is left as ``None``, per learner. A linear SVM's
+#: C is on another scale from logistic regression's; these bracket the best of each on real feedback.
+DEFAULT_C_GRIDS: dict[str, tuple[float, ...]] = {"svm": (0.1, 0.2), "logistic": (4.0, 16.0)}
 
 
 def codebook_fingerprint(labels: Sequence[str], definitions: Sequence[str] | None = None) -> str:
@@ -68,7 +77,7 @@ def warn_degenerate_codes(Y: np.ndarray, labels: Sequence[str]) -> list[str]:
             result = "can never suggest it" if count == 0 else "will suggest it for every text"
             warnings.warn(
                 f"code {label!r} is on {which} of the {len(Y)} training texts, so the model {result} — code "
-                "examples with and without it, or leave it out of the labels",
+                "examples with and without it, or leave it out of the codes",
                 UserWarning,
                 stacklevel=3,
             )
@@ -84,15 +93,20 @@ def _log_count_ratio(X, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
 
 
 class AutoCoder(ClassifierMixin, BaseEstimator):
-    """Multi-label text coder: TF-IDF features, one logistic model per code, Platt-calibrated, CV-tuned thresholds.
+    """Multi-label text coder: TF-IDF features, one linear model per code, Platt-calibrated, CV-tuned thresholds.
 
-    Settings left as ``None`` — ``C`` (chosen from ``C_grid``) and ``log_count_ratio`` (naive-Bayes feature
-    weighting, Wang and Manning 2012, or plain TF-IDF) — are chosen by ``cv``-fold iterative-stratified
+    ``learner`` is ``"svm"`` (a linear support-vector machine, squared hinge loss) or ``"logistic"`` (logistic
+    regression). Settings left as ``None`` — ``C`` (chosen from ``C_grid``, or from the learner's
+    ``DEFAULT_C_GRIDS`` when that is ``None`` too) and ``log_count_ratio`` (naive-Bayes feature weighting, Wang
+    and Manning 2012, or plain TF-IDF) — are chosen by ``cv``-fold iterative-stratified
     cross-validation on the training texts only (:mod:`mindthegap.text.autocoder_cv`), as are the calibration, the
     per-code thresholds (shrunk towards the pooled best threshold by ``threshold_shrinkage`` pseudo-positives,
-    which steadies codes with few examples) and, when ``fallback`` is ``"auto"``, the fallback rule.
-    ``cv_scores_`` holds the chosen setting's cross-validated macro- and micro-F1 (mean and sd over folds);
-    ``cv_results_`` every candidate's.
+    which steadies codes with few examples) and, when ``fallback`` is ``"auto"``, the fallback rule. With
+    ``per_code_settings``, one more option competes: each code takes the candidate whose out-of-fold scores rank
+    it best (:func:`~mindthegap.text.autocoder_cv.choose_per_code`; its cross-validated score picks per code
+    inside each fold), at no extra fitting cost. ``cv_scores_`` holds the chosen option's cross-validated
+    macro- and micro-F1 (mean and sd over folds); ``cv_results_`` every option's (the per-code one with C and
+    ``log_count_ratio`` None); ``best_params_`` the chosen setting, as lists (one entry a code) when per code.
 
     ``fit(texts, Y)`` takes a sequence of strings and a 0/1 matrix or DataFrame (one column per code).
     ``predict_proba`` returns calibrated probabilities (n × codes); ``predict`` applies each code's threshold and,
@@ -107,7 +121,9 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         self,
         *,
         C: float | None = None,
-        C_grid: tuple[float, ...] = (4.0, 16.0),
+        C_grid: tuple[float, ...] | None = None,
+        learner: str = "svm",
+        per_code_settings: bool = True,
         class_weight: str | None = None,
         cv: int = 5,
         fallback: bool | str = "auto",
@@ -126,6 +142,8 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         self.sentiment = sentiment
         self.C = C
         self.C_grid = C_grid
+        self.learner = learner
+        self.per_code_settings = per_code_settings
         self.log_count_ratio = log_count_ratio
         self.threshold_shrinkage = threshold_shrinkage
         self.final = final
@@ -143,35 +161,43 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------------------------------
     def candidates(self) -> list[dict[str, Any]]:
         """The settings cross-validation chooses among (one, when nothing is left to choose)."""
-        cs = [float(self.C)] if self.C is not None else [float(c) for c in self.C_grid]
+        if self.learner not in DEFAULT_C_GRIDS:
+            raise InputError(
+                f"unknown learner {self.learner!r}", hint=f"use one of {', '.join(sorted(DEFAULT_C_GRIDS))}"
+            )
+        grid = self.C_grid if self.C_grid is not None else DEFAULT_C_GRIDS[self.learner]
+        cs = [float(self.C)] if self.C is not None else [float(c) for c in grid]
         ratios = [bool(self.log_count_ratio)] if self.log_count_ratio is not None else [False, True]
         return [{"C": c, "log_count_ratio": r} for r in ratios for c in cs]
 
-    def _fit_scores(self, X, Y: np.ndarray, setting: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-        n_labels = Y.shape[1]
-        W = np.zeros((X.shape[1], n_labels), dtype=np.float64)
-        b = np.zeros(n_labels, dtype=np.float64)
-        for j in range(n_labels):
-            y = Y[:, j]
-            if y.min() == y.max():
-                b[j] = -10.0 if y.max() == 0 else 10.0
-                continue
-            linear = LogisticRegression(
-                C=setting["C"],
-                class_weight=self.class_weight,
-                solver="liblinear",
-                dual=True,  # texts are fewer than features: the dual problem solves several times faster
-                max_iter=1000,
-                random_state=0,
-            )
-            if setting["log_count_ratio"]:
-                r = _log_count_ratio(X, y)
-                m = linear.fit(X @ sp.diags(r), y)
-                W[:, j] = m.coef_[0] * r
-            else:
-                m = linear.fit(X, y)
-                W[:, j] = m.coef_[0]
-            b[j] = m.intercept_[0]
+    def _linear_model(self, C: float) -> LinearSVC | LogisticRegression:
+        # texts are fewer than features: the dual problem solves several times faster
+        if self.learner == "svm":
+            return LinearSVC(C=C, class_weight=self.class_weight, dual=True, max_iter=5000, random_state=0)
+        return LogisticRegression(
+            C=C, class_weight=self.class_weight, solver="liblinear", dual=True, max_iter=1000, random_state=0
+        )
+
+    def _fit_code(self, X, y: np.ndarray, setting: dict[str, Any]) -> tuple[np.ndarray, float]:
+        if y.min() == y.max():
+            return np.zeros(X.shape[1]), -10.0 if y.max() == 0 else 10.0
+        linear = self._linear_model(setting["C"])
+        if setting["log_count_ratio"]:
+            r = _log_count_ratio(X, y)
+            m = linear.fit(X @ sp.diags(r), y)
+            return m.coef_[0] * r, float(m.intercept_[0])
+        m = linear.fit(X, y)
+        return m.coef_[0], float(m.intercept_[0])
+
+    def _fit_scores(
+        self, X, Y: np.ndarray, setting: dict[str, Any] | list[dict[str, Any]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Weights (features × codes) and intercepts, with one setting for all codes or one per code."""
+        settings = setting if isinstance(setting, list) else [setting] * Y.shape[1]
+        W = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float64)
+        b = np.zeros(Y.shape[1], dtype=np.float64)
+        for j, one in enumerate(settings):
+            W[:, j], b[j] = self._fit_code(X, Y[:, j], one)
         return W, b
 
     def _check_input(self, texts: Sequence[str], Y: Any, labels: Sequence[str] | None):
@@ -193,37 +219,67 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         return docs, Y, [str(x) for x in (labels if labels is not None else range(Y.shape[1]))]
 
     def _search(self, X, Y: np.ndarray, folds: np.ndarray, rule_args: dict[str, Any]):
-        """Out-of-fold scores of every candidate; keeps the best by mean cross-fitted macro-F1 (then micro)."""
-        self.cv_results_, best = [], None
-        for setting in self.candidates():
-            oof, W_sum, b_sum = np.zeros(Y.shape), 0.0, 0.0
-            for k in range(self.cv):  # out-of-fold raw scores of every training text
-                W, b = self._fit_scores(X[folds != k], Y[folds != k], setting)
-                oof[folds == k] = X[folds == k] @ W + b
-                W_sum, b_sum = W_sum + W, b_sum + b
-            per_fold = cross_fitted_scores(oof, Y, folds, **rule_args)
-            row = {**setting, "macro_f1_mean": per_fold[:, 0].mean(), "macro_f1_sd": per_fold[:, 0].std(ddof=1),
-                   "micro_f1_mean": per_fold[:, 1].mean(), "micro_f1_sd": per_fold[:, 1].std(ddof=1)}  # fmt: skip
+        """Out-of-fold scores of every candidate (and, with ``per_code_settings``, of the best per code);
+        keeps the best by mean cross-fitted macro-F1 (then micro): (row, setting of each code, oof, fold sums)."""
+        self.cv_results_, best, pool = [], None, []
+        options = [[setting] for setting in self.candidates()]
+        if self.per_code_settings and len(options) > 1:
+            options.append([s for [s] in options])  # every candidate, chosen code by code
+        for option in options:
+            if len(option) == 1:
+                oof, W_sum, b_sum = np.zeros(Y.shape), 0.0, 0.0
+                for k in range(self.cv):  # out-of-fold raw scores of every training text
+                    W, b = self._fit_scores(X[folds != k], Y[folds != k], option[0])
+                    oof[folds == k] = X[folds == k] @ W + b
+                    W_sum, b_sum = W_sum + W, b_sum + b
+                pool.append((oof, W_sum, b_sum))
+                per_fold, settings = cross_fitted_scores(oof, Y, folds, **rule_args), option * Y.shape[1]
+                row = dict(option[0])
+            else:
+                oofs = [p[0] for p in pool]
+                per_fold = cross_fitted_scores(oofs, Y, folds, **rule_args)
+                choice = choose_per_code(oofs, Y)
+                oof, W_sum, b_sum = (combine_per_code([p[i] for p in pool], choice) for i in range(3))
+                settings, row = [option[c] for c in choice], {"C": None, "log_count_ratio": None}
+            row.update(macro_f1_mean=per_fold[:, 0].mean(), macro_f1_sd=per_fold[:, 0].std(ddof=1),
+                       micro_f1_mean=per_fold[:, 1].mean(), micro_f1_sd=per_fold[:, 1].std(ddof=1))  # fmt: skip
             self.cv_results_.append(row)
             if best is None or (row["macro_f1_mean"], row["micro_f1_mean"]) > best[0]:
-                best = ((row["macro_f1_mean"], row["micro_f1_mean"]), row, oof, W_sum, b_sum)
+                best = ((row["macro_f1_mean"], row["micro_f1_mean"]), row, settings, oof, W_sum, b_sum)
         return best[1:]
+
+    def _record(self, row: dict[str, Any], settings: list[dict[str, Any]]) -> None:
+        """``best_params_`` and ``cv_scores_`` of the chosen option (per-code settings are lists, one a code)."""
+        if row["C"] is None:
+            self.best_params_ = {key: [s[key] for s in settings] for key in ("C", "log_count_ratio")}
+            chosen = {"per_code_settings": 1.0}
+        else:
+            self.best_params_ = {"C": row["C"], "log_count_ratio": row["log_count_ratio"]}
+            chosen = {"C": row["C"], "log_count_ratio": float(row["log_count_ratio"])}
+        self.code_settings_ = settings
+        self.cv_scores_ = {k: float(v) for k, v in row.items() if k.endswith(("_mean", "_sd"))}
+        self.cv_scores_.update(oof_macro_f1=self.oof_macro_f1_, **chosen)
 
     def fit(
         self,
         texts: Sequence[str],
         Y: Any,
         *,
-        labels: Sequence[str] | None = None,
+        codes: Sequence[str] | None = None,
         sentiment_labels: Any = None,
+        labels: Sequence[str] | None = None,
     ) -> AutoCoder:
-        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y`` (and sentiment from 1–5 labels)."""
+        """Learn the coding from ``texts`` and their 0/1 code matrix ``Y`` (and sentiment from 1–5 labels).
+
+        ``codes`` names the columns of ``Y`` (by default a DataFrame's columns); ``labels=`` is its old name."""
+        codes = renamed_keyword("AutoCoder.fit", "labels", "codes", labels, codes, None)
         if (self.sentiment is None) != (sentiment_labels is None):
             raise InputError(
                 "sentiment labels and a sentiment model go together",
                 hint="give both AutoCoder(sentiment=SentimentModel()) and fit(..., sentiment_labels=...)",
             )
-        docs, Y, self.labels_ = self._check_input(texts, Y, labels)
+        self.candidates()  # refuses an unknown learner before any work
+        docs, Y, self.labels_ = self._check_input(texts, Y, codes)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
         self.vectoriser_ = text_vectoriser(
@@ -237,19 +293,15 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         X = self.vectoriser_.fit_transform(docs).tocsr()
         folds = iterative_folds(Y, self.cv, random_state=self.random_state)
         rule_args = {"shrinkage": float(self.threshold_shrinkage), "fallback": self.fallback}
-        row, oof, W_sum, b_sum = self._search(X, Y, folds, rule_args)
-        self.best_params_ = {"C": row["C"], "log_count_ratio": row["log_count_ratio"]}
+        row, settings, oof, W_sum, b_sum = self._search(X, Y, folds, rule_args)
         rule = fit_rule(oof, Y, **rule_args)
         self.platt_, self.thresholds_, self.fallback_ = rule.platt, rule.thresholds, rule.fallback
         self.oof_macro_f1_ = f1_scores(Y, rule.decide(rule.proba(oof)))[0]
-        self.cv_scores_ = {k: float(v) for k, v in row.items() if k.endswith(("_mean", "_sd"))}
-        self.cv_scores_.update(
-            oof_macro_f1=self.oof_macro_f1_, C=row["C"], log_count_ratio=float(row["log_count_ratio"])
-        )
+        self._record(row, settings)
         if self.final == "bag":  # the average of the fold models: a bagged model, and no extra fit
             W, b = W_sum / self.cv, b_sum / self.cv
         else:
-            W, b = self._fit_scores(X, Y, self.best_params_)
+            W, b = self._fit_scores(X, Y, settings)
         # fold calibration into the weights so prediction is a single product
         self.coef_ = np.ascontiguousarray((W * self.platt_[0]).astype(np.float32))
         self.intercept_ = (b * self.platt_[0] + self.platt_[1]).astype(np.float32)
@@ -259,6 +311,11 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         if self.sentiment is not None:
             self.sentiment_model_ = clone(self.sentiment).fit(list(texts), sentiment_labels)
         return self
+
+    @property
+    def codes_(self) -> list[str]:
+        """The codes the coder proposes, in the order of its columns (stored as ``labels_``, the model file's name)."""
+        return self.labels_
 
     # -- prediction ----------------------------------------------------------------------------------------------
     def _decide(self, proba: np.ndarray, *, fallback: bool) -> np.ndarray:
@@ -298,9 +355,16 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
 
 
 def load_autocoder(
-    path: str | Path, *, labels: Sequence[str] | None = None, codebook: str | None = None
+    path: str | Path,
+    *,
+    codes: Sequence[str] | None = None,
+    codebook: str | None = None,
+    labels: Sequence[str] | None = None,
 ) -> AutoCoder:
-    """Load a coder saved by :meth:`AutoCoder.save`; see :mod:`mindthegap.text.autocoder_file`."""
+    """Load a coder saved by :meth:`AutoCoder.save`; see :mod:`mindthegap.text.autocoder_file`.
+
+    ``codes`` (old name ``labels=``) and ``codebook`` refuse a model trained on another codebook."""
     from mindthegap.text.autocoder_file import load_autocoder as load
 
-    return load(path, labels=labels, codebook=codebook)
+    codes = renamed_keyword("load_autocoder", "labels", "codes", labels, codes, None)
+    return load(path, codes=codes, codebook=codebook)

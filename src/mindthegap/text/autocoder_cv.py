@@ -3,12 +3,15 @@
 Every candidate setting (regularisation C, feature weighting) is fitted once per fold of one iterative-stratified
 split (:mod:`mindthegap.text.folds`), giving out-of-fold scores for every training text. Those scores decide:
 
+- with ``per_code``, the *setting of each code*: the candidate whose out-of-fold scores rank that code best
+  (highest average precision), chosen by :func:`choose_per_code` — a code with a dozen examples may want
+  another C or weighting than one with nine hundred;
 - the *decision rule* — Platt calibration, per-code thresholds (shrunk towards the pooled threshold for codes
   with few examples), and whether to fall back to the most likely code — fitted by :func:`fit_rule`;
 - the *estimate* of how well a setting codes unseen text: for each fold, the rule is fitted on the other folds'
   out-of-fold scores and applied to this fold's (:func:`cross_fitted_scores`), so no fold is scored with
-  thresholds chosen on its own labels. The mean and standard deviation over folds are what ``code train``
-  reports, and the setting with the best mean macro-F1 is the one kept.
+  thresholds — or, per code, settings — chosen on its own labels. The mean and standard deviation over folds are
+  what ``autocode train`` reports, and the setting with the best mean macro-F1 is the one kept.
 """
 
 from __future__ import annotations
@@ -17,8 +20,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
 
-__all__ = ["DecisionRule", "best_f1_threshold", "cross_fitted_scores", "f1_scores", "fit_rule"]
+__all__ = [
+    "DecisionRule",
+    "best_f1_threshold",
+    "choose_per_code",
+    "combine_per_code",
+    "cross_fitted_scores",
+    "f1_scores",
+    "fit_rule",
+]
 
 
 def best_f1_threshold(y: np.ndarray, p: np.ndarray, *, default: float = 0.5) -> float:
@@ -99,13 +111,46 @@ def fit_rule(scores: np.ndarray, Y: np.ndarray, *, shrinkage: float, fallback: b
     return rule
 
 
+def choose_per_code(pool: list[np.ndarray], Y: np.ndarray) -> np.ndarray:
+    """For each code, the index in ``pool`` (out-of-fold scores of each candidate) ranking it best.
+
+    "Best" is the highest average precision, a threshold-free summary of the ranking; ties and codes without
+    both classes go to the first candidate.
+    """
+    choice = np.zeros(Y.shape[1], dtype=np.int64)
+    if len(pool) < 2:
+        return choice
+    for j in range(Y.shape[1]):
+        if Y[:, j].min() == Y[:, j].max():
+            continue
+        ap = [average_precision_score(Y[:, j], scores[:, j]) for scores in pool]
+        choice[j] = int(np.argmax(ap))
+    return choice
+
+
+def combine_per_code(pool: list[np.ndarray], choice: np.ndarray) -> np.ndarray:
+    """Column ``j`` of ``pool[choice[j]]`` for every code ``j`` (the arrays' last axis is the code)."""
+    return np.stack([pool[c][..., j] for j, c in enumerate(choice)], axis=-1)
+
+
 def cross_fitted_scores(
-    scores: np.ndarray, Y: np.ndarray, folds: np.ndarray, *, shrinkage: float, fallback: bool | str
+    scores: np.ndarray | list[np.ndarray],
+    Y: np.ndarray,
+    folds: np.ndarray,
+    *,
+    shrinkage: float,
+    fallback: bool | str,
 ) -> np.ndarray:
-    """Per fold, (macro-F1, micro-F1) of that fold scored with a rule fitted on the other folds (folds × 2)."""
+    """Per fold, (macro-F1, micro-F1) of that fold scored with a rule fitted on the other folds (folds × 2).
+
+    ``scores`` may be a list of candidates' out-of-fold scores: each fold then takes, code by code, the
+    candidate :func:`choose_per_code` picks on the other folds.
+    """
+    pool = scores if isinstance(scores, list) else [scores]
     out = []
     for k in np.unique(folds):
         test = folds == k
+        scores = combine_per_code(pool, choose_per_code([p[~test] for p in pool], Y[~test]))
         rule = fit_rule(scores[~test], Y[~test], shrinkage=shrinkage, fallback=fallback)
         out.append(f1_scores(Y[test], rule.decide(rule.proba(scores[test]))))
     return np.array(out)

@@ -1,7 +1,8 @@
 """Saving and loading an auto-coder as a model file that cannot run code (:mod:`mindthegap.text.modelfile`).
 
-The manifest holds the format and its version, the versions that trained the model (for the record), the labels
-and codebook fingerprint, the estimator's parameters, the decision rule (per-code thresholds, fallback), the
+The manifest holds the format and its version, the versions that trained the model (for the record), the codes
+(under the key ``labels``, the file format's name for them, kept so files already written still load) and codebook
+fingerprint, the estimator's parameters, the decision rule (per-code thresholds, fallback), the
 cross-validated scores, and the feature settings and vocabularies; arrays hold the inverse document frequencies,
 the weights (n_features × codes), intercepts and thresholds. Loading checks every entry's type and every array's
 dtype and shape against the others before rebuilding the estimator attribute by attribute.
@@ -45,7 +46,9 @@ FORMAT_VERSION = 2
 
 PARAMS_SCHEMA = {
     "C": (float, None),
-    "C_grid": [float],
+    "C_grid": ([float], None),
+    "learner": str,
+    "per_code_settings": bool,
     "class_weight": (str, None),
     "cv": int,
     "fallback": (bool, str),
@@ -80,7 +83,7 @@ def _refuse(path: Path | None, why: str) -> ModelFileError:
     return ModelFileError(
         f"not a usable mindthegap model file: {why}",
         path=path,
-        hint="retrain the model with `mindthegap code train`",
+        hint="retrain the model with `mindthegap autocode train`",
     )
 
 
@@ -129,11 +132,11 @@ def _state(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
 
 
 def load_autocoder(
-    path: str | Path, *, labels: Sequence[str] | None = None, codebook: str | None = None
+    path: str | Path, *, codes: Sequence[str] | None = None, codebook: str | None = None
 ) -> Any:
     """Load a coder saved by :meth:`AutoCoder.save`, refusing anything else and other codebooks."""
     path = Path(path)
-    return _rebuild(*read_model_file(path), path=path, labels=labels, codebook=codebook)
+    return _rebuild(*read_model_file(path), path=path, codes=codes, codebook=codebook)
 
 
 def autocoder_from_bytes(payload: bytes) -> Any:
@@ -148,15 +151,21 @@ def _check_manifest(manifest: dict[str, Any], arrays: dict[str, np.ndarray], pat
         raise _refuse(
             path, f"it is format version {manifest.get('format_version')!r}, this reads {FORMAT_VERSION}"
         )
+    params = manifest.get("params")
+    if isinstance(params, dict) and "learner" not in params:
+        # files from before these parameters hold logistic models with one setting for every code
+        params.update(learner="logistic", per_code_settings=False)
     check_object(manifest, MANIFEST_SCHEMA, "manifest", path)
     for key, value in manifest["metrics"].items():
         if type(value) not in (int, float):
             raise _refuse(path, f"manifest.metrics.{key} is not a number")
     n_labels = len(manifest["labels"])
     if n_labels == 0 or len(set(manifest["labels"])) != n_labels:
-        raise _refuse(path, "the labels are empty or repeat")
-    from mindthegap.text.autocoder import codebook_fingerprint
+        raise _refuse(path, "the codes are empty or repeat")
+    from mindthegap.text.autocoder import DEFAULT_C_GRIDS, codebook_fingerprint
 
+    if manifest["params"]["learner"] not in DEFAULT_C_GRIDS:
+        raise _refuse(path, f"it names an unknown learner {manifest['params']['learner']!r}")
     if codebook_fingerprint(manifest["labels"]) != manifest["codebook"]:
         raise _refuse(path, "the codebook fingerprint does not match its labels")
     sentiment_arrays = {k for k in arrays if k.startswith("sentiment_")}
@@ -175,7 +184,7 @@ def _rebuild(
     arrays: dict[str, np.ndarray],
     *,
     path: Path | None,
-    labels: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
     codebook: str | None = None,
 ) -> Any:
     from mindthegap.text.autocoder import AutoCoder
@@ -192,7 +201,7 @@ def _rebuild(
         raise _refuse(path, "the weights do not match the labels and features")
     params = dict(manifest["params"])
     for key in ("word_ngrams", "char_ngrams", "C_grid"):
-        params[key] = tuple(params[key])
+        params[key] = tuple(params[key]) if params[key] is not None else None
     try:
         model = AutoCoder(**params)
     except TypeError:
@@ -211,16 +220,14 @@ def _rebuild(
     model.n_features_ = width
     if manifest["sentiment"] is not None:
         model.sentiment_model_ = rebuild_sentiment(manifest["sentiment"], arrays, path)
-    _check_codebook(model, path, labels, codebook)
+    _check_codebook(model, path, codes, codebook)
     return model
 
 
-def _check_codebook(
-    model: Any, path: Path | None, labels: Sequence[str] | None, codebook: str | None
-) -> None:
-    if labels is not None and list(labels) != list(model.labels_):
+def _check_codebook(model: Any, path: Path | None, codes: Sequence[str] | None, codebook: str | None) -> None:
+    if codes is not None and list(codes) != list(model.labels_):
         raise InputError(
-            "model was trained on a different codebook (labels differ)",
+            "model was trained on a different codebook (codes differ)",
             path=path,
             hint="retrain the model on the current codebook",
         )

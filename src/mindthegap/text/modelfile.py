@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from mindthegap.errors import InputError
+from mindthegap.errors import InputError, env_int
+from mindthegap.files import atomic_write_bytes
 
 __all__ = ["ModelFileError", "check_object", "model_file_bytes", "read_model_file", "write_model_file"]
 
@@ -35,9 +34,9 @@ MANIFEST = "manifest.json"
 #: plain numeric dtypes an array may have; object, string, void and structured dtypes are refused
 ALLOWED_DTYPES = frozenset({"<f4", "<f8", "<i4", "<i8", "|i1", "|u1"})
 #: the largest member (uncompressed) and the largest manifest a model file may hold
-MAX_MEMBER_BYTES = int(os.environ.get("MINDTHEGAP_MAX_MODEL_MEMBER_BYTES", 1 << 30))
+MAX_MEMBER_BYTES = env_int("MINDTHEGAP_MAX_MODEL_MEMBER_BYTES", 1 << 30, unit="bytes")
 MAX_MANIFEST_BYTES = 256 << 20
-_RETRAIN = "retrain the model with `mindthegap code train`"
+_RETRAIN = "retrain the model with `mindthegap autocode train`"
 
 
 class ModelFileError(InputError):
@@ -51,15 +50,7 @@ def _refuse(path: Path | None, why: str) -> ModelFileError:
 def write_model_file(path: str | Path, manifest: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Path:
     """Write ``manifest`` (JSON-serialisable) and ``arrays`` to ``path`` atomically; returns the path."""
     path = Path(path)
-    payload = model_file_bytes(manifest, arrays)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    atomic_write_bytes(path, model_file_bytes(manifest, arrays))
     return path
 
 
@@ -99,7 +90,9 @@ def read_model_file(source: str | Path | bytes) -> tuple[dict[str, Any], dict[st
     """The manifest and arrays of a model file (a path or the file's bytes), after the checks above."""
     path = None if isinstance(source, bytes) else Path(source)
     if path is not None and not path.is_file():
-        raise ModelFileError("model file not found", path=path, hint="train one with `mindthegap code train`")
+        raise ModelFileError(
+            "model file not found", path=path, hint="train one with `mindthegap autocode train`"
+        )
     try:
         raw = source if isinstance(source, bytes) else path.read_bytes()
     except OSError as exc:
@@ -201,7 +194,8 @@ def check_object(value: Any, schema: Mapping[str, Any], where: str, path: Path |
     """Check ``value`` is a dict with exactly ``schema``'s keys, each of the type ``schema`` names.
 
     A schema value is a type or tuple of types (``int`` excludes ``bool``; ``float`` accepts ``int``), a nested
-    schema dict, or a one-element list ``[type]`` for a list of that type.
+    schema dict, or a one-element list ``[type]`` for a list of that type (``([type], None)``: such a list or
+    None).
     """
     if not isinstance(value, dict):
         raise _refuse(path, f"{where} is not an object")
@@ -215,6 +209,10 @@ def check_object(value: Any, schema: Mapping[str, Any], where: str, path: Path |
 def _check_value(value: Any, kind: Any, where: str, path: Path | None) -> None:
     if isinstance(kind, dict):
         check_object(value, kind, where, path)
+    elif isinstance(kind, tuple) and value is None and None in kind:
+        return
+    elif isinstance(kind, tuple) and any(isinstance(k, list) for k in kind):
+        _check_value(value, next(k for k in kind if isinstance(k, list)), where, path)
     elif isinstance(kind, list):
         if not isinstance(value, list):
             raise _refuse(path, f"{where} is not a list")

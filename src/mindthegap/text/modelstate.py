@@ -43,7 +43,7 @@ def _refuse(path: Path | None, why: str) -> ModelFileError:
     return ModelFileError(
         f"not a usable mindthegap model file: {why}",
         path=path,
-        hint="retrain the model with `mindthegap code train`",
+        hint="retrain the model with `mindthegap autocode train`",
     )
 
 

@@ -2,9 +2,23 @@
 
 Matching is by lexicon: each keyword matches as a whole word or phrase, case-insensitively; a trailing ``*``
 matches any ending (``vacanc*`` finds "vacancy" and "vacancies"). A text names a pressure when any of its
-keywords occurs. Counts are of people where a text has a known participant (through the study's
-publication plan: the people naming each pressure are a population), and of texts linked to no one (event
-notes, anonymous comments), which are suppressed below the threshold like any other count.
+keywords occurs and is not negated (below). Counts are of people where a text has a known participant
+(through the study's publication plan: the people naming each pressure are a population), and of texts linked
+to no one (event notes, anonymous comments), which are suppressed below the threshold like any other count.
+
+Negation, in the manner of NegEx (Chapman et al., 2001) but with the project's own short cue lists: a text is
+split into clauses (at sentence and clause punctuation and at "but", "however", "although", "though",
+"whereas", "while", "yet"). A keyword occurrence is negated when, in its clause,
+
+- a negation cue ("no", "not", "never", "without", "nothing", "none", "hardly", "n't", "no longer", …) stands
+  at most three words before it, and either the clause also calls something no problem ("no staffing
+  problems", "no problems with staffing") or the keyword is not one of the pressure's ``lacking`` keywords
+  ("never short of staff", "no vacancies"); for a ``lacking`` keyword the absence is the pressure ("no
+  funding", "we can't recruit") and still counts;
+- or it is followed by a statement that it is no problem ("waiting times are not an issue", "funding is no
+  longer a concern", "staffing isn't a problem").
+
+A text names a pressure when at least one occurrence of its keywords is not negated.
 """
 
 from __future__ import annotations
@@ -22,27 +36,84 @@ from mindthegap.privacy import DEFAULT_MIN_N
 NO_LEVEL = "not recorded"
 
 
+CLAUSE_BREAK = re.compile(
+    r"[.;:!?,\n()\u2013\u2014]+|\b(?:but|however|although|though|whereas|while|yet)\b", re.IGNORECASE
+)
+NEGATION_CUE = re.compile(
+    r"(?:\b(?:no|not|never|without|nothing|none|neither|nor|hardly|barely|rarely|cannot|no\s+longer)\b|n['\u2019]t\b)"
+    r"(?:\W+\w+){0,3}\W*$",
+    re.IGNORECASE,
+)
+NO_PROBLEM_WORD = r"(?:problem|issue|concern|worr(?:y|ie)|difficult(?:y|ie)|trouble|pressure|bother)s?\b"
+# what "X is not …" may say of a pressure besides calling it no problem
+NOT_BAD = r"(?:(?:too|that|very|so)\s+)?(?:high|bad|huge|heavy|long|overwhelming|excessive|unmanageable|stretched)\b"
+NEGATED = r"(?:\b(?:no|not|never|nothing|hardly|no\s+longer)\b|n['\u2019]t\b)"
+NO_PROBLEM = re.compile(NEGATED + r"(?:\W+\w+){0,3}?\W+" + NO_PROBLEM_WORD, re.IGNORECASE)
+NOT_A_PROBLEM_AFTER = re.compile(
+    r"^[\w\s'\u2019-]*?(?:\b(?:is|are|was|were|been|be|seems?|feels?)\b\W*"
+    + NEGATED
+    + r"|\b(?:isn|aren|wasn|weren)"
+    r"['\u2019]t\b)(?:(?:\W+\w+){0,3}?\W+" + NO_PROBLEM_WORD + r"|\W+" + NOT_BAD + ")",
+    re.IGNORECASE,
+)
+
+
+def _keyword_pattern(keyword: str) -> str:
+    word = str(keyword).strip().lower()
+    stem = word.endswith("*")
+    body = r"\s+".join(re.escape(w) for w in word.rstrip("*").split())
+    return r"\b" + body + (r"[\w-]*" if stem else r"\b")
+
+
 def pressure_patterns(codebook: Sequence[dict[str, Any]]) -> dict[str, re.Pattern]:
-    """One compiled pattern per pressure id."""
+    """One compiled pattern per pressure id; the group ``lacking`` is set when the keyword found is one of the
+    pressure's ``lacking`` keywords."""
     patterns = {}
     for pressure in codebook:
+        lacking = [k for k in pressure.get("lacking") or [] if str(k).strip()]
+        other = [k for k in pressure["keywords"] if k not in lacking and str(k).strip()]
         parts = []
-        for keyword in pressure["keywords"]:
-            word = str(keyword).strip().lower()
-            stem = word.endswith("*")
-            body = r"\s+".join(re.escape(w) for w in word.rstrip("*").split())
-            parts.append(r"\b" + body + (r"[\w-]*" if stem else r"\b"))
+        if lacking:
+            parts.append("(?P<lacking>" + "|".join(_keyword_pattern(k) for k in lacking) + ")")
+        if other:
+            parts.append("(?:" + "|".join(_keyword_pattern(k) for k in other) + ")")
         patterns[pressure["id"]] = re.compile("|".join(parts), re.IGNORECASE)
     return patterns
 
 
+def clauses(text: str) -> list[str]:
+    """The text cut into clauses at punctuation and contrasting conjunctions."""
+    return [c for c in CLAUSE_BREAK.split(text) if c and c.strip()]
+
+
+def _negated(clause: str, match: re.Match) -> bool:
+    before, after = clause[: match.start()], clause[match.end() :]
+    if NOT_A_PROBLEM_AFTER.search(after):
+        return True
+    if not NEGATION_CUE.search(before):
+        return False
+    if NO_PROBLEM.search(clause):
+        return True
+    return "lacking" not in match.re.groupindex or match.group("lacking") is None
+
+
+def names_pressure(text: str, pattern: re.Pattern) -> bool:
+    """True when the text names the pressure at least once without negating it."""
+    for clause in clauses(text):
+        for match in pattern.finditer(clause):
+            if not _negated(clause, match):
+                return True
+    return False
+
+
 def match_pressures(texts: pd.Series, codebook: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """Long frame of (``index`` of the text, ``pressure``) for every pressure each text names."""
+    """Long frame of (``index`` of the text, ``pressure``) for every pressure each text names (negated
+    mentions left out)."""
     rows = []
     values = texts.fillna("").astype(str)
     for pid, pattern in pressure_patterns(codebook).items():
-        hits = values.str.contains(pattern, regex=True)
-        rows.append(pd.DataFrame({"index": values.index[hits.to_numpy()], "pressure": pid}))
+        hits = [names_pressure(v, pattern) for v in values]
+        rows.append(pd.DataFrame({"index": values.index[hits], "pressure": pid}))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["index", "pressure"])
 
 

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
@@ -129,7 +130,7 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     Analysts and owners only: the page shows source text, which viewers (who see aggregates) do not.
     """
     from mindthegap.errors import StoreError
-    from mindthegap.store.feedback.suggestions import review_suggestion
+    from mindthegap.store.feedback.suggestions import review_suggestion, suggestion_excerpt
 
     record = study_for(request.user, slug, minimum=StudyAccess.Role.ANALYST)
     code = request.GET.get("code") or None
@@ -153,13 +154,13 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         query = request.POST.get("next_query", "")
         return redirect(f"{target}?{query}" if query else target)
     page = Paginator(_pending(record, code), SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(c, " ".join((c.source.text or "")[c.start or 0 : c.end].split())) for c in page.object_list]
+    rows = [(c, suggestion_excerpt(c.source.text, c.start, c.end, limit=400)) for c in page.object_list]
     codes = list(_pending(record).order_by("code__name").values_list("code__name", flat=True).distinct())
     return render(
         request,
         "web/suggestions.html",
         {"study": record, "page": page, "rows": rows, "code": code, "codes": codes,
-         "query": request.GET.urlencode()},
+         "query": request.GET.urlencode(), "code_query": urlencode({"code": code}) if code else ""},
     )  # fmt: skip
 
 

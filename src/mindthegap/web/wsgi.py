@@ -1,8 +1,13 @@
-"""WSGI entry point for any WSGI server (``mindthegap serve`` uses waitress)."""
+"""WSGI entry point for any WSGI server (``mindthegap serve`` uses waitress).
 
-import os
+The store is opened the one way every command opens it, :func:`mindthegap.store.database.open_store`: Django
+set up from ``MINDTHEGAP_DATABASE_URL``, the connection checked and a newer schema refused. A WSGI server does not
+migrate; ``mindthegap serve`` has already done so.
+"""
 
-from django.core.wsgi import get_wsgi_application
+from django.core.handlers.wsgi import WSGIHandler
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mindthegap.store.settings")
-application = get_wsgi_application()
+from mindthegap.store.database import open_store
+
+open_store(migrate=False)
+application = WSGIHandler()

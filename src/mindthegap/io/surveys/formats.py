@@ -159,9 +159,13 @@ def import_survey(
     columns: dict[str, str] | None = None,
     attributes: dict | None = None,
     skip_bad_rows: bool = False,
+    raw: tuple[pd.DataFrame, list[int], dict] | None = None,
 ) -> ImportResult:
-    """Read a survey export in any supported format and map it onto ``instrument`` (see ``map_responses``)."""
-    frame, rows, labels = read_raw(path, fmt, dictionary=dictionary)
+    """Read a survey export in any supported format and map it onto ``instrument`` (see ``map_responses``).
+
+    ``raw`` is the file as :func:`read_raw` returns it, for a caller that looked at it first (the study import).
+    """
+    frame, rows, labels = raw if raw is not None else read_raw(path, fmt, dictionary=dictionary)
     if id_column is None:
         id_column = default_id_column(frame)
     return map_responses(

@@ -26,6 +26,10 @@ class Problem:
     def __str__(self) -> str:
         return f"row {self.row}, column {self.column!r}: {self.message}"
 
+    def error(self, path: str | Path | None, hint: str) -> InputError:
+        """This problem as the one-line error that stops an import (``hint``: how many, and what to do)."""
+        return InputError(self.message, path=path, row=self.row, column=self.column, hint=hint)
+
 
 @dataclass
 class ImportResult:
@@ -215,23 +219,14 @@ def map_responses(
             bad[i] = True
     problems.sort(key=lambda p: (p.row, p.column))
     if problems and not skip_bad_rows:
-        first = problems[0]
-        raise InputError(
-            first.message,
-            path=path,
-            row=first.row,
-            column=first.column,
-            hint=f"{len(problems)} problem(s) in {int(bad.sum())} row(s); nothing was imported — fix them, or skip "
+        raise problems[0].error(
+            path,
+            f"{len(problems)} problem(s) in {int(bad.sum())} row(s); nothing was imported — fix them, or skip "
             "those rows with --skip-bad-rows",
         )
     if problems and bad.all():  # skipping every row would report success with nothing imported
-        first = problems[0]
-        raise InputError(
-            first.message,
-            path=path,
-            row=first.row,
-            column=first.column,
-            hint=f"every one of the {len(bad)} row(s) has a problem, so nothing was imported — fix them",
+        raise problems[0].error(
+            path, f"every one of the {len(bad)} row(s) has a problem, so nothing was imported — fix them"
         )
     skipped = [rows[i] for i in np.flatnonzero(bad)]
     kept_rows = [rows[i] for i in np.flatnonzero(~bad)]

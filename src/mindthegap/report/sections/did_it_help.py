@@ -67,7 +67,7 @@ def build(ctx: ReportContext) -> Section | None:
     before, after = waves[0], waves[-1]
     rows, slopes = [], []
     for key, frame in outcomes.items():
-        changes = person_changes(frame, outcome="value", before=before, after=after)
+        changes = person_changes(frame, outcome="value", baseline=before, follow_up=after)
         changes = changes[changes["participant_id"].isin(ctx.plan.roster.index)]
         row = (
             difference_in_differences(
@@ -166,15 +166,10 @@ def _through_plan(row: dict, changes: pd.DataFrame, dose: dict, key: str, ctx: R
 
 
 def _chart(shown: pd.DataFrame) -> str:
-    with charts.figure(7.0, 1.4 + 0.5 * len(shown)) as (fig, ax):
-        y = np.arange(len(shown))[::-1]
-        d = shown["did"].astype(float).to_numpy()
-        err = np.vstack([d - shown["ci_low"].astype(float), shown["ci_high"].astype(float) - d])
-        ax.errorbar(d, y, xerr=err, fmt="o", color=charts.PALETTE[0], ms=5, capsize=3)
-        ax.axvline(0, color=charts.MUTED, lw=1, ls="--")
-        ax.set_yticks(y, list(shown["label"]), fontsize=8)
-        ax.set_xlabel("Change among people who came minus change among people who did not (95% CI)")
-        return charts.to_svg(fig)
+    return charts.interval_chart(
+        shown["label"], shown["did"], shown["ci_low"], shown["ci_high"], row_height=0.5, large=True,
+        xlabel="Change among people who came minus change among people who did not (95% CI)",
+    )  # fmt: skip
 
 
 def _alt(shown: pd.DataFrame) -> str:

@@ -1,4 +1,4 @@
-"""Report section: who works with whom, before and after — density, the E-I index, brokers and isolates, and a
+"""Report section: who works with whom, at baseline and follow-up — density, the E-I index, brokers and isolates, and a
 chart of discipline × service blocks (never one person's position), with the block table behind it."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ MEASURES = {
 
 def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplines: list[str], names) -> str:
     """One panel per wave: shown blocks on a circle grouped by discipline, sized by people, coloured by
-    discipline; lines between blocks as wide as the ties between them."""
+    discipline and labelled with their service; lines between blocks as wide as the ties between them."""
     waves = list(edges)
     visible = blocks[~blocks["suppressed"].astype(bool)]
     keys = sorted({(d, s) for d, s in zip(visible["discipline"], visible["service"], strict=True)})
@@ -50,8 +50,11 @@ def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplin
                     edgecolors="white",
                     linewidths=0.5,
                 )
+                _label(ax, x, y, names.get(b.service, b.service))
             ax.set_title(names.get(wave, wave))
             ax.set_axis_off()
+            ax.set_xlim(-1.9, 1.9)
+            ax.set_ylim(-1.45, 1.45)
             ax.set_aspect("equal")
         shown_disciplines = [d for d in disciplines if d in set(visible["discipline"])]
         handles = [
@@ -62,18 +65,41 @@ def _block_chart(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], disciplin
         return charts.to_svg(fig)
 
 
+def _label(ax, x: float, y: float, text: str) -> None:
+    """A block's service beside its circle, outside the ring, so the chart reads without the table."""
+    import textwrap
+
+    ha = "left" if x > 0.2 else "right" if x < -0.2 else "center"
+    ax.text(1.16 * x, 1.16 * y, "\n".join(textwrap.wrap(text, 16)), ha=ha, va="center", fontsize=6.5,
+            color=charts.INK, zorder=3)  # fmt: skip
+
+
 def build(ctx: ReportContext) -> Section | None:
-    ties = ctx.frame("network_ties")
-    if ties is None:
-        return None
-    roster = ctx.roster()
-    waves = [w.id for w in ctx.study.waves_in_order()]
-    tables = network_tables(ties, roster, plan=ctx.plan, waves=waves, seed=ctx.seed)
-    if tables["waves"].empty:
+    ties, counts = ctx.frame("network_ties"), ctx.frame("network_tie_counts")
+    if ties is None and counts is None:
         return None
     labels = study_labels(ctx.study)
     names = {**labels["wave"], **labels["discipline"], **labels["service"]}
-    section = Section("network", "Who works with whom: the network before and after")
+    waves = [w.id for w in ctx.study.waves_in_order()]
+    section = Section("network", "Who works with whom: the network at baseline and follow-up")
+    named = ties is not None and _named(section, ctx, ties, names, waves)
+    counted = counts is not None and _counted(section, ctx, counts, names, waves)
+
+    return section if named or counted else None
+
+
+def _counted(section: Section, ctx: ReportContext, counts: pd.DataFrame, names, waves) -> bool:
+    from mindthegap.report.sections.network_counts import add_counted
+
+    return add_counted(section, ctx, counts, names, waves)
+
+
+def _named(section: Section, ctx: ReportContext, ties: pd.DataFrame, names, waves) -> bool:
+    """The network of named colleagues: measures per wave, change, the block chart and the groups table."""
+    roster = ctx.roster()
+    tables = network_tables(ties, roster, plan=ctx.plan, waves=waves, seed=ctx.seed)
+    if tables["waves"].empty:
+        return False
     section.add(
         Paragraph(
             "Staff named the colleagues they work with at each wave; a tie is a working relationship named by "
@@ -115,7 +141,12 @@ def build(ctx: ReportContext) -> Section | None:
     )
     _change(section, tables["change"], names, waves)
     _blocks(section, tables, ties, roster, ctx, names, waves)
-    groups = tables["groups"].assign(
+    _groups(section, tables["groups"], names)
+    return True
+
+
+def _groups(section: Section, groups: pd.DataFrame, names) -> None:
+    groups = groups.assign(
         wave=lambda d: d["wave"].map(lambda w: names.get(w, w)),
         group=lambda d: d["group"].map(lambda g: names.get(g, g)),
     )
@@ -142,29 +173,29 @@ def build(ctx: ReportContext) -> Section | None:
             },
         )
     )
-    return section
 
 
 def _change(section: Section, change: pd.DataFrame, names, waves) -> None:
     if change.empty:
         return
     change = change.assign(measure_label=change["measure"].map(MEASURES))
+    first, last = names.get(waves[0], waves[0]), names.get(waves[-1], waves[-1])
     section.add(
         Table(
-            caption=f"Change between {names.get(waves[0], waves[0])} and {names.get(waves[-1], waves[-1])}",
+            caption=f"Change between {first} and {last}",
             data=change,
             columns={
                 "measure_label": "Measure",
                 "people": "People at both waves",
-                "before": "Before",
-                "after": "After",
+                "baseline": first,
+                "follow_up": last,
                 "change": "Change",
                 "p_value": "Permutation p",
             },
             formats={
                 "people": "{:.0f}",
-                "before": "{:.3f}",
-                "after": "{:.3f}",
+                "baseline": "{:.3f}",
+                "follow_up": "{:.3f}",
                 "change": "{:+.3f}",
                 "p_value": "{:.3f}",
             },
@@ -174,7 +205,7 @@ def _change(section: Section, change: pd.DataFrame, names, waves) -> None:
     ei = change[change["measure"] == "ei_discipline"]
     if len(ei) and not bool(ei["suppressed"].iloc[0]) and ei["p_value"].iloc[0] < 0.05:
         direction = "more" if ei["change"].iloc[0] > 0 else "fewer"
-        before, after = ei["before"].iloc[0], ei["after"].iloc[0]
+        before, after = ei["baseline"].iloc[0], ei["follow_up"].iloc[0]
         section.summary.append(
             f"Between the waves, staff named {direction} colleagues across disciplines "
             f"(E-I index {before:+.2f} to {after:+.2f})."
@@ -215,7 +246,7 @@ def _blocks(section, tables, ties, roster, ctx, names, waves) -> None:
     n_shown = int((~blocks["suppressed"].astype(bool)).sum())
     section.add(
         Figure(
-            "Ties between discipline × service blocks, before and after",
+            "Ties between discipline × service blocks, at baseline and follow-up",
             _block_chart(blocks, edges, disciplines, names),
             f"Two network diagrams, one per wave, of {n_shown} discipline-by-service blocks (circles sized by people "
             "and coloured by discipline) joined by lines as thick as the ties between them. No individual is shown.",

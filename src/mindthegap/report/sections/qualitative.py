@@ -129,22 +129,22 @@ def _count(n: int, word: str) -> str:
 
 def _who_coded(coders: pd.DataFrame, double: int) -> str:
     """One sentence on which coders count, in words a reader of the report can check."""
-    people = coders[coders["role"] == "person"]
+    people = coders[coders["kind"] == "person"]
     words = [_count(len(people), "coder")]
     if double:
         words.append(f"{_count(double, 'source')} coded by two or more of them")
     elif len(people) >= 2:
         words.append("no source coded by more than one of them, so their agreement cannot be measured")
-    if len(machine := coders[coders["role"] == "machine"]):
+    if len(machine := coders[coders["kind"] == "machine"]):
         words.append(
             f"{_count(int(machine['codings'].sum()), 'accepted auto-coder suggestion')}, counted as evidence of "
             "what people raised but never as a coder"
         )
-    if len(agreed := coders[coders["role"] == "agreed"]):
+    if len(agreed := coders[coders["kind"] == "agreed"]):
         words.append(
             f"an agreed version for {_count(int(agreed['sources'].sum()), 'source')}, used for those"
         )
-    if len(unnamed := coders[coders["role"] == "unattributed"]):
+    if len(unnamed := coders[coders["kind"] == "unattributed"]):
         words.append(
             f"{_count(int(unnamed['codings'].sum()), 'coding')} without a coder name, counted as evidence but "
             "not as a coder"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mindthegap.analysis.evidence_matrix import LEVELS, cell_label, evidence_matrix, valence_direction
+from mindthegap.analysis.evidence_matrix import LEVELS, evidence_matrix
 from mindthegap.analysis.publication import apply_plan, population_name
 from mindthegap.analysis.requirements import rate_requirements
 from mindthegap.analysis.support import support_direction
@@ -18,7 +18,7 @@ from mindthegap.analysis.suppression import ALL
 from mindthegap.frameworks.requirements import load_requirements
 from mindthegap.model import Level
 from mindthegap.report.context import ReportContext
-from mindthegap.report.document import Paragraph, Section, Table
+from mindthegap.report.document import Figure, Paragraph, Section, Table
 from mindthegap.report.sections import support as sp
 from mindthegap.report.sections import synthesis_inputs as si
 
@@ -102,64 +102,11 @@ def _nomad_signals(ctx: ReportContext, reqs: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _coded_population(requirement: str) -> str:
-    return population_name("requirements_coded", requirement=requirement)
-
-
 def _coded_signals(ctx: ReportContext, reqs: pd.DataFrame) -> list[dict]:
-    parts = [f for f in (si.coded(ctx, "cfir2"), si.coded(ctx, "coproduction")) if f is not None]
-    if not parts:
-        return []
-    segs = pd.concat(parts, ignore_index=True).drop(columns=["level"], errors="ignore")
-    segs = segs.merge(
-        si.roster(ctx)[["participant_id", "level"]], left_on="participant", right_on="participant_id"
+    codes = {req.requirement: [*req.cfir, *req.coproduction] for req in reqs.itertuples(index=False)}
+    return si.coded_level_signals(
+        ctx, codes, kind="requirements_coded", key="requirement", output="requirements: coded evidence"
     )
-    rows = []
-    for req in reqs.itertuples(index=False):
-        mine = segs[segs["code"].isin([*req.cfir, *req.coproduction])]
-        if mine.empty:
-            continue
-        name = ctx.plan.register(
-            _coded_population(req.requirement),
-            mine.drop_duplicates("participant_id")[["participant_id", "level"]],
-            dims=("level",),
-        )
-        for level, g in mine.groupby("level"):
-            valence = g.groupby("participant_id")["valence"].mean().mean()
-            rows.append(
-                {
-                    "row": req.requirement,
-                    "population": name,
-                    "level": level,
-                    "n": g["participant_id"].nunique(),
-                    "valence": float(valence),
-                }
-            )
-    if not rows:
-        return []
-    table = apply_plan(
-        pd.DataFrame(rows),
-        ctx.plan,
-        {"n": lambda r: _coded_population(r["row"])},
-        by=["row", "level"],
-        keep=["population"],
-        output="requirements: coded evidence",
-    )
-    return [
-        {
-            "row": r["row"],
-            "level": r["level"],
-            "strand": "qualitative",
-            "source": SOURCES["qualitative"],
-            "n": r["n"],
-            "suppressed": bool(r["suppressed"]),
-            "direction": 0 if r["suppressed"] else valence_direction(r["valence"]),
-            "detail": ""
-            if r["suppressed"]
-            else f"{r['n']:.0f} interviewed, mean valence {r['valence']:+.2f}",
-        }
-        for r in table.to_dict("records")
-    ]
 
 
 def _support_signals(ctx: ReportContext, reqs: pd.DataFrame) -> list[dict]:
@@ -213,6 +160,23 @@ def _levels(text: str) -> str:
     return ", ".join(Level(v).label.lower() for v in text.split(", ") if v) or "—"
 
 
+def _heat_map(matrix: pd.DataFrame, reqs: pd.DataFrame) -> Figure:
+    """Requirements × levels as a heat map, with every cell's reading and amount as its table."""
+    from mindthegap.report.sections.evidence_matrix import grid_figure, with_readings
+
+    shown = with_readings(matrix, reqs["name"].to_dict())
+    return grid_figure(
+        shown,
+        row_heading="Requirement",
+        row_noun="requirements of an implementation programme",
+        title="What each level's evidence says about each requirement",
+        chart_title="Requirements of the programme: what each level's evidence says",
+        caption_of_table="The requirements × levels matrix: each cell's reading, amount and agreement",
+        note="People: the largest group behind any one strand of the cell (strands often ask the same people, "
+        "so they are not added).",
+    )
+
+
 def build(ctx: ReportContext) -> Section | None:
     result = rated(ctx)
     if result is None:
@@ -248,20 +212,10 @@ def build(ctx: ReportContext) -> Section | None:
                 "no_evidence": "No evidence at",
                 "basis": "Drawn from",
             },
-            note="Each rating follows from the cells of the requirements × levels matrix below.",
+            note="Each rating follows from the cells of the requirements × levels heat map below.",
         )
     )
-    cells = matrix.assign(reading=[cell_label(r) for r in matrix.to_dict("records")])
-    wide = cells.pivot(index="row", columns="level", values="reading").reindex(list(reqs.index))
-    wide = wide[[lv for lv in LEVELS if lv in wide.columns]].reset_index()
-    wide["row"] = wide["row"].map(reqs["name"])
-    section.add(
-        Table(
-            "What each level's evidence says about each requirement",
-            wide,
-            {"row": "Requirement", **{lv: Level(lv).label for lv in LEVELS if lv in wide}},
-        )
-    )
+    section.add(_heat_map(matrix, reqs))
     counts = ratings["rating"].value_counts()
     section.summary.append(
         "Requirements framework: "

@@ -53,31 +53,21 @@ def _radar(means: pd.DataFrame, constructs: dict[str, str]) -> str:
 
 def _forest(effects: pd.DataFrame, organisation: str = "organisation") -> str:
     shown = effects[~effects["suppressed"].astype(bool)].reset_index(drop=True)
-    with charts.figure(7.0, 1.2 + 0.22 * len(shown)) as (fig, ax):
-        y = np.arange(len(shown))[::-1]
-        g = shown["hedges_g"].astype(float).to_numpy()
-        err = np.vstack([g - shown["g_ci_low"].astype(float), shown["g_ci_high"].astype(float) - g])
-        ax.errorbar(g, y, xerr=err, fmt="o", color=charts.PALETTE[0], ms=4, capsize=2)
-        ax.axvline(0, color=charts.MUTED, lw=1, ls="--")
-        ax.set_yticks(y, [f"{r.group} · {r.construct_label}" for r in shown.itertuples()], fontsize=7)
-        ax.set_xlabel(f"Hedges' g: this service compared with the rest of the {organisation} (95% CI)")
-        return charts.to_svg(fig)
+    return charts.interval_chart(
+        [f"{r.group} · {r.construct_label}" for r in shown.itertuples()],
+        shown["hedges_g"], shown["g_ci_low"], shown["g_ci_high"], base=1.2,
+        xlabel=f"Hedges' g: this service compared with the rest of the {organisation} (95% CI)",
+    )  # fmt: skip
 
 
 def _change_chart(table: pd.DataFrame, before: str, after: str) -> str:
     shown = table[~table["suppressed"].astype(bool)].reset_index(drop=True)
-    with charts.figure(7.0, 1.4 + 0.35 * len(shown)) as (fig, ax):
-        y = np.arange(len(shown))[::-1]
-        m = shown["mean_change"].astype(float).to_numpy()
-        low = shown["ci_low"].astype(float).fillna(shown["mean_change"]).to_numpy()
-        high = shown["ci_high"].astype(float).fillna(shown["mean_change"]).to_numpy()
-        ax.errorbar(
-            m, y, xerr=np.vstack([m - low, high - m]), fmt="o", color=charts.PALETTE[0], ms=5, capsize=3
-        )
-        ax.axvline(0, color=charts.MUTED, lw=1, ls="--")
-        ax.set_yticks(y, list(shown["construct_label"]), fontsize=8)
-        ax.set_xlabel(f"Mean change in score, {before} to {after} (same people; 95% CI)")
-        return charts.to_svg(fig)
+    change = shown["mean_change"].astype(float)
+    return charts.interval_chart(
+        shown["construct_label"], change, shown["ci_low"].astype(float).fillna(change),
+        shown["ci_high"].astype(float).fillna(change), row_height=0.35, large=True,
+        xlabel=f"Mean change in score, {before} to {after} (same people; 95% CI)",
+    )  # fmt: skip
 
 
 def _prepost(
@@ -97,7 +87,7 @@ def _prepost(
         if key not in scores.columns:
             continue
         change = paired_change(
-            scores, key, id_col="participant_id", wave_col="wave", before=before, after=after,
+            scores, key, id_col="participant_id", wave_col="wave", baseline=before, follow_up=after,
             min_n=plan.min_n, plan=plan,
             population=population_name("survey_pairs", instrument=ins, before=before, after=after, construct=key),
         )  # fmt: skip
@@ -117,8 +107,8 @@ def _prepost(
         columns={
             "construct_label": "Construct",
             "n": "n (both waves)",
-            "mean_before": first,
-            "mean_after": last,
+            "mean_baseline": first,
+            "mean_follow_up": last,
             "mean_change": "Change",
             "ci_low": "95% CI low",
             "ci_high": "95% CI high",
@@ -127,7 +117,10 @@ def _prepost(
         },
         formats={
             "n": "{:.0f}",
-            **{c: "{:.2f}" for c in ("mean_before", "mean_after", "mean_change", "ci_low", "ci_high", "d_z")},
+            **{
+                c: "{:.2f}"
+                for c in ("mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "d_z")
+            },
         },
         note="Only people who answered in both waves are counted; the CI is from the paired t distribution.",
     )
@@ -158,18 +151,12 @@ def _prepost(
 
 def _alpha_chart(table: pd.DataFrame) -> str:
     shown = table[~table["suppressed"].astype(bool)].reset_index(drop=True)
-    with charts.figure(7.0, 1.4 + 0.22 * len(shown)) as (fig, ax):
-        y = np.arange(len(shown))[::-1]
-        a = shown["alpha"].astype(float).to_numpy()
-        low = shown["alpha_ci_low"].astype(float).fillna(shown["alpha"]).to_numpy()
-        high = shown["alpha_ci_high"].astype(float).fillna(shown["alpha"]).to_numpy()
-        ax.errorbar(
-            a, y, xerr=np.vstack([a - low, high - a]), fmt="o", color=charts.PALETTE[1], ms=4, capsize=2
-        )
-        ax.axvline(0.7, color=charts.MUTED, lw=1, ls="--")
-        ax.set_yticks(y, [f"{r.group} · {r.construct}" for r in shown.itertuples()], fontsize=7)
-        ax.set_xlabel("Cronbach's alpha (95% Feldt CI); dashed line at 0.7")
-        return charts.to_svg(fig)
+    alpha = shown["alpha"].astype(float)
+    return charts.interval_chart(
+        [f"{r.group} · {r.construct}" for r in shown.itertuples()], alpha,
+        shown["alpha_ci_low"].astype(float).fillna(alpha), shown["alpha_ci_high"].astype(float).fillna(alpha),
+        reference=0.7, colour=charts.PALETTE[1], xlabel="Cronbach's alpha (95% Feldt CI); dashed line at 0.7",
+    )  # fmt: skip
 
 
 STATS = ("alpha", "alpha_ci_low", "alpha_ci_high", "omega")
@@ -239,11 +226,8 @@ def _waves_in_order(ctx: ReportContext, wide: pd.DataFrame) -> list[str]:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    answers = ctx.frame("surveys")
+    answers = ctx.consenting_frame("surveys")
     if answers is None:
-        return None
-    answers = ctx.consenting(answers)
-    if answers.empty:
         return None
     stored = ctx.evidence.get("survey_instruments") or {}  # as the study stored them, users' own included
     used = set(answers["instrument"])

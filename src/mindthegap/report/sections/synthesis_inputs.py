@@ -147,3 +147,70 @@ def coproduction_coded(ctx: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame] 
     out = segs.assign(characteristic=segs["code"].map(cp.CODE_NAMES), participant_id=segs["participant"])
     people = interviewed(frames, roster(ctx))
     return out.dropna(subset=["characteristic"]), people
+
+
+def coded_level_signals(
+    ctx: ReportContext, codes: dict[str, list[str]], *, kind: str, key: str, output: str
+) -> list[dict]:
+    """Evidence-matrix signals from coded interviews, one per row × level: the people at that level whose
+    coded segments (CFIR and co-production codes) fall under the row's ``codes``, and the direction of their
+    mean valence (each person's mean first). Each row's people are a population of the plan (``kind|key=row``,
+    by level), so a level with too few people arrives suppressed."""
+    from mindthegap.analysis.evidence_matrix import valence_direction
+    from mindthegap.analysis.publication import apply_plan, population_name
+
+    parts = [f for f in (coded(ctx, "cfir2"), coded(ctx, "coproduction")) if f is not None]
+    if not parts:
+        return []
+    segs = pd.concat(parts, ignore_index=True).drop(columns=["level"], errors="ignore")
+    segs = segs.merge(
+        roster(ctx)[["participant_id", "level"]], left_on="participant", right_on="participant_id"
+    )
+    rows = []
+    for row, wanted in codes.items():
+        mine = segs[segs["code"].isin(wanted)]
+        if mine.empty:
+            continue
+        name = ctx.plan.register(
+            population_name(kind, **{key: row}),
+            mine.drop_duplicates("participant_id")[["participant_id", "level"]],
+            dims=("level",),
+        )
+        for level, g in mine.groupby("level"):
+            valence = g.groupby("participant_id")["valence"].mean().mean()
+            rows.append({"row": row, "population": name, "level": level, "n": g["participant_id"].nunique(),
+                         "valence": float(valence)})  # fmt: skip
+    if not rows:
+        return []
+    table = apply_plan(pd.DataFrame(rows), ctx.plan, {"n": lambda r: population_name(kind, **{key: r["row"]})},
+                       by=["row", "level"], keep=["population"], output=output)  # fmt: skip
+    return [
+        {
+            "row": r["row"],
+            "level": r["level"],
+            "strand": "qualitative",
+            "source": "interviews",
+            "n": r["n"],
+            "suppressed": bool(r["suppressed"]),
+            "direction": 0 if r["suppressed"] else valence_direction(r["valence"]),
+            "detail": ""
+            if r["suppressed"]
+            else f"{r['n']:.0f} interviewed, mean valence {r['valence']:+.2f}",
+        }
+        for r in table.to_dict("records")
+    ]
+
+
+def cfir_framework_constructs() -> list[str]:
+    """Every CFIR 2.0 construct and sub-construct of the shipped codebook (its five domains left out)."""
+    domains = {d["name"] for d in load_codebook("cfir2")["codes"]}
+    return [c for c in _names("cfir2") if c not in domains]
+
+
+def cfir_constructs(ctx: ReportContext) -> list[str]:
+    """The CFIR 2.0 constructs (codebook order) with coded evidence from anyone in the study."""
+    segs = coded(ctx, "cfir2")
+    if segs is None:
+        return []
+    present = set(segs["code"])
+    return [c for c in _names("cfir2") if c in present]

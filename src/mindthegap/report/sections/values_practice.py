@@ -165,11 +165,8 @@ def gap_dot_figure(table: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) 
 
 
 def build(ctx: ReportContext) -> Section | None:
-    ratings = ctx.frame("values_practice")
+    ratings = ctx.consenting_frame("values_practice")
     if ratings is None:
-        return None
-    ratings = ctx.consenting(ratings)
-    if ratings.empty:
         return None
     study = ctx.study
     waves = [w.id for w in study.waves_in_order() if w.id in set(ratings["wave"])]

@@ -31,16 +31,14 @@ class AuditMiddleware:
             response = self.get_response(request)
             reason = _refusal(request, response)
             if reason is not None and not getattr(request, REFUSAL_RECORDED, False):
-                record(
-                    Action.REFUSED,
-                    study=_study_slug(request),
-                    request=request,
-                    method=request.method,
-                    path=safe_path(request),
-                    status=response.status_code,
-                    reason=reason,
-                )
+                _record_refusal(Action.REFUSED, request, response.status_code, reason)
         return response
+
+
+def _record_refusal(action: Action, request, status: int, reason: str) -> None:
+    """A refused request in the log: which study, the method, the path (credentials hidden), status, why."""
+    record(action, study=_study_slug(request), request=request, method=request.method,
+           path=safe_path(request), status=status, reason=reason)  # fmt: skip
 
 
 def _refusal(request, response) -> str | None:
@@ -88,13 +86,5 @@ def safe_path(request) -> str:
 def csrf_failure(request, reason: str = "", template_name: str = "403_csrf.html"):
     """``CSRF_FAILURE_VIEW``: record the refusal, then answer as Django does (403)."""
     setattr(request, REFUSAL_RECORDED, True)
-    record(
-        Action.CSRF_REFUSED,
-        study=_study_slug(request),
-        request=request,
-        method=request.method,
-        path=safe_path(request),
-        status=403,
-        reason=str(reason)[:120],
-    )
+    _record_refusal(Action.CSRF_REFUSED, request, 403, str(reason)[:120])
     return django_csrf_failure(request, reason=reason, template_name=template_name)

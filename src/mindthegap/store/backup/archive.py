@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from django.db import transaction
 
 from mindthegap import __version__
 from mindthegap.errors import InputError, StoreError
-from mindthegap.io.files import ensure_writable_dir
+from mindthegap.files import atomic_path, ensure_writable_dir
 from mindthegap.store.audit import log as audit
 from mindthegap.store.backup import rows as r
 from mindthegap.store.studies.models import StudyRecord
@@ -56,27 +54,20 @@ def backup_study(record: StudyRecord, out: Path) -> dict:
         "schema": _schema(),
         "models": [],
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent or ".")
-    os.close(fd)
-    try:
-        with transaction.atomic(), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for model in models_:
-                name = f"data/{r.label(model)}.jsonl"
-                digest, count = hashlib.sha256(), 0
-                with zf.open(name, "w", force_zip64=True) as fh:
-                    for obj in serializers.serialize("python", r.rows_of(model, record).iterator(CHUNK)):
-                        line = (json.dumps(obj, cls=_Encoder, ensure_ascii=False) + "\n").encode()
-                        fh.write(line)
-                        digest.update(line)
-                        count += 1
-                manifest["models"].append(
-                    {"model": r.label(model), "file": name, "rows": count, "sha256": digest.hexdigest()}
-                )
-            zf.writestr(MANIFEST, json.dumps(manifest, indent=2))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as tmp, transaction.atomic(), zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for model in models_:
+            name = f"data/{r.label(model)}.jsonl"
+            digest, count = hashlib.sha256(), 0
+            with zf.open(name, "w", force_zip64=True) as fh:
+                for obj in serializers.serialize("python", r.rows_of(model, record).iterator(CHUNK)):
+                    line = (json.dumps(obj, cls=_Encoder, ensure_ascii=False) + "\n").encode()
+                    fh.write(line)
+                    digest.update(line)
+                    count += 1
+            manifest["models"].append(
+                {"model": r.label(model), "file": name, "rows": count, "sha256": digest.hexdigest()}
+            )
+        zf.writestr(MANIFEST, json.dumps(manifest, indent=2))
     audit.record(audit.Action.BACKED_UP, study=record, rows=sum(m["rows"] for m in manifest["models"]))
     return manifest
 

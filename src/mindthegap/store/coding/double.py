@@ -25,6 +25,7 @@ from mindthegap.errors import StoreError
 from mindthegap.store.audit import log as audit
 from mindthegap.store.coding.models import AgreedVersion, Assignment, DoubleCoding
 from mindthegap.store.coding.workspace import NotFound, source_in
+from mindthegap.store.frames import values_frame
 from mindthegap.store.qualitative import models as q
 from mindthegap.store.studies.models import StudyAccess, StudyRecord
 from mindthegap.text.lines import units as line_units
@@ -120,10 +121,9 @@ def _summary(table: pd.DataFrame) -> dict:
 
 def _codings(round_: DoubleCoding, source: q.SourceRecord) -> pd.DataFrame:
     coders = [a.coder for a in coders_of(round_, source)]
-    rows = q.CodingRecord.objects.filter(source=source, coder__in=coders, status="accepted").values_list(
-        "id", "code_id", "code__guid", "code__name", "start", "end", "coder"
-    )
-    frame = pd.DataFrame(list(rows), columns=["id", "code_id", "code", "name", "start", "end", "coder"])
+    rows = q.CodingRecord.objects.filter(source=source, coder__in=coders, status="accepted")
+    fields = ("id", "code_id", "code__guid", "code__name", "start", "end", "coder")
+    frame = values_frame(rows, fields, ["id", "code_id", "code", "name", "start", "end", "coder"])
     return frame.assign(source=source.guid)
 
 

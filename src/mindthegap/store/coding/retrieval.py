@@ -13,6 +13,7 @@ import pandas as pd
 
 from mindthegap.analysis.coders import prevalence_codings
 from mindthegap.analysis.publication import PublicationPlan, apply_plan, population_name
+from mindthegap.store.frames import values_frame
 from mindthegap.store.qualitative import models as q
 from mindthegap.store.studies.models import StudyRecord
 
@@ -29,11 +30,11 @@ def segments(study: StudyRecord, code: str | None = None, **filters: str | None)
     for key in FILTERS:
         if value := filters.get(key):
             rows = rows.filter(**{f"source__{key}": value})
-    values = rows.values_list(
+    fields = (
         "source__guid", "source__name", "source__participant", *(f"source__{k}" for k in FILTERS),
         "code__guid", "code__name", "coder", "start", "end", "status", "confidence",
     )  # fmt: skip
-    frame = pd.DataFrame(list(values), columns=[*COLUMNS[:-1], "status", "confidence"])
+    frame = values_frame(rows, fields, [*COLUMNS[:-1], "status", "confidence"])
     frame = prevalence_codings(frame)
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)

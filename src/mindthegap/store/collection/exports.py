@@ -17,6 +17,7 @@ import pandas as pd
 from mindthegap.io.tables import neutralise_formulas
 from mindthegap.store.collection.models import Survey
 from mindthegap.store.collection.responses import instrument_of
+from mindthegap.store.frames import values_frame
 from mindthegap.store.surveys.models import SurveyAnswer
 
 FORMATS = {
@@ -33,9 +34,10 @@ def responses_table(survey: Survey) -> pd.DataFrame:
     rows = SurveyAnswer.objects.filter(
         instrument_id=survey.instrument_id, wave=survey.wave.slug if survey.wave_id else "",
         participant__web_sessions__survey=survey, participant__web_sessions__submitted_at__isnull=False,
-    ).values_list("participant__pseudonym", "wave", "participant__role", "participant__level",
-                  "participant__discipline__slug", "participant__service__slug", "item", "code", "text")  # fmt: skip
-    long = pd.DataFrame(list(rows), columns=[*PEOPLE, "item", "code", "text"])
+    )  # fmt: skip
+    fields = ("participant__pseudonym", "wave", "participant__role", "participant__level",
+              "participant__discipline__slug", "participant__service__slug", "item", "code", "text")  # fmt: skip
+    long = values_frame(rows, fields, [*PEOPLE, "item", "code", "text"])
     items = [i.id for i in instrument.items]
     if long.empty:
         return pd.DataFrame(columns=[*PEOPLE, *items])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from mindthegap.errors import InputError, StoreError, quoted
 from mindthegap.io.delphi_files import Problems
 from mindthegap.store.delphi import models as m
+from mindthegap.store.frames import values_frame
 from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
 
 BATCH = 2000
@@ -220,29 +221,15 @@ def _version_for(versions: list[m.StatementVersion], rnd: m.Round) -> m.Statemen
 
 def delphi_frames(record: StudyRecord) -> dict[str, pd.DataFrame] | None:
     """The study's Delphi as ``ratings``, ``statements`` and ``rounds`` frames (None when it has none)."""
-    statements = pd.DataFrame(
-        list(
-            m.StatementVersion.objects.filter(statement__study=record)
-            .order_by("statement__id", "version")
-            .values_list(
-                "statement__slug",
-                "statement__kind",
-                "statement__principle",
-                "statement__lever",
-                "statement__source",
-                "version",
-                "from_round",
-                "text",
-            )
-        ),
-        columns=["statement", "kind", "principle", "lever", "source", "version", "from_round", "text"],
-    )
+    versions = m.StatementVersion.objects.filter(statement__study=record).order_by("statement__id", "version")
+    fields = ("statement__slug", "statement__kind", "statement__principle", "statement__lever", "statement__source",
+              "version", "from_round", "text")  # fmt: skip
+    columns = ["statement", "kind", "principle", "lever", "source", "version", "from_round", "text"]
+    statements = values_frame(versions, fields, columns)
     if statements.empty:
         return None
-    rounds = pd.DataFrame(
-        list(m.Round.objects.filter(study=record).order_by("number").values_list("number", "kind", "status")),
-        columns=["round", "kind", "status"],
-    )
+    round_rows = m.Round.objects.filter(study=record).order_by("number")
+    rounds = values_frame(round_rows, ("number", "kind", "status"), ["round", "kind", "status"])
     groups = dict(m.PanelMember.objects.filter(study=record).values_list("participant_id", "group"))
     rows = (
         m.Rating.objects.filter(round__study=record)
@@ -263,10 +250,8 @@ def delphi_frames(record: StudyRecord) -> dict[str, pd.DataFrame] | None:
         columns=["rater_id", "group", "statement", "round", "kind", "version", "rating", "comment"],
     )
     ratings["rating"] = ratings["rating"].astype(float)
-    panels = pd.DataFrame(
-        list(m.PanelMember.objects.filter(study=record).values_list("participant__pseudonym", "group")),
-        columns=["rater_id", "group"],
-    )
+    members = m.PanelMember.objects.filter(study=record)
+    panels = values_frame(members, ("participant__pseudonym", "group"), ["rater_id", "group"])
     return {"ratings": ratings, "statements": statements, "rounds": rounds, "panels": panels}
 
 

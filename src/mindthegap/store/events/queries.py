@@ -66,12 +66,10 @@ def study_network(
 def write_graphml(record: StudyRecord, path: Path) -> int:
     """Every wave's network in one GraphML file for analysts (pseudonyms and groups on nodes; each edge says
     at which waves it was named). Returns the number of people written."""
-    import io
-
     import networkx as nx
 
     from mindthegap.analysis import networks as nw
-    from mindthegap.io.files import atomic_write_bytes
+    from mindthegap.analysis.coding import write_graphml as write_graph
     from mindthegap.store.studies.repository import participants_frame
 
     roster, ties = participants_frame(record), repo.ties_frame(record)
@@ -84,7 +82,5 @@ def write_graphml(record: StudyRecord, path: Path) -> int:
     for _a, _b, data in merged.edges(data=True):
         for wave in ties["wave"].dropna().unique():
             data.setdefault(f"wave_{wave}", False)
-    buffer = io.BytesIO()
-    nx.write_graphml(merged, buffer)
-    atomic_write_bytes(Path(path), buffer.getvalue())
+    write_graph(merged, path)
     return merged.number_of_nodes()

@@ -15,6 +15,7 @@ import pandas as pd
 from mindthegap.errors import StoreError
 from mindthegap.io import events_files as ef
 from mindthegap.store.events import models as m
+from mindthegap.store.frames import values_frame
 from mindthegap.store.studies.models import ParticipantRecord, StudyRecord
 
 BATCH = 5000
@@ -180,62 +181,43 @@ def save_headcounts(record: StudyRecord, frame: pd.DataFrame) -> int:
 
 
 def events_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = record.events.order_by("date", "slug").values_list(
-        "slug", "date", "format", "topic", "principles", "services", "facilitators", "levels"
-    )
-    return pd.DataFrame(list(rows), columns=ef.EVENT_COLUMNS)
+    fields = ("slug", "date", "format", "topic", "principles", "services", "facilitators", "levels")
+    return values_frame(record.events.order_by("date", "slug"), fields, ef.EVENT_COLUMNS)
 
 
 def attendance_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = (
-        m.Attendance.objects.filter(event__study=record)
-        .order_by("id")
-        .values_list("event__slug", "participant__pseudonym", "registered", "attended")
-    )
-    return pd.DataFrame(list(rows), columns=ef.ATTENDANCE_COLUMNS)
+    rows = m.Attendance.objects.filter(event__study=record).order_by("id")
+    fields = ("event__slug", "participant__pseudonym", "registered", "attended")
+    return values_frame(rows, fields, ef.ATTENDANCE_COLUMNS)
 
 
 def feedback_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = (
-        m.EventFeedback.objects.filter(event__study=record)
-        .order_by("id")
-        .values_list("event__slug", "participant__pseudonym", "item", "code", "text")
-    )
-    frame = pd.DataFrame(list(rows), columns=ef.FEEDBACK_COLUMNS)
+    rows = m.EventFeedback.objects.filter(event__study=record).order_by("id")
+    fields = ("event__slug", "participant__pseudonym", "item", "code", "text")
+    frame = values_frame(rows, fields, ef.FEEDBACK_COLUMNS)
     frame["text"] = frame["text"].replace("", None)
     return frame
 
 
 def notes_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = (
-        m.EventNote.objects.filter(event__study=record)
-        .order_by("id")
-        .values_list("event__slug", "source__name", "source__text")
-    )
-    return pd.DataFrame(list(rows), columns=ef.NOTE_COLUMNS)
+    rows = m.EventNote.objects.filter(event__study=record).order_by("id")
+    return values_frame(rows, ("event__slug", "source__name", "source__text"), ef.NOTE_COLUMNS)
 
 
 def ties_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = (
-        m.NetworkTie.objects.filter(study=record)
-        .order_by("id")
-        .values_list("wave", "participant__pseudonym", "alter__pseudonym")
-    )
-    return pd.DataFrame(list(rows), columns=ef.TIE_COLUMNS)
+    rows = m.NetworkTie.objects.filter(study=record).order_by("id")
+    return values_frame(rows, ("wave", "participant__pseudonym", "alter__pseudonym"), ef.TIE_COLUMNS)
 
 
 def tie_counts_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = (
-        m.NetworkTieCount.objects.filter(study=record)
-        .order_by("id")
-        .values_list("wave", "participant__pseudonym", "discipline", "service", "count")
-    )
-    return pd.DataFrame(list(rows), columns=["wave", "participant_id", "discipline", "service", "count"])
+    rows = m.NetworkTieCount.objects.filter(study=record).order_by("id")
+    fields = ("wave", "participant__pseudonym", "discipline", "service", "count")
+    return values_frame(rows, fields, ["wave", "participant_id", "discipline", "service", "count"])
 
 
 def headcounts_frame(record: StudyRecord) -> pd.DataFrame:
-    rows = record.headcounts.order_by("dimension", "group").values_list("dimension", "group", "headcount")
-    return pd.DataFrame(list(rows), columns=ef.HEADCOUNT_COLUMNS)
+    rows = record.headcounts.order_by("dimension", "group")
+    return values_frame(rows, ("dimension", "group", "headcount"), ef.HEADCOUNT_COLUMNS)
 
 
 SAVERS = {

@@ -97,7 +97,7 @@ def review_suggestion(
         raise StoreError(
             f"no unreviewed suggestion with id {coding_id}"
             + (f" in study {study.slug!r}" if study is not None else ""),
-            hint="list them with: mindthegap code review --study STUDY",
+            hint="list them with: mindthegap autocode review --study STUDY",
         )
     audit.record(
         audit.Action.SUGGESTION_ACCEPTED if accept else audit.Action.SUGGESTION_REJECTED,
@@ -123,6 +123,20 @@ def review_suggestions(
         review_suggestion(ident, accept=False, study=record, reviewer=reviewer)
 
 
+def suggestion_excerpt(
+    text: str | None, start: int | None = None, end: int | None = None, *, limit: int | None = None
+) -> str:
+    """The text a suggestion covers as people review it, wherever they do (web page, `code review`, its JSON).
+
+    ``text[start:end]`` with runs of whitespace (line breaks included) made single spaces. With ``limit``, a
+    longer excerpt is cut to ``limit`` characters, the last of them "…" (as Django's ``truncatechars``).
+    """
+    shown = " ".join((text or "")[start or 0 : end].split())
+    if limit is None or len(shown) <= limit:
+        return shown
+    return shown[: max(limit - 1, 0)] + "…"
+
+
 def suggestion_rows(
     record: StudyRecord, *, code: str | None = None, limit: int = 20
 ) -> tuple[int, list[dict]]:
@@ -134,7 +148,7 @@ def suggestion_rows(
             "source": c.source.name,
             "code": c.code.name,
             "confidence": round(c.confidence, 3) if c.confidence is not None else None,
-            "text": " ".join((c.source.text or "")[c.start or 0 : c.end].split()),
+            "text": suggestion_excerpt(c.source.text, c.start, c.end),
         }
         for c in pending[:limit]
     ]

@@ -11,6 +11,7 @@ from django.db import transaction
 from mindthegap.errors import StoreError
 from mindthegap.io.organisations import CQC_COLUMNS
 from mindthegap.model.organisations import RATING_NAMES
+from mindthegap.store.frames import values_frame
 from mindthegap.store.organisations import models as m
 from mindthegap.store.studies.models import StudyRecord
 
@@ -143,40 +144,16 @@ def save_organisations(record: StudyRecord, evidence: dict[str, Any]) -> None:
 def load_organisations(record: StudyRecord) -> dict[str, Any]:
     """Evidence adapter entry: the study's providers, CQC ratings and Staff Survey results as frames, and
     ``home``, its own provider's id (None when it has not named one)."""
-    providers = pd.DataFrame(
-        list(
-            m.OrganisationRecord.objects.filter(study=record)
-            .order_by("provider_id")
-            .values_list("provider_id", "name", "org_type", "region", "home")
-        ),
-        columns=PROVIDER_COLUMNS,
-    )
-    cqc = pd.DataFrame(
-        list(
-            m.CqcRating.objects.filter(organisation__study=record)
-            .order_by("id")
-            .values_list(
-                "organisation__provider_id",
-                "organisation__name",
-                "organisation__org_type",
-                "organisation__region",
-                "service",
-                "key_question",
-                "score",
-                "date",
-            )
-        ),
-        columns=[c for c in CQC_COLUMNS if c != "rating"],
-    )
+    orgs = m.OrganisationRecord.objects.filter(study=record).order_by("provider_id")
+    providers = values_frame(orgs, ("provider_id", "name", "org_type", "region", "home"), PROVIDER_COLUMNS)
+    ratings = m.CqcRating.objects.filter(organisation__study=record).order_by("id")
+    fields = ("organisation__provider_id", "organisation__name", "organisation__org_type", "organisation__region",
+              "service", "key_question", "score", "date")  # fmt: skip
+    cqc = values_frame(ratings, fields, [c for c in CQC_COLUMNS if c != "rating"])
     cqc.insert(6, "rating", cqc["score"].map(RATING_NAMES))
-    staff = pd.DataFrame(
-        list(
-            m.StaffSurveyResult.objects.filter(organisation__study=record)
-            .order_by("id")
-            .values_list("organisation__provider_id", "year", "item", "response", "percent", "n")
-        ),
-        columns=STAFF_COLUMNS,
-    )
+    results = m.StaffSurveyResult.objects.filter(organisation__study=record).order_by("id")
+    fields = ("organisation__provider_id", "year", "item", "response", "percent", "n")
+    staff = values_frame(results, fields, STAFF_COLUMNS)
     home = providers.loc[providers["home"], "provider_id"]
     return {
         "providers": providers,

@@ -12,6 +12,7 @@ from mindthegap.errors import StoreError
 from mindthegap.model.qualitative import Code, Codebook, Coding, Memo, QualitativeProject, Source, new_guid
 from mindthegap.redaction import Redactor
 from mindthegap.store.audit import log as audit
+from mindthegap.store.frames import values_frame
 from mindthegap.store.qualitative import models as m
 from mindthegap.store.studies.models import StudyRecord
 
@@ -254,12 +255,9 @@ def codebook_frame(record: StudyRecord) -> pd.DataFrame:
 
 def code_history(record: StudyRecord) -> pd.DataFrame:
     """Every codebook edit, oldest first: when, what, which code and the details."""
-    rows = (
-        m.CodeEvent.objects.filter(code__study=record)
-        .order_by("id")
-        .values_list("at", "action", "code__guid", "code__name", "details")
-    )
-    return pd.DataFrame(list(rows), columns=["at", "action", "guid", "name", "details"])
+    rows = m.CodeEvent.objects.filter(code__study=record).order_by("id")
+    fields = ("at", "action", "code__guid", "code__name", "details")
+    return values_frame(rows, fields, ["at", "action", "guid", "name", "details"])
 
 
 def rename_code(record: StudyRecord, guid: str, name: str) -> None:
@@ -419,28 +417,23 @@ def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> Qu
 
 def codings_frame(record: StudyRecord) -> pd.DataFrame:
     """Codings with source, code name, span, coder, status and confidence."""
-    rows = m.CodingRecord.objects.filter(source__study=record).values_list(
-        "source__guid", "code__name", "start", "end", "coder", "status", "confidence"
-    )
-    return pd.DataFrame(
-        list(rows), columns=["source", "code", "start", "end", "coder", "status", "confidence"]
-    )
+    fields = ("source__guid", "code__name", "start", "end", "coder", "status", "confidence")
+    columns = ["source", "code", "start", "end", "coder", "status", "confidence"]
+    return values_frame(m.CodingRecord.objects.filter(source__study=record), fields, columns)
 
 
 def sources_frame(record: StudyRecord) -> pd.DataFrame:
     """Sources with their metadata and text."""
-    rows = m.SourceRecord.objects.filter(study=record).values_list("guid", "name", "kind", *META, "text")
-    return pd.DataFrame(list(rows), columns=["source", "name", "kind", *META, "text"])
+    rows = m.SourceRecord.objects.filter(study=record)
+    return values_frame(
+        rows, ("guid", "name", "kind", *META, "text"), ["source", "name", "kind", *META, "text"]
+    )
 
 
 def load_qualitative(record: StudyRecord) -> dict[str, pd.DataFrame]:
     """Evidence adapter entry: ``{"sources", "codings", "codes"}`` frames (empty when there is none)."""
-    codes = pd.DataFrame(
-        list(
-            m.CodeRecord.objects.filter(study=record).values_list(
-                "guid", "name", "parent__guid", "framework", "active"
-            )
-        ),
-        columns=["guid", "name", "parent", "framework", "active"],
+    fields = ("guid", "name", "parent__guid", "framework", "active")
+    codes = values_frame(
+        m.CodeRecord.objects.filter(study=record), fields, ["guid", "name", "parent", "framework", "active"]
     )
     return {"sources": sources_frame(record), "codings": codings_frame(record), "codes": codes}

@@ -25,6 +25,7 @@ from mindthegap.model import (
 from mindthegap.model.pseudonyms import PSEUDONYM_HINT, check_pseudonym
 from mindthegap.privacy import PrivacySettings
 from mindthegap.store.audit import log as audit
+from mindthegap.store.frames import values_frame
 from mindthegap.store.studies import models as m
 
 BATCH = 5000
@@ -261,34 +262,21 @@ def save_values_practice(record: m.StudyRecord, ratings: pd.DataFrame) -> int:
 
 def participants_frame(record: m.StudyRecord) -> pd.DataFrame:
     """One row per consenting participant: id, role, level, discipline, service, team (ids)."""
-    rows = record.participants.filter(consent=True).values_list(
-        "pseudonym", "role", "level", "discipline__slug", "service__slug", "team__slug"
-    )
-    return pd.DataFrame.from_records(
-        list(rows), columns=["participant_id", "role", "level", "discipline", "service", "team"]
-    )
+    fields = ("pseudonym", "role", "level", "discipline__slug", "service__slug", "team__slug")
+    columns = ["participant_id", "role", "level", "discipline", "service", "team"]
+    return values_frame(record.participants.filter(consent=True), fields, columns)
 
 
 def values_practice_frame(record: m.StudyRecord) -> pd.DataFrame:
     """Ratings joined to participant attributes, consenting participants only, ready for the gap analysis."""
-    rows = m.ValuesPracticeRating.objects.filter(
-        participant__study=record, participant__consent=True
-    ).values_list(
-        "participant__pseudonym",
-        "wave__slug",
-        "principle__slug",
-        "value",
-        "practice",
-        "participant__role",
-        "participant__level",
-        "participant__discipline__slug",
-        "participant__service__slug",
+    rows = m.ValuesPracticeRating.objects.filter(participant__study=record, participant__consent=True)
+    fields = (
+        "participant__pseudonym", "wave__slug", "principle__slug", "value", "practice", "participant__role",
+        "participant__level", "participant__discipline__slug", "participant__service__slug",
         "participant__team__slug",
-    )
-    frame = pd.DataFrame.from_records(
-        list(rows.iterator(chunk_size=BATCH)),
-        columns=[*VP_COLUMNS, "role", "level", "discipline", "service", "team"],
-    )
+    )  # fmt: skip
+    columns = [*VP_COLUMNS, "role", "level", "discipline", "service", "team"]
+    frame = values_frame(rows, fields, columns, chunk_size=BATCH)
     frame["value"] = frame["value"].astype("Float64")
     frame["practice"] = frame["practice"].astype("Float64")
     return frame

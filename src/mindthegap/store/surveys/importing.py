@@ -16,11 +16,12 @@ import pandas as pd
 from django.db import transaction
 
 from mindthegap.errors import InputError
-from mindthegap.io.surveys import Problem, map_responses, read_raw
+from mindthegap.io.surveys import Problem, import_survey, read_raw
 from mindthegap.io.surveys.formats import default_id_column
 from mindthegap.model import Level
 from mindthegap.model.pseudonyms import pseudonym_problem
 from mindthegap.store.audit import log as audit
+from mindthegap.store.frames import values_frame
 from mindthegap.store.studies import models as sm
 from mindthegap.store.studies.repository import get_record, save_values_practice
 from mindthegap.store.surveys import models as m
@@ -110,7 +111,8 @@ def import_into_study(
     """
     record = get_record(study_id)
     instrument = load_study_instrument(record, instrument_id)
-    frame, rows, labels = read_raw(path, fmt, dictionary=dictionary)
+    raw = read_raw(path, fmt, dictionary=dictionary)
+    frame = raw[0]
     id_column = id_column or default_id_column(frame)
     if id_column is None:
         raise InputError(
@@ -133,17 +135,10 @@ def import_into_study(
     wave_col = _find(frame.columns, "wave") if wave is None else None
     if wave_col is not None:
         attributes[wave_col] = waves
-    result = map_responses(
-        frame,
-        instrument,
-        row_numbers=rows,
-        path=path,
-        id_column=id_column,
-        columns=columns,
-        attributes=attributes,
-        value_labels=labels,
+    result = import_survey(
+        path, instrument, raw=raw, id_column=id_column, columns=columns, attributes=attributes,
         skip_bad_rows=skip_bad_rows,
-    )
+    )  # fmt: skip
     responses = result.responses
     row_of = result.row_numbers
     if wave is not None:
@@ -184,13 +179,9 @@ def import_into_study(
             continue
         bad[i] = True
     if problems and not skip_bad_rows:
-        first = problems[0]
-        raise InputError(
-            first.message,
-            path=path,
-            row=first.row,
-            column=first.column,
-            hint=f"{len(problems)} row(s) do not fit the study; nothing was imported — add the participants "
+        raise problems[0].error(
+            path,
+            f"{len(problems)} row(s) do not fit the study; nothing was imported — add the participants "
             "first, fix the rows, or skip them with --skip-bad-rows",
         )
     responses = responses[~bad].reset_index(drop=True)
@@ -246,13 +237,10 @@ def _differing(record, responses: pd.DataFrame, found: dict[str, str]) -> dict[s
     """How many respondents' file attributes disagree with their stored participant (the store wins)."""
     if not found:
         return {}
-    stored = pd.DataFrame.from_records(
-        list(
-            sm.ParticipantRecord.all_objects.filter(study=record).values_list(
-                "pseudonym", "service__slug", "discipline__slug", "level"
-            )
-        ),
-        columns=["respondent", "service", "discipline", "level"],
+    stored = values_frame(
+        sm.ParticipantRecord.all_objects.filter(study=record),
+        ("pseudonym", "service__slug", "discipline__slug", "level"),
+        ["respondent", "service", "discipline", "level"],
     ).set_index("respondent")
     out = {}
     for name, col in found.items():

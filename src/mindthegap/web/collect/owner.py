@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -83,7 +84,20 @@ def tracking(request: HttpRequest, slug: str, survey: str) -> HttpResponse:
     })  # fmt: skip
 
 
-def _links_csv(request: HttpRequest, found: Survey, rows: list[tuple[str, str]], name: str) -> HttpResponse:
+def _links_csv(
+    request: HttpRequest,
+    slug: str,
+    survey: str,
+    rows_of: Callable[[Survey], list[tuple[str, str]]],
+    name: str,
+) -> HttpResponse:
+    """Owners only: personal links of a personal-link survey as CSV (``rows_of`` picks whose), audited."""
+    _, found = _survey(request, slug, survey, StudyAccess.Role.OWNER)
+    if found.mode != Survey.Mode.PERSONAL:
+        raise Http404("This survey uses an open link")
+    rows = rows_of(found)
+    audit_hook.record(f"collect.{name.replace('-', '_')}", request=request, study=found.study,
+                      detail={"survey": found.slug, "rows": len(rows)})  # fmt: skip
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["participant_id", "link"])
@@ -99,26 +113,14 @@ def _links_csv(request: HttpRequest, found: Survey, rows: list[tuple[str, str]],
 @require_GET
 def mailing_list(request: HttpRequest, slug: str, survey: str) -> HttpResponse:
     """Every consenting participant's personal link (inviting those not yet invited), for the study's own mail."""
-    _, found = _survey(request, slug, survey, StudyAccess.Role.OWNER)
-    if found.mode != Survey.Mode.PERSONAL:
-        raise Http404("This survey uses an open link")
-    rows = responses.invite(found)
-    audit_hook.record("collect.mailing_list", request=request, study=found.study,
-                      detail={"survey": found.slug, "rows": len(rows)})  # fmt: skip
-    return _links_csv(request, found, rows, "mailing-list")
+    return _links_csv(request, slug, survey, responses.invite, "mailing-list")
 
 
 @login_required
 @require_GET
 def reminders(request: HttpRequest, slug: str, survey: str) -> HttpResponse:
     """Invited participants who have not submitted, with their links."""
-    _, found = _survey(request, slug, survey, StudyAccess.Role.OWNER)
-    if found.mode != Survey.Mode.PERSONAL:
-        raise Http404("This survey uses an open link")
-    rows = responses.not_answered(found)
-    audit_hook.record("collect.reminders", request=request, study=found.study,
-                      detail={"survey": found.slug, "rows": len(rows)})  # fmt: skip
-    return _links_csv(request, found, rows, "reminders")
+    return _links_csv(request, slug, survey, responses.not_answered, "reminders")
 
 
 @login_required

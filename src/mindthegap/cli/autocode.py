@@ -1,4 +1,4 @@
-"""``mindthegap code``: train an auto-coder on coded comments and apply it to a corpus in chunks."""
+"""``mindthegap autocode``: train an auto-coder on coded comments and apply it to a corpus in chunks."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from mindthegap.scale.local import read_chunks
 app = typer.Typer(
     help=(
         "Code free text by example: learn your coding from the comments you have coded, then propose codes "
-        "for the rest.\n\nExample: [bold]mindthegap code train coded.csv --text Comment --labels-file LABELS.txt "
-        "--out coder.mtgmodel[/bold] then [bold]mindthegap code apply coder.mtgmodel all.csv --text Comment --id ID "
-        "--out coded.csv[/bold]"
+        "for the rest.\n\nExample: [bold]mindthegap autocode train coded.csv --text Comment "
+        "--codes-file CODES.txt --out coder.mtgmodel[/bold] then [bold]mindthegap autocode apply coder.mtgmodel "
+        "all.csv --text Comment --id ID --out coded.csv[/bold]"
     ),
     rich_markup_mode="rich",
     no_args_is_help=True,
 )
+MODEL = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`.")
 
 
 @app.command("train")
@@ -31,7 +32,8 @@ def train(
         ..., help="CSV of coded comments: a text column and one 0/1 column per code."
     ),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
-    labels_file: Path = typer.Option(..., "--labels-file", help="Text file: one label column name per line."),
+    codes_file: Path = typer.Option(None, "--codes-file", help="Text file: one code column name per line."),
+    labels_file: Path = typer.Option(None, "--labels-file", hidden=True, help="Old name of --codes-file."),
     out: Path = typer.Option(..., "--out", help="Where to save the trained model (e.g. coder.mtgmodel)."),
     sentiment_col: str = typer.Option(
         None,
@@ -49,16 +51,22 @@ def train(
 
     The model file holds only JSON and numeric arrays, so opening one can never run code.
 
-    Example: [bold]mindthegap code train fft.csv --text "FFT answer" --labels-file L.txt --out coder.mtgmodel[/bold]
+    Example: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt --out coder.mtgmodel[/bold]
     """
+    from mindthegap.cli.console import renamed_option
     from mindthegap.scale.train import train_from_file
 
+    codes_file = renamed_option(codes_file, labels_file, new="--codes-file", old="--labels-file")
+    if codes_file is None:
+        raise InputError(
+            "missing option --codes-file", hint="give the text file of code column names, one a line"
+        )
     with progress(not as_json) as bar:
         bar.add_task("training", total=None)
         summary = train_from_file(
             data,
             text=text,
-            labels_file=labels_file,
+            codes_file=codes_file,
             out=out,
             sentiment_col=sentiment_col,
             embeddings=embeddings,
@@ -67,7 +75,7 @@ def train(
         print_json(summary)
     else:
         console.print(
-            f"Trained on {summary['comments']:,} comments, {summary['labels']} codes "
+            f"Trained on {summary['comments']:,} comments, {summary['codes']} codes "
             f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f} ± "
             f"{summary['cross_validated_macro_f1_sd']:.3f}, micro-F1 {summary['cross_validated_micro_f1']:.3f} ± "
             f"{summary['cross_validated_micro_f1_sd']:.3f} over folds); saved to {out}"
@@ -76,7 +84,7 @@ def train(
 
 @app.command("apply")
 def apply(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap code train`."),
+    model_path: Path = MODEL,
     input_path: Path = typer.Argument(..., metavar="IN", help="Comments to code: .csv or .parquet."),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column, copied to the output."),
@@ -91,7 +99,7 @@ def apply(
 ) -> None:
     """Apply a trained auto-coder to a corpus, streaming in chunks: id, 0/1 per code and p_<code> columns.
 
-    Example: [bold]mindthegap code apply coder.mtgmodel fft.csv --text Comment --id ID --out coded.csv[/bold]
+    Example: [bold]mindthegap autocode apply coder.mtgmodel fft.csv --text Comment --id ID --out coded.csv[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
 
@@ -138,7 +146,7 @@ def apply(
 
 @app.command("queue")
 def queue(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap code train`."),
+    model_path: Path = MODEL,
     input_path: Path = typer.Argument(..., metavar="IN", help="Uncoded comments: .csv or .parquet."),
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column."),
@@ -147,7 +155,7 @@ def queue(
 ) -> None:
     """Pick the comments to code next: those the model is least sure about (plus a few at random).
 
-    Example: [bold]mindthegap code queue coder.mtgmodel uncoded.csv --text Comment --id ID --batch 30[/bold]
+    Example: [bold]mindthegap autocode queue coder.mtgmodel uncoded.csv --text Comment --id ID --batch 30[/bold]
     """
     from mindthegap.cli.console import frame_records
     from mindthegap.text.active_learning import next_to_code
@@ -178,7 +186,7 @@ def themes(
 ) -> None:
     """Suggest themes in uncoded comments (NMF, number of themes chosen by stability) to seed new codes.
 
-    Example: [bold]mindthegap code themes comments.csv --text Comment --k-max 8[/bold]
+    Example: [bold]mindthegap autocode themes comments.csv --text Comment --k-max 8[/bold]
     """
     from mindthegap.cli.console import frame_records
     from mindthegap.text.themes import discover_themes
@@ -212,8 +220,8 @@ def themes(
 
 
 def _register() -> None:
-    """Suggestions and their review live in :mod:`mindthegap.cli.code_review` (each module under 250 lines)."""
-    from mindthegap.cli.code_review import review, suggest
+    """Suggestions and their review live in :mod:`mindthegap.cli.autocode_review` (each module under 250 lines)."""
+    from mindthegap.cli.autocode_review import review, suggest
 
     app.command("suggest")(suggest)
     app.command("review")(review)

@@ -1,4 +1,5 @@
-"""``mindthegap code suggest`` and ``mindthegap code review``: the auto-coder's suggestions for a stored study."""
+"""``mindthegap autocode suggest`` and ``mindthegap autocode review``: the auto-coder's suggestions for a stored
+study."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from mindthegap.store.database import open_study
 
 
 def suggest(
-    model_path: Path = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap code train`."),
+    model_path: Path = typer.Argument(
+        ..., metavar="MODEL", help="Model saved by `mindthegap autocode train`."
+    ),
     study: str = typer.Option(..., "--study", help="The stored study whose sources to code."),
     min_confidence: float = typer.Option(
         0.0, "--min-confidence", min=0.0, max=1.0, help="Store only suggestions at least this sure (0–1)."
@@ -23,10 +26,10 @@ def suggest(
     """Propose codes for a study's sources: stored as unreviewed codings with the model's confidence.
 
     Suggestions are not findings: reports leave them out until a person accepts them, here with
-    [bold]mindthegap code review[/bold] or in the web app. Running it again never repeats a suggestion (nor one
+    [bold]mindthegap autocode review[/bold] or in the web app. Running it again never repeats a suggestion (nor one
     a person rejected); run it again with a lower --min-confidence to add those the higher threshold held back.
 
-    Example: [bold]mindthegap code suggest coder.mtgmodel --study riverside --min-confidence 0.6[/bold]
+    Example: [bold]mindthegap autocode suggest coder.mtgmodel --study riverside --min-confidence 0.6[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
 
@@ -40,7 +43,7 @@ def suggest(
         print_json({"study": study, "stored": stored, "awaiting_review": waiting})
         return
     console.print(
-        f"Stored {stored:,} suggestions; {waiting:,} await review (mindthegap code review --study {study})."
+        f"Stored {stored:,} suggestions; {waiting:,} await review (mindthegap autocode review --study {study})."
     )
 
 
@@ -63,8 +66,8 @@ def review(
 
     The decisions in one command are all-or-nothing: if one id is wrong, none of them is recorded.
 
-    Examples: [bold]mindthegap code review --study riverside[/bold] then
-    [bold]mindthegap code review --study riverside --accept 41 --accept 42 --reject 57[/bold]
+    Examples: [bold]mindthegap autocode review --study riverside[/bold] then
+    [bold]mindthegap autocode review --study riverside --accept 41 --accept 42 --reject 57[/bold]
     """
     import getpass
 
@@ -90,7 +93,7 @@ def _decide(record, accept: list[int], reject: list[int], reviewer: str, as_json
 
 
 def _list(record, code: str | None, limit: int, as_json: bool) -> None:
-    from mindthegap.store.feedback.suggestions import suggestion_rows
+    from mindthegap.store.feedback.suggestions import suggestion_excerpt, suggestion_rows
 
     total, rows = suggestion_rows(record, code=code, limit=limit)
     if as_json:
@@ -101,7 +104,7 @@ def _list(record, code: str | None, limit: int, as_json: bool) -> None:
         return
     console.print(f"{total:,} suggestions await review; the {len(rows)} most confident:")
     for row in rows:
-        excerpt = row["text"][:100] + ("…" if len(row["text"]) > 100 else "")
+        excerpt = suggestion_excerpt(row["text"], limit=101)  # 100 characters and "…"
         console.print(
             f"[bold]{row['id']}[/bold]\t{row['confidence']:.2f}\t{escape(row['code'])}\t"
             f"{escape(row['source'])}: {escape(excerpt)}"
