@@ -137,6 +137,7 @@ def grid_figure(
             },
             formats={"people": "{:.0f}", "sources": "{:.0f}"},
             note=note,
+            generated=("detail",),  # sentences built from counts, estimates and ratings, never people's words
         ),
         caption="Red: the evidence points to a shortfall; blue: to good practice; grey: mixed. Darker means "
         "stronger evidence. Hatched white cells hold no evidence that may be shown: a gap in the evidence, "
