@@ -50,3 +50,25 @@ def test_events_that_change_nothing_keep_the_version():
     record(Action.EXPORTED, study="steady")
     record(Action.REFUSED, study="steady")
     assert data_version("steady") == version > 0
+
+
+def test_the_report_download_is_built_once_per_data_version(client, monkeypatch):
+    """Downloading the report twice builds it once (the second is the same file, byte for byte); after a
+    withdrawal the next download is built again, and every download is in the audit log."""
+    from mindthegap.report import builder
+    from mindthegap.store.audit.models import AuditEvent
+    from mindthegap.store.studies.consent import set_consent
+
+    calls = []
+    real = builder.build_sections
+    monkeypatch.setattr(builder, "build_sections", lambda ctx: calls.append(ctx.audience) or real(ctx))
+    study = _study("download", people=12)
+    client.force_login(_person("viewer", study))
+    first = client.get("/studies/download/report.html").content
+    again = client.get("/studies/download/report.html").content
+    assert calls == ["aggregate"] and again == first
+    set_consent(study, ["P-0001"], consent=False)
+    client.get("/studies/download/report.html")
+    assert calls == ["aggregate", "aggregate"]
+    downloads = AuditEvent.objects.filter(study="download", action="downloaded", detail__what="report")
+    assert downloads.count() == 3

@@ -276,7 +276,7 @@ def _study(roster: pd.DataFrame) -> Study:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(studies())
 @pytest.mark.slow
 def test_random_studies_publish_nothing_a_reader_can_narrow_to_a_few_people(study_data):

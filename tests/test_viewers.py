@@ -82,14 +82,17 @@ def test_a_viewers_dashboard_downloads_and_csv_hold_no_source_text(client, store
     assert client.get("/studies/northmoor/suggestions/").status_code == 404
 
 
-@pytest.mark.parametrize("role", [StudyAccess.Role.ANALYST, StudyAccess.Role.OWNER])
 @pytest.mark.slow
-def test_analysts_and_owners_keep_the_quotes(client, stored, role):
+def test_analysts_and_owners_keep_the_quotes(client, stored):
+    """Both roles in one test: the second reads the dashboard built for the first (same audience, same data
+    version), which is the cache doing its job, not a weaker check — each gets the page and the download."""
     fragments = source_fragments(stored)
-    client.force_login(_user(stored, "team", role))
-    dashboard = client.get("/studies/northmoor/").content.decode()
-    assert "aggregates only" not in dashboard and len(shown(dashboard, fragments)) > 10
-    assert len(shown(client.get("/studies/northmoor/report.html").content.decode(), fragments)) > 10
+    for name, role in (("analyst", StudyAccess.Role.ANALYST), ("owner", StudyAccess.Role.OWNER)):
+        client.force_login(_user(stored, name, role))
+        dashboard = client.get("/studies/northmoor/").content.decode()
+        assert "aggregates only" not in dashboard and len(shown(dashboard, fragments)) > 10, name
+        report = client.get("/studies/northmoor/report.html").content.decode()
+        assert len(shown(report, fragments)) > 10, name
 
 
 @pytest.mark.slow
@@ -103,7 +106,7 @@ def test_the_aggregate_report_differs_only_by_the_words_people_used(stored):
     study, evidence = load_all("northmoor")
 
     def sections(audience: str):
-        ctx = ReportContext(study=study, evidence=evidence, min_n=11, n_boot=200, audience=audience)
+        ctx = ReportContext(study=study, evidence=evidence, min_n=11, n_boot=100, audience=audience)
         return build_sections(ctx)
 
     full, aggregate = sections("full"), sections("aggregate")

@@ -103,7 +103,8 @@ def _ctx(slug: str, audience: str = "full"):
     from mindthegap.report.context import ReportContext
 
     study, evidence = load_all(slug)
-    return ReportContext(study=study, evidence=evidence, min_n=study.privacy.min_n, n_boot=200)
+    # only equality of the two studies' outputs is checked: the fewest resamples the tool takes will do
+    return ReportContext(study=study, evidence=evidence, min_n=study.privacy.min_n, n_boot=100)
 
 
 def test_the_loaders_hand_over_nothing_of_people_who_withdrew(twins):

@@ -109,6 +109,18 @@ def store(record, audience: str, version: int, at: dt.datetime | None, parts: di
     return parts
 
 
+def cached_download(record, name: str, build: Callable[[], Any]) -> Any:
+    """``build()``'s result for a download (``name``, e.g. the report's HTML for one audience) at exactly the
+    current data version: built once per version however often it is downloaded, and never an older version —
+    unlike a dashboard, a file taken away must hold the data as they are now."""
+    key = f"{_prefix(record, f'download-{name}')}:{data_version(record.slug)}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
 def is_current(record, audience: str) -> bool:
     return cache.get(f"{_prefix(record, audience)}:{data_version(record.slug)}") is not None
 

@@ -78,11 +78,17 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def report_download(request: HttpRequest, slug: str) -> HttpResponse:
     from mindthegap.report.builder import build_sections
     from mindthegap.report.render import render_html
+    from mindthegap.web.dashboard_cache import cached_download
 
     record = study_for(request.user, slug)
-    ctx = _context(slug, REPORT_BOOTSTRAP, audience_for(role_on(request.user, record)))
-    html = render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
-    audit.record(audit.Action.DOWNLOADED, study=record, what="report", audience=ctx.audience)
+    audience = audience_for(role_on(request.user, record))
+
+    def build() -> str:
+        ctx = _context(slug, REPORT_BOOTSTRAP, audience)
+        return render_html(record.name, build_sections(ctx), min_n=ctx.min_n)
+
+    html = cached_download(record, f"report-{audience}", build)  # once per version of the data
+    audit.record(audit.Action.DOWNLOADED, study=record, what="report", audience=audience)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-report.html"'
     return response
