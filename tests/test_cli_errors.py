@@ -158,15 +158,25 @@ def test_error_messages_cut_long_values_in_one_place():
     assert len(str(column)) < 300
 
 
-@pytest.fixture
-def riverside(tmp_path) -> str:
-    """A SQLite study database holding the small Riverside study, made through the real command line."""
-    db = str(tmp_path / "db" / "riverside.sqlite3")
-    (tmp_path / "db").mkdir()
-    (tmp_path / "study.yaml").write_text(STUDY_YAML, encoding="utf-8")
-    made = run_cli("--db", db, "study", "create", str(tmp_path / "study.yaml"))
+@pytest.fixture(scope="module")
+def riverside_made(tmp_path_factory) -> Path:
+    """A SQLite study database holding the small Riverside study, made once for the module through the real
+    command line (creating a database runs every migration: the costly part)."""
+    folder = tmp_path_factory.mktemp("riverside")
+    (folder / "study.yaml").write_text(STUDY_YAML, encoding="utf-8")
+    db = folder / "riverside.sqlite3"
+    made = run_cli("--db", str(db), "study", "create", str(folder / "study.yaml"))
     assert made.returncode == 0, made.stderr
     return db
+
+
+@pytest.fixture
+def riverside(riverside_made, tmp_path) -> str:
+    """This test's own copy of the Riverside database (a test may change it or make its folder read-only)."""
+    (tmp_path / "db").mkdir()
+    db = tmp_path / "db" / "riverside.sqlite3"
+    shutil.copyfile(riverside_made, db)
+    return str(db)
 
 
 def test_a_corrupt_workbook_in_survey_import(clean_env, tmp_path, riverside):
