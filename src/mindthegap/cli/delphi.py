@@ -84,10 +84,12 @@ def import_(
 ) -> None:
     """Import ratings into the study's open rounds; the whole file is checked first and lands whole or not at all."""
     from mindthegap.io.delphi_files import read_ratings
-    from mindthegap.store.delphi.repository import import_ratings
 
     ratings = read_ratings(file, need_group=False)
-    count = import_ratings(database.open_study(study), ratings, path=file)
+    record = database.open_study(study)  # sets the store up before its models are imported
+    from mindthegap.store.delphi.repository import import_ratings
+
+    count = import_ratings(record, ratings, path=file)
     print_json({"file": str(file), "ratings": count}) if as_json else console.print(
         f"Imported {count:,} ratings."
     )
@@ -104,9 +106,9 @@ def round_(
     as_json: bool = _JSON,
 ) -> None:
     """Close the open round and open the next, with edited wordings (the old wording is kept); or --close N."""
+    record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.store.delphi import repository as repo
 
-    record = database.open_study(study)
     if close is not None:
         repo.close_round(record, close)
         out = {"closed": close}
@@ -121,9 +123,10 @@ def round_(
 @app.command("status")
 def status(study: str = _STUDY, as_json: bool = _JSON) -> None:
     """Rounds (open or closed), statements and their versions, and the panels."""
+    record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.store.delphi.repository import status as delphi_status
 
-    out = delphi_status(database.open_study(study))
+    out = delphi_status(record)
     if as_json:
         print_json(out)
         return
@@ -162,9 +165,10 @@ def results(
     if (file is None) == (study is None):
         raise InputError("give a ratings file or --study, not both or neither")
     if study:
+        record = database.open_study(study)  # sets the store up before its models are imported
         from mindthegap.store.delphi.results import kind_ratings, study_delphi
 
-        frames, plan = study_delphi(database.open_study(study))
+        frames, plan = study_delphi(record)
         found = delphi_results(kind_ratings(frames, kind), plan=plan, rule=rule)
     else:
         from mindthegap.io.delphi_files import read_ratings
@@ -199,10 +203,11 @@ def feedback(
     as_json: bool = _JSON,
 ) -> None:
     """Feedback between rounds: each group's distribution and median, and the rater's own previous rating."""
+    record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.report.delphi_feedback import feedback_html, feedback_rows, feedback_text
     from mindthegap.store.delphi.results import study_delphi
 
-    frames, plan = study_delphi(database.open_study(study))
+    frames, plan = study_delphi(record)
     ratings = frames["ratings"][frames["ratings"]["round"] == round_number]
     if ratings.empty:
         raise InputError(f"round {round_number} has no ratings", column="--round", hint="see 'delphi status'")

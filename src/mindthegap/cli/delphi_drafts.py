@@ -20,10 +20,10 @@ def draft(
     as_json: bool = _JSON,
 ) -> None:
     """Propose statements from the widest values–practice gaps and the most frequent coded themes."""
+    database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.analysis.delphi_draft import draft_statements, frequent_codes, widest_gaps
     from mindthegap.store.evidence import load_all
 
-    database.open_study(study)
     loaded, evidence = load_all(study)
     gaps = widest_gaps(evidence["values_practice"], {p.id: p.name for p in loaded.principles}, top=top)
     drafts = draft_statements(gaps, frequent_codes(evidence["qualitative"]["codings"], top=top))
@@ -47,9 +47,10 @@ def links(
     base_url: str = typer.Option("", "--base-url", help="The site's address, e.g. https://mtg.trust.nhs.uk"),
 ) -> None:
     """The mailing list: each panel member's personal link to rate the open round in the browser."""
+    record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.cli.audited import written
     from mindthegap.store.delphi.links import write_mailing_list
 
-    n = write_mailing_list(database.open_study(study), round_number, out, base_url)
+    n = write_mailing_list(record, round_number, out, base_url)
     written("delphi mailing list", study=study, out=out, round=round_number, rows=n)
     console.print(f"{n} link(s) written to {out}" + ("" if base_url else " (paths: add --base-url)"))
