@@ -15,7 +15,11 @@ from mindthegap.errors import InputError
 from mindthegap.store import database
 
 app = typer.Typer(
-    help="Delphi consensus rounds across stakeholder groups, and policy-lever rounds.", no_args_is_help=True
+    help=(
+        "Delphi consensus rounds across stakeholder groups, and policy-lever rounds.\n\n"
+        "Example: [bold]mindthegap delphi draft --study northmoor --out drafts.csv[/bold]"
+    ),
+    no_args_is_help=True,
 )
 
 _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
@@ -44,7 +48,9 @@ def create(
     kind: str = _KIND,
     as_json: bool = _JSON,
 ) -> None:
-    """Set up a Delphi and open its first round. With --kind levers and no --statements, the items are every
+    """Set up a Delphi and open its first round.
+
+    With --kind levers and no --statements, the items are every
     lever of the study's policies (and the eight shipped levers) × every principle.
 
     Example: [bold]mindthegap delphi create --study northmoor --panels panels.csv --statements statements.csv[/bold]
@@ -82,7 +88,10 @@ def import_(
     study: str = _STUDY,
     as_json: bool = _JSON,
 ) -> None:
-    """Import ratings into the study's open rounds; the whole file is checked first and lands whole or not at all."""
+    """Import ratings into the study's open rounds; the whole file is checked first and lands whole or not at all.
+
+    Example: [bold]mindthegap delphi import round1.csv --study northmoor[/bold]
+    """
     from mindthegap.io.delphi_files import read_ratings
 
     ratings = read_ratings(file, need_group=False)
@@ -105,7 +114,10 @@ def round_(
     close: int = typer.Option(None, "--close", help="Close this round without opening another."),
     as_json: bool = _JSON,
 ) -> None:
-    """Close the open round and open the next, with edited wordings (the old wording is kept); or --close N."""
+    """Close the open round and open the next, with edited wordings (the old wording is kept); or --close N.
+
+    Example: [bold]mindthegap delphi round --study northmoor --edits reworded.csv[/bold]
+    """
     record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.store.delphi import repository as repo
 
@@ -122,7 +134,10 @@ def round_(
 
 @app.command("status")
 def status(study: str = _STUDY, as_json: bool = _JSON) -> None:
-    """Rounds (open or closed), statements and their versions, and the panels."""
+    """Rounds (open or closed), statements and their versions, and the panels.
+
+    Example: [bold]mindthegap delphi status --study northmoor[/bold]
+    """
     record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.store.delphi.repository import status as delphi_status
 
@@ -202,7 +217,10 @@ def feedback(
     html: Path = typer.Option(None, "--html", help="Write a printable HTML sheet here."),
     as_json: bool = _JSON,
 ) -> None:
-    """Feedback between rounds: each group's distribution and median, and the rater's own previous rating."""
+    """Feedback between rounds: each group's distribution and median, and the rater's own previous rating.
+
+    Example: [bold]mindthegap delphi feedback --study northmoor --round 1 --rater RV-0001 --html sheet.html[/bold]
+    """
     record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.report.delphi_feedback import feedback_html, feedback_rows, feedback_text
     from mindthegap.store.delphi.results import study_delphi

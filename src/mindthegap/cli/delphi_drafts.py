@@ -19,7 +19,10 @@ def draft(
     top: int = typer.Option(5, "--top", help="How many gaps and how many themes to draft from."),
     as_json: bool = _JSON,
 ) -> None:
-    """Propose statements from the widest values–practice gaps and the most frequent coded themes."""
+    """Propose statements from the widest values–practice gaps and the most frequent coded themes.
+
+    Example: [bold]mindthegap delphi draft --study northmoor --out drafts.csv[/bold]
+    """
     database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.analysis.delphi_draft import draft_statements, frequent_codes, widest_gaps
     from mindthegap.store.evidence import load_all
@@ -46,7 +49,10 @@ def links(
     out: Path = typer.Option(..., "--out", help="CSV/XLSX for your mail system (rater_id, group, link)."),
     base_url: str = typer.Option("", "--base-url", help="The site's address, e.g. https://mtg.trust.nhs.uk"),
 ) -> None:
-    """The mailing list: each panel member's personal link to rate the open round in the browser."""
+    """The mailing list: each panel member's personal link to rate the open round in the browser.
+
+    Example: [bold]mindthegap delphi links --study northmoor --round 2 --out links.csv --base-url https://mtg.nhs.uk[/bold]
+    """
     record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.cli.audited import written
     from mindthegap.store.delphi.links import write_mailing_list

@@ -13,7 +13,10 @@ from mindthegap.privacy import DEFAULT_MIN_N
 from mindthegap.store import database
 
 app = typer.Typer(
-    help="Create and manage studies: the policies examined, the organisation, participants and ratings.",
+    help=(
+        "Create and manage studies: the policies examined, the organisation, participants and ratings.\n\n"
+        "Example: [bold]mindthegap study create study.yaml[/bold] then [bold]mindthegap study list[/bold]"
+    ),
     no_args_is_help=True,
 )
 
@@ -55,8 +58,9 @@ def participants(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Add participants (pseudonymous ids only) to a study, or with --update change their consent. The whole
-    file is checked first: all or nothing.
+    """Add participants (pseudonymous ids only) to a study, or with --update change their consent.
+
+    The whole file is checked first: all or nothing.
 
     A person whose consent is no is left out of every report, dashboard and export; their data stay in the
     database, so consent can be restored, or the data erased with [bold]study erase-participant[/bold].
@@ -123,8 +127,10 @@ def erase_participant(
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     as_json: bool = typer.Option(False, "--json", help="Print what was erased as JSON."),
 ) -> None:
-    """Erase a person and everything stored from them (ratings, survey answers, comments, transcripts with their
-    codings, memos on them), in one transaction. For a request to erase under UK GDPR; it cannot be undone.
+    """Erase a person and everything stored from them, in one transaction; it cannot be undone.
+
+    Everything: ratings, survey answers, comments, transcripts with their codings, memos on them. For a
+    request to erase under UK GDPR.
 
     Example: [bold]mindthegap study erase-participant northmoor NM-7QV27R[/bold]
     """
@@ -165,7 +171,10 @@ def ratings(
 
 @app.command("list")
 def list_studies() -> None:
-    """List the studies in the database."""
+    """List the studies in the database.
+
+    Example: [bold]mindthegap study list[/bold]
+    """
     database.open_store()
     from rich.table import Table
 
@@ -234,7 +243,10 @@ def delete(
     study_id: str = typer.Argument(..., help="Study id."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
-    """Delete a study and all its data."""
+    """Delete a study and all its data.
+
+    Example: [bold]mindthegap study delete riverside --yes[/bold]
+    """
     database.open_store()
     from mindthegap.store.studies.repository import delete_study, get_record
 
