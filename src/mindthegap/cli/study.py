@@ -12,13 +12,9 @@ from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 from mindthegap.store import database
 
-app = typer.Typer(
-    help=(
-        "Create and manage studies: the policies examined, the organisation, participants and ratings.\n\n"
-        "Example: [bold]mindthegap study create study.yaml[/bold] then [bold]mindthegap study list[/bold]"
-    ),
-    no_args_is_help=True,
-)
+_HELP = "Create and manage studies: the policies examined, the organisation, participants and ratings."
+_EXAMPLE = "Example: [bold]mindthegap study create study.yaml[/bold] then [bold]mindthegap study list[/bold]"
+app = typer.Typer(help=f"{_HELP}\n\n{_EXAMPLE}", no_args_is_help=True)
 
 
 @app.command("create")
@@ -60,10 +56,9 @@ def participants(
 ) -> None:
     """Add participants (pseudonymous ids only) to a study, or with --update change their consent.
 
-    The whole file is checked first: all or nothing.
-
-    A person whose consent is no is left out of every report, dashboard and export; their data stay in the
-    database, so consent can be restored, or the data erased with [bold]study erase-participant[/bold].
+    The whole file is checked first: all or nothing. A person whose consent is no is left out of every report,
+    dashboard and export; their data stay in the database, so consent can be restored, or the data erased
+    with [bold]study erase-participant[/bold].
 
     Examples: [bold]mindthegap study participants northmoor people.csv[/bold]
     or [bold]mindthegap study participants northmoor people.csv --update[/bold]
@@ -100,9 +95,7 @@ def participants(
 def withdraw(
     study_id: str = typer.Argument(..., help="Study id."),
     pseudonyms: list[str] = typer.Argument(..., help="Pseudonymous ids of the people withdrawing."),
-    restore: bool = typer.Option(
-        False, "--restore", help="Give consent back instead (the person re-consented)."
-    ),
+    restore: bool = typer.Option(False, "--restore", help="Give consent back (the person re-consented)."),
 ) -> None:
     """Record that people withdrew consent: their data stay in the database but leave every output.
 
@@ -115,9 +108,8 @@ def withdraw(
 
     changed = set_consent(get_record(study_id), pseudonyms, consent=restore)
     what = "restored the consent of" if restore else "withdrew"
-    console.print(
-        f"{study_id}: {what} {changed} participant(s); {len(set(pseudonyms)) - changed} already so."
-    )
+    already = len(set(pseudonyms)) - changed
+    console.print(f"{study_id}: {what} {changed} participant(s); {already} already so.")
 
 
 @app.command("erase-participant")
@@ -129,8 +121,8 @@ def erase_participant(
 ) -> None:
     """Erase a person and everything stored from them, in one transaction; it cannot be undone.
 
-    Everything: ratings, survey answers, comments, transcripts with their codings, memos on them. For a
-    request to erase under UK GDPR.
+    For a request to erase under UK GDPR: ratings, survey answers, comments, transcripts with their codings,
+    memos on them.
 
     Example: [bold]mindthegap study erase-participant northmoor NM-7QV27R[/bold]
     """
