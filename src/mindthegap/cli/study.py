@@ -137,8 +137,8 @@ def erase_participant(
     if as_json:
         print_json({"study": study_id, "participant": pseudonym, "erased": counts})
         return
-    parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items() if n)
-    console.print(f"Erased {pseudonym} from {study_id}: {parts or 'nothing besides the participant'}.")
+    did = ", ".join(f"{n} {k.replace('_', ' ').removesuffix('s' * (n == 1))}" for k, n in counts.items() if n)
+    console.print(f"Erased {pseudonym} from {study_id}: {did or 'nothing besides the participant'}.")
 
 
 @app.command("ratings")
