@@ -252,4 +252,6 @@ def test_consent_updates_from_a_file_and_erasure_on_the_command_line(tmp_path):
     gone = run_cli("--db", db, "study", "erase-participant", "riverside", LEAVER, "--yes")
     assert gone.returncode == 2 and "nothing was erased" in gone.stderr
     plain = _ok("--db", db, "study", "erase-participant", "riverside", "RV-0002", "--yes")
-    assert "Erased RV-0002 from riverside:" in plain and "1 participant." in plain  # one, not "1 participants"
+    assert (
+        "Erased RV-0002 from riverside:" in plain and "1 participant." in plain
+    )  # one, not "1 participants"
