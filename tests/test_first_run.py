@@ -119,6 +119,7 @@ def test_the_first_run_says_where_the_database_was_created(tmp_path):
     assert again.returncode == 0 and "created" not in again.stderr
 
 
+@pytest.mark.django_db  # writing --out of a stored study's gap is recorded in the audit log
 def test_gap_prints_names_not_ids_and_rounds_its_file(tmp_path, cli_here, monkeypatch):
     """A stored study's gap named principles, services and waves by id, and its CSV held 16-digit floats."""
     from mindthegap.cli import analyse

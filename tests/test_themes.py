@@ -48,3 +48,12 @@ def test_recovers_planted_topics():
 def test_too_little_text():
     with pytest.raises(InputError, match="fewer than 20"):
         discover_themes(["a b c"] * 5)
+
+
+def test_a_missing_comments_file_is_named_in_one_line(cli_here, tmp_path):
+    """`autocode themes` on a file that is not there says so, as `autocode apply` does, rather than an internal
+    error. Reference: the message `autocode apply` gives for the same mistake."""
+    code, _, err = cli_here("autocode", "themes", str(tmp_path / "missing.csv"), "--text", "comment")
+    assert code == 2, err
+    assert "internal error" not in err
+    assert "missing.csv: input file not found" in err

@@ -11,6 +11,7 @@ import zipfile
 import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from mindthegap.errors import StoreError
 from mindthegap.store.evidence import load_all, save_all
@@ -320,3 +321,35 @@ def test_the_web_dashboard_report_and_csv_are_as_if_they_had_never_taken_part(cl
         return html[html.index("<main") :]
 
     assert body("northmoor") == body(TWIN)
+
+
+def test_erasing_a_person_counts_all_that_went_with_them(twins):
+    """The erasure's summary (printed, and in the audit log) names everything deleted with the person, not only
+    ratings and answers. Reference: rows counted directly before, and none left after."""
+    from mindthegap.store.delphi.models import Rating
+    from mindthegap.store.events.models import Attendance, NetworkTie, NetworkTieCount
+    from mindthegap.store.studies.consent import erase_participant
+
+    record, _, gone = twins
+    mine = {"participant__study": record}
+    person = next(
+        p
+        for p in sorted(gone)
+        if NetworkTieCount.all_objects.filter(**mine, participant__pseudonym=p).exists()
+        and Attendance._base_manager.filter(**mine, participant__pseudonym=p).exists()
+    )
+    who = {**mine, "participant__pseudonym": person}
+    ties = NetworkTie.all_objects.filter(study=record).filter(
+        Q(participant__pseudonym=person) | Q(alter__pseudonym=person)
+    )
+    before = {
+        "event_attendance": Attendance._base_manager.filter(**who).count(),
+        "network_ties": ties.count(),
+        "network_tie_counts": NetworkTieCount.all_objects.filter(**who).count(),
+        "delphi_ratings": Rating._base_manager.filter(**who).count(),
+    }
+    assert before["network_tie_counts"] > 0 and before["event_attendance"] > 0
+    counts = erase_participant(record, person)
+    assert {k: counts[k] for k in before} == before
+    assert {"event_feedback", "support_uses"} <= set(counts)
+    assert not NetworkTieCount.all_objects.filter(**who).exists() and not ties.exists()

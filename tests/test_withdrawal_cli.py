@@ -238,6 +238,12 @@ def test_consent_updates_from_a_file_and_erasure_on_the_command_line(tmp_path):
         "sources": 1,
         "codings": 1,
         "memos": 0,
+        "event_attendance": 0,
+        "event_feedback": 0,
+        "network_ties": 0,
+        "network_tie_counts": 0,
+        "delphi_ratings": 0,
+        "support_uses": 0,
         "participants": 1,
     }
     _ok("--db", db, "qual", "export", "--study", "riverside", "--out", str(tmp_path / "x.qdpx"))
@@ -245,3 +251,7 @@ def test_consent_updates_from_a_file_and_erasure_on_the_command_line(tmp_path):
         assert not any(LEAVER in archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     gone = run_cli("--db", db, "study", "erase-participant", "riverside", LEAVER, "--yes")
     assert gone.returncode == 2 and "nothing was erased" in gone.stderr
+    plain = _ok("--db", db, "study", "erase-participant", "riverside", "RV-0002", "--yes")
+    assert (
+        "Erased RV-0002 from riverside:" in plain and "1 participant." in plain
+    )  # one, not "1 participants"

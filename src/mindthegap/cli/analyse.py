@@ -36,8 +36,9 @@ def gap(
     out: Path = typer.Option(None, "--out", help="Also write the table to this .csv or .parquet file."),
     as_json: bool = typer.Option(False, "--json", help="Print the table as JSON records."),
 ) -> None:
-    """Values–practice gap (value − practice) per group with 95% bootstrap CIs (people resampled, studentised);
-    small groups suppressed.
+    """Values–practice gap (value − practice) per group with 95% bootstrap CIs; small groups suppressed.
+
+    The CIs resample people and are studentised.
 
     What is hidden is decided once for the study (or file) over every grouping, so no two runs with
     different --by can be subtracted from each other, nor from the report.

@@ -14,8 +14,9 @@ def backup(
     out: Path = typer.Option(..., "--out", "-o", help="The backup file to write (.zip)."),
     as_json: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
 ) -> None:
-    """Write one study's rows (structure, participants, every kind of evidence) to a versioned, checksummed
-    zip. Accounts, access rights and the audit log are not in it: back up the whole database for those.
+    """Write one study's rows (structure, participants, every kind of evidence) to a checksummed zip.
+
+    The zip is versioned. Accounts, access rights and the audit log are not in it: back up the whole database for those.
 
     Example: [bold]mindthegap backup --study northmoor --out northmoor-2026-05-03.zip[/bold]
     """
@@ -37,8 +38,9 @@ def restore(
     replace: bool = typer.Option(False, "--replace", help="Overwrite a stored study with the same id."),
     as_json: bool = typer.Option(False, "--json", help="Print what was restored as JSON."),
 ) -> None:
-    """Restore a study from its backup, all or nothing. A backup from a newer mindthegap, or one whose
-    checksums do not match, is refused before anything is written.
+    """Restore a study from its backup, all or nothing.
+
+    A backup from a newer mindthegap, or one whose checksums do not match, is refused before anything is written.
 
     Example: [bold]mindthegap restore northmoor-2026-05-03.zip[/bold]
     """

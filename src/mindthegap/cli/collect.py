@@ -15,7 +15,11 @@ from mindthegap.cli.console import console
 from mindthegap.errors import InputError
 
 app = typer.Typer(
-    help="Collect survey answers on the web: surveys, links, reminders, exports.", no_args_is_help=True
+    help=(
+        "Collect survey answers on the web: surveys, links, reminders, exports.\n\n"
+        "Example: [bold]mindthegap collect create northmoor nomad-w1 --instrument nomad --consent consent.txt[/bold]"
+    ),
+    no_args_is_help=True,
 )
 
 
@@ -48,7 +52,10 @@ def create(
     open_role: str = typer.Option("other", help="Open link: the role its respondents have."),
     open_service: str = typer.Option(None, help="Open link: the service its respondents belong to."),
 ) -> None:
-    """Put an instrument to respondents on the web, in one wave of a study."""
+    """Put an instrument to respondents on the web, in one wave of a study.
+
+    Example: [bold]mindthegap collect create northmoor nomad-w1 --instrument nomad --consent consent.txt[/bold]
+    """
     _store()
     from mindthegap.store.clock import parse_when
     from mindthegap.store.collection.setup import create_survey
@@ -89,7 +96,10 @@ def links(
     base_url: str = typer.Option(..., help="The address respondents open, e.g. https://survey.trust.nhs.uk"),
     out: Path = typer.Option(..., help="CSV file for your mail system (participant id, link)."),
 ) -> None:
-    """The mailing list: every consenting participant's personal link (the same link each time)."""
+    """The mailing list: every consenting participant's personal link (the same link each time).
+
+    Example: [bold]mindthegap collect links northmoor nomad-w1 --base-url https://survey.nhs.uk --out mail.csv[/bold]
+    """
     _store()
     from mindthegap.store.collection.responses import invite
     from mindthegap.store.collection.setup import find_survey
@@ -105,7 +115,10 @@ def reminders(
     base_url: str = typer.Option(..., help="The address respondents open."),
     out: Path = typer.Option(..., help="CSV file of those who have not answered (participant id, link)."),
 ) -> None:
-    """Who was invited and has not answered yet, with their links."""
+    """Who was invited and has not answered yet, with their links.
+
+    Example: [bold]mindthegap collect reminders northmoor nomad-w1 --base-url https://survey.nhs.uk --out due.csv[/bold]
+    """
     _store()
     from mindthegap.store.collection.responses import not_answered
     from mindthegap.store.collection.setup import find_survey
@@ -120,7 +133,10 @@ def responses(
     slug: str = typer.Argument(..., metavar="SURVEY"),
     out: Path = typer.Option(..., help="A .csv, .xlsx or .sav file."),
 ) -> None:
-    """The survey's responses, one row per respondent (SPSS files carry value labels)."""
+    """The survey's responses, one row per respondent (SPSS files carry value labels).
+
+    Example: [bold]mindthegap collect responses northmoor nomad-w1 --out answers.sav[/bold]
+    """
     _store()
     from mindthegap.files import atomic_write_bytes
     from mindthegap.store.collection.exports import FORMATS, export_responses

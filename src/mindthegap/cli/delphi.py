@@ -15,7 +15,11 @@ from mindthegap.errors import InputError
 from mindthegap.store import database
 
 app = typer.Typer(
-    help="Delphi consensus rounds across stakeholder groups, and policy-lever rounds.", no_args_is_help=True
+    help=(
+        "Delphi consensus rounds across stakeholder groups, and policy-lever rounds.\n\n"
+        "Example: [bold]mindthegap delphi draft --study northmoor --out drafts.csv[/bold]"
+    ),
+    no_args_is_help=True,
 )
 
 _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
@@ -44,7 +48,9 @@ def create(
     kind: str = _KIND,
     as_json: bool = _JSON,
 ) -> None:
-    """Set up a Delphi and open its first round. With --kind levers and no --statements, the items are every
+    """Set up a Delphi and open its first round.
+
+    With --kind levers and no --statements, the items are every
     lever of the study's policies (and the eight shipped levers) × every principle.
 
     Example: [bold]mindthegap delphi create --study northmoor --panels panels.csv --statements statements.csv[/bold]
@@ -82,12 +88,17 @@ def import_(
     study: str = _STUDY,
     as_json: bool = _JSON,
 ) -> None:
-    """Import ratings into the study's open rounds; the whole file is checked first and lands whole or not at all."""
+    """Import ratings into the study's open rounds; the whole file is checked first and lands whole or not at all.
+
+    Example: [bold]mindthegap delphi import round1.csv --study northmoor[/bold]
+    """
     from mindthegap.io.delphi_files import read_ratings
-    from mindthegap.store.delphi.repository import import_ratings
 
     ratings = read_ratings(file, need_group=False)
-    count = import_ratings(database.open_study(study), ratings, path=file)
+    record = database.open_study(study)  # sets the store up before its models are imported
+    from mindthegap.store.delphi.repository import import_ratings
+
+    count = import_ratings(record, ratings, path=file)
     print_json({"file": str(file), "ratings": count}) if as_json else console.print(
         f"Imported {count:,} ratings."
     )
@@ -103,10 +114,13 @@ def round_(
     close: int = typer.Option(None, "--close", help="Close this round without opening another."),
     as_json: bool = _JSON,
 ) -> None:
-    """Close the open round and open the next, with edited wordings (the old wording is kept); or --close N."""
+    """Close the open round and open the next, with edited wordings (the old wording is kept); or --close N.
+
+    Example: [bold]mindthegap delphi round --study northmoor --edits reworded.csv[/bold]
+    """
+    record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.store.delphi import repository as repo
 
-    record = database.open_study(study)
     if close is not None:
         repo.close_round(record, close)
         out = {"closed": close}
@@ -120,10 +134,14 @@ def round_(
 
 @app.command("status")
 def status(study: str = _STUDY, as_json: bool = _JSON) -> None:
-    """Rounds (open or closed), statements and their versions, and the panels."""
+    """Rounds (open or closed), statements and their versions, and the panels.
+
+    Example: [bold]mindthegap delphi status --study northmoor[/bold]
+    """
+    record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.store.delphi.repository import status as delphi_status
 
-    out = delphi_status(database.open_study(study))
+    out = delphi_status(record)
     if as_json:
         print_json(out)
         return
@@ -162,9 +180,10 @@ def results(
     if (file is None) == (study is None):
         raise InputError("give a ratings file or --study, not both or neither")
     if study:
+        record = database.open_study(study)  # sets the store up before its models are imported
         from mindthegap.store.delphi.results import kind_ratings, study_delphi
 
-        frames, plan = study_delphi(database.open_study(study))
+        frames, plan = study_delphi(record)
         found = delphi_results(kind_ratings(frames, kind), plan=plan, rule=rule)
     else:
         from mindthegap.io.delphi_files import read_ratings
@@ -198,11 +217,15 @@ def feedback(
     html: Path = typer.Option(None, "--html", help="Write a printable HTML sheet here."),
     as_json: bool = _JSON,
 ) -> None:
-    """Feedback between rounds: each group's distribution and median, and the rater's own previous rating."""
+    """Feedback between rounds: each group's distribution and median, and the rater's own previous rating.
+
+    Example: [bold]mindthegap delphi feedback --study northmoor --round 1 --rater RV-0001 --html sheet.html[/bold]
+    """
+    record = database.open_study(study)  # sets the store up before its models are imported
     from mindthegap.report.delphi_feedback import feedback_html, feedback_rows, feedback_text
     from mindthegap.store.delphi.results import study_delphi
 
-    frames, plan = study_delphi(database.open_study(study))
+    frames, plan = study_delphi(record)
     ratings = frames["ratings"][frames["ratings"]["round"] == round_number]
     if ratings.empty:
         raise InputError(f"round {round_number} has no ratings", column="--round", hint="see 'delphi status'")

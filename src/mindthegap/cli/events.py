@@ -18,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 _STUDY = typer.Option(..., "--study", help="The stored study the file belongs to.")
+_OF_STUDY = typer.Option(..., "--study", help="The stored study.")
 _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
 _KIND = typer.Option(
     None,
@@ -32,7 +33,10 @@ def import_(
     study: str = _STUDY,
     kind: str = _KIND,
 ) -> None:
-    """Check the whole file against the study and store it, or store nothing and list every problem."""
+    """Check the whole file against the study and store it, or store nothing and list every problem.
+
+    Example: [bold]mindthegap events import attendance.csv --study northmoor[/bold]
+    """
     from mindthegap.store.database import open_study
 
     record = open_study(study)  # sets Django up before the models are imported
@@ -43,8 +47,11 @@ def import_(
 
 
 @app.command("reach")
-def reach(study: str = _STUDY, json: bool = _JSON) -> None:
-    """Who came and who never did, by discipline, service and level; repeat attendance; levels per event."""
+def reach(study: str = _OF_STUDY, json: bool = _JSON) -> None:
+    """Who came and who never did, by discipline, service and level; repeat attendance; levels per event.
+
+    Example: [bold]mindthegap events reach --study northmoor --json[/bold]
+    """
     from mindthegap.store.database import open_study
 
     record = open_study(study)
@@ -74,7 +81,7 @@ def reach(study: str = _STUDY, json: bool = _JSON) -> None:
 
 
 def network(
-    study: str = _STUDY,
+    study: str = _OF_STUDY,
     json: bool = _JSON,
     graphml: Path = typer.Option(
         None, "--graphml", help="Also write every wave's network to this GraphML file."
@@ -83,7 +90,10 @@ def network(
         1000, "--permutations", min=99, help="Permutations for the change test."
     ),
 ) -> None:
-    """Who works with whom: density, E-I index, brokers, isolates and change between waves (suppressed)."""
+    """Who works with whom: density, E-I index, brokers, isolates and change between waves (suppressed).
+
+    Example: [bold]mindthegap network --study northmoor --graphml northmoor.graphml[/bold]
+    """
     from mindthegap.store.database import open_study
 
     record = open_study(study)

@@ -38,7 +38,10 @@ def import_cmd(
     ),
     home: str = typer.Option(None, "--home", help="The study's own provider id (its ODS code)."),
 ) -> None:
-    """Import organisation data into a study, all or nothing; a provider imported again is replaced."""
+    """Import organisation data into a study, all or nothing; a provider imported again is replaced.
+
+    Example: [bold]mindthegap org import CQC_ratings.csv --study northmoor --kind cqc --home RGD[/bold]
+    """
     from mindthegap.store.database import open_study
 
     record = open_study(study)
@@ -54,7 +57,10 @@ def compare(
     study: str = typer.Option(None, "--study", help="Study holding the data (needed when several do)."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Place a provider against its peers by core service and key question (CQC) and Staff Survey item."""
+    """Place a provider against its peers by core service and key question (CQC) and Staff Survey item.
+
+    Example: [bold]mindthegap org compare --provider RGD --json[/bold]
+    """
     from mindthegap.store.database import open_store, open_study
 
     open_store()

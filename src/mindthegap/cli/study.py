@@ -12,10 +12,9 @@ from mindthegap.errors import InputError
 from mindthegap.privacy import DEFAULT_MIN_N
 from mindthegap.store import database
 
-app = typer.Typer(
-    help="Create and manage studies: the policies examined, the organisation, participants and ratings.",
-    no_args_is_help=True,
-)
+_HELP = "Create and manage studies: the policies examined, the organisation, participants and ratings."
+_EXAMPLE = "Example: [bold]mindthegap study create study.yaml[/bold] then [bold]mindthegap study list[/bold]"
+app = typer.Typer(help=f"{_HELP}\n\n{_EXAMPLE}", no_args_is_help=True)
 
 
 @app.command("create")
@@ -55,11 +54,11 @@ def participants(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Add participants (pseudonymous ids only) to a study, or with --update change their consent. The whole
-    file is checked first: all or nothing.
+    """Add participants (pseudonymous ids only) to a study, or with --update change their consent.
 
-    A person whose consent is no is left out of every report, dashboard and export; their data stay in the
-    database, so consent can be restored, or the data erased with [bold]study erase-participant[/bold].
+    The whole file is checked first: all or nothing. A person whose consent is no is left out of every report,
+    dashboard and export; their data stay in the database, so consent can be restored, or the data erased
+    with [bold]study erase-participant[/bold].
 
     Examples: [bold]mindthegap study participants northmoor people.csv[/bold]
     or [bold]mindthegap study participants northmoor people.csv --update[/bold]
@@ -96,9 +95,7 @@ def participants(
 def withdraw(
     study_id: str = typer.Argument(..., help="Study id."),
     pseudonyms: list[str] = typer.Argument(..., help="Pseudonymous ids of the people withdrawing."),
-    restore: bool = typer.Option(
-        False, "--restore", help="Give consent back instead (the person re-consented)."
-    ),
+    restore: bool = typer.Option(False, "--restore", help="Give consent back (the person re-consented)."),
 ) -> None:
     """Record that people withdrew consent: their data stay in the database but leave every output.
 
@@ -111,9 +108,8 @@ def withdraw(
 
     changed = set_consent(get_record(study_id), pseudonyms, consent=restore)
     what = "restored the consent of" if restore else "withdrew"
-    console.print(
-        f"{study_id}: {what} {changed} participant(s); {len(set(pseudonyms)) - changed} already so."
-    )
+    already = len(set(pseudonyms)) - changed
+    console.print(f"{study_id}: {what} {changed} participant(s); {already} already so.")
 
 
 @app.command("erase-participant")
@@ -123,8 +119,10 @@ def erase_participant(
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
     as_json: bool = typer.Option(False, "--json", help="Print what was erased as JSON."),
 ) -> None:
-    """Erase a person and everything stored from them (ratings, survey answers, comments, transcripts with their
-    codings, memos on them), in one transaction. For a request to erase under UK GDPR; it cannot be undone.
+    """Erase a person and everything stored from them, in one transaction; it cannot be undone.
+
+    For a request to erase under UK GDPR: ratings, survey answers, comments, transcripts with their codings,
+    memos on them.
 
     Example: [bold]mindthegap study erase-participant northmoor NM-7QV27R[/bold]
     """
@@ -139,8 +137,8 @@ def erase_participant(
     if as_json:
         print_json({"study": study_id, "participant": pseudonym, "erased": counts})
         return
-    parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items() if n)
-    console.print(f"Erased {pseudonym} from {study_id}: {parts or 'nothing besides the participant'}.")
+    did = ", ".join(f"{n} {k.replace('_', ' ').removesuffix('s' * (n == 1))}" for k, n in counts.items() if n)
+    console.print(f"Erased {pseudonym} from {study_id}: {did or 'nothing besides the participant'}.")
 
 
 @app.command("ratings")
@@ -165,7 +163,10 @@ def ratings(
 
 @app.command("list")
 def list_studies() -> None:
-    """List the studies in the database."""
+    """List the studies in the database.
+
+    Example: [bold]mindthegap study list[/bold]
+    """
     database.open_store()
     from rich.table import Table
 
@@ -234,7 +235,10 @@ def delete(
     study_id: str = typer.Argument(..., help="Study id."),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
-    """Delete a study and all its data."""
+    """Delete a study and all its data.
+
+    Example: [bold]mindthegap study delete riverside --yes[/bold]
+    """
     database.open_store()
     from mindthegap.store.studies.repository import delete_study, get_record
 

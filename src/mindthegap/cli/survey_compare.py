@@ -118,8 +118,10 @@ def compare(
     min_n: int = _MIN_N,
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Group means/medians with 95% CIs, Kruskal–Wallis, pairwise tests with effect sizes (Holm, BH); or the
-    change from baseline to follow-up.
+    """Group means and medians with 95% CIs and tests between groups; or the change between two waves.
+
+    Tests: Kruskal–Wallis, then pairwise tests with effect sizes (Holm, BH); the change runs from
+    --baseline to --follow-up.
 
     Example: [bold]mindthegap survey compare scores.csv --score coherence --group service[/bold]
     or [bold]mindthegap survey compare --study riverside --instrument nomad --score coherence --wave wave[/bold]

@@ -40,8 +40,9 @@ def import_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Read a survey export, map answers to codes, check every cell; write one row per respondent to a file,
-    or store the answers in a study (all or nothing).
+    """Read a survey export, check every cell, and write one row per respondent to a file or a study.
+
+    Answers are mapped to codes; a study stores them all or nothing.
 
     Examples: [bold]mindthegap survey import export.csv --instrument nomad --out coded.csv --attribute service[/bold]
     or [bold]mindthegap survey import export.csv --instrument nomad --study riverside --wave baseline[/bold]

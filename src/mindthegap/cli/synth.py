@@ -20,10 +20,18 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 cfir = typer.Typer(
-    help="CFIR 2.0 ratings: propose from coded evidence, confirm or change with a reason, list."
+    help=(
+        "CFIR 2.0 ratings: propose from coded evidence, confirm or change with a reason, list.\n\n"
+        "Example: [bold]mindthegap synth cfir propose northmoor[/bold]"
+    )
 )
 app.add_typer(cfir, name="cfir")
-support = typer.Typer(help="Implementation support: who used the supports the study lists, and how helpful.")
+support = typer.Typer(
+    help=(
+        "Implementation support: who used the supports the study lists, and how helpful.\n\n"
+        "Example: [bold]mindthegap synth support import support-use.csv --study northmoor[/bold]"
+    )
+)
 app.add_typer(support, name="support")
 _STUDY = typer.Argument(..., help="The study id.")
 _JSON = typer.Option(False, "--json", help="Print machine-readable JSON.")
@@ -34,7 +42,10 @@ def cfir_propose(
     study: str = _STUDY,
     case: str = typer.Option("service", "--case", help="What a case is: service or team."),
 ) -> None:
-    """Propose −2…+2 per case and construct from the coded evidence; analysts' decisions are kept."""
+    """Propose −2…+2 per case and construct from the coded evidence; analysts' decisions are kept.
+
+    Example: [bold]mindthegap synth cfir propose northmoor --case service[/bold]
+    """
     if case not in ("service", "team"):
         raise InputError(f"--case {case!r} is neither service nor team")
     database.open_study(study)
@@ -56,7 +67,11 @@ def cfir_rate(
     ),
     analyst: str = typer.Option(..., "--analyst", help="Who decides (a username or initials)."),
 ) -> None:
-    """Confirm or change one rating; the reason and any earlier decision are kept."""
+    """Confirm or change one rating; the reason and any earlier decision are kept.
+
+    Example: [bold]mindthegap synth cfir rate northmoor --case forensic --construct Teaming --rating 1
+    --analyst jb[/bold]
+    """
     value = None if rating.strip().upper() == "X" else _rating(rating)
     record = database.open_study(study)
     from mindthegap.store.synthesis.repository import decide
@@ -74,7 +89,10 @@ def _rating(text: str) -> int:
 
 @cfir.command("list")
 def cfir_list(study: str = _STUDY, as_json: bool = _JSON) -> None:
-    """List the study's CFIR ratings with their status and reasons."""
+    """List the study's CFIR ratings with their status and reasons.
+
+    Example: [bold]mindthegap synth cfir list northmoor --json[/bold]
+    """
     record = database.open_study(study)
     from mindthegap.store.synthesis.repository import ratings_frame
 
@@ -92,7 +110,10 @@ def support_import(
     ),
     study: str = typer.Option(..., "--study", help="The study id."),
 ) -> None:
-    """Import support use and helpfulness (replaces the study's earlier record; the whole file is checked)."""
+    """Import support use and helpfulness (replaces the study's earlier record; the whole file is checked).
+
+    Example: [bold]mindthegap synth support import support-use.csv --study northmoor[/bold]
+    """
     database.open_study(study)
     from mindthegap.store.synthesis.support_import import import_support_uses
 
@@ -107,7 +128,10 @@ def requirements_cmd(
     ),
     as_json: bool = _JSON,
 ) -> None:
-    """The requirements framework rated against the study's evidence: met, partly met, not met, no evidence."""
+    """The requirements framework rated against the study's evidence: met, partly met, not met, no evidence.
+
+    Example: [bold]mindthegap synth requirements northmoor --json[/bold]
+    """
     database.open_study(study)
     from mindthegap.report.synthesis import requirements_rated
 
@@ -120,7 +144,10 @@ def requirements_cmd(
 
 @app.command("coproduction")
 def coproduction_cmd(study: str = _STUDY, as_json: bool = _JSON) -> None:
-    """The co-production index by team, its change between waves and the characteristics absent."""
+    """The co-production index by team, its change between waves and the characteristics absent.
+
+    Example: [bold]mindthegap synth coproduction northmoor[/bold]
+    """
     database.open_study(study)
     from mindthegap.report.synthesis import coproduction
 
@@ -145,7 +172,10 @@ def strategies_cmd(
     list_all: bool = typer.Option(False, "--list", help="List the 73 ERIC strategies and their ids."),
     as_json: bool = _JSON,
 ) -> None:
-    """Implementation strategies ranked per service, each with the barriers and evidence that triggered it."""
+    """Implementation strategies ranked per service, each with the barriers and evidence that triggered it.
+
+    Example: [bold]mindthegap synth strategies northmoor --top 3[/bold]
+    """
     if list_all:
         from mindthegap.frameworks.strategies import eric_strategies
 

@@ -13,7 +13,11 @@ from mindthegap.cli.console import console
 from mindthegap.errors import InputError
 
 users = typer.Typer(
-    help="Add people to the web app and decide which studies they may open.", no_args_is_help=True
+    help=(
+        "Add people to the web app and decide which studies they may open.\n\n"
+        "Example: [bold]mindthegap user add qi.lead --study northmoor --access analyst[/bold]"
+    ),
+    no_args_is_help=True,
 )
 
 
@@ -150,7 +154,10 @@ def grant(
 
 @users.command("revoke")
 def revoke(username: str = typer.Argument(...), study: str = typer.Argument(...)) -> None:
-    """Remove a person's access to a study."""
+    """Remove a person's access to a study.
+
+    Example: [bold]mindthegap user revoke qi.lead northmoor[/bold]
+    """
     from mindthegap.store.database import open_store
 
     open_store()
@@ -164,7 +171,10 @@ def revoke(username: str = typer.Argument(...), study: str = typer.Argument(...)
 
 @users.command("unlock")
 def unlock(username: str = typer.Argument(..., help="Login name.")) -> None:
-    """Lift a sign-in lock (after too many wrong passwords) before it runs out by itself."""
+    """Lift a sign-in lock (after too many wrong passwords) before it runs out by itself.
+
+    Example: [bold]mindthegap user unlock qi.lead[/bold]
+    """
     _secret_key()  # the throttle keys usernames with the web app's secret, so use the same one
     from mindthegap.store.database import open_store
 

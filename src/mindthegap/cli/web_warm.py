@@ -8,7 +8,10 @@ import typer
 
 from mindthegap.cli.console import console
 
-app = typer.Typer(help="The web app's housekeeping.", no_args_is_help=True)
+app = typer.Typer(
+    help="The web app's housekeeping.\n\nExample: [bold]mindthegap web warm northmoor[/bold]",
+    no_args_is_help=True,
+)
 
 
 @app.command("warm")

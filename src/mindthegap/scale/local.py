@@ -49,6 +49,8 @@ def read_chunks(
 ) -> Iterator[tuple[pd.DataFrame, int, int | None]]:
     """Yield (frame of the wanted columns as text, rows so far, total rows or None) chunk by chunk."""
     path = Path(path)
+    if not path.is_file():  # every reader of comments (apply, queue, themes) says so in one line
+        raise InputError("input file not found", path=path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         import pyarrow.parquet as pq

@@ -126,7 +126,7 @@ def review_suggestions(
 def suggestion_excerpt(
     text: str | None, start: int | None = None, end: int | None = None, *, limit: int | None = None
 ) -> str:
-    """The text a suggestion covers as people review it, wherever they do (web page, `code review`, its JSON).
+    """The text a suggestion covers as people review it, wherever they do (web page, `autocode review`, its JSON).
 
     ``text[start:end]`` with runs of whitespace (line breaks included) made single spaces. With ``limit``, a
     longer excerpt is cut to ``limit`` characters, the last of them "…" (as Django's ``truncatechars``).

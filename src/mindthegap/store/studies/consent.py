@@ -9,6 +9,7 @@ reach people who have already withdrawn.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 
 from mindthegap.errors import StoreError
 from mindthegap.model import Participant
@@ -107,6 +108,25 @@ def update_participants(record: m.StudyRecord, people: list[Participant]) -> dic
 
 
 @transaction.atomic
+def _linked_counts(people) -> dict[str, int]:
+    """The rest of what goes with the person (by cascade), counted so the erasure says all it removed: event
+    attendance and feedback, network ties they named or were named in, tie counts, Delphi ratings, support use.
+    Counted through each model's base manager, which hides nothing of people who withdrew."""
+    from mindthegap.store.delphi.models import Rating
+    from mindthegap.store.events.models import Attendance, EventFeedback, NetworkTie, NetworkTieCount
+    from mindthegap.store.synthesis.models import SupportUse
+
+    ties = NetworkTie._base_manager.filter(Q(participant__in=people) | Q(alter__in=people))
+    return {
+        "event_attendance": Attendance._base_manager.filter(participant__in=people).count(),
+        "event_feedback": EventFeedback._base_manager.filter(participant__in=people).count(),
+        "network_ties": ties.count(),
+        "network_tie_counts": NetworkTieCount._base_manager.filter(participant__in=people).count(),
+        "delphi_ratings": Rating._base_manager.filter(participant__in=people).count(),
+        "support_uses": SupportUse._base_manager.filter(participant__in=people).count(),
+    }
+
+
 def erase_participant(record: m.StudyRecord, pseudonym: str) -> dict[str, int]:
     """Delete a person and everything stored from them: ratings, survey answers, comments, qualitative sources
     with their codings and suggestions, and memos on those sources or codings. Returns what was deleted, by
@@ -131,6 +151,7 @@ def erase_participant(record: m.StudyRecord, pseudonym: str) -> dict[str, int]:
         "sources": sources.count(),
         "codings": codings.count(),
         "memos": MemoRecord.all_objects.filter(study=record, target__in=targets).count(),
+        **_linked_counts(people),
         "participants": people.count(),
     }
     MemoRecord.all_objects.filter(study=record, target__in=targets).delete()
