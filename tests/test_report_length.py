@@ -84,13 +84,13 @@ def test_the_page_check_fails_on_a_heading_left_alone():
 
 @pytest.mark.django_db
 def test_report_command_writes_the_three_files(tmp_path, monkeypatch):
-    from mindthegap.cli import study as study_cli
     from mindthegap.cli.main import app
     from mindthegap.io.study_files import study_from_mapping
     from mindthegap.model import Level, Participant, Role
+    from mindthegap.store import database
     from mindthegap.store.evidence import save_all
 
-    monkeypatch.setattr(study_cli, "_store", lambda *a, **kw: "test database")
+    monkeypatch.setattr(database, "open_store", lambda *a, **kw: "test database")  # the test's own database
     study = study_from_mapping(
         {
             "id": "small",
