@@ -200,3 +200,26 @@ def test_an_audience_built_before_is_rebuilt_too(counted):
     assert warm("kept", ["full"]) == ["full"]  # e.g. an analyst since removed
     record(Action.EDITED, study="kept")
     assert warm("kept") == ["aggregate", "full"]
+
+
+def test_the_server_builds_every_study_at_start_one_after_another():
+    """As ``serve`` starts, each study's dashboards are built in the background in the order given, never two
+    at once (a stand-in rebuild records overlap); with warming off and no warmer given, nothing starts."""
+    calls, overlap, busy = [], [], threading.Lock()
+
+    def rebuild(slug: str) -> None:
+        if not busy.acquire(blocking=False):
+            overlap.append(slug)
+            return
+        try:
+            calls.append(slug)
+            threading.Event().wait(0.05)
+        finally:
+            busy.release()
+
+    stand_in = Warmer(rebuild, rest=0)
+    thread = warming.warm_at_start(["newest", "older", "oldest"], using=stand_in)
+    thread.join(10)
+    assert not thread.is_alive() and calls == ["newest", "older", "oldest"] and overlap == []
+    assert warming.warm_at_start(["any"]) is None  # off under pytest (settings.WARM_DASHBOARDS)
+    assert warming.warm_at_start([], using=stand_in) is None

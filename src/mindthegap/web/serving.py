@@ -7,6 +7,11 @@ from django.core.management import call_command
 
 
 def prepare() -> bool:
-    """Clear expired sessions (of no use to anyone) and say whether the app sits behind a TLS proxy."""
+    """Clear expired sessions (of no use to anyone), start building every study's dashboards in the
+    background (the studies changed most recently first), and say whether the app sits behind a TLS proxy."""
+    from mindthegap.store.studies.models import StudyRecord
+    from mindthegap.web.warming import warm_at_start
+
     call_command("clearsessions")
+    warm_at_start(list(StudyRecord.objects.order_by("-created").values_list("slug", flat=True)))
     return bool(settings.HTTPS)

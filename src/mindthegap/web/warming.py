@@ -117,6 +117,24 @@ def _rebuild(slug: str) -> None:
 warmer = Warmer()
 
 
+def warm_at_start(slugs: list[str], *, using: Warmer | None = None) -> threading.Thread | None:
+    """Build the dashboards of ``slugs`` in the background as the server starts, one study after another, so
+    the first viewer after a restart — or after ``mindthegap demo`` or an import on the command line, whose
+    changes the server did not see — finds them built. None when warming is off or there is nothing to do."""
+    chosen = using or warmer
+    if not slugs or (using is None and not enabled()):
+        return None
+
+    def run() -> None:
+        for slug in slugs:
+            chosen.request(slug)
+            chosen.wait(slug, lambda: None, timeout=3600)  # one study at a time: the server stays responsive
+
+    thread = threading.Thread(target=run, name="mindthegap-warm-at-start", daemon=True)
+    thread.start()
+    return thread
+
+
 def on_audit_event(sender, instance, created: bool, **_: Any) -> None:
     """After a data-changing event recorded by the web app, rebuild the study's dashboards once committed."""
     from mindthegap.web.dashboard_cache import DATA_CHANGES, REMOVALS
