@@ -156,7 +156,11 @@ def test_the_training_summary_counts_per_code_settings_rather_than_listing_them(
     from mindthegap.scale.train import chosen_summary
 
     per_code = chosen_summary({"C": [0.1, 0.2, 0.1], "log_count_ratio": [True, False, False]})
-    assert per_code == {"per_code": True, "C": {"0.1": 2, "0.2": 1}, "log_count_ratio": {"False": 2, "True": 1}}
+    assert per_code == {
+        "per_code": True,
+        "C": {"0.1": 2, "0.2": 1},
+        "log_count_ratio": {"False": 2, "True": 1},
+    }
     assert chosen_summary({"C": 4.0, "log_count_ratio": False}) == {
         "per_code": False, "C": 4.0, "log_count_ratio": False,
     }  # fmt: skip
