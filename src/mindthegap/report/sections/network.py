@@ -229,7 +229,7 @@ def _blocks(section, tables, ties, roster, ctx, names, waves) -> None:
         discipline=blocks["discipline"].map(lambda d: names.get(d, d)),
         service=blocks["service"].map(lambda s: names.get(s, s)),
     )
-    data = Table(
+    per_block = Table(
         caption="Discipline × service blocks: people, ties within the block and ties to other blocks",
         data=labelled,
         columns={
@@ -243,6 +243,20 @@ def _blocks(section, tables, ties, roster, ctx, names, waves) -> None:
         formats={"people": "{:.0f}", "ties_within": "{:.0f}", "ties_out": "{:.0f}"},
         note="Blocks too small to show are left out of the chart and suppressed here.",
     )
+    data = Table(
+        caption="The block matrix: ties between each pair of blocks shown in the chart (its lines), and within each",
+        data=pair_rows(blocks, edges, names),
+        columns={
+            "wave": "Wave",
+            "a_discipline": "Discipline",
+            "a_service": "Service",
+            "b_discipline": "With discipline",
+            "b_service": "With service",
+            "ties": "Ties",
+        },
+        formats={"ties": "{:.0f}"},
+        note="Only blocks large enough to show take part; a pair with no tie between them is left out.",
+    )
     n_shown = int((~blocks["suppressed"].astype(bool)).sum())
     section.add(
         Figure(
@@ -253,3 +267,18 @@ def _blocks(section, tables, ties, roster, ctx, names, waves) -> None:
             data,
         )
     )
+    section.add(per_block)
+
+
+def pair_rows(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], names) -> pd.DataFrame:
+    """The chart's block matrix in long form: per wave, the ties within each shown block, then between each pair
+    of shown blocks with at least one tie (hidden blocks take no part), labelled with names."""
+    rows = []
+    for wave, pairs in edges.items():
+        shown = blocks[(blocks["wave"] == wave) & ~blocks["suppressed"].astype(bool)]
+        for b in shown.itertuples():
+            rows.append((wave, b.discipline, b.service, b.discipline, b.service, int(b.ties_within)))
+        for pair in pairs.itertuples():
+            rows.append((wave, *pair.a, *pair.b, int(pair.ties)))
+    out = pd.DataFrame(rows, columns=["wave", "a_discipline", "a_service", "b_discipline", "b_service", "ties"])
+    return out.map(lambda v: names.get(v, v) if isinstance(v, str) else v)
