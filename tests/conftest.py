@@ -50,6 +50,17 @@ def _audit_purge_for_cleanup():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_blocker_for_commands(django_db_blocker):
+    """Commands run in this process (:func:`run_cli`) open their own database, as a fresh process would; they get
+    past pytest-django's guard, which is there for the test database, not for theirs."""
+    from tests import inprocess
+
+    inprocess.BLOCKER = django_db_blocker
+    yield
+    inprocess.BLOCKER = None
+
+
 @pytest.fixture(scope="session")
 def demo_study():
     from mindthegap.demo import build_demo_study
@@ -58,9 +69,21 @@ def demo_study():
 
 
 def run_cli(
-    *args: str, env: dict | None = None, cwd: Path | None = None, input: str | None = None
+    *args: str,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    input: str | None = None,
+    fresh_process: bool = False,
 ) -> subprocess.CompletedProcess:
-    """Run the real console script in a fresh process, as a user would."""
+    """Run the command line as a user would: through the console script's entry point, against the database the
+    command names (``--db``, ``MINDTHEGAP_DATABASE_URL`` or the default file), with its exit code and printed
+    output. It runs in this process (:func:`tests.inprocess.run_in_process`: starting Python, Django and pandas
+    again for each of the suite's hundreds of commands was most of its time); ``fresh_process=True`` starts a new
+    process instead, for tests whose point is what a fresh process does (imports, first use of a database)."""
+    if not fresh_process:
+        from tests.inprocess import run_in_process
+
+        return run_in_process(*args, env=env, cwd=cwd, input=input)
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mindthegap.cli.main", *args],
@@ -104,7 +127,7 @@ def demo_outputs(tmp_path_factory) -> DemoRun:
     with FileLock(str(root / "shared-demo.lock")):
         if not record.exists():
             folder.mkdir(exist_ok=True)
-            done = run_cli(*DEMO_ARGS, "--out", str(folder))
+            done = run_cli(*DEMO_ARGS, "--out", str(folder), fresh_process=True)
             record.write_text(
                 json.dumps({"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}),
                 encoding="utf-8",
@@ -129,6 +152,24 @@ def demo_database(demo_outputs, tmp_path) -> str:
     else:
         assert demo_outputs.result.returncode == 0, demo_outputs.result.stderr
         shutil.copyfile(demo_outputs.database, target)
+    return str(target)
+
+
+@pytest.fixture(scope="session")
+def _empty_database_template(tmp_path_factory) -> Path:
+    """One empty SQLite study database, migrated once for this worker (migrating a new file takes seconds)."""
+    template = tmp_path_factory.mktemp("template") / "empty.sqlite3"
+    made = run_cli("--db", str(template), "study", "list")
+    assert made.returncode == 0, made.stderr
+    return template
+
+
+@pytest.fixture
+def empty_database(_empty_database_template, tmp_path) -> str:
+    """A new, empty SQLite study database in this test's folder, its schema already up to date: what the first
+    command against a new ``--db`` file makes, without every test paying for the migrations again."""
+    target = tmp_path / "empty.sqlite3"
+    shutil.copyfile(_empty_database_template, target)
     return str(target)
 
 

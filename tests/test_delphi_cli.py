@@ -179,14 +179,21 @@ def _record(study: str):
     ],
     ids=lambda c: c[0],
 )
-def test_each_study_command_in_a_fresh_process_names_a_missing_study(tmp_path, command):
+def test_each_study_command_in_a_fresh_process_names_a_missing_study(tmp_path, empty_database, command):
     """A fresh process has no store set up until the study is opened, so a command that imported the store's
     models first stopped with an internal error; now each says in one line that the study is not there.
     Reference: the store's own message for an unknown study id."""
     from tests.conftest import run_cli
 
     result = run_cli(
-        "--db", str(tmp_path / "empty.sqlite3"), "delphi", *command, "--study", "nosuch", cwd=tmp_path
+        "--db",
+        empty_database,
+        "delphi",
+        *command,
+        "--study",
+        "nosuch",
+        cwd=tmp_path,
+        fresh_process=True,  # the point: nothing set up before the command opens the store
     )
     assert result.returncode == 2, result.stderr
     assert "internal error" not in result.stderr

@@ -165,7 +165,8 @@ def test_the_lock_holds_across_threads_and_processes(database_url):
     second = _claims(database_url, name, threads=2, each=3)
     assert second["allowed"] == 0 and second["attempts"] == 5
     env = {"MINDTHEGAP_SECRET_KEY": "test-secret-for-the-throttle"}
-    unlocked = run_cli("--db", database_url, "user", "unlock", name, env=env)
+    # a process of its own: the throttle's keys are derived from the secret key read as the process starts
+    unlocked = run_cli("--db", database_url, "user", "unlock", name, env=env, fresh_process=True)
     assert unlocked.returncode == 0 and f"Unlocked {name}" in unlocked.stdout, unlocked.stderr
     assert _claims(database_url, name, threads=1, each=1)["allowed"] == 1
 
@@ -297,7 +298,10 @@ def test_settings_come_from_the_environment(tmp_path):
     ],
 )
 def test_a_bad_setting_is_one_line(tmp_path, name, value, message):
-    result = run_cli("--db", str(tmp_path / "s.sqlite3"), "study", "list", env={name: value})
+    # settings are read as a process starts: a fresh one, as a user's would be
+    result = run_cli(
+        "--db", str(tmp_path / "s.sqlite3"), "study", "list", env={name: value}, fresh_process=True
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {message}")
