@@ -34,7 +34,9 @@ def test_network_section_compares_waves_without_individuals(sections):
     figure = next(b for b in net.blocks if hasattr(b, "svg"))
     assert "No individual is shown" in figure.alt and "NM-" not in figure.svg
     assert figure.table.caption.startswith("The block matrix")  # the chart's lines as its data table
-    per_block = next(b for b in net.blocks if getattr(b, "caption", "").startswith("Discipline × service blocks"))
+    per_block = next(
+        b for b in net.blocks if getattr(b, "caption", "").startswith("Discipline × service blocks")
+    )
     blocks = per_block.data
     assert {"Baseline (spring)", "Follow-up (autumn)"} == set(blocks["wave"])
     assert (blocks.loc[~blocks["suppressed"].astype(bool), "people"] >= 11).all()

@@ -166,7 +166,14 @@ def test_demo_named_ties_figure_holds_the_block_matrix(section, demo_study):
     ctx, built = section
     figure = next(b for b in built.blocks if getattr(b, "title", "").startswith("Ties between discipline"))
     table = figure.table.data
-    assert list(table.columns[:6]) == ["wave", "a_discipline", "a_service", "b_discipline", "b_service", "ties"]
+    assert list(table.columns[:6]) == [
+        "wave",
+        "a_discipline",
+        "a_service",
+        "b_discipline",
+        "b_service",
+        "ties",
+    ]
     roster = ctx.roster().set_index("participant_id")
     names = {**{d.id: d.name for d in ctx.study.disciplines}, **{s.id: s.name for s in ctx.study.services}}
     wave = ctx.study.waves_in_order()[0]
@@ -192,5 +199,7 @@ def test_demo_named_ties_figure_holds_the_block_matrix(section, demo_study):
         zip(rows["b_discipline"], rows["b_service"], strict=True)
     )
     assert not listed & small
-    per_block = [b for b in built.blocks if getattr(b, "caption", "").startswith("Discipline × service blocks")]
+    per_block = [
+        b for b in built.blocks if getattr(b, "caption", "").startswith("Discipline × service blocks")
+    ]
     assert per_block  # the per-block table follows the figure

@@ -280,5 +280,7 @@ def pair_rows(blocks: pd.DataFrame, edges: dict[str, pd.DataFrame], names) -> pd
             rows.append((wave, b.discipline, b.service, b.discipline, b.service, int(b.ties_within)))
         for pair in pairs.itertuples():
             rows.append((wave, *pair.a, *pair.b, int(pair.ties)))
-    out = pd.DataFrame(rows, columns=["wave", "a_discipline", "a_service", "b_discipline", "b_service", "ties"])
+    out = pd.DataFrame(
+        rows, columns=["wave", "a_discipline", "a_service", "b_discipline", "b_service", "ties"]
+    )
     return out.map(lambda v: names.get(v, v) if isinstance(v, str) else v)
