@@ -61,6 +61,24 @@ def _database_blocker_for_commands(django_db_blocker):
     inprocess.BLOCKER = None
 
 
+#: resamples for the web app's dashboards and report downloads in tests (1,000 and 2,000 in use)
+WEB_TEST_BOOTSTRAP = 200
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fewer_resamples_on_the_web():
+    """The web app's tests check who sees what, what is suppressed and what is cached, never how narrow an
+    interval is (the statistics tests check intervals, by coverage simulation), so its dashboards and report
+    downloads are built with 200 resamples rather than 1,000 and 2,000: each demo dashboard builds in about
+    two-thirds of the time. A test about the resample counts themselves sets them back with ``monkeypatch``."""
+    from mindthegap.web import views
+
+    saved = views.DASHBOARD_BOOTSTRAP, views.REPORT_BOOTSTRAP
+    views.DASHBOARD_BOOTSTRAP = views.REPORT_BOOTSTRAP = WEB_TEST_BOOTSTRAP
+    yield
+    views.DASHBOARD_BOOTSTRAP, views.REPORT_BOOTSTRAP = saved
+
+
 @pytest.fixture(scope="session")
 def demo_study():
     from mindthegap.demo import build_demo_study
