@@ -248,3 +248,21 @@ def test_figures_keep_alt_text(demo_study):
     section = qualitative.build(ReportContext(study=demo_study.study, evidence=demo_study.evidence))
     figures = [b for b in section.blocks if isinstance(b, Figure)]
     assert figures and all(f.alt and len(f.table.data) for f in figures)
+
+
+def test_labels_are_fitted_from_a_layout_without_rasterising_exactly_as_from_a_full_draw():
+    """fit_labels measures texts after a layout that paints nothing (much cheaper than a full draw): the SVG is
+    byte for byte what measuring after a full Agg draw gives. Reference: the same figure measured the old way."""
+
+    def chart(full_draw: bool) -> str:
+        with charts.figure(4.0, 3.0) as (fig, ax):
+            ax.barh(["a long service name that will not fit", "short"], [3, 5])
+            ax.set_xlabel("Mean gap between values and practice, points on the scale (95% interval)")
+            ax.set_title("A title long enough to need wrapping onto a second line in a narrow figure")
+            if full_draw:
+                fig.draw_without_rendering = fig.canvas.draw  # what fit_labels did before
+            return charts.to_svg(fig)
+
+    fitted = chart(full_draw=False)
+    assert fitted == chart(full_draw=True)
+    assert "(95%" in fitted and "interval)" in fitted  # wrapped, not cut

@@ -107,8 +107,11 @@ def outside(fig: MplFigure) -> list[str]:
 
 def fit_labels(fig: MplFigure) -> None:
     """Wrap axis titles and labels wider (or, for y labels, taller) than the figure onto more lines, so that
-    constrained layout can make room for them instead of letting the edge cut them ("… (95%")."""
-    fig.canvas.draw()
+    constrained layout can make room for them instead of letting the edge cut them ("… (95%").
+
+    The figure is laid out without being rasterised (only the texts' extents are needed): the same positions
+    as a full draw at a fraction of the cost."""
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     for ax in fig.axes:
         for text, horizontal in ((ax.title, True), (ax.xaxis.label, True), (ax.yaxis.label, False)):
