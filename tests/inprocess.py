@@ -98,17 +98,59 @@ class _Databases:
             ContentType.objects.clear_cache()
 
 
+#: an empty SQLite study database migrated once in this process, copied wherever a command makes a new one
+_TEMPLATE: list[Path] = []
+
+
+def _new_sqlite_file(target: str | None) -> Path | None:
+    """The SQLite file ``target`` names if the command would create it (absent, in a writable folder)."""
+    from mindthegap.store.database_url import database_settings, normalise_database_url
+
+    try:
+        config = database_settings(normalise_database_url(target))
+    except Exception:
+        return None
+    if not config["ENGINE"].endswith("sqlite3"):
+        return None
+    path = Path(config["NAME"])
+    folder = path.parent
+    return path if not path.exists() and folder.is_dir() and os.access(folder, os.W_OK) else None
+
+
 @contextlib.contextmanager
 def _database() -> Iterator[None]:
     """While the command runs, :func:`mindthegap.store.database.open_store` first points Django at the database
-    it was asked to open (every command opens its database through it, by the module attribute)."""
+    it was asked to open (every command opens its database through it, by the module attribute). A new SQLite
+    file starts as a copy of one migrated earlier in this process: migrating a new file takes seconds, and the
+    suite makes a hundred; only the note saying a *default* database was created is then not printed (the test
+    of that note runs in a fresh process)."""
+    import shutil
+    import tempfile
+
     from mindthegap.store import database
 
     original = database.open_store
     databases = _Databases()
 
+    def template() -> Path:
+        if not _TEMPLATE:
+            path = Path(tempfile.mkdtemp(prefix="mindthegap-template-")) / "empty.sqlite3"
+            named = os.environ.get("MINDTHEGAP_DATABASE_URL")
+            databases.point_at(str(path))
+            original(str(path))  # it names its database in the environment: put back the command's
+            if named is None:
+                os.environ.pop("MINDTHEGAP_DATABASE_URL", None)
+            else:
+                os.environ["MINDTHEGAP_DATABASE_URL"] = named
+            _TEMPLATE.append(path)
+        return _TEMPLATE[0]
+
     def open_store(db: str | None = None, *, migrate: bool = True) -> str:
-        databases.point_at(db or os.environ.get("MINDTHEGAP_DATABASE_URL"))
+        target = db or os.environ.get("MINDTHEGAP_DATABASE_URL")
+        new = _new_sqlite_file(target)
+        if new is not None:
+            shutil.copyfile(template(), new)
+        databases.point_at(target)
         return original(db, migrate=migrate)
 
     database.open_store = open_store

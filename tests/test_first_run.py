@@ -109,7 +109,7 @@ def test_top_level_help_gives_examples_and_the_default_database(cli_here):
 def test_the_first_run_says_where_the_database_was_created(tmp_path):
     """A fresh process in a fresh folder: the one place a new default database is made."""
     env = {"MINDTHEGAP_DATABASE_URL": ""}
-    first = run_cli("study", "list", cwd=tmp_path, env=env)
+    first = run_cli("study", "list", cwd=tmp_path, env=env, fresh_process=True)
     assert first.returncode == 0, first.stderr
     where = tmp_path / "mindthegap.sqlite3"
     assert (
