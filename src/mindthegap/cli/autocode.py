@@ -45,13 +45,26 @@ def train(
         "--embeddings",
         help="Folder of a local sentence-transformers model to add dense features (needs the embeddings extra).",
     ),
+    context_columns: list[str] = typer.Option(
+        None,
+        "--context-column",
+        help=(
+            "A categorical column known beside each comment, such as the question asked or the rating given, "
+            "to learn from too (repeat for several). Applying the model then reads the same columns."
+        ),
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
 
-    The model file holds only JSON and numeric arrays, so opening one can never run code.
+    The model file holds only JSON and numeric arrays, so opening one can never run code. Context columns are
+    optional; each value (lower-cased, white space folded) becomes a feature, and values not seen in training
+    are simply ignored when the model is applied.
 
     Example: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt --out coder.mtgmodel[/bold]
+
+    Example with context: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt
+    --context-column "FFT question" --context-column "FFT categorical answer" --out coder.mtgmodel[/bold]
     """
     from mindthegap.cli.console import renamed_option
     from mindthegap.scale.train import train_from_file
@@ -70,6 +83,7 @@ def train(
             out=out,
             sentiment_col=sentiment_col,
             embeddings=embeddings,
+            context=list(context_columns or []),
         )
     if as_json:
         print_json(summary)
@@ -78,7 +92,9 @@ def train(
             f"Trained on {summary['comments']:,} comments, {summary['codes']} codes "
             f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f} ± "
             f"{summary['cross_validated_macro_f1_sd']:.3f}, micro-F1 {summary['cross_validated_micro_f1']:.3f} ± "
-            f"{summary['cross_validated_micro_f1_sd']:.3f} over folds); saved to {out}"
+            f"{summary['cross_validated_micro_f1_sd']:.3f} over folds"
+            + (f"; context: {', '.join(summary['context_columns'])}" if summary["context_columns"] else "")
+            + f"); saved to {out}"
         )
 
 
@@ -98,6 +114,9 @@ def apply(
     as_json: bool = typer.Option(False, "--json", help="Print a summary as JSON."),
 ) -> None:
     """Apply a trained auto-coder to a corpus, streaming in chunks: id, 0/1 per code and p_<code> columns.
+
+    A model trained with --context-column reads those columns from IN by the same names (an input lacking them is
+    refused, naming them).
 
     Example: [bold]mindthegap autocode apply coder.mtgmodel fft.csv --text Comment --id ID --out coded.csv[/bold]
     """
