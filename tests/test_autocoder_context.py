@@ -262,3 +262,12 @@ def test_spark_engine_gives_the_local_engine_s_result_with_context(context_files
         assert done.returncode == 0, done.stderr
         outs[engine] = pd.read_csv(out)
     pd.testing.assert_frame_equal(outs["spark"], outs["local"], check_exact=True)
+
+
+def test_queue_refuses_a_context_model_in_one_line(context_files):
+    folder, model_path, *_ = context_files
+    done = run_cli(
+        "autocode", "queue", str(model_path), str(folder / "new.csv"), "--text", "Comment", "--id", "ID"
+    )
+    assert done.returncode != 0
+    assert "autocode queue codes text alone, but this model was trained with context column(s)" in done.stderr

@@ -179,8 +179,10 @@ def queue(
     from mindthegap.cli.console import frame_records
     from mindthegap.text.active_learning import next_to_code
     from mindthegap.text.autocoder import load_autocoder
+    from mindthegap.text.autocoder_context import refuse_context_model
 
     model = load_autocoder(model_path)
+    refuse_context_model(model, "autocode queue")
     frames = [f for f, _, _ in read_chunks(input_path, list(dict.fromkeys([id_col, text])))]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[id_col, text])
     result = next_to_code(model, data[text].tolist(), ids=data[id_col].tolist(), batch=batch)

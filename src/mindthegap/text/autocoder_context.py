@@ -23,7 +23,13 @@ import scipy.sparse as sp
 
 from mindthegap.errors import InputError
 
-__all__ = ["ContextEncoder", "context_frame", "missing_context_error", "normalise_value"]
+__all__ = [
+    "ContextEncoder",
+    "context_frame",
+    "missing_context_error",
+    "normalise_value",
+    "refuse_context_model",
+]
 
 _WHOLE = re.compile(r"^([+-]?\d+)\.0*$")
 #: The key of one-hot blocks: a tuple of column positions and each value of those columns, joined by this.
@@ -50,6 +56,17 @@ def missing_context_error(columns: Sequence[str], missing: Sequence[str], path: 
         path=path,
         hint="give the same context columns, under the same names, as the model was trained with",
     )
+
+
+def refuse_context_model(model: Any, what: str) -> None:
+    """Refuse, in one line, a coder trained with context columns where only text is at hand (``what`` says where)."""
+    columns = list(getattr(model, "context_columns_", []))
+    if columns:
+        raise InputError(
+            f"{what} codes text alone, but this model was trained with context column(s) "
+            f"{', '.join(map(repr, columns))}",
+            hint="train a model without --context-column for this, or use `autocode apply` on a file with them",
+        )
 
 
 def context_frame(context: Any, n_rows: int, columns: Sequence[str] | None = None) -> pd.DataFrame:
