@@ -169,7 +169,7 @@ def _check_manifest(manifest: dict[str, Any], arrays: dict[str, np.ndarray], pat
         # files from before these parameters hold logistic models with one setting for every code
         params.update(learner="logistic", per_code_settings=False)
     if isinstance(params, dict):  # files from before optional context columns: a text-only coder
-        params.setdefault("context_weight", 1.0)
+        params.setdefault("context_weight", 0.5)
         params.setdefault("context_interactions", False)
     manifest.setdefault("context", None)
     check_object(manifest, MANIFEST_SCHEMA, "manifest", path)
