@@ -271,3 +271,26 @@ def test_queue_refuses_a_context_model_in_one_line(context_files):
     )
     assert done.returncode != 0
     assert "autocode queue codes text alone, but this model was trained with context column(s)" in done.stderr
+
+
+def test_encoder_matches_a_cell_by_cell_reference():
+    """Reference: each cell normalised on its own and looked up in the fitted vocabulary, pairs joined by hand."""
+    from mindthegap.text.autocoder_context import ContextEncoder, normalise_value
+
+    rng = np.random.default_rng(5)
+    pool_q = ["What was good?", " what  was good? ", "How could we improve?", None, "", "Other"]
+    pool_r = [1, 2.0, "3", "3.0", None, float("nan"), 7, "x"]
+    frame = pd.DataFrame({"q": rng.choice(np.array(pool_q, dtype=object), 300),
+                          "r": rng.choice(np.array(pool_r, dtype=object), 300)})  # fmt: skip
+    enc = ContextEncoder(weight=0.5, interactions=True).fit(frame[:200], 200)
+    got = enc.transform(frame, 300).toarray()
+    expected = np.zeros_like(got)
+    for row, (q, r) in enumerate(zip(frame["q"], frame["r"], strict=True)):
+        keys = [normalise_value(q), normalise_value(r)]
+        for (block, values), offset in zip(enc.blocks_, enc.offsets_, strict=True):
+            parts = [keys[i] for i in block]
+            key = "\x1f".join(parts)
+            if "" not in parts and key in values:
+                expected[row, offset + values.index(key)] = 0.5
+    np.testing.assert_array_equal(got, expected)
+    assert got.sum() > 0 and (got > 0).sum(axis=1).max() == 3  # question, rating and their pair

@@ -99,9 +99,16 @@ class ContextEncoder:
 
     @staticmethod
     def _categories(frame: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
-        return [[normalise_value(v) for v in frame[c].tolist()] for c in columns]
+        out = []
+        for c in columns:  # a column holds few distinct values: normalise each once
+            codes, uniques = pd.factorize(frame[c].astype(object), use_na_sentinel=True)
+            names = np.array([normalise_value(u) for u in uniques] + [""], dtype=object)
+            out.append(names[codes].tolist())  # the sentinel -1 picks the trailing "" (missing)
+        return out
 
     def _block_keys(self, cats: list[list[str]], block: tuple[int, ...]) -> list[str | None]:
+        if len(block) == 1:
+            return [k or None for k in cats[block[0]]]
         rows = zip(*(cats[i] for i in block), strict=True)
         return [None if "" in row else _JOIN.join(row) for row in rows]
 
@@ -143,11 +150,12 @@ class ContextEncoder:
         for (block, _values), vocab, offset in zip(
             self.blocks_, self.vocabularies_, self.offsets_, strict=True
         ):
-            for r, key in enumerate(self._block_keys(cats, block)):
-                j = vocab.get(key) if key is not None else None
-                if j is not None:
-                    rows.append(r)
-                    cols.append(offset + j)
+            j = pd.Series(self._block_keys(cats, block), dtype=object).map(vocab).to_numpy(dtype=float)
+            seen = np.flatnonzero(~np.isnan(j))
+            rows.append(seen)
+            cols.append(offset + j[seen].astype(np.int64))
+        rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         data = np.full(len(rows), self.weight, dtype=np.float32)
         return sp.csr_matrix((data, (rows, cols)), shape=(n_rows, self.n_features_), dtype=np.float32)
 
