@@ -294,3 +294,12 @@ def test_encoder_matches_a_cell_by_cell_reference():
                 expected[row, offset + values.index(key)] = 0.5
     np.testing.assert_array_equal(got, expected)
     assert got.sum() > 0 and (got > 0).sum(axis=1).max() == 3  # question, rating and their pair
+
+
+def test_text_only_commands_refuse_a_context_model(fitted):
+    from mindthegap.text.autocoder_context import refuse_context_model
+
+    with pytest.raises(InputError, match=r"autocode suggest codes text alone.*'question', 'rating'"):
+        refuse_context_model(fitted, "autocode suggest")
+    texts, Y, _ = context_corpus(120)
+    assert refuse_context_model(AutoCoder(cv=3).fit(texts, Y, codes=CODES), "autocode suggest") is None

@@ -24,6 +24,18 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 MODEL = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`.")
+APPLY_IN = typer.Argument(
+    ...,
+    metavar="IN",
+    help="Comments to code: .csv or .parquet, with the model's context columns if it has any.",
+)
+CONTEXT_COLUMNS = typer.Option(
+    None,
+    "--context-column",
+    help="Optional: a categorical column known beside each comment, such as the question asked or the rating "
+    "given, to learn from too (repeat for several; values are lower-cased, white space folded). `autocode apply` "
+    "then reads the same columns; values unseen in training are ignored.",
+)
 
 
 @app.command("train")
@@ -45,26 +57,15 @@ def train(
         "--embeddings",
         help="Folder of a local sentence-transformers model to add dense features (needs the embeddings extra).",
     ),
-    context_columns: list[str] = typer.Option(
-        None,
-        "--context-column",
-        help=(
-            "A categorical column known beside each comment, such as the question asked or the rating given, "
-            "to learn from too (repeat for several). Applying the model then reads the same columns."
-        ),
-    ),
+    context_columns: list[str] = CONTEXT_COLUMNS,
     as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
 
-    The model file holds only JSON and numeric arrays, so opening one can never run code. Context columns are
-    optional; each value (lower-cased, white space folded) becomes a feature, and values not seen in training
-    are simply ignored when the model is applied.
+    The model file holds only JSON and numeric arrays, so opening one can never run code.
 
-    Example: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt --out coder.mtgmodel[/bold]
-
-    Example with context: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt
-    --context-column "FFT question" --context-column "FFT categorical answer" --out coder.mtgmodel[/bold]
+    Example: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt --out coder.mtgmodel
+    --context-column "FFT question" --context-column "FFT categorical answer"[/bold]
     """
     from mindthegap.cli.console import renamed_option
     from mindthegap.scale.train import train_from_file
@@ -92,16 +93,14 @@ def train(
             f"Trained on {summary['comments']:,} comments, {summary['codes']} codes "
             f"(cross-validated macro-F1 {summary['cross_validated_macro_f1']:.3f} ± "
             f"{summary['cross_validated_macro_f1_sd']:.3f}, micro-F1 {summary['cross_validated_micro_f1']:.3f} ± "
-            f"{summary['cross_validated_micro_f1_sd']:.3f} over folds"
-            + (f"; context: {', '.join(summary['context_columns'])}" if summary["context_columns"] else "")
-            + f"); saved to {out}"
+            f"{summary['cross_validated_micro_f1_sd']:.3f} over folds); saved to {out}"
         )
 
 
 @app.command("apply")
 def apply(
     model_path: Path = MODEL,
-    input_path: Path = typer.Argument(..., metavar="IN", help="Comments to code: .csv or .parquet."),
+    input_path: Path = APPLY_IN,
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column, copied to the output."),
     out: Path = typer.Option(..., "--out", help="Output .csv or .parquet (written only when complete)."),
@@ -114,9 +113,6 @@ def apply(
     as_json: bool = typer.Option(False, "--json", help="Print a summary as JSON."),
 ) -> None:
     """Apply a trained auto-coder to a corpus, streaming in chunks: id, 0/1 per code and p_<code> columns.
-
-    A model trained with --context-column reads those columns from IN by the same names (an input lacking them is
-    refused, naming them).
 
     Example: [bold]mindthegap autocode apply coder.mtgmodel fft.csv --text Comment --id ID --out coded.csv[/bold]
     """
