@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -76,8 +76,8 @@ def context_frame(context: Any, n_rows: int, columns: Sequence[str] | None = Non
     if context is None:
         raise missing_context_error(columns or [], columns or [])
     frame = context if isinstance(context, pd.DataFrame) else pd.DataFrame(dict(context))
-    if isinstance(context, Mapping) or not isinstance(context, pd.DataFrame):
-        frame.columns = [str(c) for c in frame.columns]
+    if any(not isinstance(c, str) for c in frame.columns):
+        frame = frame.rename(columns=str)
     if len(frame) != n_rows:
         raise InputError(
             f"{n_rows} texts but {len(frame)} rows of context", hint="pass one context row per text"
