@@ -24,6 +24,18 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 MODEL = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`.")
+APPLY_IN = typer.Argument(
+    ...,
+    metavar="IN",
+    help="Comments to code: .csv or .parquet, with the model's context columns if it has any.",
+)
+CONTEXT_COLUMNS = typer.Option(
+    None,
+    "--context-column",
+    help="Optional: a categorical column known beside each comment, such as the question asked or the rating "
+    "given, to learn from too (repeat for several; values are lower-cased, white space folded). `autocode apply` "
+    "then reads the same columns; values unseen in training are ignored.",
+)
 
 
 @app.command("train")
@@ -45,13 +57,15 @@ def train(
         "--embeddings",
         help="Folder of a local sentence-transformers model to add dense features (needs the embeddings extra).",
     ),
+    context_columns: list[str] = CONTEXT_COLUMNS,
     as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
 
     The model file holds only JSON and numeric arrays, so opening one can never run code.
 
-    Example: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt --out coder.mtgmodel[/bold]
+    Example: [bold]mindthegap autocode train fft.csv --text "FFT answer" --codes-file C.txt --out coder.mtgmodel
+    --context-column "FFT question" --context-column "FFT categorical answer"[/bold]
     """
     from mindthegap.cli.console import renamed_option
     from mindthegap.scale.train import train_from_file
@@ -70,6 +84,7 @@ def train(
             out=out,
             sentiment_col=sentiment_col,
             embeddings=embeddings,
+            context=list(context_columns or []),
         )
     if as_json:
         print_json(summary)
@@ -85,7 +100,7 @@ def train(
 @app.command("apply")
 def apply(
     model_path: Path = MODEL,
-    input_path: Path = typer.Argument(..., metavar="IN", help="Comments to code: .csv or .parquet."),
+    input_path: Path = APPLY_IN,
     text: str = typer.Option(..., "--text", help="Name of the text column."),
     id_col: str = typer.Option(..., "--id", help="Name of the id column, copied to the output."),
     out: Path = typer.Option(..., "--out", help="Output .csv or .parquet (written only when complete)."),
@@ -160,8 +175,10 @@ def queue(
     from mindthegap.cli.console import frame_records
     from mindthegap.text.active_learning import next_to_code
     from mindthegap.text.autocoder import load_autocoder
+    from mindthegap.text.autocoder_context import refuse_context_model
 
     model = load_autocoder(model_path)
+    refuse_context_model(model, "autocode queue")
     frames = [f for f, _, _ in read_chunks(input_path, list(dict.fromkeys([id_col, text])))]
     data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[id_col, text])
     result = next_to_code(model, data[text].tolist(), ids=data[id_col].tolist(), batch=batch)

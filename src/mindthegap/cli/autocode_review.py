@@ -32,8 +32,10 @@ def suggest(
     Example: [bold]mindthegap autocode suggest coder.mtgmodel --study riverside --min-confidence 0.6[/bold]
     """
     from mindthegap.text.autocoder import load_autocoder
+    from mindthegap.text.autocoder_context import refuse_context_model
 
     model = load_autocoder(model_path)
+    refuse_context_model(model, "autocode suggest")  # a study's sources carry no context columns
     record = open_study(study)
     from mindthegap.store.feedback.suggestions import pending_suggestions, store_suggestions
 

@@ -10,7 +10,7 @@ or not at all (temporary file, then rename); CSV output is neutralised against s
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +39,26 @@ codecs.register_error("mindthegap-cp1252", _cp1252_fallback)
 PANDAS_READ = {"encoding": "utf-8", "encoding_errors": "mindthegap-cp1252"}
 
 
-def check_columns(columns, wanted: list[str], path: Path) -> None:
-    """One-line error naming the first wanted column the file lacks, and listing those it has."""
-    require_columns(columns, wanted, path=path)
+def check_columns(columns, wanted: list[str], path: Path, context: Sequence[str] = ()) -> None:
+    """One-line error naming the first wanted column the file lacks, and listing those it has; missing
+    ``context`` columns (a model's context columns, among ``wanted``) are named together as the model's."""
+    from mindthegap.text.autocoder_context import missing_context_error
+
+    columns = list(columns)
+    require_columns(columns, [c for c in wanted if c not in context], path=path)
+    missing = [c for c in context if c not in columns]
+    if missing:
+        raise missing_context_error(context, missing, path=path)
 
 
 def read_chunks(
-    path: Path, columns: list[str], *, chunk_rows: int = CHUNK_ROWS
+    path: Path, columns: list[str], *, chunk_rows: int = CHUNK_ROWS, context: Sequence[str] = ()
 ) -> Iterator[tuple[pd.DataFrame, int, int | None]]:
-    """Yield (frame of the wanted columns as text, rows so far, total rows or None) chunk by chunk."""
+    """Yield (frame of the wanted columns as text, rows so far, total rows or None) chunk by chunk.
+
+    ``context`` names a model's context columns, read too; a file lacking them is refused naming them all."""
     path = Path(path)
+    columns = list(dict.fromkeys([*columns, *context]))
     if not path.is_file():  # every reader of comments (apply, queue, themes) says so in one line
         raise InputError("input file not found", path=path)
     suffix = path.suffix.lower()
@@ -56,14 +66,14 @@ def read_chunks(
         import pyarrow.parquet as pq
 
         pf = pq.ParquetFile(path)
-        check_columns(pf.schema_arrow.names, columns, path)
+        check_columns(pf.schema_arrow.names, columns, path, context)
         total, done = pf.metadata.num_rows, 0
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=columns):
             frame = batch.to_pandas()
             done += len(frame)
             yield frame, done, total
     elif suffix in _CSV:
-        yield from _read_csv(path, columns, _CSV[suffix], chunk_rows)
+        yield from _read_csv(path, columns, _CSV[suffix], chunk_rows, context)
     else:
         raise InputError("input must be .csv or .parquet", path=path)
 
@@ -81,13 +91,13 @@ def _is_utf8(path: Path) -> bool:
 
 
 def _read_csv(
-    path: Path, columns: list[str], sep: str, chunk_rows: int
+    path: Path, columns: list[str], sep: str, chunk_rows: int, context: Sequence[str] = ()
 ) -> Iterator[tuple[pd.DataFrame, int, None]]:
     try:
         header = pd.read_csv(path, nrows=0, sep=sep, **PANDAS_READ)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", path=path) from None
-    check_columns([str(c).lstrip("\ufeff") for c in header.columns], columns, path)
+    check_columns([str(c).lstrip("\ufeff") for c in header.columns], columns, path, context)
     done = 0
     if _is_utf8(path):  # Arrow's reader: several times faster than pandas'
         try:
@@ -141,7 +151,8 @@ def apply_model_local(
     """Code every comment in ``input_path`` (.csv/.tsv or .parquet) with ``model``; write ``out`` (.csv or .parquet).
 
     Output columns: the id, one 0/1 column per code, ``p_<code>`` probabilities, and the redaction and sentiment
-    columns when asked. ``on_progress(rows done, total rows or None)`` is called after each chunk.
+    columns when asked; a model trained with context columns reads them from the input by the same names.
+    ``on_progress(rows done, total rows or None)`` is called after each chunk.
     """
     from mindthegap.text.pipeline import output_columns, process_frame
 
@@ -154,7 +165,10 @@ def apply_model_local(
     kind = out.suffix.lower().lstrip(".")
     with atomic_path(out, suffix=".part") as tmp, ChunkedWriter(tmp, kind=kind) as sink:
         for frame, done, total in read_chunks(
-            input_path, list(dict.fromkeys([id_col, text_col])), chunk_rows=chunk_rows
+            input_path,
+            list(dict.fromkeys([id_col, text_col])),
+            chunk_rows=chunk_rows,
+            context=getattr(model, "context_columns_", []),
         ):
             result = process_frame(
                 frame, model=model, text_col=text_col, id_col=id_col, redact=redact, sentiment=sentiment

@@ -310,11 +310,19 @@ def _column_list(names: list[str]) -> str:
     return shown + (f" and {len(names) - 12} more" if len(names) > 12 else "")
 
 
-def _check_columns(sdf: SparkDataFrame, text_col: str, id_col: str, where: str | None) -> None:
-    """Missing columns and non-text text columns are caught here, before Spark does any work."""
+def _check_columns(
+    sdf: SparkDataFrame, text_col: str, id_col: str, where: str | None, context: list[str] | None = None
+) -> None:
+    """Missing columns (the model's ``context`` columns too) and non-text text columns are caught here, before
+    Spark does any work."""
     from pyspark.sql import types as T
 
     fields = {f.name: f for f in sdf.schema.fields}
+    missing = [c for c in context or [] if c not in fields]
+    if missing:
+        from mindthegap.text.autocoder_context import missing_context_error
+
+        raise missing_context_error(context, missing, path=where)
     for role, name in (("text", text_col), ("id", id_col)):
         if name not in fields:
             raise InputError(
@@ -343,14 +351,19 @@ def _spark_schema(frame: pd.DataFrame):
     return from_arrow_schema(pa.schema(fields), prefer_timestamp_ntz=False)
 
 
-def _probe_frame(sdf: SparkDataFrame, text_col: str, id_col: str, rows: int = 200) -> pd.DataFrame:
-    sample = sdf.select(id_col, text_col).limit(rows).toPandas()
+def _probe_frame(
+    sdf: SparkDataFrame, text_col: str, id_col: str, rows: int = 200, *, context: list[str] | None = None
+) -> pd.DataFrame:
+    extra = [c for c in context or [] if c not in (id_col, text_col)]
+    sample = sdf.select(id_col, text_col, *extra).limit(rows).toPandas()
     if len(sample) == 0:  # an empty input still needs an output schema
         id_type = sdf.schema[id_col].dataType.simpleString()
         ids = (
             pd.Series([0], dtype="int64") if id_type in ("bigint", "int") else pd.Series(["x"], dtype=object)
         )
         sample = pd.DataFrame({id_col: ids, text_col: pd.Series([""], dtype=object)})
+        for c in extra:
+            sample[c] = pd.Series([""], dtype=object)
     return sample
 
 
@@ -392,9 +405,11 @@ def _prepare(
 ) -> tuple[SparkDataFrame, Any, list[str]]:
     """Check, probe the output's schema, and build the lazy coded DataFrame (or, with ``write_parts``
     = (folder, kind), the DataFrame of part files written by the workers)."""
-    _check_columns(sdf, text_col, id_col, where)
+    context = list(getattr(model, "context_columns_", []))  # a context model reads them by the same names
+    _check_columns(sdf, text_col, id_col, where, context)
+    read = [id_col, text_col, *(c for c in context if c not in (id_col, text_col))]
     probe = pipe.process(
-        _probe_frame(sdf, text_col, id_col),
+        _probe_frame(sdf, text_col, id_col, context=context),
         model=model,
         text_col=text_col,
         id_col=id_col,
@@ -431,7 +446,7 @@ def _prepare(
     )
     columns = list(probe.columns)
     return (
-        sdf.select(id_col, text_col).mapInPandas(fn, _PART_SCHEMA if write_parts else schema),
+        sdf.select(*read).mapInPandas(fn, _PART_SCHEMA if write_parts else schema),
         counter,
         columns,
     )

@@ -55,12 +55,15 @@ def code_matrix(frame: pd.DataFrame, codes: list[str], path: Path) -> pd.DataFra
     return pd.DataFrame(out, index=frame.index)
 
 
-def _read_training(data: Path, text: str, codes: list[str], sentiment_col: str | None):
+def _read_training(
+    data: Path, text: str, codes: list[str], sentiment_col: str | None, context: list[str] | None = None
+):
     try:
         frame = pd.read_csv(data, dtype=str, keep_default_na=False, **PANDAS_READ)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", path=data) from None
-    check_columns(frame.columns, [text, *codes, *([sentiment_col] if sentiment_col else [])], data)
+    wanted = [text, *codes, *([sentiment_col] if sentiment_col else []), *(context or [])]
+    check_columns(frame.columns, wanted, data)
     Y = code_matrix(frame, codes, data)
     texts = frame[text].fillna("").astype(str)
     keep = texts.str.strip() != ""
@@ -70,7 +73,7 @@ def _read_training(data: Path, text: str, codes: list[str], sentiment_col: str |
     if sentiment_col:
         moods = pd.to_numeric(frame.loc[keep, sentiment_col].replace("", None), errors="coerce")
         moods = moods.to_numpy(dtype=float)
-    return texts, keep, Y, moods
+    return frame, texts, keep, Y, moods
 
 
 def train_from_file(
@@ -82,11 +85,14 @@ def train_from_file(
     sentiment_col: str | None = None,
     embeddings: Path | None = None,
     labels_file: Path | None = None,
+    context: list[str] | None = None,
 ) -> dict[str, Any]:
     """Train on the rows of ``data`` with text, save the model to ``out`` and return a summary of the training.
 
     ``codes_file`` lists the code columns, one a line (``labels_file=`` is its old name). The summary's
-    ``codes`` is how many; it is also given as ``labels``, its old name, for scripts written before."""
+    ``codes`` is how many; it is also given as ``labels``, its old name, for scripts written before. ``context``
+    names optional categorical context columns (such as the question asked and the rating given) the coder also
+    learns from; applying the model then needs the same columns."""
     from mindthegap.text.autocoder import AutoCoder
     from mindthegap.text.sentiment import SentimentModel
 
@@ -98,11 +104,19 @@ def train_from_file(
     if codes_file is None:
         raise InputError("no codes file given", hint="give the text file of code column names, one a line")
     codes = read_codes(Path(codes_file))
-    texts, keep, Y, moods = _read_training(data, text, codes, sentiment_col)
+    context = list(dict.fromkeys(context or []))
+    clash = [c for c in context if c == text or c in codes]
+    if clash:
+        raise InputError(
+            f"context column {clash[0]!r} is also the text or a code column",
+            hint="context columns are other columns known beside each comment, such as the question asked",
+        )
+    frame, texts, keep, Y, moods = _read_training(data, text, codes, sentiment_col, context)
+    frame_context = frame.loc[keep, context] if context else None
     model = AutoCoder(
         embedding_model=str(embeddings) if embeddings else None,
         sentiment=SentimentModel() if sentiment_col else None,
-    ).fit(texts[keep].tolist(), Y[keep], codes=codes, sentiment_labels=moods)
+    ).fit(texts[keep].tolist(), Y[keep], codes=codes, context=frame_context, sentiment_labels=moods)
     model.save(out)
     scores = model.cv_scores_
     return {
@@ -119,6 +133,7 @@ def train_from_file(
         "cross_validated_micro_f1_sd": round(scores["micro_f1_sd"], 3),
         "chosen": chosen_summary(model.best_params_),
         "sentiment": bool(sentiment_col),
+        "context_columns": context,
     }
 
 

@@ -3,7 +3,8 @@
 The manifest holds the format and its version, the versions that trained the model (for the record), the codes
 (under the key ``labels``, the file format's name for them, kept so files already written still load) and codebook
 fingerprint, the estimator's parameters, the decision rule (per-code thresholds, fallback), the
-cross-validated scores, and the feature settings and vocabularies; arrays hold the inverse document frequencies,
+cross-validated scores, the feature settings and vocabularies, and the context columns with their values (null
+for a text-only coder; files from before context load as text-only); arrays hold the inverse document frequencies,
 the weights (n_features × codes), intercepts and thresholds. Loading checks every entry's type and every array's
 dtype and shape against the others before rebuilding the estimator attribute by attribute.
 """
@@ -62,7 +63,17 @@ PARAMS_SCHEMA = {
     "embedding_model": (str, None),
     "threshold_shrinkage": float,
     "log_count_ratio": (bool, None),
+    "context_weight": float,
+    "context_interactions": bool,
 }
+CONTEXT_SCHEMA = {
+    "columns": [str],
+    "weight": float,
+    "interactions": bool,
+    "min_count": int,
+    "blocks": [dict],
+}
+BLOCK_SCHEMA = {"columns": [int], "values": [[str]]}
 MANIFEST_SCHEMA = {
     "format": str,
     "format_version": int,
@@ -74,6 +85,7 @@ MANIFEST_SCHEMA = {
     "metrics": dict,
     "features": dict,
     "sentiment": (dict, None),
+    "context": (dict, None),
     "arrays": dict,
 }
 _ARRAYS = {"coef": "<f4", "intercept": "<f4", "thresholds": "<f8"}
@@ -127,6 +139,7 @@ def _state(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "metrics": {k: float(v) for k, v in getattr(model, "cv_scores_", {}).items()},
         "features": features,
         "sentiment": sentiment,
+        "context": model.context_.state() if getattr(model, "context_", None) is not None else None,
     }
     return manifest, arrays
 
@@ -155,6 +168,10 @@ def _check_manifest(manifest: dict[str, Any], arrays: dict[str, np.ndarray], pat
     if isinstance(params, dict) and "learner" not in params:
         # files from before these parameters hold logistic models with one setting for every code
         params.update(learner="logistic", per_code_settings=False)
+    if isinstance(params, dict):  # files from before optional context columns: a text-only coder
+        params.setdefault("context_weight", 0.5)
+        params.setdefault("context_interactions", False)
+    manifest.setdefault("context", None)
     check_object(manifest, MANIFEST_SCHEMA, "manifest", path)
     for key, value in manifest["metrics"].items():
         if type(value) not in (int, float):
@@ -192,7 +209,8 @@ def _rebuild(
     _check_manifest(manifest, arrays, path)
     n_labels = len(manifest["labels"])
     vectoriser = rebuild_vectoriser(manifest["features"], arrays, "", path)
-    width = n_features(manifest["features"])
+    context = _rebuild_context(manifest["context"], path)
+    width = n_features(manifest["features"]) + (context.n_features_ if context is not None else 0)
     if (
         arrays["coef"].shape != (width, n_labels)
         or arrays["intercept"].shape != (n_labels,)
@@ -210,6 +228,7 @@ def _rebuild(
     model.codebook_ = manifest["codebook"]
     model.versions_ = dict(manifest["versions"])
     model.vectoriser_ = vectoriser
+    model.context_ = context
     model.coef_ = arrays["coef"]
     model.intercept_ = arrays["intercept"]
     model.thresholds_ = arrays["thresholds"]
@@ -222,6 +241,21 @@ def _rebuild(
         model.sentiment_model_ = rebuild_sentiment(manifest["sentiment"], arrays, path)
     _check_codebook(model, path, codes, codebook)
     return model
+
+
+def _rebuild_context(state: dict[str, Any] | None, path: Path | None) -> Any:
+    """The context encoder a manifest describes (None for a text-only coder), after checks."""
+    from mindthegap.text.autocoder_context import ContextEncoder
+
+    if state is None:
+        return None
+    check_object(state, CONTEXT_SCHEMA, "manifest.context", path)
+    for i, block in enumerate(state["blocks"]):
+        check_object(block, BLOCK_SCHEMA, f"manifest.context.blocks[{i}]", path)
+    try:
+        return ContextEncoder.from_state(state)
+    except ValueError as err:
+        raise _refuse(path, f"manifest.context: {err}") from None
 
 
 def _check_codebook(model: Any, path: Path | None, codes: Sequence[str] | None, codebook: str | None) -> None:

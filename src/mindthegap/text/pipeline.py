@@ -54,9 +54,15 @@ def process_frame(
     """Code every comment in ``frame``: id, one 0/1 column per label, ``p_<label>`` columns, extras when asked.
 
     ``sentiment`` is False, True (the model's own sentiment model if it has one, else the lexicon) or a fitted
-    estimator with ``predict``. Redaction happens first, so codes and sentiment see only redacted text.
+    estimator with ``predict``. Redaction happens first, so codes and sentiment see only redacted text. A model
+    trained with context columns (``model.context_columns_``) takes them from ``frame`` by the same names.
     """
     require_columns(frame.columns, (text_col, id_col), name_column=True)
+    missing = [c for c in getattr(model, "context_columns_", []) if c not in frame.columns]
+    if missing:  # a model trained with context columns reads them by the same names
+        from mindthegap.text.autocoder_context import missing_context_error
+
+        raise missing_context_error(model.context_columns_, missing)
     texts = clean_texts(frame[text_col].tolist())
     out: dict[str, Any] = {id_col: frame[id_col].to_numpy()}
     extras: dict[str, Any] = {}
@@ -70,8 +76,14 @@ def process_frame(
                 [r.counts.get(kind, 0) for r in results], dtype=np.int32
             )
     labels = list(model.labels_)
+    context_cols = list(getattr(model, "context_columns_", []))
     if texts:
-        proba = model.predict_proba(texts)
+        # a text-only model is called with the texts alone, as any estimator with predict_proba can be
+        proba = (
+            model.predict_proba(texts, context=frame[context_cols])
+            if context_cols
+            else model.predict_proba(texts)
+        )
         pred = model.predict_from_proba(proba, texts)
     else:
         proba = np.zeros((0, len(labels)))
