@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from tests.test_autocoder import synthetic_corpus
-from tests.test_web import stored, viewer  # noqa: F401  (fixtures)
+from tests.test_web import stored, stored_once, viewer  # noqa: F401  (fixtures)
 from typer.testing import CliRunner
 
 from mindthegap.cli.main import app

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import http.client
 import json
 import os
@@ -22,7 +20,6 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from tests.conftest import run_cli
-from tests.test_web import stored, viewer  # noqa: F401 - fixtures
 
 from mindthegap.web import throttle
 from mindthegap.web.models import SignInThrottle
@@ -217,22 +214,8 @@ def test_content_security_policy_forbids_inline_script(client, person):
     assert policy["frame-ancestors"] == ["'none'"]
 
 
-@pytest.mark.django_db
-@pytest.mark.slow
-def test_pages_carry_no_inline_script_and_only_the_charts_hashed_style(client, viewer):  # noqa: F811
-    """Every <style> element on the dashboard (matplotlib's rule inside each chart) matches a hash in the
-    policy; no page has a <script> element or an event-handler attribute."""
-    client.force_login(viewer)
-    for url in ("/accounts/login/", "/", "/studies/northmoor/"):
-        response = client.get(url)
-        assert response.status_code == 200
-        html = response.content.decode()
-        assert "<script" not in html and not re.search(r"\son[a-z]+\s*=", html)
-        allowed = _policy(response)["style-src"]
-        for css in re.findall(r"<style[^>]*>(.*?)</style>", html, re.S):
-            digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-            assert f"'sha256-{digest}'" in allowed, css
-    assert "<style" in html  # the dashboard does have charts, so the check above checked something
+# The pages themselves (the dashboard's charts carry the only styles, each hashed in this policy) are checked in
+# tests/test_web.py, which builds the demo's dashboard once for its module.
 
 
 def test_session_cookie_flags_and_expiry_after_inactivity(client, person, settings):
