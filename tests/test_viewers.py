@@ -52,12 +52,46 @@ def shown(page: str, fragments: set[str]) -> set[str]:
     return {f for f in fragments if f in text}
 
 
+@pytest.fixture(scope="module")
+def stored_once(django_db_setup, django_db_blocker, demo_study):
+    """The demo, stored once for the module (saving it is seconds each time) and deleted at its end; each test
+    still runs in its own transaction, rolled back after it."""
+    from mindthegap.store.studies.repository import delete_study
+
+    with django_db_blocker.unblock():
+        save_all(demo_study.study, demo_study.evidence)
+    yield
+    with django_db_blocker.unblock():
+        delete_study("northmoor")
+
+
 @pytest.fixture
-def stored(demo_study):
-    save_all(demo_study.study, demo_study.evidence)
+def stored(stored_once):
     record = StudyRecord.objects.get(slug="northmoor")
     assert len(source_fragments(record)) > 50
     return record
+
+
+@pytest.fixture(scope="module")
+def dashboards(stored_once, django_db_blocker) -> dict:
+    """The viewers' and the analysts' dashboards, built once for the module as the server builds them ahead of
+    the viewer (:func:`mindthegap.web.dashboard_cache.warm`, the same ``build_parts`` a request would run),
+    and the report sections each was made from, by audience. Pages requested below come from the cache, as
+    they would after warming; the sections are compared audience with audience."""
+    from mindthegap.report import builder
+    from mindthegap.web.dashboard_cache import warm
+
+    real, built = builder.build_sections, {}
+
+    def keep(ctx, *args, **kwargs):
+        built[ctx.audience] = real(ctx, *args, **kwargs)
+        return built[ctx.audience]
+
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setattr(builder, "build_sections", keep)
+        assert warm("northmoor", ["aggregate", "full"]) == ["aggregate", "full"]
+    assert set(built) == {"aggregate", "full"}
+    return built
 
 
 def _user(record: StudyRecord, name: str, role: str):
@@ -67,7 +101,7 @@ def _user(record: StudyRecord, name: str, role: str):
 
 
 @pytest.mark.slow
-def test_a_viewers_dashboard_downloads_and_csv_hold_no_source_text(client, stored):
+def test_a_viewers_dashboard_downloads_and_csv_hold_no_source_text(client, stored, dashboards):
     fragments = source_fragments(stored)
     client.force_login(_user(stored, "viewer", StudyAccess.Role.VIEWER))
     dashboard = client.get("/studies/northmoor/").content.decode()
@@ -83,9 +117,9 @@ def test_a_viewers_dashboard_downloads_and_csv_hold_no_source_text(client, store
 
 
 @pytest.mark.slow
-def test_analysts_and_owners_keep_the_quotes(client, stored):
-    """Both roles in one test: the second reads the dashboard built for the first (same audience, same data
-    version), which is the cache doing its job, not a weaker check — each gets the page and the download."""
+def test_analysts_and_owners_keep_the_quotes(client, stored, dashboards):
+    """Both roles in one test, reading the full dashboard from the cache (same audience, same data version),
+    which is the cache doing its job, not a weaker check — each gets the page and the download."""
     fragments = source_fragments(stored)
     for name, role in (("analyst", StudyAccess.Role.ANALYST), ("owner", StudyAccess.Role.OWNER)):
         client.force_login(_user(stored, name, role))
@@ -96,20 +130,16 @@ def test_analysts_and_owners_keep_the_quotes(client, stored):
 
 
 @pytest.mark.slow
-def test_the_aggregate_report_differs_only_by_the_words_people_used(stored):
-    """Same sections, tables, captions, figures and numbers; the verbatim columns gone, with a note saying so."""
-    from mindthegap.report.builder import build_sections
+def test_the_aggregate_report_differs_only_by_the_words_people_used(stored, dashboards):
+    """Same sections, tables, captions, figures and numbers; the verbatim columns gone, with a note saying so.
+    The sections compared are those the two audiences' dashboards were built from (the report's sections for
+    each audience, from the stored study)."""
     from mindthegap.report.context import ReportContext
     from mindthegap.report.document import Figure, Section, Table
     from mindthegap.report.render import render_fragment
 
     study, evidence = load_all("northmoor")
-
-    def sections(audience: str):
-        ctx = ReportContext(study=study, evidence=evidence, min_n=11, n_boot=100, audience=audience)
-        return build_sections(ctx)
-
-    full, aggregate = sections("full"), sections("aggregate")
+    full, aggregate = dashboards["full"], dashboards["aggregate"]
 
     def tables(blocks):
         for block in blocks:
@@ -163,7 +193,8 @@ def test_the_command_line_writes_an_aggregate_report_on_request(demo_outputs, de
         ]
     fragments = fragments_of([t for t in texts if t])
     board = tmp_path / "board.html"
-    done = run_cli("--db", db, "study", "report", "northmoor", "--out", str(board), "--no-pdf", "--n-boot", "200",
+    # which texts appear, not how wide an interval is: the fewest resamples the command takes
+    done = run_cli("--db", db, "study", "report", "northmoor", "--out", str(board), "--no-pdf", "--n-boot", "100",
                    "--audience", "aggregate")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert shown(board.read_text(encoding="utf-8"), fragments) == set()
