@@ -204,8 +204,8 @@ def test_cli_engines_local_and_spark_identical_across_chunks_batches_and_partiti
     chunks = []
     read_chunks = local_engine.read_chunks
 
-    def small_chunks(path, columns, **_):
-        for chunk in read_chunks(path, columns, chunk_rows=LOCAL_CHUNK_ROWS):
+    def small_chunks(path, columns, **kw):
+        for chunk in read_chunks(path, columns, **{**kw, "chunk_rows": LOCAL_CHUNK_ROWS}):
             chunks.append(len(chunk[0]))
             yield chunk
 
