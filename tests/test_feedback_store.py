@@ -17,7 +17,7 @@ def test_demo_comments_round_trip_redacted(demo_study):
     assert {"local_frontline", "people_and_carers", "national"} <= set(comments["level"])
     assert comments["redactions"].sum() > 0
     assert not comments["text"].str.contains("07700|943 476 5919|@example.org|Dr Patel").any()
-    save_all(demo.study, demo.evidence)
+    save_all(demo.study, {"comments": comments})  # the study and its people, and the comments
     _, evidence = load_all(demo.study.id)
     back = evidence["comments"]
     consenting = comments[

@@ -102,7 +102,7 @@ def test_demo_interviews_stored_and_reported(demo_study):
     levels = {s.metadata["level"] for s in project.sources}
     assert levels == {"national", "regional", "local_strategic", "local_frontline", "people_and_carers"}
     assert {c.coder for c in project.codings} == {"Coder A", "Coder B"}
-    save_all(demo.study, demo.evidence)
+    save_all(demo.study, {"qualitative": project})  # the study, its people and the interviews
     _, evidence = load_all(demo.study.id)
     assert len(evidence["qualitative"]["codings"]) == len(project.codings)
     built = section.build(ReportContext(study=demo.study, evidence=evidence))

@@ -7,6 +7,7 @@ Skips cleanly where pyspark is not importable or ``java -version`` fails.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -178,8 +179,19 @@ def with_personal_data(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def test_cli_engines_local_and_spark_identical_on_50000_rows(spark, real_model_file, tmp_path):
-    """Must show (issue 6): `autocode apply --engine local` and `--engine spark` give identical output on 50,000 rows.
+#: the size of the engines' comparison, and the cuts it must cross: with 1,000-row Arrow batches (Spark) and
+#: 3,000-row chunks (local), 8,000 rows make several local chunks (the last one short), two or more Spark
+#: partitions and several Arrow batches in each, as 50,000 rows do at the engines' default sizes (10,000-row
+#: batches, 50,000-row chunks) for Spark but not for the local engine, which reads them as one chunk
+ENGINE_ROWS, ARROW_BATCH_ROWS, LOCAL_CHUNK_ROWS = 8_000, 1_000, 3_000
+
+
+def test_cli_engines_local_and_spark_identical_across_chunks_batches_and_partitions(
+    spark, real_model_file, tmp_path, monkeypatch
+):
+    """Must show (issue 6): `autocode apply --engine local` and `--engine spark` give identical output, however
+    each engine cuts the file: several Parquet row groups, local chunks, Spark partitions and Arrow batches per
+    partition (smaller cuts than the defaults, so 8,000 rows cross every kind of boundary 50,000 rows would).
 
     Reference: the single-machine engine's own output; every id, code, probability, redaction count and
     sentiment is compared exactly, row by row.
@@ -187,18 +199,39 @@ def test_cli_engines_local_and_spark_identical_on_50000_rows(spark, real_model_f
     code_cli = pytest.importorskip("mindthegap.cli.autocode")
     from typer.testing import CliRunner
 
+    from mindthegap.scale import local as local_engine
+
+    chunks = []
+    read_chunks = local_engine.read_chunks
+
+    def small_chunks(path, columns, **kw):
+        for chunk in read_chunks(path, columns, **{**kw, "chunk_rows": LOCAL_CHUNK_ROWS}):
+            chunks.append(len(chunk[0]))
+            yield chunk
+
+    monkeypatch.setattr(local_engine, "read_chunks", small_chunks)
+    batch_key = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    default_batch = spark.conf.get(batch_key)
+    spark.conf.set(batch_key, str(ARROW_BATCH_ROWS))
     src = tmp_path / "comments.parquet"
-    with_personal_data(make_comments(50_000)).to_parquet(src, row_group_size=5_000)
-    outputs = {}
-    for engine_name in ("local", "spark"):
-        out = tmp_path / f"coded-{engine_name}.parquet"
-        args = ["apply", str(real_model_file), str(src), "--text", "answer", "--id", "comment_id"]
-        args += ["--out", str(out), "--redact", "--sentiment", "--engine", engine_name, "--json"]
-        result = CliRunner().invoke(code_cli.app, args)
-        assert result.exit_code == 0, (result.output, result.exception)
-        outputs[engine_name] = pd.read_parquet(out)
+    with_personal_data(make_comments(ENGINE_ROWS)).to_parquet(src, row_group_size=ENGINE_ROWS // 8)
+    outputs, summaries = {}, {}
+    try:
+        for engine_name in ("local", "spark"):
+            out = tmp_path / f"coded-{engine_name}.parquet"
+            args = ["apply", str(real_model_file), str(src), "--text", "answer", "--id", "comment_id"]
+            args += ["--out", str(out), "--redact", "--sentiment", "--engine", engine_name, "--json"]
+            result = CliRunner().invoke(code_cli.app, args)
+            assert result.exit_code == 0, (result.output, result.exception)
+            outputs[engine_name] = pd.read_parquet(out)
+            summaries[engine_name] = json.loads(result.stdout)
+    finally:
+        spark.conf.set(batch_key, default_batch)
+    assert chunks == [3_000, 3_000, 2_000]  # the local engine crossed two chunk boundaries
+    partitions = summaries["spark"]["partitions"]
+    assert partitions >= 2 and ENGINE_ROWS / partitions > 2 * ARROW_BATCH_ROWS  # batches within partitions
     local, spark_out = outputs["local"], outputs["spark"]
-    assert len(spark_out) == 50_000
+    assert len(spark_out) == ENGINE_ROWS == summaries["local"]["rows"] == summaries["spark"]["rows"]
     assert list(spark_out["comment_id"]) == list(local["comment_id"])  # same order too
     pd.testing.assert_frame_equal(spark_out, local, check_exact=True, check_dtype=False)
     assert local["redacted_text"].str.contains("07700").sum() == 0

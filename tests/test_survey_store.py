@@ -36,7 +36,7 @@ def test_answers_round_trip_and_unknown_participant_is_refused(demo):
     from mindthegap.store.surveys.models import SurveyAnswer
     from mindthegap.store.surveys.repository import instruments_used, save_answers
 
-    save_all(demo.study, demo.evidence)
+    save_all(demo.study, {"surveys": demo.evidence["surveys"]})  # the study, its people and the answers
     _, evidence = load_all(demo.study.id)
     back = evidence["surveys"]
     sent = demo.evidence["surveys"]

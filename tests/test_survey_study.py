@@ -275,3 +275,19 @@ def test_a_users_own_instrument_needs_its_file_only_once(tmp_path, study_db):
     assert made.returncode == 0, made.stderr
     html = report.read_text(encoding="utf-8")
     assert "Survey instruments" in html and "Team climate check" in html
+
+
+def test_paired_wilcoxon_p_is_scipys_for_small_groups_with_ties_and_zeros():
+    """The paired change's Wilcoxon p counts the sign flips of a small group (13 or fewer differences with ties
+    or zeros) at once rather than through scipy's permutation test one flip at a time. Reference:
+    ``scipy.stats.wilcoxon(d, zero_method="pratt")``, equal to the last bit, on seeded differences of 1–5
+    ratings (ties and zeros), halves, continuous values (scipy's exact path) and more than 13 differences."""
+    from mindthegap.analysis.comparison import wilcoxon_pratt_p
+
+    rng = np.random.default_rng(12)
+    cases = [rng.integers(-4, 5, size=n).astype(float) for n in [*range(2, 12), 13]]
+    cases += [rng.integers(-2, 3, size=n) / 2 for n in (3, 6, 9)]
+    cases += [rng.normal(size=8), rng.integers(-4, 5, size=20).astype(float), np.array([0.0, 0.0, 2.0])]
+    for d in cases:
+        if np.any(d != 0):
+            assert wilcoxon_pratt_p(d) == float(stats.wilcoxon(d, zero_method="pratt").pvalue), d

@@ -42,6 +42,13 @@ class Reader:
         self.b = np.asarray(b, dtype=float)
         self.points = [np.asarray(truth, dtype=float)]
         self.n_solves = 0
+        self._stacked = np.vstack(self.points)
+
+    def known(self) -> np.ndarray:
+        """Every known point of the polytope, one per row (stacked once per new point, not once per use)."""
+        if len(self._stacked) != len(self.points):
+            self._stacked = np.vstack(self.points)
+        return self._stacked
 
     def _solve(self, c: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         self.n_solves += 1
@@ -61,10 +68,17 @@ class Reader:
         neg, _, d_hi = self._solve(-row)
         return lo, -neg, d_lo, d_hi
 
+    def _lowest(self, row: np.ndarray) -> float:
+        """Exact minimum of ``row · x``. A count (no negative weight) is never below 0, so a known point where
+        it is 0 is already the minimum, without a solve."""
+        if row.min() >= 0 and (self.known() @ row).min() <= _EPS:
+            return 0.0
+        return self._solve(row)[0]
+
     def wide_enough(self, row: np.ndarray, width: float) -> tuple[bool, np.ndarray]:
         """Is the range of ``row · x`` at least ``width``? Solves one side first and the other only if the
         known points do not already make up the difference; returns the dual values of the solves made."""
-        values = np.vstack(self.points) @ row
+        values = self.known() @ row
         neg, _, d_hi = self._solve(-row)
         if -neg - values.min() >= width - _EPS:
             return True, d_hi
@@ -73,7 +87,7 @@ class Reader:
 
     def spreads(self, T: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """The lowest and highest value of each target row seen at any known point of the polytope."""
-        values = T @ np.vstack(self.points).T
+        values = T @ self.known().T
         return values.min(axis=1), values.max(axis=1)
 
     def explore(self, T: sparse.csr_matrix, seed: int = 0) -> None:
@@ -91,7 +105,9 @@ class Reader:
         self, T: sparse.csr_matrix, width: float, *, exact: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
         """Feasible range of every target row; rows proven at least ``width`` wide by known points keep the
-        spread between those points unless ``exact`` (then every row is solved)."""
+        spread between those points unless ``exact`` (then every row is solved). A row not yet proven wide has
+        its maximum solved first, and its minimum only if the known points do not then make up the width, so a
+        row reported narrower than ``width`` always has both ends exact."""
         self.explore(T)
         lo, hi = self.spreads(T)
         for i in range(T.shape[0]):
@@ -101,7 +117,12 @@ class Reader:
                 if hi[i] - lo[i] >= width - _EPS:
                     continue
             row = T[i].toarray().ravel()
-            lo[i], hi[i], _, _ = self.exact(row)
+            hi[i] = -self._solve(-row)[0]
+            if not exact:
+                lo[i] = (self.known() @ row).min()
+                if hi[i] - lo[i] >= width - _EPS:
+                    continue
+            lo[i] = self._lowest(row)
         return lo, hi
 
 
