@@ -8,9 +8,6 @@ guessing between the two.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -164,7 +161,11 @@ def test_old_model_files_without_context_still_load(tmp_path):
 
 @pytest.fixture(scope="module")
 def context_files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("context-cli")
+    return make_context_files(tmp_path_factory.mktemp("context-cli"))
+
+
+def make_context_files(folder):
+    """Coded and new comments with context columns in ``folder``, and a coder trained on them by the CLI."""
     texts, Y, context = context_corpus(200)
     frame = pd.DataFrame({"ID": range(len(texts)), "Comment": texts, "FFT question": context["question"],
                           "Rating": context["rating"]})  # fmt: skip
@@ -224,44 +225,6 @@ def test_cli_train_with_a_missing_context_column(context_files, tmp_path):
     done = run_cli(*args)
     assert done.returncode != 0
     assert "'Ward'" in done.stderr
-
-
-def _java_works() -> bool:
-    java = shutil.which("java")
-    if java is None:
-        return False
-    try:
-        return subprocess.run([java, "-version"], capture_output=True, timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
-def test_spark_engine_gives_the_local_engine_s_result_with_context(context_files, tmp_path):
-    """Reference: the local engine's own output, compared exactly (CSV in, so every context value is text)."""
-    pytest.importorskip("pyspark")
-    if not _java_works():
-        pytest.skip("java is not available")
-    folder, model_path, _new, _ = context_files
-    outs = {}
-    for engine in ("local", "spark"):
-        out = tmp_path / f"coded-{engine}.csv"
-        args = [
-            "autocode",
-            "apply",
-            str(model_path),
-            str(folder / "new.csv"),
-            "--text",
-            "Comment",
-            "--id",
-            "ID",
-        ]
-        args += ["--out", str(out), "--engine", engine]
-        if engine == "spark":
-            args += ["--master", "local[1]"]
-        done = run_cli(*args)
-        assert done.returncode == 0, done.stderr
-        outs[engine] = pd.read_csv(out)
-    pd.testing.assert_frame_equal(outs["spark"], outs["local"], check_exact=True)
 
 
 def test_queue_refuses_a_context_model_in_one_line(context_files):

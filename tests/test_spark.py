@@ -39,6 +39,9 @@ pytestmark = [
     pytest.mark.skipif(not _java_works(), reason="Java is not available (java -version failed)"),
 ]
 
+from tests.conftest import run_cli  # noqa: E402
+from tests.test_autocoder_context import make_context_files  # noqa: E402
+
 from mindthegap.errors import ConfigurationError, InputError  # noqa: E402
 from mindthegap.scale import spark as engine  # noqa: E402
 
@@ -429,3 +432,33 @@ def test_missing_input_and_unknown_types(spark, model_file, tmp_path):
         _apply(model_file, tmp_path / "nowhere.parquet", tmp_path / "out.parquet")
     with pytest.raises(InputError, match="unsupported output type"):
         _apply(model_file, tmp_path / "nowhere.parquet", tmp_path / "out.xlsx")
+
+
+@pytest.fixture(scope="module")
+def context_files(tmp_path_factory):
+    return make_context_files(tmp_path_factory.mktemp("context-cli"))
+
+
+def test_spark_engine_gives_the_local_engine_s_result_with_context(context_files, tmp_path):
+    """A model trained with context columns (tests/test_autocoder_context.py) codes a file alike on both engines.
+    Reference: the local engine's own output, compared exactly (CSV in, so every context value is text). Here,
+    beside the other Spark tests, so that one worker starts Spark's JVM for all of them."""
+    folder, model_path, _new, _ = context_files
+    outs = {}
+    for which in ("local", "spark"):
+        out = tmp_path / f"coded-{which}.csv"
+        args = [
+            "autocode",
+            "apply",
+            str(model_path),
+            str(folder / "new.csv"),
+            "--text",
+            "Comment",
+            "--id",
+            "ID",
+        ]
+        args += ["--out", str(out), "--engine", which]
+        done = run_cli(*args)
+        assert done.returncode == 0, done.stderr
+        outs[which] = pd.read_csv(out)
+    pd.testing.assert_frame_equal(outs["spark"], outs["local"], check_exact=True)
