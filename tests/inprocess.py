@@ -20,6 +20,7 @@ code) is reported as a fresh process would report it: a traceback on stderr and 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
@@ -134,7 +135,9 @@ def _database() -> Iterator[None]:
 
     def template() -> Path:
         if not _TEMPLATE:
-            path = Path(tempfile.mkdtemp(prefix="mindthegap-template-")) / "empty.sqlite3"
+            folder = tempfile.mkdtemp(prefix="mindthegap-template-")
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the worker leaves no file behind
+            path = Path(folder) / "empty.sqlite3"
             named = os.environ.get("MINDTHEGAP_DATABASE_URL")
             databases.point_at(str(path))
             original(str(path))  # it names its database in the environment: put back the command's
