@@ -72,3 +72,28 @@ def test_the_report_download_is_built_once_per_data_version(client, monkeypatch)
     assert calls == ["aggregate", "aggregate"]
     downloads = AuditEvent.objects.filter(study="download", action="downloaded", detail__what="report")
     assert downloads.count() == 3
+
+
+def test_the_dashboard_and_the_download_come_from_one_run_of_the_analyses(client, monkeypatch):
+    """Whichever is asked for first, the dashboard and the report download at one data version are built by one
+    run of the report's sections, at one resample count, so the page and the file show the same figures; after
+    a change the download is built again (never the older version) and the dashboard with it."""
+    from mindthegap.report import builder
+    from mindthegap.store.studies.consent import set_consent
+
+    calls = []
+    real = builder.build_sections
+    monkeypatch.setattr(builder, "build_sections", lambda ctx: calls.append(ctx.n_boot) or real(ctx))
+    study = _study("shared", people=24)
+    client.force_login(_person("analyst", study, StudyAccess.Role.ANALYST))
+    page = client.get("/studies/shared/")
+    report = client.get("/studies/shared/report.html").content.decode()
+    assert len(calls) == 1
+    fragment = str(page.context["fragment"])
+    assert fragment.strip() and fragment.strip() in report  # every section, figure and table, byte for byte
+
+    set_consent(study, ["P-0001"], consent=False)
+    again = client.get("/studies/shared/report.html").content.decode()
+    assert len(calls) == 2 and again != report
+    assert str(client.get("/studies/shared/").context["fragment"]).strip() in again
+    assert len(calls) == 2  # the dashboard at the new version came with the download

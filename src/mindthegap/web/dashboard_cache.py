@@ -100,8 +100,12 @@ def cached(record, audience: str, build: Callable[[], Any]) -> dict:
 
 
 def store(record, audience: str, version: int, at: dt.datetime | None, parts: dict) -> dict:
-    """Cache a dashboard built at ``version`` (data as of ``at``) and remember it as the newest built."""
+    """Cache a dashboard built at ``version`` (data as of ``at``) and remember it as the newest built; the
+    report built with it (``parts["report"]``) is cached as that version's download."""
     parts = {**parts, "as_of": at}
+    report = parts.pop("report", None)
+    if report is not None:
+        cache.set(_download_key(record, audience, version), report, TIMEOUT)
     cache.set(f"{_prefix(record, audience)}:{version}", parts, TIMEOUT)
     newest = cache.get(f"{_prefix(record, audience)}:newest")
     if newest is None or newest < version:
@@ -109,15 +113,24 @@ def store(record, audience: str, version: int, at: dt.datetime | None, parts: di
     return parts
 
 
-def cached_download(record, name: str, build: Callable[[], Any]) -> Any:
-    """``build()``'s result for a download (``name``, e.g. the report's HTML for one audience) at exactly the
-    current data version: built once per version however often it is downloaded, and never an older version —
-    unlike a dashboard, a file taken away must hold the data as they are now."""
-    key = f"{_prefix(record, f'download-{name}')}:{data_version(record.slug)}"
-    found = cache.get(key)
+def _download_key(record, audience: str, version: int) -> str:
+    return f"{_prefix(record, f'download-report-{audience}')}:{version}"
+
+
+def report_html(record, audience: str) -> str:
+    """The downloadable report for ``audience`` at exactly the current data version: built once per version
+    however often it is downloaded, and never an older version — unlike a dashboard, a file taken away must
+    hold the data as they are now. It comes from the same run of the analyses as the dashboard at that version
+    (whichever is asked for first builds both), so page and file show the same figures.
+
+    A build reads the data after the version is read, so what is cached under a version is never older than
+    it (a change during the build makes a newer version, built again when asked for)."""
+    version, at = _newest(record.slug)
+    found = cache.get(_download_key(record, audience, version))
     if found is None:
-        found = build()
-        cache.set(key, found, TIMEOUT)
+        parts = build_parts(record, audience)
+        found = parts["report"]
+        store(record, audience, version, at, parts)
     return found
 
 
@@ -149,27 +162,25 @@ def _notice(at: dt.datetime | None) -> str:
     return f"updating; figures as of {local:%H:%M} on {local.day} {local:%B %Y}"
 
 
-def build_parts(slug: str, audience: str) -> dict:
-    """A dashboard: the report's sections for ``audience`` as the page's summary, contents and HTML."""
+def build_parts(record, audience: str) -> dict:
+    """A dashboard — the report's sections for ``audience`` as the page's summary, contents and HTML — and,
+    from the same sections, the downloadable report (``"report"``, which :func:`store` keeps apart)."""
     from mindthegap.report.builder import build_sections
     from mindthegap.report.context import ReportContext
-    from mindthegap.report.render import render_fragment
+    from mindthegap.report.render import render_fragment, render_html
     from mindthegap.store.evidence import load_all
-    from mindthegap.web.views import DASHBOARD_BOOTSTRAP
+    from mindthegap.web.views import BOOTSTRAP
 
-    study, evidence = load_all(slug)
+    study, evidence = load_all(record.slug)
     ctx = ReportContext(
-        study=study,
-        evidence=evidence,
-        min_n=study.privacy.min_n,
-        n_boot=DASHBOARD_BOOTSTRAP,
-        audience=audience,
+        study=study, evidence=evidence, min_n=study.privacy.min_n, n_boot=BOOTSTRAP, audience=audience
     )
     sections = build_sections(ctx)
     return {
         "summary": [(s.title, line) for s in sections for line in s.summary],
         "contents": [(s.id, s.title) for s in sections],
         "fragment": render_fragment(sections, min_n=ctx.min_n),
+        "report": render_html(record.name, sections, min_n=ctx.min_n),
     }
 
 
@@ -185,7 +196,7 @@ def warm(slug: str, audiences: list[str] | None = None) -> list[str]:
     for audience in audiences or audiences_in_use(record):
         version, at = _newest(slug)
         if cache.get(f"{_prefix(record, audience)}:{version}") is None:
-            store(record, audience, version, at, build_parts(slug, audience))
+            store(record, audience, version, at, build_parts(record, audience))
             built.append(audience)
     return built
 
