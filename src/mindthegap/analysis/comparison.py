@@ -157,77 +157,99 @@ def compare_groups(
     Returns (pairs table, omnibus dict with Kruskal–Wallis H, df, p and the groups left out as too small).
     With a ``plan`` only the groups it allows are compared (others count as left out).
     """
-    from statsmodels.stats.multitest import multipletests
-
     _need(scores, [group, value])
     one_row_per_person(scores.dropna(subset=[value]), id_col, [group])
     data = scores[[group, value]].dropna()
     parts = {k: v[value].to_numpy(dtype=float) for k, v in data.groupby(group, sort=True, observed=True)}
     shown = {k: v for k, v in parts.items() if len(v) >= min_n}
     if plan is not None:
-        name = _register(plan, population, scores[scores[value].notna()])
-        shown = {k: v for k, v in shown.items() if plan.allows(name, {group: k})}
-        for k, v in shown.items():
-            plan.ledger.record(
-                name, plan.label(name, {group: k}), len(v), output=f"{value} compared by {group}"
-            )
+        shown = _groups_the_plan_allows(scores, value, group, shown, plan, population)
     omitted = sorted(str(k) for k in parts if k not in shown)
     if reference is not None and reference not in shown:
         raise InputError(
             f"reference group {reference!r} is not among the groups large enough to compare",
             hint=f"groups: {', '.join(map(str, shown))}",
         )
-    omnibus = {"test": "Kruskal–Wallis", "groups": len(shown), "omitted_small_groups": len(omitted)}
-    if len(shown) >= 2:
-        h, p = stats.kruskal(*shown.values())
-        omnibus.update(statistic=float(h), df=len(shown) - 1, p=float(p))
-    else:
-        omnibus.update(statistic=np.nan, df=np.nan, p=np.nan)
+    omnibus = _kruskal_wallis(shown, omitted)
     keys = list(shown)
     pairs = (
         [(reference, k) for k in keys if k != reference]
         if reference is not None
         else list(combinations(keys, 2))
     )
-    rows = []
-    for a, b in pairs:
-        x, y = shown[b], shown[a]  # difference is b − a: "this group compared with the reference"
-        mw = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")
-        welch = stats.ttest_ind(x, y, equal_var=False)
-        g, g_lo, g_hi = hedges_g(x, y)
-        rows.append(
-            {
-                "group_a": a,
-                "group_b": b,
-                "n_a": len(y),
-                "n_b": len(x),
-                "mean_a": float(y.mean()),
-                "mean_b": float(x.mean()),
-                "difference": float(x.mean() - y.mean()),
-                "hedges_g": g,
-                "g_ci_low": g_lo,
-                "g_ci_high": g_hi,
-                "cliffs_delta": float(2 * mw.statistic / (len(x) * len(y)) - 1),
-                "mann_whitney_u": float(mw.statistic),
-                "p_mann_whitney": float(mw.pvalue),
-                "welch_t": float(welch.statistic),
-                "p_welch": float(welch.pvalue),
-            }
-        )
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "group_a", "group_b", "n_a", "n_b", "mean_a", "mean_b", "difference", "hedges_g", "g_ci_low",
-            "g_ci_high", "cliffs_delta", "mann_whitney_u", "p_mann_whitney", "welch_t", "p_welch",
-        ],
-    )  # fmt: skip
+    table = pd.DataFrame([_compare_pair(a, shown[a], b, shown[b]) for a, b in pairs], columns=_PAIR_COLUMNS)
+    _adjust_for_multiplicity(table)
+    return table, omnibus
+
+
+def _groups_the_plan_allows(
+    scores: pd.DataFrame,
+    value: str,
+    group: str,
+    shown: dict,
+    plan: PublicationPlan,
+    population: str | None,
+) -> dict:
+    """Register the people with a ``value``, keep the groups the plan allows and record each one compared."""
+    name = _register(plan, population, scores[scores[value].notna()])
+    shown = {k: v for k, v in shown.items() if plan.allows(name, {group: k})}
+    for k, v in shown.items():
+        plan.ledger.record(name, plan.label(name, {group: k}), len(v), output=f"{value} compared by {group}")
+    return shown
+
+
+def _kruskal_wallis(shown: dict, omitted: list[str]) -> dict:
+    """The omnibus test across the groups compared (NaN with fewer than two)."""
+    omnibus = {"test": "Kruskal–Wallis", "groups": len(shown), "omitted_small_groups": len(omitted)}
+    if len(shown) >= 2:
+        h, p = stats.kruskal(*shown.values())
+        omnibus.update(statistic=float(h), df=len(shown) - 1, p=float(p))
+    else:
+        omnibus.update(statistic=np.nan, df=np.nan, p=np.nan)
+    return omnibus
+
+
+_PAIR_COLUMNS = [
+    "group_a", "group_b", "n_a", "n_b", "mean_a", "mean_b", "difference", "hedges_g", "g_ci_low",
+    "g_ci_high", "cliffs_delta", "mann_whitney_u", "p_mann_whitney", "welch_t", "p_welch",
+]  # fmt: skip
+
+
+def _compare_pair(a, y: np.ndarray, b, x: np.ndarray) -> dict:
+    """One row of the pairs table: group ``b`` (scores ``x``) compared with group ``a`` (scores ``y``)."""
+    # difference is b − a: "this group compared with the reference"
+    mw = stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic")
+    welch = stats.ttest_ind(x, y, equal_var=False)
+    g, g_lo, g_hi = hedges_g(x, y)
+    return {
+        "group_a": a,
+        "group_b": b,
+        "n_a": len(y),
+        "n_b": len(x),
+        "mean_a": float(y.mean()),
+        "mean_b": float(x.mean()),
+        "difference": float(x.mean() - y.mean()),
+        "hedges_g": g,
+        "g_ci_low": g_lo,
+        "g_ci_high": g_hi,
+        "cliffs_delta": float(2 * mw.statistic / (len(x) * len(y)) - 1),
+        "mann_whitney_u": float(mw.statistic),
+        "p_mann_whitney": float(mw.pvalue),
+        "welch_t": float(welch.statistic),
+        "p_welch": float(welch.pvalue),
+    }
+
+
+def _adjust_for_multiplicity(table: pd.DataFrame) -> None:
+    """Add ``p_holm`` and ``p_bh``: the Mann–Whitney p values of all the pairs adjusted together."""
+    from statsmodels.stats.multitest import multipletests
+
     if len(table):
         p = table["p_mann_whitney"].fillna(1.0).to_numpy()
         table["p_holm"] = multipletests(p, method="holm")[1]
         table["p_bh"] = multipletests(p, method="fdr_bh")[1]
     else:
         table["p_holm"] = table["p_bh"] = pd.Series(dtype=float)
-    return table, omnibus
 
 
 def paired_change(
@@ -260,6 +282,19 @@ def paired_change(
     by = list(by)
     _need(scores, [id_col, wave_col, value, *by])
     data = scores[scores[wave_col].isin([before, after])].dropna(subset=[value])
+    wide = _pair_waves(data, value, id_col, wave_col, before, after, by)
+    table = _paired_change_table(wide, by, before, after, ci)
+    if plan is not None:
+        people = data[(data[wave_col] == after) & data[id_col].isin(wide.index)].drop_duplicates(id_col)
+        name = _register(plan, population, people.rename(columns={id_col: plan.id_col}))
+        return apply_plan(table, plan, {"n": name}, by=by, output=f"change in {value}")
+    return suppress(table, n_col="n", by=by, min_n=min_n)
+
+
+def _pair_waves(
+    data: pd.DataFrame, value: str, id_col: str, wave_col: str, before: str, after: str, by: list[str]
+) -> pd.DataFrame:
+    """One row per person with both scores: a column per wave, plus ``by`` as at the later wave."""
     if data.duplicated([id_col, wave_col]).any():
         dup = data[data.duplicated([id_col, wave_col])].iloc[0]
         raise InputError(f"person {dup[id_col]!r} has two {value!r} scores in wave {dup[wave_col]!r}")
@@ -270,6 +305,13 @@ def paired_change(
     if by:  # group by the person's attributes at the later wave
         attrs = data[data[wave_col] == after].drop_duplicates(id_col).set_index(id_col)[by]
         wide = wide.join(attrs, how="inner")
+    return wide
+
+
+def _paired_change_table(
+    wide: pd.DataFrame, by: list[str], before: str, after: str, ci: float
+) -> pd.DataFrame:
+    """Per group of ``by``: n, the two wave means, the mean change and the paired tests."""
     groups = wide.groupby(by, sort=True, observed=True) if by else [((), wide)]
     rows = []
     for key, part in groups:
@@ -293,11 +335,7 @@ def paired_change(
     for col in ("ci_low", "ci_high", "p_paired_t", "p_wilcoxon", "d_z"):
         if col not in table:
             table[col] = np.nan
-    if plan is not None:
-        people = data[(data[wave_col] == after) & data[id_col].isin(wide.index)].drop_duplicates(id_col)
-        name = _register(plan, population, people.rename(columns={id_col: plan.id_col}))
-        return apply_plan(table, plan, {"n": name}, by=by, output=f"change in {value}")
-    return suppress(table, n_col="n", by=by, min_n=min_n)
+    return table
 
 
 def paired_statistics(d: np.ndarray, ci: float = 0.95) -> dict[str, float]:

@@ -100,37 +100,10 @@ def values_practice_gap(
     identity = [c for c in ("person", "principle", "wave") if c in data.columns]
     single = not data.duplicated(identity).any()
     frames = []
-    for gset in grouping_sets(by, margins):
+    for i, gset in enumerate(grouping_sets(by, margins)):
         keys = list(gset)
         one_each = single and all(c in keys for c in identity if c != "person")
-        sub = data.dropna(subset=keys) if keys else data
-        if keys:
-            grouped = sub.groupby(keys, sort=True, observed=True)
-            codes = grouped.ngroup().to_numpy()
-            table = grouped.agg(
-                n=("participant_id", "nunique"),
-                mean_value=("value", "mean"),
-                mean_practice=("practice", "mean"),
-            ).reset_index()
-        else:
-            codes = np.zeros(len(sub), dtype=np.int64)
-            table = pd.DataFrame(
-                {
-                    "n": [sub["participant_id"].nunique()],
-                    "mean_value": [sub["value"].mean()],
-                    "mean_practice": [sub["practice"].mean()],
-                }
-            )
-        _, gap, lo, hi = bootstrap_group_means(
-            codes,
-            sub["gap"].to_numpy(),
-            len(table),
-            clusters=None if one_each else sub["person"].to_numpy(),
-            n_boot=n_boot,
-            ci=ci,
-            seed=seed + len(frames),
-        )
-        table["gap"], table["gap_ci_low"], table["gap_ci_high"] = gap, lo, hi
+        table = _gap_by(data, keys, one_each, n_boot=n_boot, ci=ci, seed=seed + i)
         for d in by:
             if d not in keys:
                 table[d] = ALL
@@ -143,6 +116,42 @@ def values_practice_gap(
         population = rating_populations(plan, data, by)
         return apply_plan(result, plan, {"n": population}, by=by, output="values–practice gap")
     return suppress(result, by=by, min_n=min_n)
+
+
+def _gap_by(
+    data: pd.DataFrame, keys: list[str], one_each: bool, *, n_boot: int, ci: float, seed: int
+) -> pd.DataFrame:
+    """One grouping set: per group of ``keys``, n, mean value and practice, and the gap with its bootstrap CI
+    (resampling people as clusters unless each has ``one_each`` rating per group)."""
+    sub = data.dropna(subset=keys) if keys else data
+    if keys:
+        grouped = sub.groupby(keys, sort=True, observed=True)
+        codes = grouped.ngroup().to_numpy()
+        table = grouped.agg(
+            n=("participant_id", "nunique"),
+            mean_value=("value", "mean"),
+            mean_practice=("practice", "mean"),
+        ).reset_index()
+    else:
+        codes = np.zeros(len(sub), dtype=np.int64)
+        table = pd.DataFrame(
+            {
+                "n": [sub["participant_id"].nunique()],
+                "mean_value": [sub["value"].mean()],
+                "mean_practice": [sub["practice"].mean()],
+            }
+        )
+    _, gap, lo, hi = bootstrap_group_means(
+        codes,
+        sub["gap"].to_numpy(),
+        len(table),
+        clusters=None if one_each else sub["person"].to_numpy(),
+        n_boot=n_boot,
+        ci=ci,
+        seed=seed,
+    )
+    table["gap"], table["gap_ci_low"], table["gap_ci_high"] = gap, lo, hi
+    return table
 
 
 def rating_populations(
@@ -194,15 +203,8 @@ def wave_change(
     by = [d for d in by if d != "wave"]
     _check(ratings.drop(columns=["wave"], errors="ignore").assign(wave=baseline), by)
     data = _complete(ratings)
-    base = data[data["wave"] == baseline]
-    foll = data[data["wave"] == follow_up]
+    pairs = _pair_waves(data, baseline, follow_up)
     attrs = [d for d in by if d != "principle"]
-    pairs = base.merge(
-        foll[["participant_id", "principle", "gap"]],
-        on=["participant_id", "principle"],
-        suffixes=("_0", "_1"),
-    )
-    pairs["change"] = pairs["gap_1"] - pairs["gap_0"]
     rows = []
     for gset in grouping_sets(["principle", *attrs], margins):
         keys = list(gset)
@@ -210,6 +212,29 @@ def wave_change(
         for key, grp in sub.groupby(keys, sort=True, observed=True):
             key = key if isinstance(key, tuple) else (key,)
             rows.append({**dict(zip(keys, key, strict=True)), **_paired_stats(grp, ci)})
+    result = _change_table(rows, by)
+    if plan is not None:
+        kind = population_name("values_practice_pairs", baseline=baseline, follow_up=follow_up)
+        population = rating_populations(plan, pairs.drop(columns=["wave"], errors="ignore"), by, kind=kind)
+        return apply_plan(result, plan, {"n_pairs": population}, by=by, output="change in the gap")
+    return suppress(result, n_col="n_pairs", by=by, min_n=min_n)
+
+
+def _pair_waves(data: pd.DataFrame, baseline: str, follow_up: str) -> pd.DataFrame:
+    """Baseline rows joined to the same person's follow-up gap on the same principle, with ``change``."""
+    base = data[data["wave"] == baseline]
+    foll = data[data["wave"] == follow_up]
+    pairs = base.merge(
+        foll[["participant_id", "principle", "gap"]],
+        on=["participant_id", "principle"],
+        suffixes=("_0", "_1"),
+    )
+    pairs["change"] = pairs["gap_1"] - pairs["gap_0"]
+    return pairs
+
+
+def _change_table(rows: list[dict], by: list[str]) -> pd.DataFrame:
+    """The change rows as a table: the ``by`` columns ("All" where totalled), then the statistics, sorted."""
     columns = [
         *by,
         "n_pairs",
@@ -227,12 +252,7 @@ def wave_change(
     for d in by:
         result[d] = result[d].fillna(ALL).astype(str) if d in result else ALL
     result = result[columns]
-    result = result.sort_values(by, key=_all_last, kind="stable").reset_index(drop=True)
-    if plan is not None:
-        kind = population_name("values_practice_pairs", baseline=baseline, follow_up=follow_up)
-        population = rating_populations(plan, pairs.drop(columns=["wave"], errors="ignore"), by, kind=kind)
-        return apply_plan(result, plan, {"n_pairs": population}, by=by, output="change in the gap")
-    return suppress(result, n_col="n_pairs", by=by, min_n=min_n)
+    return result.sort_values(by, key=_all_last, kind="stable").reset_index(drop=True)
 
 
 def _paired_stats(grp: pd.DataFrame, ci: float) -> dict:

@@ -237,6 +237,25 @@ def change_test(
     follow_up = renamed_keyword("change_test", "after", "follow_up", after, follow_up, None)
     if baseline is None or follow_up is None:
         raise InputError("change_test needs the two waves to compare: baseline and follow_up")
+    order, union, a, b = _dyad_states(ties, baseline, follow_up)
+    n = len(order)
+    stats = _dyad_weights(people, order, union, a, attrs)
+    draws = _permuted_changes(a, b, stats, n_perm=n_perm, seed=seed, block=block)
+    rows = []
+    for name, (e, i_, scale) in stats.items():
+        t0 = _stat(a, b, e, i_, scale)
+        null = np.asarray(draws[name], dtype=float)
+        p = (1 + np.sum(np.abs(null) >= abs(t0[2]) - 1e-12)) / (1 + n_perm) if not np.isnan(t0[2]) else np.nan
+        rows.append({"measure": name, "people": n, "baseline": t0[0], "follow_up": t0[1], "change": t0[2],
+                     "p_value": p, "n_perm": n_perm})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _dyad_states(
+    ties: pd.DataFrame, baseline: str, follow_up: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The people who answered at both waves (sorted), the dyads tied at either wave among them (coded
+    ``i * n + j``), and each dyad's 0/1 state at the baseline and at the follow-up."""
     answered = [set(ties.loc[ties["wave"] == w, "participant_id"]) for w in (baseline, follow_up)]
     common = answered[0] & answered[1]
     codes = {p: i for i, p in enumerate(sorted(common))}
@@ -244,11 +263,19 @@ def change_test(
     union = np.union1d(states[0], states[1])
     a = np.isin(union, states[0]).astype(float)
     b = np.isin(union, states[1]).astype(float)
-    n = len(codes)
+    order = np.array(sorted(common), dtype=object)
+    return order, union, a, b
+
+
+def _dyad_weights(
+    people: pd.DataFrame, order: np.ndarray, union: np.ndarray, a: np.ndarray, attrs: Sequence[str]
+) -> dict[str, tuple]:
+    """Per measure, the weights (external, internal, scale) that turn dyad states into it: density counts
+    every dyad over the possible pairs; an E-I index counts the dyads across and within groups of ``attr``."""
+    n = len(order)
     pairs = n * (n - 1) / 2
     stats = {"density": (np.ones_like(a), np.zeros_like(a), pairs)}
     lookup = people.set_index("participant_id")
-    order = np.array(sorted(common), dtype=object)
     i, j = union // max(n, 1), union % max(n, 1)
     for attr in attrs:
         values = lookup.reindex(order)[attr].map(_text)
@@ -257,6 +284,13 @@ def change_test(
         valid = known[i] & known[j]
         same = codes_attr[i] == codes_attr[j]
         stats[f"ei_{attr}"] = ((~same & valid).astype(float), (same & valid).astype(float), None)
+    return stats
+
+
+def _permuted_changes(
+    a: np.ndarray, b: np.ndarray, stats: dict[str, tuple], *, n_perm: int, seed: int, block: int
+) -> dict[str, np.ndarray]:
+    """Each measure's change under ``n_perm`` random swaps of the dyads' two wave states, a block at a time."""
     rng = np.random.default_rng(seed)
     moved = np.flatnonzero(b - a)
     d = (b - a)[moved]
@@ -274,14 +308,7 @@ def change_test(
     for k, (name, (e, i_, scale)) in enumerate(stats.items()):
         se, si = shift[:, 2 * k], shift[:, 2 * k + 1]
         draws[name] = _ratio(b @ e - se, b @ i_ - si, scale) - _ratio(a @ e + se, a @ i_ + si, scale)
-    rows = []
-    for name, (e, i_, scale) in stats.items():
-        t0 = _stat(a, b, e, i_, scale)
-        null = np.asarray(draws[name], dtype=float)
-        p = (1 + np.sum(np.abs(null) >= abs(t0[2]) - 1e-12)) / (1 + n_perm) if not np.isnan(t0[2]) else np.nan
-        rows.append({"measure": name, "people": n, "baseline": t0[0], "follow_up": t0[1], "change": t0[2],
-                     "p_value": p, "n_perm": n_perm})  # fmt: skip
-    return pd.DataFrame(rows)
+    return draws
 
 
 def _dyads(ties: pd.DataFrame, wave: str, codes: dict) -> np.ndarray:

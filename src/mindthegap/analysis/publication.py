@@ -295,20 +295,7 @@ def apply_plan(
     records: list[tuple[str, Label, str, int]] = []
     rows = out[by].to_dict(orient="records") if len(out) else []
     for col, population in counts.items():
-        n = pd.to_numeric(out[col], errors="coerce").fillna(0).to_numpy(dtype=float)
-        hidden |= n < plan.min_n
-        wrong: set[str] = set()
-        for i, row in enumerate(rows):
-            name = population if isinstance(population, str) else population(row)
-            label = _row_label(plan, name, row, missing or {})
-            records.append((name, label, col, i))
-            if not plan.allows(name, label):
-                hidden[i] = True
-            elif plan.true_count(name, label) != round(n[i]):
-                wrong.add(name)
-        for col_rest, of in (complements or {}).items():
-            if of == col:
-                wrong |= _check_complements(plan, out, col_rest, records, col, hidden)
+        wrong = _hide_by_plan(plan, out, col, population, rows, records, hidden, complements, missing)
         if wrong:
             warnings.warn(
                 f"{col!r} does not count the people of {', '.join(sorted(wrong))}; its rows are suppressed",
@@ -320,6 +307,49 @@ def apply_plan(
                     hidden[i] = True
     result = blank_hidden(out, hidden, protected=[*by, *keep])
     result.index = table.index
+    _record_published(plan, out, records, hidden, complements, output)
+    return result
+
+
+def _hide_by_plan(
+    plan: PublicationPlan,
+    out: pd.DataFrame,
+    col: str,
+    population: PopulationOf,
+    rows: list[dict],
+    records: list[tuple[str, Label, str, int]],
+    hidden: np.ndarray,
+    complements: Mapping[str, str] | None,
+    missing: Mapping[str, str] | None,
+) -> set[str]:
+    """Mark in ``hidden`` the rows whose count in ``col`` is small or whose group the plan hides, add each
+    row's (population, label, column, row) to ``records``, and return the populations ``col`` miscounts."""
+    n = pd.to_numeric(out[col], errors="coerce").fillna(0).to_numpy(dtype=float)
+    hidden |= n < plan.min_n
+    wrong: set[str] = set()
+    for i, row in enumerate(rows):
+        name = population if isinstance(population, str) else population(row)
+        label = _row_label(plan, name, row, missing or {})
+        records.append((name, label, col, i))
+        if not plan.allows(name, label):
+            hidden[i] = True
+        elif plan.true_count(name, label) != round(n[i]):
+            wrong.add(name)
+    for col_rest, of in (complements or {}).items():
+        if of == col:
+            wrong |= _check_complements(plan, out, col_rest, records, col, hidden)
+    return wrong
+
+
+def _record_published(
+    plan: PublicationPlan,
+    out: pd.DataFrame,
+    records: list[tuple[str, Label, str, int]],
+    hidden: np.ndarray,
+    complements: Mapping[str, str] | None,
+    output: str,
+) -> None:
+    """Write to the plan's ledger every count the table publishes (None where hidden), and each rest shown."""
     for name, label, col, i in records:
         plan.ledger.record(name, label, None if hidden[i] else out.at[i, col], output=output or col)
         for col_rest, of in (complements or {}).items():
@@ -327,7 +357,6 @@ def apply_plan(
                 plan.ledger.record(
                     name, label, out.at[i, col_rest], output=output or col_rest, complement=True
                 )
-    return result
 
 
 def _row_label(plan: PublicationPlan, name: str, row: dict, missing: Mapping[str, str]) -> Label:

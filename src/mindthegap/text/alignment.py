@@ -64,9 +64,7 @@ def policy_alignment(
     ev = evidence[evidence[text_col].notna()].reset_index(drop=True)
     ev_texts = clean_texts(ev[text_col].tolist())
     pr_texts = clean_texts(principles[principle_text_col].tolist())
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words=list(STOP_WORDS), min_df=1)
-    vec.fit(ev_texts + pr_texts)
-    sim = np.asarray((vec.transform(pr_texts) @ vec.transform(ev_texts).T).todense()) if ev_texts else None
+    sim = _similarities(pr_texts, ev_texts)
     senti = _sentiment(ev, text_col, sentiment_col) if len(ev) else np.array([])
     summary, matches = [], []
     for i, principle in enumerate(principles[principle_col].tolist()):
@@ -75,45 +73,74 @@ def policy_alignment(
         else:
             hits = np.flatnonzero(sim[i] >= min_similarity)
             hits = hits[np.argsort(-sim[i, hits], kind="stable")]
-        s = senti[hits]
-        s = s[~np.isnan(s)]
-        share_neg = float((s >= 4).mean()) if len(s) else np.nan
-        if len(hits) < min_evidence:
-            flag = LITTLE
-        elif share_neg == 1.0:
-            flag = ONLY_NEGATIVE
-        elif share_neg >= 0.75:
-            flag = MOSTLY_NEGATIVE
-        else:
-            flag = None
-        summary.append(
-            {
-                "principle": principle,
-                "n_evidence": len(hits),
-                "levels": ", ".join(sorted(ev.loc[hits, level_col].astype(str).unique())),
-                "mean_sentiment": float(s.mean()) if len(s) else np.nan,
-                "share_negative": share_neg,
-                "flag": flag,
-            }
-        )
-        seen: set[str] = set()
-        for j in hits:
-            if len(seen) >= top:
-                break
-            text = ev_texts[j]
-            if text in seen:  # the same words said twice add nothing to read
-                continue
-            seen.add(text)
-            matches.append(
-                {"principle": principle, "rank": len(seen), "similarity": float(sim[i, j]),
-                 "level": ev.loc[j, level_col], "sentiment": senti[j], "text": ev.loc[j, text_col]}
-            )  # fmt: skip
+        summary.append(_summarise(principle, hits, senti, ev[level_col], min_evidence))
+        matches += _top_matches(principle, hits, sim, i, ev_texts, ev, text_col, level_col, senti, top)
     return (
         pd.DataFrame(
             summary, columns=["principle", "n_evidence", "levels", "mean_sentiment", "share_negative", "flag"]
         ),
         pd.DataFrame(matches, columns=["principle", "rank", "similarity", "level", "sentiment", "text"]),
     )
+
+
+def _similarities(pr_texts: list[str], ev_texts: list[str]) -> np.ndarray | None:
+    """Cosine similarity of each principle (rows) to each evidence segment in one TF-IDF space; None without
+    evidence."""
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words=list(STOP_WORDS), min_df=1)
+    vec.fit(ev_texts + pr_texts)
+    return np.asarray((vec.transform(pr_texts) @ vec.transform(ev_texts).T).todense()) if ev_texts else None
+
+
+def _summarise(principle, hits: np.ndarray, senti: np.ndarray, levels: pd.Series, min_evidence: int) -> dict:
+    """One principle's summary row: how much evidence, from which levels, how negative, and its flag."""
+    s = senti[hits]
+    s = s[~np.isnan(s)]
+    share_neg = float((s >= 4).mean()) if len(s) else np.nan
+    if len(hits) < min_evidence:
+        flag = LITTLE
+    elif share_neg == 1.0:
+        flag = ONLY_NEGATIVE
+    elif share_neg >= 0.75:
+        flag = MOSTLY_NEGATIVE
+    else:
+        flag = None
+    return {
+        "principle": principle,
+        "n_evidence": len(hits),
+        "levels": ", ".join(sorted(levels.loc[hits].astype(str).unique())),
+        "mean_sentiment": float(s.mean()) if len(s) else np.nan,
+        "share_negative": share_neg,
+        "flag": flag,
+    }
+
+
+def _top_matches(
+    principle,
+    hits: np.ndarray,
+    sim: np.ndarray | None,
+    i: int,
+    ev_texts: list[str],
+    ev: pd.DataFrame,
+    text_col: str,
+    level_col: str,
+    senti: np.ndarray,
+    top: int,
+) -> list[dict]:
+    """The ``top`` best-matching segments of principle ``i`` (row of ``sim``), each distinct text once."""
+    matches = []
+    seen: set[str] = set()
+    for j in hits:
+        if len(seen) >= top:
+            break
+        text = ev_texts[j]
+        if text in seen:  # the same words said twice add nothing to read
+            continue
+        seen.add(text)
+        matches.append(
+            {"principle": principle, "rank": len(seen), "similarity": float(sim[i, j]),
+             "level": ev.loc[j, level_col], "sentiment": senti[j], "text": ev.loc[j, text_col]}
+        )  # fmt: skip
+    return matches
 
 
 def evidence_by_level(

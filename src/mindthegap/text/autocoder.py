@@ -298,21 +298,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         docs, Y, self.labels_ = self._check_input(texts, Y, codes)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
-        self.vectoriser_ = text_vectoriser(
-            word_ngrams=tuple(self.word_ngrams),
-            char_ngrams=tuple(self.char_ngrams),
-            char_analyzer=self.char_analyzer,
-            min_df=self.min_df,
-            max_char_features=self.max_char_features,
-            embedding_model=self.embedding_model,
-        )
-        X = self.vectoriser_.fit_transform(docs).tocsr()
-        self.context_ = None
-        if context is not None:
-            self.context_ = ContextEncoder(
-                weight=float(self.context_weight), interactions=bool(self.context_interactions)
-            ).fit(context, len(docs))
-            X = sp.hstack([X, self.context_.transform(context, len(docs))], format="csr")
+        X = self._fit_features(docs, context)
         folds = iterative_folds(Y, self.cv, random_state=self.random_state)
         rule_args = {"shrinkage": float(self.threshold_shrinkage), "fallback": self.fallback}
         row, settings, oof, W_sum, b_sum = self._search(X, Y, folds, rule_args)
@@ -333,6 +319,25 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         if self.sentiment is not None:
             self.sentiment_model_ = clone(self.sentiment).fit(list(texts), sentiment_labels)
         return self
+
+    def _fit_features(self, docs: list[str], context: Any):
+        """Fit the text vectoriser (and the context encoder, given ``context``) and return the training features."""
+        self.vectoriser_ = text_vectoriser(
+            word_ngrams=tuple(self.word_ngrams),
+            char_ngrams=tuple(self.char_ngrams),
+            char_analyzer=self.char_analyzer,
+            min_df=self.min_df,
+            max_char_features=self.max_char_features,
+            embedding_model=self.embedding_model,
+        )
+        X = self.vectoriser_.fit_transform(docs).tocsr()
+        self.context_ = None
+        if context is not None:
+            self.context_ = ContextEncoder(
+                weight=float(self.context_weight), interactions=bool(self.context_interactions)
+            ).fit(context, len(docs))
+            X = sp.hstack([X, self.context_.transform(context, len(docs))], format="csr")
+        return X
 
     @property
     def codes_(self) -> list[str]:
