@@ -64,7 +64,27 @@ def build(ctx: ReportContext) -> Section | None:
         return None
     came = attendees(attendance, ctx.roster())
     dose = dict(zip(came["participant_id"], came["events"], strict=True))
-    before, after = waves[0], waves[-1]
+    rows, slopes = _compare_outcomes(ctx, outcomes, dose, before=waves[0], after=waves[-1])
+    table = pd.DataFrame(rows).assign(label=lambda d: d["outcome"].map(OUTCOMES))
+    section = Section("did-it-help", "Did it help? Change for people who came and people who did not")
+    section.add(
+        Paragraph(
+            "For people measured at both waves, each outcome's change (follow-up minus baseline) is compared between "
+            "people who came to at least one event and people who did not: the difference in differences. People "
+            "chose to come, so this is an association, not proof that events caused the change. Intervals are 95% "
+            f"studentised bootstrap intervals resampling people within each group ({ctx.n_boot:,} resamples, seeded)."
+        )
+    )
+    _add_difference_in_differences(section, table)
+    section.add(_dose_table(slopes))
+    return section
+
+
+def _compare_outcomes(
+    ctx: ReportContext, outcomes: dict[str, pd.DataFrame], dose: dict, before: str, after: str
+) -> tuple[list[dict], list[dict]]:
+    """For each outcome, the difference in differences (through the plan) and the dose-response slope, which is
+    hidden wherever the comparison is suppressed."""
     rows, slopes = [], []
     for key, frame in outcomes.items():
         changes = person_changes(frame, outcome="value", baseline=before, follow_up=after)
@@ -83,16 +103,12 @@ def build(ctx: ReportContext) -> Section | None:
         if row["suppressed"]:
             slope.update(slope=np.nan, ci_low=np.nan, ci_high=np.nan, suppressed=True, n=None)
         slopes.append(slope)
-    table = pd.DataFrame(rows).assign(label=lambda d: d["outcome"].map(OUTCOMES))
-    section = Section("did-it-help", "Did it help? Change for people who came and people who did not")
-    section.add(
-        Paragraph(
-            "For people measured at both waves, each outcome's change (follow-up minus baseline) is compared between "
-            "people who came to at least one event and people who did not: the difference in differences. People "
-            "chose to come, so this is an association, not proof that events caused the change. Intervals are 95% "
-            f"studentised bootstrap intervals resampling people within each group ({ctx.n_boot:,} resamples, seeded)."
-        )
-    )
+    return rows, slopes
+
+
+def _add_difference_in_differences(section: Section, table: pd.DataFrame) -> None:
+    """The difference-in-differences table, as a chart when any row is shown, and a summary line for each
+    outcome whose interval excludes zero."""
     data = Table(
         caption="Difference in differences: people who came to events against people who did not",
         data=table,
@@ -124,22 +140,23 @@ def build(ctx: ReportContext) -> Section | None:
                 )
     else:
         section.add(data)
-    section.add(
-        Table(
-            caption="Dose: change per extra event attended",
-            data=pd.DataFrame(slopes).assign(label=lambda d: d["outcome"].map(OUTCOMES)),
-            columns={
-                "label": "Outcome",
-                "slope": "Change per event",
-                "ci_low": "95% CI low",
-                "ci_high": "95% CI high",
-            },
-            formats=dict.fromkeys(("slope", "ci_low", "ci_high"), "{:+.3f}"),
-            note="Least-squares slope of each person's change on the number of events they came to (0 for people "
-            "who never came); percentile bootstrap interval resampling people.",
-        )
+
+
+def _dose_table(slopes: list[dict]) -> Table:
+    """Change per extra event attended, for each outcome."""
+    return Table(
+        caption="Dose: change per extra event attended",
+        data=pd.DataFrame(slopes).assign(label=lambda d: d["outcome"].map(OUTCOMES)),
+        columns={
+            "label": "Outcome",
+            "slope": "Change per event",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
+        },
+        formats=dict.fromkeys(("slope", "ci_low", "ci_high"), "{:+.3f}"),
+        note="Least-squares slope of each person's change on the number of events they came to (0 for people "
+        "who never came); percentile bootstrap interval resampling people.",
     )
-    return section
 
 
 def _through_plan(row: dict, changes: pd.DataFrame, dose: dict, key: str, ctx: ReportContext) -> dict:

@@ -167,7 +167,13 @@ def sentence_units(sources: pd.DataFrame, wanted: set) -> pd.DataFrame:
 
 def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataFrame) -> None:
     """Agreement between people (sentences of double-coded sources), then people against the auto-coder."""
-    from mindthegap.analysis.coders import double_coded, intercoder_agreement, machine_agreement
+    _intercoder_block(section, codings, sources)
+    _machine_agreement_block(section, codings, sources)
+
+
+def _intercoder_block(section: Section, codings: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Agreement between people per code, over the sentences of the sources two or more people coded."""
+    from mindthegap.analysis.coders import double_coded, intercoder_agreement
 
     double = double_coded(codings)
     if len(double):
@@ -203,6 +209,12 @@ def _agreement_blocks(section: Section, codings: pd.DataFrame, sources: pd.DataF
             f"Coders agreed with Krippendorff's α = {overall:.2f} (unit of analysis: sentence, "
             f"{_count(len(double), 'double-coded source')})."
         )
+
+
+def _machine_agreement_block(section: Section, codings: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Agreement between people and the auto-coder per code, reported apart from agreement between people."""
+    from mindthegap.analysis.coders import machine_agreement
+
     versus = machine_agreement(codings, sources)
     if len(versus):
         section.add(

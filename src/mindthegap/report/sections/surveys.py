@@ -82,48 +82,11 @@ def _prepost(
     if len(waves) < 2:
         return None
     before, after = waves[0], waves[-1]
-    parts = []
-    for key, label in labels.items():
-        if key not in scores.columns:
-            continue
-        change = paired_change(
-            scores, key, id_col="participant_id", wave_col="wave", baseline=before, follow_up=after,
-            min_n=plan.min_n, plan=plan,
-            population=population_name("survey_pairs", instrument=ins, before=before, after=after, construct=key),
-        )  # fmt: skip
-        change.insert(0, "construct_label", label)
-        parts.append(change)
-    if not parts:
+    table = _paired_changes(scores, labels, before, after, plan, ins)
+    if table is None:
         return None
-    table = pd.concat(parts, ignore_index=True)
-    # readers of a board report should see "< 0.001", not a p-value rounded to 0.000
-    table["p_shown"] = table["p_wilcoxon"].map(
-        lambda p: "" if pd.isna(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")
-    )
     first, last = names.get(before, before), names.get(after, after)
-    data = Table(
-        caption=f"Paired change in NoMAD construct scores, {first} to {last}",
-        data=table,
-        columns={
-            "construct_label": "Construct",
-            "n": "n (both waves)",
-            "mean_baseline": first,
-            "mean_follow_up": last,
-            "mean_change": "Change",
-            "ci_low": "95% CI low",
-            "ci_high": "95% CI high",
-            "p_shown": "p (Wilcoxon)",
-            "d_z": "d_z",
-        },
-        formats={
-            "n": "{:.0f}",
-            **{
-                c: "{:.2f}"
-                for c in ("mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "d_z")
-            },
-        },
-        note="Only people who answered in both waves are counted; the CI is from the paired t distribution.",
-    )
+    data = _prepost_table(table, first, last)
     shown = table[~table["suppressed"].astype(bool)]
     if shown.empty:
         return [
@@ -147,6 +110,58 @@ def _prepost(
             caption="Positive values: the way of working feels more normal at the later wave.",
         )
     ]
+
+
+def _paired_changes(
+    scores: pd.DataFrame, labels: dict[str, str], before: str, after: str, plan: PublicationPlan, ins: str
+) -> pd.DataFrame | None:
+    """One row of paired change per scored construct, with the p-value as shown; ``None`` if none is scored."""
+    parts = []
+    for key, label in labels.items():
+        if key not in scores.columns:
+            continue
+        change = paired_change(
+            scores, key, id_col="participant_id", wave_col="wave", baseline=before, follow_up=after,
+            min_n=plan.min_n, plan=plan,
+            population=population_name("survey_pairs", instrument=ins, before=before, after=after, construct=key),
+        )  # fmt: skip
+        change.insert(0, "construct_label", label)
+        parts.append(change)
+    if not parts:
+        return None
+    table = pd.concat(parts, ignore_index=True)
+    # readers of a board report should see "< 0.001", not a p-value rounded to 0.000
+    table["p_shown"] = table["p_wilcoxon"].map(
+        lambda p: "" if pd.isna(p) else ("< 0.001" if p < 0.001 else f"{p:.3f}")
+    )
+    return table
+
+
+def _prepost_table(table: pd.DataFrame, first: str, last: str) -> Table:
+    """The paired-change table, headed with the names of the two waves."""
+    return Table(
+        caption=f"Paired change in NoMAD construct scores, {first} to {last}",
+        data=table,
+        columns={
+            "construct_label": "Construct",
+            "n": "n (both waves)",
+            "mean_baseline": first,
+            "mean_follow_up": last,
+            "mean_change": "Change",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
+            "p_shown": "p (Wilcoxon)",
+            "d_z": "d_z",
+        },
+        formats={
+            "n": "{:.0f}",
+            **{
+                c: "{:.2f}"
+                for c in ("mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "d_z")
+            },
+        },
+        note="Only people who answered in both waves are counted; the CI is from the paired t distribution.",
+    )
 
 
 def _alpha_chart(table: pd.DataFrame) -> str:
@@ -237,6 +252,26 @@ def build(ctx: ReportContext) -> Section | None:
     else:
         section = Section("surveys", "Survey instruments")
         wave = None
+    rel_parts = _instrument_reliabilities(ctx, answers, stored, used, wave)
+    if rel_parts and "nomad" not in used:
+        section.add(
+            Paragraph(
+                "How well each survey construct holds together: Cronbach's alpha and McDonald's omega for the "
+                "items of each construct, in the first wave that answered the instrument. Groups of fewer than "
+                f"{ctx.min_n} respondents are not shown."
+            )
+        )
+    if rel_parts:
+        section.add(_reliability_table(rel_parts, used))
+    return section if section.blocks else None
+
+
+def _instrument_reliabilities(
+    ctx: ReportContext, answers: pd.DataFrame, stored: dict, used: set[str], wave: str | None
+) -> list[pd.DataFrame]:
+    """Reliability of each construct of every instrument answered, in ``wave`` (the NoMAD figures' wave) where
+    the instrument was answered in it, otherwise in its own first wave; instruments that cannot load are
+    skipped."""
     rel_parts = []
     for ident in sorted(used):
         try:
@@ -264,31 +299,24 @@ def build(ctx: ReportContext) -> Section | None:
         rel.insert(0, "instrument", ins.name)
         rel["construct"] = rel["construct"].map(lambda c, ins=ins: ins.constructs.get(c, c))
         rel_parts.append(rel)
-    if rel_parts and "nomad" not in used:
-        section.add(
-            Paragraph(
-                "How well each survey construct holds together: Cronbach's alpha and McDonald's omega for the "
-                "items of each construct, in the first wave that answered the instrument. Groups of fewer than "
-                f"{ctx.min_n} respondents are not shown."
-            )
-        )
-    if rel_parts:
-        notes = []
-        if "nomad" in used:
-            notes.append("Published NoMAD alphas (n = 831): 0.71, 0.81, 0.78 and 0.65.")
-        if "coproduction" in used:
-            notes.append("The co-production measure is new and untested.")
-        notes.append("Two-item constructs give only a rough guide.")
-        section.add(
-            Table(
-                caption="Reliability of each construct (Cronbach's alpha with Feldt 95% CI; McDonald's omega)",
-                data=pd.concat(rel_parts, ignore_index=True),
-                columns={"instrument": "Instrument", **RELIABILITY_COLUMNS},
-                formats=RELIABILITY_FORMATS,
-                note=" ".join(notes),
-            )
-        )
-    return section if section.blocks else None
+    return rel_parts
+
+
+def _reliability_table(rel_parts: list[pd.DataFrame], used: set[str]) -> Table:
+    """All instruments' reliabilities in one table, with notes on the instruments' published record."""
+    notes = []
+    if "nomad" in used:
+        notes.append("Published NoMAD alphas (n = 831): 0.71, 0.81, 0.78 and 0.65.")
+    if "coproduction" in used:
+        notes.append("The co-production measure is new and untested.")
+    notes.append("Two-item constructs give only a rough guide.")
+    return Table(
+        caption="Reliability of each construct (Cronbach's alpha with Feldt 95% CI; McDonald's omega)",
+        data=pd.concat(rel_parts, ignore_index=True),
+        columns={"instrument": "Instrument", **RELIABILITY_COLUMNS},
+        formats=RELIABILITY_FORMATS,
+        note=" ".join(notes),
+    )
 
 
 def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Section) -> str:
@@ -316,60 +344,11 @@ def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Secti
             f"are left out). Figures are for the {wave.replace('_', ' ')} wave."
         )
     )
-    table = Table(
-        caption="NoMAD construct means by service",
-        data=means,
-        columns={"group": "Service", "n": "n", **{k: labels[k] for k in keys}},
-        formats={"n": "{:.0f}", **{k: "{:.2f}" for k in keys}},
-    )
-    if not shown.empty:
-        best = shown.set_index("group")[keys].mean(axis=1)
-        section.add(
-            Figure(
-                title="NoMAD constructs by service",
-                svg=_radar(shown, labels),
-                alt=(
-                    f"Radar chart of the four NoMAD construct means for {len(shown)} services. Highest overall: "
-                    f"{best.idxmax()} ({best.max():.2f}); lowest: {best.idxmin()} ({best.min():.2f})."
-                ),
-                table=table,
-            )
-        )
+    best = _add_radar(section, means, shown, labels)
     effects_df = _effects(scores, list(shown["service"]), labels, plan, nomad.id, wave)
     if effects_df is not None and (~effects_df["suppressed"].astype(bool)).any():
         effects_df.insert(0, "group", effects_df["service"].map(lambda v: names.get(v, v)))
-        top = effects_df.dropna(subset=["hedges_g"]).sort_values("hedges_g").iloc[0]
-        section.add(
-            Figure(
-                title=f"How each service differs from the rest of the {organisation_word(ctx.study)}",
-                svg=_forest(effects_df, organisation_word(ctx.study)),
-                alt=(
-                    f"Forest plot of Hedges' g with 95% CIs for each service and construct against all other "
-                    f"staff. Lowest: {top['group']}, {top['construct_label']} (g = {top['hedges_g']:.2f})."
-                ),
-                table=Table(
-                    caption=f"Differences from the rest of the {organisation_word(ctx.study)} (Hedges' g)",
-                    data=effects_df,
-                    columns={
-                        "group": "Service",
-                        "construct_label": "Construct",
-                        "n": "n",
-                        "n_rest": "n (rest)",
-                        "hedges_g": "g",
-                        "g_ci_low": "95% CI low",
-                        "g_ci_high": "95% CI high",
-                    },
-                    formats={
-                        "n": "{:.0f}",
-                        "n_rest": "{:.0f}",
-                        "hedges_g": "{:.2f}",
-                        "g_ci_low": "{:.2f}",
-                        "g_ci_high": "{:.2f}",
-                    },
-                ),
-                caption="Negative values: the service scores lower than everyone else.",
-            )
-        )
+        section.add(_effects_figure(effects_df, organisation_word(ctx.study)))
     wave_names = {w.id: w.name for w in ctx.study.waves}
     for block in _prepost(all_scores, labels, waves, wave_names, plan, nomad.id) or []:
         section.add(block)
@@ -380,6 +359,69 @@ def _nomad_part(ctx: ReportContext, answers: pd.DataFrame, nomad, section: Secti
             f"NoMAD: {best.idxmin()} scores lowest across the four normalisation constructs ({best.min():.2f} of 5)."
         )
     return wave
+
+
+def _add_radar(
+    section: Section, means: pd.DataFrame, shown: pd.DataFrame, labels: dict[str, str]
+) -> pd.Series | None:
+    """The radar of construct means for the services shown; returns each shown service's mean over the
+    constructs (``None`` when every service is suppressed, and then nothing is added)."""
+    keys = list(labels)
+    table = Table(
+        caption="NoMAD construct means by service",
+        data=means,
+        columns={"group": "Service", "n": "n", **{k: labels[k] for k in keys}},
+        formats={"n": "{:.0f}", **{k: "{:.2f}" for k in keys}},
+    )
+    if shown.empty:
+        return None
+    best = shown.set_index("group")[keys].mean(axis=1)
+    section.add(
+        Figure(
+            title="NoMAD constructs by service",
+            svg=_radar(shown, labels),
+            alt=(
+                f"Radar chart of the four NoMAD construct means for {len(shown)} services. Highest overall: "
+                f"{best.idxmax()} ({best.max():.2f}); lowest: {best.idxmin()} ({best.min():.2f})."
+            ),
+            table=table,
+        )
+    )
+    return best
+
+
+def _effects_figure(effects_df: pd.DataFrame, organisation: str) -> Figure:
+    """Forest plot (with its table) of how each service differs from the rest of the organisation."""
+    top = effects_df.dropna(subset=["hedges_g"]).sort_values("hedges_g").iloc[0]
+    return Figure(
+        title=f"How each service differs from the rest of the {organisation}",
+        svg=_forest(effects_df, organisation),
+        alt=(
+            f"Forest plot of Hedges' g with 95% CIs for each service and construct against all other "
+            f"staff. Lowest: {top['group']}, {top['construct_label']} (g = {top['hedges_g']:.2f})."
+        ),
+        table=Table(
+            caption=f"Differences from the rest of the {organisation} (Hedges' g)",
+            data=effects_df,
+            columns={
+                "group": "Service",
+                "construct_label": "Construct",
+                "n": "n",
+                "n_rest": "n (rest)",
+                "hedges_g": "g",
+                "g_ci_low": "95% CI low",
+                "g_ci_high": "95% CI high",
+            },
+            formats={
+                "n": "{:.0f}",
+                "n_rest": "{:.0f}",
+                "hedges_g": "{:.2f}",
+                "g_ci_low": "{:.2f}",
+                "g_ci_high": "{:.2f}",
+            },
+        ),
+        caption="Negative values: the service scores lower than everyone else.",
+    )
 
 
 def _construct_means(scores: pd.DataFrame, keys: list[str], plan: PublicationPlan, ins: str, wave: str):

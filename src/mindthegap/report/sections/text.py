@@ -18,10 +18,6 @@ PERSPECTIVE = {
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from mindthegap.report.text_figures import divergence_figure
-    from mindthegap.text.alignment import policy_alignment
-    from mindthegap.text.divergence import distinctive_terms, pairwise_divergence
-
     comments = ctx.frame("comments")
     if comments is None or "text" not in comments.columns:
         return None
@@ -36,6 +32,16 @@ def build(ctx: ReportContext) -> Section | None:
             f"({total_redacted:,} items removed)."
         )
     )
+    _add_distinctive_terms(section, frame, ctx)
+    _add_divergence(section, frame, ctx)
+    _add_policy_alignment(section, frame, ctx)
+    return section
+
+
+def _add_distinctive_terms(section: Section, frame: pd.DataFrame, ctx: ReportContext) -> None:
+    """The words each perspective uses more than the others: figure and one summary line per perspective."""
+    from mindthegap.report.text_figures import divergence_figure
+    from mindthegap.text.divergence import distinctive_terms
 
     terms = distinctive_terms(
         frame, text_col="text", group_col="perspective", top=8, min_n=ctx.min_n, plan=ctx.plan
@@ -52,6 +58,11 @@ def build(ctx: ReportContext) -> Section | None:
     for group, part in shown.groupby("group"):
         top = ", ".join(part.sort_values("rank")["term"].head(3))
         section.summary.append(f"{group} talk most distinctively about {top}.")
+
+
+def _add_divergence(section: Section, frame: pd.DataFrame, ctx: ReportContext) -> None:
+    """How differently each pair of perspectives talks (chance-corrected Jensen–Shannon divergence)."""
+    from mindthegap.text.divergence import pairwise_divergence
 
     pairs = pairwise_divergence(
         frame,
@@ -101,50 +112,53 @@ def build(ctx: ReportContext) -> Section | None:
                 f"(p = {row.p_permutation:.2f})."
             )
 
+
+def _add_policy_alignment(section: Section, frame: pd.DataFrame, ctx: ReportContext) -> None:
+    """Which comments speak to each of the study's principles, with their sentiment and flags."""
+    from mindthegap.text.alignment import policy_alignment
+
     principles = pd.DataFrame(
         [{"principle": p.name, "text": f"{p.name}. {p.description}"} for p in ctx.study.principles]
     )
-    if len(principles):
-        summary, matches = policy_alignment(
-            principles, frame, level_col="perspective", sentiment_col=None, top=3
+    if not len(principles):
+        return
+    summary, matches = policy_alignment(principles, frame, level_col="perspective", sentiment_col=None, top=3)
+    # the sentiment model codes 1 = very positive … 5 = very negative (as the Friends and Family Test does);
+    # readers expect a higher score to be better, so the report turns the scale round
+    summary = summary.assign(positivity=6 - summary["mean_sentiment"])
+    section.add(
+        Table(
+            caption="Policy alignment: evidence that speaks to each principle",
+            data=summary,
+            columns={
+                "principle": "Principle",
+                "n_evidence": "Comments",
+                "levels": "Perspectives heard",
+                "positivity": "Mean sentiment (1 very negative – 5 very positive)",
+                "share_negative": "Share negative",
+                "flag": "Flag",
+            },
+            formats={"n_evidence": "{:.0f}", "positivity": "{:.1f}", "share_negative": "{:.0%}"},
+            note="Matched by TF-IDF cosine similarity; sentiment from mindthegap's lexicon baseline. "
+            "Flags are prompts to read the comments, not verdicts.",
         )
-        # the sentiment model codes 1 = very positive … 5 = very negative (as the Friends and Family Test does);
-        # readers expect a higher score to be better, so the report turns the scale round
-        summary = summary.assign(positivity=6 - summary["mean_sentiment"])
+    )
+    flagged = summary[summary["flag"].notna()]
+    for _, row in flagged.iterrows():
+        section.summary.append(f"{row['principle']}: {row['flag']} in free text.")
+    if len(matches):
         section.add(
             Table(
-                caption="Policy alignment: evidence that speaks to each principle",
-                data=summary,
+                caption="Closest comments for each principle",
+                data=matches,
                 columns={
                     "principle": "Principle",
-                    "n_evidence": "Comments",
-                    "levels": "Perspectives heard",
-                    "positivity": "Mean sentiment (1 very negative – 5 very positive)",
-                    "share_negative": "Share negative",
-                    "flag": "Flag",
+                    "rank": "Rank",
+                    "similarity": "Similarity",
+                    "level": "Perspective",
+                    "text": "Comment (redacted)",
                 },
-                formats={"n_evidence": "{:.0f}", "positivity": "{:.1f}", "share_negative": "{:.0%}"},
-                note="Matched by TF-IDF cosine similarity; sentiment from mindthegap's lexicon baseline. "
-                "Flags are prompts to read the comments, not verdicts.",
+                formats={"rank": "{:.0f}", "similarity": "{:.2f}"},
+                verbatim=("text",),
             )
         )
-        flagged = summary[summary["flag"].notna()]
-        for _, row in flagged.iterrows():
-            section.summary.append(f"{row['principle']}: {row['flag']} in free text.")
-        if len(matches):
-            section.add(
-                Table(
-                    caption="Closest comments for each principle",
-                    data=matches,
-                    columns={
-                        "principle": "Principle",
-                        "rank": "Rank",
-                        "similarity": "Similarity",
-                        "level": "Perspective",
-                        "text": "Comment (redacted)",
-                    },
-                    formats={"rank": "{:.0f}", "similarity": "{:.2f}"},
-                    verbatim=("text",),
-                )
-            )
-    return section

@@ -37,6 +37,38 @@ def _gap_table(caption: str, table: pd.DataFrame, dims: dict[str, str], note: st
 
 
 def quadrant_figure(quadrant: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) -> Figure:
+    svg = _quadrant_svg(quadrant, labelled, wave_name)
+    worst = labelled.sort_values("gap", ascending=False).iloc[0]
+    concentrate = labelled.loc[labelled["quadrant"] == "Concentrate here", "principle"].tolist()
+    alt = (
+        f"Scatter plot of {len(labelled)} principles by performance (x) and importance (y). "
+        f"{worst['principle']} has the widest gap ({worst['gap']:.2f}). "
+        + (f"In the 'concentrate here' quadrant: {', '.join(concentrate)}." if concentrate else "")
+    )
+    table = Table(
+        caption="Importance–performance data",
+        data=labelled,
+        columns={
+            "principle": "Principle",
+            "n": "n",
+            "importance": "Importance",
+            "performance": "Performance",
+            "gap": "Gap",
+            "quadrant": "Quadrant",
+        },
+        formats={"n": "{:.0f}", "importance": "{:.2f}", "performance": "{:.2f}", "gap": "{:.2f}"},
+    )
+    return Figure(
+        title="Importance–performance quadrant",
+        svg=svg,
+        alt=alt,
+        table=table,
+        caption="Dashed lines mark the mean importance and performance across principles (Martilla & James 1977).",
+    )
+
+
+def _quadrant_svg(quadrant: pd.DataFrame, labelled: pd.DataFrame, wave_name: str) -> str:
+    """The importance–performance scatter, cut at the mean of each axis, with the four quadrants named."""
     with charts.figure(7.5, 5.0) as (fig, ax):
         ax.axvline(quadrant.attrs["performance_cut"], color=charts.MUTED, lw=1, ls="--")
         ax.axhline(quadrant.attrs["importance_cut"], color=charts.MUTED, lw=1, ls="--")
@@ -70,33 +102,7 @@ def quadrant_figure(quadrant: pd.DataFrame, labelled: pd.DataFrame, wave_name: s
         ):
             ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=8, color=charts.MUTED)
         svg = charts.to_svg(fig)
-    worst = labelled.sort_values("gap", ascending=False).iloc[0]
-    concentrate = labelled.loc[labelled["quadrant"] == "Concentrate here", "principle"].tolist()
-    alt = (
-        f"Scatter plot of {len(labelled)} principles by performance (x) and importance (y). "
-        f"{worst['principle']} has the widest gap ({worst['gap']:.2f}). "
-        + (f"In the 'concentrate here' quadrant: {', '.join(concentrate)}." if concentrate else "")
-    )
-    table = Table(
-        caption="Importance–performance data",
-        data=labelled,
-        columns={
-            "principle": "Principle",
-            "n": "n",
-            "importance": "Importance",
-            "performance": "Performance",
-            "gap": "Gap",
-            "quadrant": "Quadrant",
-        },
-        formats={"n": "{:.0f}", "importance": "{:.2f}", "performance": "{:.2f}", "gap": "{:.2f}"},
-    )
-    return Figure(
-        title="Importance–performance quadrant",
-        svg=svg,
-        alt=alt,
-        table=table,
-        caption="Dashed lines mark the mean importance and performance across principles (Martilla & James 1977).",
-    )
+    return svg
 
 
 def _change_finding(best: pd.Series) -> str:
@@ -184,12 +190,34 @@ def build(ctx: ReportContext) -> Section | None:
     )
     kw = {"n_boot": ctx.n_boot, "seed": ctx.seed, "min_n": ctx.min_n, "plan": ctx.plan}
 
+    latest_service, labelled = _add_service_gap(section, ctx, ratings, latest, wave_names[latest], kw)
+    overall = latest_service[latest_service["service"] == ALL].reset_index(drop=True)
+    quadrant = importance_performance(overall)
+    if not quadrant.empty:
+        section.add(quadrant_figure(quadrant, label_frame(quadrant, study), wave_names[latest]))
+    _add_gap_by_discipline_and_level(section, ctx, ratings, latest, wave_names[latest], kw)
+    if len(waves) >= 2:
+        _add_wave_change(section, ctx, ratings, waves, wave_names)
+    _add_widest_gap_summary(section, latest_service, labelled, wave_names[latest])
+    return section
+
+
+def _add_service_gap(
+    section: Section,
+    ctx: ReportContext,
+    ratings: pd.DataFrame,
+    latest: str,
+    wave_name: str,
+    kw: dict,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gap by principle and service at the latest wave, as table and dot chart; returns the table raw and labelled."""
+    study = ctx.study
     by_service = values_practice_gap(ratings, ["principle", "service", "wave"], **kw)
     latest_service = by_service[by_service["wave"] == latest].drop(columns="wave").reset_index(drop=True)
     labelled = label_frame(latest_service, study)
     section.add(
         _gap_table(
-            f"Gap by principle and service, {wave_names[latest]}",
+            f"Gap by principle and service, {wave_name}",
             labelled,
             {"principle": "Principle", "service": "Service"},
             note="'All' rows include participants without a service (national, regional and "
@@ -198,7 +226,7 @@ def build(ctx: ReportContext) -> Section | None:
             "worked out from this or another table.",
         )
     )
-    dots = gap_dot_figure(latest_service, labelled, wave_names[latest])
+    dots = gap_dot_figure(latest_service, labelled, wave_name)
     if dots is not None:
         section.add(dots)
     else:
@@ -207,77 +235,88 @@ def build(ctx: ReportContext) -> Section | None:
                 "Every service is suppressed at this threshold, so there is no chart by service.", kind="note"
             )
         )
+    return latest_service, labelled
 
-    overall = latest_service[latest_service["service"] == ALL].reset_index(drop=True)
-    quadrant = importance_performance(overall)
-    if not quadrant.empty:
-        section.add(quadrant_figure(quadrant, label_frame(quadrant, study), wave_names[latest]))
 
+def _add_gap_by_discipline_and_level(
+    section: Section, ctx: ReportContext, ratings: pd.DataFrame, latest: str, wave_name: str, kw: dict
+) -> None:
+    """One gap table per discipline and per level of the system, at the latest wave."""
     for dim, heading in (("discipline", "Discipline"), ("level", "Level of the system")):
         table = values_practice_gap(ratings, ["principle", dim, "wave"], **kw)
         table = table[table["wave"] == latest].drop(columns="wave").reset_index(drop=True)
         section.add(
             _gap_table(
-                f"Gap by principle and {heading.lower()}, {wave_names[latest]}",
-                label_frame(table, study),
+                f"Gap by principle and {heading.lower()}, {wave_name}",
+                label_frame(table, ctx.study),
                 {"principle": "Principle", dim: heading},
             )
         )
 
-    if len(waves) >= 2:
-        change = wave_change(
-            ratings,
-            ["principle", "service"],
-            baseline=waves[0],
-            follow_up=latest,
-            min_n=ctx.min_n,
-            margins=True,
-            plan=ctx.plan,
-        )
-        section.add(
-            Table(
-                caption=f"Change in the gap from {wave_names[waves[0]]} to {wave_names[latest]} "
-                "(participants who answered both)",
-                data=label_frame(change, study),
-                columns={
-                    "principle": "Principle",
-                    "service": "Service",
-                    "n_pairs": "Pairs",
-                    "gap_baseline": "Gap before",
-                    "gap_follow_up": "Gap after",
-                    "change": "Change",
-                    "change_ci_low": "95% CI low",
-                    "change_ci_high": "95% CI high",
-                    "p_t": "p (paired t)",
-                    "p_wilcoxon": "p (Wilcoxon)",
-                    "cohen_dz": "d_z",
-                },
-                formats={
-                    "n_pairs": "{:.0f}",
-                    "gap_baseline": "{:.2f}",
-                    "gap_follow_up": "{:.2f}",
-                    "change": "{:+.2f}",
-                    "change_ci_low": "{:+.2f}",
-                    "change_ci_high": "{:+.2f}",
-                    "p_t": P_VALUE,
-                    "p_wilcoxon": P_VALUE,
-                    "cohen_dz": "{:+.2f}",
-                },
-                note="A negative change means the gap narrowed. p-values are not adjusted for multiple comparisons.",
-            )
-        )
-        shown = change[~change["suppressed"].astype(bool) & (change["service"] == ALL)]
-        if not shown.empty:
-            best = label_frame(shown, study).sort_values("change").iloc[0]
-            section.summary.append(_change_finding(best))
 
+def _add_wave_change(
+    section: Section, ctx: ReportContext, ratings: pd.DataFrame, waves: list[str], wave_names: dict[str, str]
+) -> None:
+    """Change in the gap from the first to the latest wave among people who answered both, and its headline."""
+    study, latest = ctx.study, waves[-1]
+    change = wave_change(
+        ratings,
+        ["principle", "service"],
+        baseline=waves[0],
+        follow_up=latest,
+        min_n=ctx.min_n,
+        margins=True,
+        plan=ctx.plan,
+    )
+    section.add(
+        Table(
+            caption=f"Change in the gap from {wave_names[waves[0]]} to {wave_names[latest]} "
+            "(participants who answered both)",
+            data=label_frame(change, study),
+            columns={
+                "principle": "Principle",
+                "service": "Service",
+                "n_pairs": "Pairs",
+                "gap_baseline": "Gap before",
+                "gap_follow_up": "Gap after",
+                "change": "Change",
+                "change_ci_low": "95% CI low",
+                "change_ci_high": "95% CI high",
+                "p_t": "p (paired t)",
+                "p_wilcoxon": "p (Wilcoxon)",
+                "cohen_dz": "d_z",
+            },
+            formats={
+                "n_pairs": "{:.0f}",
+                "gap_baseline": "{:.2f}",
+                "gap_follow_up": "{:.2f}",
+                "change": "{:+.2f}",
+                "change_ci_low": "{:+.2f}",
+                "change_ci_high": "{:+.2f}",
+                "p_t": P_VALUE,
+                "p_wilcoxon": P_VALUE,
+                "cohen_dz": "{:+.2f}",
+            },
+            note="A negative change means the gap narrowed. p-values are not adjusted for multiple comparisons.",
+        )
+    )
+    shown = change[~change["suppressed"].astype(bool) & (change["service"] == ALL)]
+    if not shown.empty:
+        best = label_frame(shown, study).sort_values("change").iloc[0]
+        section.summary.append(_change_finding(best))
+
+
+def _add_widest_gap_summary(
+    section: Section, latest_service: pd.DataFrame, labelled: pd.DataFrame, wave_name: str
+) -> None:
+    """Lead the summary with the widest unsuppressed service gap; close it with the count of suppressed cells."""
     shown = labelled[~latest_service["suppressed"].astype(bool) & (latest_service["service"] != ALL)]
     if not shown.empty:
         worst = shown.sort_values("gap", ascending=False).iloc[0]
         section.summary.insert(
             0,
             (
-                f"The widest gap at {wave_names[latest].lower()} is {worst['principle']} in {worst['service']}: "
+                f"The widest gap at {wave_name.lower()} is {worst['principle']} in {worst['service']}: "
                 f"{float(worst['gap']):.2f} points (95% CI {float(worst['gap_ci_low']):.2f} to "
                 f"{float(worst['gap_ci_high']):.2f})."
             ),
@@ -285,4 +324,3 @@ def build(ctx: ReportContext) -> Section | None:
     hidden = int(latest_service["suppressed"].sum())
     if hidden:
         section.summary.append(f"{hidden} principle × service cells are suppressed to protect small groups.")
-    return section
