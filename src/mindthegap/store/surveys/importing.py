@@ -129,12 +129,7 @@ def import_into_study(
             "first, fix the rows, or skip them with --skip-bad-rows",
         )
     responses = responses[~bad].reset_index(drop=True)
-    if instrument.id == "values_practice" and (responses["wave"] == "").any():
-        raise InputError(
-            "values–practice ratings need a wave",
-            path=path,
-            hint=f"give --wave (one of {', '.join(waves) or 'none: add waves to the study file'})",
-        )
+    _check_values_practice_waves(instrument, responses, waves, path)
     differing = _differing(record, responses, found)
     long = _long_answers(responses, instrument)
     written, vp = _store(record, instrument, responses, long, path)
@@ -241,6 +236,16 @@ def _misfits(
             continue
         bad[i] = True
     return problems, bad
+
+
+def _check_values_practice_waves(instrument, responses: pd.DataFrame, waves: dict[str, str], path) -> None:
+    """Values–practice ratings are compared wave by wave, so every one of them needs a wave."""
+    if instrument.id == "values_practice" and (responses["wave"] == "").any():
+        raise InputError(
+            "values–practice ratings need a wave",
+            path=path,
+            hint=f"give --wave (one of {', '.join(waves) or 'none: add waves to the study file'})",
+        )
 
 
 def _store(
