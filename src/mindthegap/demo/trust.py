@@ -123,15 +123,20 @@ def _pseudonym(rng: np.random.Generator, used: set[str]) -> str:
             return code
 
 
-def build_trust(rng: np.random.Generator) -> Study:
-    """The demo study's structure and participants (deterministic for a given generator state)."""
-    services = [Service(sid, name) for sid, name in SERVICES.items()]
-    teams = [
-        Team(f"{sid}_{i + 1}", name, sid) for sid, names in TEAMS.items() for i, name in enumerate(names)
-    ]
-    teams_by_service = {sid: [t.id for t in teams if t.service_id == sid] for sid in SERVICES}
-    disciplines = [Discipline(did, name) for did, name in DISCIPLINES.items()]
-    used: set[str] = set()
+# the role a member of staff holds, by discipline; every other discipline is a practitioner
+_STAFF_ROLES = {
+    "management": Role.MANAGER,
+    "support_work": Role.SUPPORT_WORKER,
+    "peer_support": Role.PEER_WORKER,
+    "psychiatry": Role.CLINICIAN,
+    "psychology": Role.CLINICIAN,
+}
+
+
+def _staff(
+    rng: np.random.Generator, used: set[str], teams_by_service: dict[str, list[str]]
+) -> list[Participant]:
+    """Frontline staff, service by service: disciplines drawn from the service's mix, then each one's team."""
     people: list[Participant] = []
     disc_ids = list(DISCIPLINES)
     for sid, count in STAFF.items():
@@ -139,13 +144,7 @@ def build_trust(rng: np.random.Generator) -> Study:
         chosen = rng.choice(len(disc_ids), size=count, p=mix / mix.sum())
         for d in chosen:
             did = disc_ids[d]
-            role = {
-                "management": Role.MANAGER,
-                "support_work": Role.SUPPORT_WORKER,
-                "peer_support": Role.PEER_WORKER,
-                "psychiatry": Role.CLINICIAN,
-                "psychology": Role.CLINICIAN,
-            }.get(did, Role.PRACTITIONER)
+            role = _STAFF_ROLES.get(did, Role.PRACTITIONER)
             people.append(
                 Participant(
                     id=_pseudonym(rng, used),
@@ -157,12 +156,24 @@ def build_trust(rng: np.random.Generator) -> Study:
                     consent=bool(rng.random() > 0.01),
                 )
             )
+    return people
+
+
+def _people_and_carers(rng: np.random.Generator, used: set[str]) -> list[Participant]:
+    """Service users, then carers, service by service."""
+    people: list[Participant] = []
     for groups, role in ((SERVICE_USERS, Role.SERVICE_USER), (CARERS, Role.CARER)):
         for sid, count in groups.items():
             people.extend(
                 Participant(id=_pseudonym(rng, used), role=role, level=Level.PEOPLE_AND_CARERS, service=sid)
                 for _ in range(count)
             )
+    return people
+
+
+def _leaders_and_policymakers(rng: np.random.Generator, used: set[str]) -> list[Participant]:
+    """Local commissioners and senior leaders in turn, then regional and national policymakers."""
+    people: list[Participant] = []
     for i in range(LOCAL_STRATEGIC):
         role = (Role.COMMISSIONER, Role.SENIOR_LEADER)[i % 2]
         people.append(
@@ -181,6 +192,22 @@ def build_trust(rng: np.random.Generator) -> Study:
         Participant(id=_pseudonym(rng, used), role=Role.POLICYMAKER, level=Level.NATIONAL)
         for _ in range(NATIONAL)
     )
+    return people
+
+
+def build_trust(rng: np.random.Generator) -> Study:
+    """The demo study's structure and participants (deterministic for a given generator state)."""
+    services = [Service(sid, name) for sid, name in SERVICES.items()]
+    teams = [
+        Team(f"{sid}_{i + 1}", name, sid) for sid, names in TEAMS.items() for i, name in enumerate(names)
+    ]
+    teams_by_service = {sid: [t.id for t in teams if t.service_id == sid] for sid in SERVICES}
+    disciplines = [Discipline(did, name) for did, name in DISCIPLINES.items()]
+    used: set[str] = set()
+    # the order matters: every group draws its pseudonyms (and staff their disciplines and teams) from one stream
+    people = _staff(rng, used, teams_by_service)
+    people += _people_and_carers(rng, used)
+    people += _leaders_and_policymakers(rng, used)
     study = Study(
         id=STUDY_ID,
         name="Northmoor Health and Care NHS Foundation Trust: closing the gap (demo)",

@@ -141,8 +141,8 @@ def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA.read_text(encoding="utf-8"))
 
 
-def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
-    """Validate a mapping against the schema and the cross-references, and build an :class:`Instrument`."""
+def _check_schema(data: Any, source: str) -> None:
+    """Reject anything that is not a mapping or does not match the schema (scale keys read as text first)."""
     import jsonschema
 
     if not isinstance(data, dict):
@@ -158,6 +158,10 @@ def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"
         raise InstrumentFileError(f"{source}: at {where}: {exc.message}") from None
+
+
+def _scales(data: dict, source: str) -> dict[str, Scale]:
+    """The file's answer scales, each with a range that goes upwards and whole-number label keys."""
     scales: dict[str, Scale] = {}
     for sid, s in (data.get("scales") or {}).items():
         if s["min"] >= s["max"]:
@@ -168,12 +172,11 @@ def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
         scales[sid] = Scale(
             sid, int(s["min"]), int(s["max"]), labels, tuple(s.get("missing") or ()), easy, symbols
         )
-    constructs = {cid: (c or {}).get("label", cid) for cid, c in (data.get("constructs") or {}).items()}
-    min_items = {
-        cid: int(c["min_items"])
-        for cid, c in (data.get("constructs") or {}).items()
-        if c and "min_items" in c
-    }
+    return scales
+
+
+def _items(data: dict, source: str, scales: dict[str, Scale], constructs: dict[str, str]) -> list[Item]:
+    """The file's items, checked against the scales; a construct no one declared is added to ``constructs``."""
     items: list[Item] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["items"], start=1):
@@ -206,6 +209,20 @@ def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
                 easy_read=raw.get("easy_read"),
             )
         )
+    return items
+
+
+def parse_instrument(data: Any, source: str = "<instrument>") -> Instrument:
+    """Validate a mapping against the schema and the cross-references, and build an :class:`Instrument`."""
+    _check_schema(data, source)
+    scales = _scales(data, source)
+    constructs = {cid: (c or {}).get("label", cid) for cid, c in (data.get("constructs") or {}).items()}
+    min_items = {
+        cid: int(c["min_items"])
+        for cid, c in (data.get("constructs") or {}).items()
+        if c and "min_items" in c
+    }
+    items = _items(data, source, scales, constructs)
     return Instrument(
         id=data["id"],
         name=data["name"],

@@ -120,6 +120,24 @@ def _source_element(
     el = etree.SubElement(parent, f"{{{NS}}}{element}", attrs)
     if source.guid in memos:
         etree.SubElement(el, f"{{{NS}}}Description").text = memos[source.guid].text
+    _region_selections(el, regions, region_element, memos, users)
+    if not spans:
+        return el
+    holder = el
+    if element != "TextSource":  # a PDF's text layer, with the text spans coded on it
+        rep_attrs = {"guid": new_guid()}
+        if source.text is not None:
+            files[f"{source.guid}.txt"] = source.text.encode("utf-8")
+            rep_attrs["plainTextPath"] = f"internal://{source.guid}.txt"
+        holder = etree.SubElement(el, f"{{{NS}}}Representation", rep_attrs)
+    _text_selections(holder, source, spans, memos, users, positions)
+    return el
+
+
+def _region_selections(
+    el, regions: list[Coding], region_element: str | None, memos: dict, users: dict
+) -> None:
+    """The source's regions (picture areas, PDF page areas, stretches of a recording), one per selection."""
     grouped: dict[tuple, list[Coding]] = {}
     for coding in regions:
         if coding.region.get("element") == region_element:
@@ -136,15 +154,12 @@ def _source_element(
             etree.SubElement(sel, f"{{{NS}}}Description").text = memos[sel_guid].text
         for coding in together:
             _coding_element(sel, coding, users)
-    if not spans:
-        return el
-    holder = el
-    if element != "TextSource":  # a PDF's text layer, with the text spans coded on it
-        rep_attrs = {"guid": new_guid()}
-        if source.text is not None:
-            files[f"{source.guid}.txt"] = source.text.encode("utf-8")
-            rep_attrs["plainTextPath"] = f"internal://{source.guid}.txt"
-        holder = etree.SubElement(el, f"{{{NS}}}Representation", rep_attrs)
+
+
+def _text_selections(
+    holder, source: Source, spans: list[Coding], memos: dict, users: dict, positions: str
+) -> None:
+    """The coded text spans, one PlainTextSelection per span, positions counted in ``positions``."""
     by_span: dict[tuple, list[Coding]] = {}
     for coding in spans:
         key = (coding.selection or f"{coding.start}-{coding.end}", coding.start, coding.end)
@@ -169,7 +184,6 @@ def _source_element(
             etree.SubElement(sel, f"{{{NS}}}Description").text = memos[sel_guid].text
         for coding in together:
             _coding_element(sel, coding, users)
-    return el
 
 
 def _coding_element(selection, coding: Coding, users: dict) -> None:

@@ -408,25 +408,13 @@ def _prepare(
     context = list(getattr(model, "context_columns_", []))  # a context model reads them by the same names
     _check_columns(sdf, text_col, id_col, where, context)
     read = [id_col, text_col, *(c for c in context if c not in (id_col, text_col))]
-    probe = pipe.process(
-        _probe_frame(sdf, text_col, id_col, context=context),
-        model=model,
-        text_col=text_col,
-        id_col=id_col,
-        redact=redact,
-        sentiment=sentiment,
-    )
-    if neutralise:
-        probe = neutralise_formulas(probe)
+    probe = _probe_output(
+        sdf, model, pipe, context, text_col=text_col, id_col=id_col, redact=redact, sentiment=sentiment,
+        neutralise=neutralise,
+    )  # fmt: skip
     schema = _spark_schema(probe)
     token = hashlib.sha256(payload).hexdigest()
-    spark = sdf.sparkSession
-    try:  # classic Spark: broadcast the bytes once per executor
-        sc = spark.sparkContext
-        shipped: Any = sc.broadcast(payload)
-        counter = sc.accumulator(0) if rows_accumulator else None
-    except Exception:  # Spark Connect has no SparkContext: the bytes travel inside the task instead
-        shipped, counter = payload, None
+    shipped, counter = _ship(sdf.sparkSession, payload, rows_accumulator)
     kind = _WriteParts if write_parts else _CodeBatches
     extra = {"folder": write_parts[0], "kind": write_parts[1]} if write_parts else {}
     fn = kind(
@@ -450,6 +438,43 @@ def _prepare(
         counter,
         columns,
     )
+
+
+def _probe_output(
+    sdf: SparkDataFrame,
+    model: Any,
+    pipe: Pipeline,
+    context: list[str],
+    *,
+    text_col: str,
+    id_col: str,
+    redact: bool,
+    sentiment: bool,
+    neutralise: bool,
+) -> pd.DataFrame:
+    """A small sample run through the pipeline on the driver, to learn the output's columns and types."""
+    probe = pipe.process(
+        _probe_frame(sdf, text_col, id_col, context=context),
+        model=model,
+        text_col=text_col,
+        id_col=id_col,
+        redact=redact,
+        sentiment=sentiment,
+    )
+    if neutralise:
+        probe = neutralise_formulas(probe)
+    return probe
+
+
+def _ship(spark: SparkSession, payload: bytes, rows_accumulator: bool) -> tuple[Any, Any]:
+    """The model bytes as the tasks receive them, and a row counter when one is asked for and possible."""
+    try:  # classic Spark: broadcast the bytes once per executor
+        sc = spark.sparkContext
+        shipped: Any = sc.broadcast(payload)
+        counter = sc.accumulator(0) if rows_accumulator else None
+    except Exception:  # Spark Connect has no SparkContext: the bytes travel inside the task instead
+        shipped, counter = payload, None
+    return shipped, counter
 
 
 def code_dataframe(
@@ -543,12 +568,76 @@ def apply_model_spark(
     payload = model_file.read_bytes()
     in_uri, out_uri = as_uri(input_path), as_uri(output_path)
     out_kind = table_kind(out_uri, "output")
+    _check_single_file(single_file, out_uri)  # before Spark starts, like every check that needs no Spark
+    spark = spark_session(master)
+    sc = spark.sparkContext
+    out = _plan_output(spark, out_uri, out_kind, single_file)
+    sdf = _read_spread(spark, in_uri, min_partitions or sc.defaultParallelism)
+    from_bytes = pipe.loader()
+    coded, counter, columns = _prepare(
+        sdf, payload, from_bytes, model, pipe, text_col=text_col, id_col=id_col, redact=redact,
+        sentiment=sentiment, where=in_uri, rows_accumulator=not out.direct,
+        write_parts=(str(out.folder), out_kind) if out.direct else None, neutralise=out_kind == "csv",
+    )  # fmt: skip
+    partitions = coded.rdd.getNumPartitions()
+    checked = time.perf_counter()
+    rows = _code_into_place(coded, counter, columns, out, in_uri)
+    finished = time.perf_counter()
+    return _run_report(sc.master, in_uri, out, rows, len(columns), partitions, (started, checked, finished))
+
+
+def _run_report(
+    master: str,
+    in_uri: str,
+    out: _Output,
+    rows: int | None,
+    columns: int,
+    partitions: int,
+    times: tuple[float, float, float],
+) -> dict:
+    """What a file-to-file run did: where, how many rows, columns and partitions, and how long each part took
+    (``times``: when the run started, when the checks were done, when the output was in place)."""
+    started, checked, finished = times
+    return {
+        "engine": "spark",
+        "master": master,
+        "input": in_uri,
+        "output": out.uri,
+        "layout": "file" if out.single else "folder of part files",
+        "rows": rows,
+        "columns": columns,
+        "partitions": partitions,
+        "seconds_checks": round(checked - started, 3),
+        "seconds_coding": round(finished - checked, 3),
+        "seconds_total": round(finished - started, 3),
+        "rows_per_second": round(rows / (finished - checked), 1) if rows and finished > checked else None,
+    }
+
+
+@dataclass(frozen=True)
+class _Output:
+    """Where a file-to-file run writes: the destination, and the hidden partial output it is renamed from."""
+
+    uri: str
+    kind: str
+    fs: HadoopFiles
+    single: bool  # join the parts into one file
+    direct: bool  # the Python workers write the part files themselves
+    partial: Any  # the hidden sibling (a Hadoop path) Spark's writer fills
+    folder: Path  # the same hidden sibling on the local disk, for the workers' own part files
+
+
+def _check_single_file(single_file: bool | None, out_uri: str) -> None:
+    """Only a local disk can take the one joined file."""
     if single_file and not is_local(out_uri):
         raise ConfigurationError(
             "a single output file can only be written to a local disk",
             hint="leave out the single-file option",
         )
-    spark = spark_session(master)
+
+
+def _plan_output(spark: SparkSession, out_uri: str, out_kind: str, single_file: bool | None) -> _Output:
+    """Decide how the output is written, refusing an output that exists already."""
     sc = spark.sparkContext
     single = single_file if single_file is not None else (sc.master.startswith("local") and is_local(out_uri))
     out_fs = HadoopFiles(spark, out_uri)
@@ -556,63 +645,53 @@ def apply_model_spark(
         raise InputError(
             "already exists", path=out_uri, hint="choose a new output name, or delete the old output first"
         )
-    sdf = read_input(spark, in_uri)
-    wanted = min_partitions or sc.defaultParallelism
-    if sdf.rdd.getNumPartitions() < wanted:  # one big CSV arrives as one partition: spread it over the cores
-        sdf = spread(sdf, wanted)
-    from_bytes = pipe.loader()
     partial_name = f".{out_fs.path.getName()}.{uuid.uuid4().hex[:12]}.partial"
     partial = out_fs.sibling(partial_name)
     # In local mode the Python workers write the part files themselves (see _WriteParts); a cluster uses
     # Spark's writer, whose commit protocol suits HDFS and object stores.
     direct = sc.master.startswith("local") and is_local(out_uri)
     folder = local_path(out_uri).parent / partial_name
-    coded, counter, columns = _prepare(
-        sdf, payload, from_bytes, model, pipe, text_col=text_col, id_col=id_col, redact=redact,
-        sentiment=sentiment, where=in_uri, rows_accumulator=not direct,
-        write_parts=(str(folder), out_kind) if direct else None, neutralise=out_kind == "csv",
-    )  # fmt: skip
-    partitions = coded.rdd.getNumPartitions()
-    checked = time.perf_counter()
+    return _Output(out_uri, out_kind, out_fs, single, direct, partial, folder)
+
+
+def _read_spread(spark: SparkSession, in_uri: str, wanted: int) -> SparkDataFrame:
+    """The input, spread over at least ``wanted`` partitions."""
+    sdf = read_input(spark, in_uri)
+    if sdf.rdd.getNumPartitions() < wanted:  # one big CSV arrives as one partition: spread it over the cores
+        sdf = spread(sdf, wanted)
+    return sdf
+
+
+def _code_into_place(
+    coded: SparkDataFrame, counter: Any, columns: list[str], out: _Output, in_uri: str
+) -> int | None:
+    """Run the coding into the hidden partial output, then move it into place; on any failure the partial
+    output is deleted. Returns the rows written, when known."""
     try:
-        if direct:
-            folder.mkdir()
+        if out.direct:
+            out.folder.mkdir()
             written = coded.collect()
             keep = {r["file"] for r in written}
-            for leftover in (p for p in folder.iterdir() if p.name not in keep):  # from retried tasks
+            for leftover in (p for p in out.folder.iterdir() if p.name not in keep):  # from retried tasks
                 leftover.unlink()
             rows: int | None = sum(int(r["rows"]) for r in written)
         else:
-            write_output(coded, partial.toString(), out_kind)
+            write_output(coded, out.partial.toString(), out.kind)
             rows = int(counter.value) if counter is not None else None
-        if out_fs.exists():  # someone else wrote it meanwhile: never overwrite
-            raise InputError("appeared while coding; nothing was overwritten", path=out_uri)
-        if single:
-            with atomic_path(local_path(out_uri)) as joined:
-                merge_parts(folder, joined, out_kind, columns)
-            shutil.rmtree(folder, ignore_errors=True)
-        elif not out_fs.fs.rename(partial, out_fs.path):
-            raise InputError("cannot move the finished output into place", path=out_uri)
+        if out.fs.exists():  # someone else wrote it meanwhile: never overwrite
+            raise InputError("appeared while coding; nothing was overwritten", path=out.uri)
+        if out.single:
+            with atomic_path(local_path(out.uri)) as joined:
+                merge_parts(out.folder, joined, out.kind, columns)
+            shutil.rmtree(out.folder, ignore_errors=True)
+        elif not out.fs.fs.rename(out.partial, out.fs.path):
+            raise InputError("cannot move the finished output into place", path=out.uri)
     except Exception as exc:
-        out_fs.fs.delete(partial, True)
+        out.fs.fs.delete(out.partial, True)
         if isinstance(exc, MindTheGapError):
             raise
         ours = _error_from_task(exc, in_uri)
         if ours is not None:
             raise ours from None
         raise
-    finished = time.perf_counter()
-    return {
-        "engine": "spark",
-        "master": sc.master,
-        "input": in_uri,
-        "output": out_uri,
-        "layout": "file" if single else "folder of part files",
-        "rows": rows,
-        "columns": len(columns),
-        "partitions": partitions,
-        "seconds_checks": round(checked - started, 3),
-        "seconds_coding": round(finished - checked, 3),
-        "seconds_total": round(finished - started, 3),
-        "rows_per_second": round(rows / (finished - checked), 1) if rows and finished > checked else None,
-    }
+    return rows

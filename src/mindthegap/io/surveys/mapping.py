@@ -135,6 +135,61 @@ def map_responses(
     """
     rows = list(row_numbers) if row_numbers is not None else [i + 2 for i in range(len(raw))]
     mapping = match_columns([str(c) for c in raw.columns], instrument, columns)
+    attributes = _check_columns(raw, instrument, mapping, id_column, attributes, path)
+    problems: list[Problem] = []
+    bad = np.zeros(len(raw), dtype=bool)
+    limits = _length_limits(raw, instrument, mapping, id_column, attributes, path)
+    raw = _blank_long_cells(raw, limits, rows, problems, bad)
+    out = pd.DataFrame(index=raw.index)
+    out["respondent"] = raw[id_column].astype(str).str.strip() if id_column else [str(r) for r in rows]
+    unmatched = _match_attributes(raw, attributes, out)
+    for col, item_id in mapping.items():
+        item = instrument.item(item_id)
+        values = raw[col]
+        if item.type == "text":
+            out[item_id] = values.where(values.notna(), None)
+            continue
+        labels = (value_labels or {}).get(col, {})
+        out[item_id] = _coded_answers(
+            values, instrument.scale_of(item), labels, str(col), rows, problems, bad
+        )
+    ignored = [str(c) for c in raw.columns if c not in mapping and c != id_column and c not in attributes]
+    if id_column:
+        _twice(out["respondent"], id_column, rows, problems, bad)
+    problems.sort(key=lambda p: (p.row, p.column))
+    _refuse_problems(problems, bad, skip_bad_rows, path)
+    skipped = [rows[i] for i in np.flatnonzero(bad)]
+    kept_rows = [rows[i] for i in np.flatnonzero(~bad)]
+    out = out[~bad].reset_index(drop=True)
+    return ImportResult(out, problems, skipped, unmatched, ignored, kept_rows)
+
+
+def _refuse_problems(
+    problems: list[Problem], bad: np.ndarray, skip_bad_rows: bool, path: str | Path | None
+) -> None:
+    """Raise the first problem unless bad rows are to be skipped, and always when every row is bad."""
+    if problems and not skip_bad_rows:
+        raise problems[0].error(
+            path,
+            f"{len(problems)} problem(s) in {int(bad.sum())} row(s); nothing was imported — fix them, or skip "
+            "those rows with --skip-bad-rows",
+        )
+    if problems and bad.all():  # skipping every row would report success with nothing imported
+        raise problems[0].error(
+            path, f"every one of the {len(bad)} row(s) has a problem, so nothing was imported — fix them"
+        )
+
+
+def _check_columns(
+    raw: pd.DataFrame,
+    instrument,
+    mapping: Mapping[str, str],
+    id_column: str | None,
+    attributes: Mapping[str, Iterable[str] | Mapping[str, str] | None] | None,
+    path: str | Path | None,
+) -> dict[str, Iterable[str] | Mapping[str, str] | None]:
+    """Refuse a table with no item column, no rows, or without the id and attribute columns asked for;
+    the attributes as a dict."""
     if not mapping:
         raise InputError(
             f"no column matches an item of {instrument.id!r}",
@@ -148,12 +203,15 @@ def map_responses(
     for col in attributes:
         if col not in raw.columns:
             raise InputError(f"no attribute column {col!r}", path=path)
-    problems: list[Problem] = []
-    bad = np.zeros(len(raw), dtype=bool)
-    limits = _length_limits(raw, instrument, mapping, id_column, attributes, path)
-    raw = _blank_long_cells(raw, limits, rows, problems, bad)
-    out = pd.DataFrame(index=raw.index)
-    out["respondent"] = raw[id_column].astype(str).str.strip() if id_column else [str(r) for r in rows]
+    return attributes
+
+
+def _match_attributes(
+    raw: pd.DataFrame,
+    attributes: Mapping[str, Iterable[str] | Mapping[str, str] | None],
+    out: pd.DataFrame,
+) -> dict[str, dict[str, int]]:
+    """Put each attribute column in ``out`` as the study's ids; the values that matched nothing, counted."""
     unmatched: dict[str, dict[str, int]] = {}
     for col, known in attributes.items():
         if known is None:  # no study structure to match against: keep the values as written
@@ -170,68 +228,60 @@ def map_responses(
         if len(missed):
             unmatched[col] = dict(Counter(map(str, missed)).most_common())
         out[col] = mapped
-    for col, item_id in mapping.items():
-        item = instrument.item(item_id)
-        values = raw[col]
-        if item.type == "text":
-            out[item_id] = values.where(values.notna(), None)
+    return unmatched
+
+
+def _coded_answers(
+    values: pd.Series,
+    scale,
+    labels: Mapping[str, str],
+    col: str,
+    rows: Sequence[int],
+    problems: list[Problem],
+    bad: np.ndarray,
+) -> np.ndarray:
+    """One rating column's codes; a problem recorded (and the row marked bad) for each answer not on the scale."""
+    # each distinct answer is looked up once, then spread back over the column (fast on a million rows)
+    inverse, uniques = pd.factorize(values, use_na_sentinel=True)
+    unique_codes = np.full(len(uniques), np.nan)
+    unique_bad = np.zeros(len(uniques), dtype=bool)
+    for u, v in enumerate(uniques):
+        if isinstance(v, str) and not v.strip():
             continue
-        scale = instrument.scale_of(item)
-        labels = (value_labels or {}).get(col, {})
-        # each distinct answer is looked up once, then spread back over the column (fast on a million rows)
-        inverse, uniques = pd.factorize(values, use_na_sentinel=True)
-        unique_codes = np.full(len(uniques), np.nan)
-        unique_bad = np.zeros(len(uniques), dtype=bool)
-        for u, v in enumerate(uniques):
-            if isinstance(v, str) and not v.strip():
-                continue
-            code = _code(scale, v, labels)
-            if code == "bad":
-                unique_bad[u] = True
-            elif code is not None:
-                unique_codes[u] = code
-        # a trailing slot for blanks (index -1), so an all-blank column needs no special case
-        unique_codes = np.append(unique_codes, np.nan)
-        unique_bad = np.append(unique_bad, False)
-        codes = unique_codes[inverse]
-        bad_cells = unique_bad[inverse]
-        if bad_cells.any():
-            shown = ", ".join(f"{k} {lab}" for k, lab in list(scale.labels.items())[:6])
-            for i in np.flatnonzero(bad_cells):
-                v = uniques[inverse[i]]
-                problems.append(
-                    Problem(
-                        rows[i],
-                        str(col),
-                        f"{quoted(v)} is not an answer on the {scale.min}–{scale.max} scale"
-                        + (f" ({shown})" if shown else ""),
-                    )
-                )
-            bad |= bad_cells
-        out[item_id] = codes
-    ignored = [str(c) for c in raw.columns if c not in mapping and c != id_column and c not in attributes]
-    if id_column:
-        dup = out["respondent"].duplicated(keep=False) & out["respondent"].ne("nan")
-        for i in np.flatnonzero(dup.to_numpy() & out["respondent"].duplicated().to_numpy()):
+        code = _code(scale, v, labels)
+        if code == "bad":
+            unique_bad[u] = True
+        elif code is not None:
+            unique_codes[u] = code
+    # a trailing slot for blanks (index -1), so an all-blank column needs no special case
+    unique_codes = np.append(unique_codes, np.nan)
+    unique_bad = np.append(unique_bad, False)
+    codes = unique_codes[inverse]
+    bad_cells = unique_bad[inverse]
+    if bad_cells.any():
+        shown = ", ".join(f"{k} {lab}" for k, lab in list(scale.labels.items())[:6])
+        for i in np.flatnonzero(bad_cells):
+            v = uniques[inverse[i]]
             problems.append(
-                Problem(rows[i], id_column, f"respondent {out['respondent'].iloc[i]!r} appears twice")
+                Problem(
+                    rows[i],
+                    col,
+                    f"{quoted(v)} is not an answer on the {scale.min}–{scale.max} scale"
+                    + (f" ({shown})" if shown else ""),
+                )
             )
-            bad[i] = True
-    problems.sort(key=lambda p: (p.row, p.column))
-    if problems and not skip_bad_rows:
-        raise problems[0].error(
-            path,
-            f"{len(problems)} problem(s) in {int(bad.sum())} row(s); nothing was imported — fix them, or skip "
-            "those rows with --skip-bad-rows",
-        )
-    if problems and bad.all():  # skipping every row would report success with nothing imported
-        raise problems[0].error(
-            path, f"every one of the {len(bad)} row(s) has a problem, so nothing was imported — fix them"
-        )
-    skipped = [rows[i] for i in np.flatnonzero(bad)]
-    kept_rows = [rows[i] for i in np.flatnonzero(~bad)]
-    out = out[~bad].reset_index(drop=True)
-    return ImportResult(out, problems, skipped, unmatched, ignored, kept_rows)
+        bad |= bad_cells
+    return codes
+
+
+def _twice(
+    respondents: pd.Series, id_column: str, rows: Sequence[int], problems: list[Problem], bad: np.ndarray
+) -> None:
+    """A problem for each later row of a respondent who appears more than once (the first row is kept)."""
+    dup = respondents.duplicated(keep=False) & respondents.ne("nan")
+    for i in np.flatnonzero(dup.to_numpy() & respondents.duplicated().to_numpy()):
+        problems.append(Problem(rows[i], id_column, f"respondent {respondents.iloc[i]!r} appears twice"))
+        bad[i] = True
 
 
 def _length_limits(raw, instrument, mapping, id_column, attributes, path) -> dict[str, int]:

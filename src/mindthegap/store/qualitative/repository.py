@@ -27,6 +27,28 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
     asks for free text to be redacted, source texts and memos are redacted before they are stored and each
     coding's span is moved onto the redacted text, so codings still cover the same words.
     """
+    _check_project(record, project)
+    texts, spans, memo_texts = _redacted(record, project)
+    with transaction.atomic():
+        codes = _store_codes(record, project.codebook, framework)
+        sources = _store_sources(record, project.sources, texts)
+        rows = _store_codings(project.codings, sources, codes, spans)
+        m.MemoRecord.objects.bulk_create(
+            [
+                m.MemoRecord(study=record, target=x.target or "", author=x.author or "", text=text)
+                for x, text in zip(project.memos, memo_texts, strict=True)
+            ]
+        )
+        audit.record(
+            audit.Action.IMPORTED, study=record, what="qualitative project",
+            sources=len(project.sources), codings=len(rows), memos=len(project.memos),
+        )  # fmt: skip
+    return len(rows)
+
+
+def _check_project(record: StudyRecord, project: QualitativeProject) -> None:
+    """Refuse codings that name an unknown source or code or run outside their source, and a project whose
+    sources or codes are already in the study."""
     texts = {s.guid: s.text for s in project.sources}
     for coding in project.codings:
         if coding.source not in texts:
@@ -51,78 +73,85 @@ def save_project(record: StudyRecord, project: QualitativeProject, framework: st
             f"code {code_clash.first().name!r} is already in this study's codebook",
             hint="this codebook seems to be imported already",
         )
-    texts, spans, memo_texts = _redacted(record, project)
-    with transaction.atomic():
-        codes: dict[str, m.CodeRecord] = {}
-        pending = list(project.codebook.codes.values())
-        while pending:  # parents before children
-            later = []
-            for code in pending:
-                if code.parent is not None and code.parent not in codes:
-                    later.append(code)
-                    continue
-                codes[code.guid] = m.CodeRecord.objects.create(
-                    study=record,
-                    guid=code.guid,
-                    name=code.name,
-                    description=code.description,
-                    colour=code.colour or "",
-                    parent=codes.get(code.parent) if code.parent else None,
-                    framework=framework,
-                )
-            if len(later) == len(pending):
-                raise StoreError("the codebook's parent links form a loop")
-            pending = later
-        m.CodeEvent.objects.bulk_create(
-            [m.CodeEvent(code=c, action="add", details={"name": c.name}) for c in codes.values()],
-            batch_size=BATCH,
-        )
-        sources = m.SourceRecord.objects.bulk_create(
-            [
-                m.SourceRecord(
-                    study=record,
-                    guid=s.guid,
-                    name=s.name,
-                    kind=s.kind,
-                    text=texts[s.guid],
-                    # keep where a picture, PDF or recording lived, so a re-export can point at it again
-                    metadata={**s.metadata, **({"path": s.path} if s.path and s.kind != "text" else {})},
-                    **{k: str(s.metadata.get(k, "") or "") for k in META},
-                )
-                for s in project.sources
-            ],
-            batch_size=BATCH,
-        )
-        by_guid = {s.guid: s for s in sources}
-        rows = m.CodingRecord.objects.bulk_create(
-            [
-                m.CodingRecord(
-                    source=by_guid[c.source],
-                    code=codes[c.code],
-                    guid=c.guid,
-                    start=_forward(spans.get(c.source), c.start, end=False),
-                    end=_forward(spans.get(c.source), c.end, end=True),
-                    coder=c.coder or "",
-                    status=c.status,
-                    confidence=c.confidence,
-                    created=c.created,
-                    region=c.region,
-                )
-                for c in project.codings
-            ],
-            batch_size=BATCH,
-        )
-        m.MemoRecord.objects.bulk_create(
-            [
-                m.MemoRecord(study=record, target=x.target or "", author=x.author or "", text=text)
-                for x, text in zip(project.memos, memo_texts, strict=True)
-            ]
-        )
-        audit.record(
-            audit.Action.IMPORTED, study=record, what="qualitative project",
-            sources=len(project.sources), codings=len(rows), memos=len(project.memos),
-        )  # fmt: skip
-    return len(rows)
+
+
+def _store_codes(record: StudyRecord, codebook: Codebook, framework: str) -> dict[str, m.CodeRecord]:
+    """Create the codebook's codes, parents before children, each with its "add" event; guid → record.
+
+    Call inside the caller's transaction: a loop in the parent links raises after some codes are created.
+    """
+    codes: dict[str, m.CodeRecord] = {}
+    pending = list(codebook.codes.values())
+    while pending:  # parents before children
+        later = []
+        for code in pending:
+            if code.parent is not None and code.parent not in codes:
+                later.append(code)
+                continue
+            codes[code.guid] = m.CodeRecord.objects.create(
+                study=record,
+                guid=code.guid,
+                name=code.name,
+                description=code.description,
+                colour=code.colour or "",
+                parent=codes.get(code.parent) if code.parent else None,
+                framework=framework,
+            )
+        if len(later) == len(pending):
+            raise StoreError("the codebook's parent links form a loop")
+        pending = later
+    m.CodeEvent.objects.bulk_create(
+        [m.CodeEvent(code=c, action="add", details={"name": c.name}) for c in codes.values()],
+        batch_size=BATCH,
+    )
+    return codes
+
+
+def _store_sources(
+    record: StudyRecord, sources: list[Source], texts: dict[str, str | None]
+) -> dict[str, m.SourceRecord]:
+    """Create the sources with their (possibly redacted) texts; guid → record."""
+    rows = m.SourceRecord.objects.bulk_create(
+        [
+            m.SourceRecord(
+                study=record,
+                guid=s.guid,
+                name=s.name,
+                kind=s.kind,
+                text=texts[s.guid],
+                # keep where a picture, PDF or recording lived, so a re-export can point at it again
+                metadata={**s.metadata, **({"path": s.path} if s.path and s.kind != "text" else {})},
+                **{k: str(s.metadata.get(k, "") or "") for k in META},
+            )
+            for s in sources
+        ],
+        batch_size=BATCH,
+    )
+    return {s.guid: s for s in rows}
+
+
+def _store_codings(
+    codings: list[Coding], sources: dict[str, m.SourceRecord], codes: dict[str, m.CodeRecord], spans: dict
+) -> list[m.CodingRecord]:
+    """Create the codings, each span moved onto its source's redacted text where there is one."""
+    return m.CodingRecord.objects.bulk_create(
+        [
+            m.CodingRecord(
+                source=sources[c.source],
+                code=codes[c.code],
+                guid=c.guid,
+                start=_forward(spans.get(c.source), c.start, end=False),
+                end=_forward(spans.get(c.source), c.end, end=True),
+                coder=c.coder or "",
+                status=c.status,
+                confidence=c.confidence,
+                created=c.created,
+                region=c.region,
+            )
+            for c in codings
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _redacted(record: StudyRecord, project: QualitativeProject) -> tuple[dict, dict, list[str]]:
@@ -349,6 +378,19 @@ def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> Qu
     Only accepted codings by default: machine suggestions nobody has reviewed are not findings, and rejected
     ones never leave. ``include_unreviewed`` adds the unreviewed suggestions.
     """
+    book = _load_codebook(record)
+    sources = _load_sources(record)
+    statuses = ["accepted", "unreviewed"] if include_unreviewed else ["accepted"]
+    codings = _load_codings(record, statuses)
+    memos = [
+        Memo(text=x.text, target=x.target or None, author=x.author or None)
+        for x in m.MemoRecord.objects.filter(study=record).order_by("id")
+    ]
+    return QualitativeProject(name=record.name, codebook=book, sources=sources, codings=codings, memos=memos)
+
+
+def _load_codebook(record: StudyRecord) -> Codebook:
+    """The study's active codes as a codebook, in the order they were created."""
     book = Codebook(name=f"{record.name} codebook")
     for code in (
         m.CodeRecord.objects.filter(study=record, active=True).select_related("parent").order_by("id")
@@ -363,7 +405,12 @@ def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> Qu
     for code in book.codes.values():  # a parent left inactive by hand would orphan its children
         if code.parent is not None and code.parent not in book.codes:
             code.parent = None
-    sources = [
+    return book
+
+
+def _load_sources(record: StudyRecord) -> list[Source]:
+    """The study's sources with their metadata (a media file's path back in its own field)."""
+    return [
         Source(
             name=s.name,
             text=s.text,
@@ -377,8 +424,11 @@ def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> Qu
         )
         for s in m.SourceRecord.objects.filter(study=record).order_by("id")
     ]
-    statuses = ["accepted", "unreviewed"] if include_unreviewed else ["accepted"]
-    codings = [
+
+
+def _load_codings(record: StudyRecord, statuses: list[str]) -> list[Coding]:
+    """The study's codings with one of ``statuses``, in the order they were stored."""
+    return [
         Coding(
             source=source_guid,
             code=code_guid,
@@ -408,11 +458,6 @@ def load_project(record: StudyRecord, *, include_unreviewed: bool = False) -> Qu
             )
         )
     ]
-    memos = [
-        Memo(text=x.text, target=x.target or None, author=x.author or None)
-        for x in m.MemoRecord.objects.filter(study=record).order_by("id")
-    ]
-    return QualitativeProject(name=record.name, codebook=book, sources=sources, codings=codings, memos=memos)
 
 
 def codings_frame(record: StudyRecord) -> pd.DataFrame:

@@ -112,7 +112,44 @@ def import_into_study(
     record = get_record(study_id)
     instrument = load_study_instrument(record, instrument_id)
     raw = read_raw(path, fmt, dictionary=dictionary)
-    frame = raw[0]
+    id_column = _id_column(raw[0], id_column, path)
+    waves, attributes, found, wave_col = _study_attributes(record, raw[0], wave)
+    result = import_survey(
+        path, instrument, raw=raw, id_column=id_column, columns=columns, attributes=attributes,
+        skip_bad_rows=skip_bad_rows,
+    )  # fmt: skip
+    responses = result.responses
+    row_of = result.row_numbers
+    _set_wave(responses, wave, wave_col, waves)
+    problems, bad = _misfits(record, study_id, instrument, responses, row_of, id_column, wave_col, waves)
+    if problems and not skip_bad_rows:
+        raise problems[0].error(
+            path,
+            f"{len(problems)} row(s) do not fit the study; nothing was imported — add the participants "
+            "first, fix the rows, or skip them with --skip-bad-rows",
+        )
+    responses = responses[~bad].reset_index(drop=True)
+    _check_values_practice_waves(instrument, responses, waves, path)
+    differing = _differing(record, responses, found)
+    long = _long_answers(responses, instrument)
+    written, vp = _store(record, instrument, responses, long, path)
+    return StoredImport(
+        study=study_id,
+        instrument=instrument.id,
+        respondents=len(responses),
+        answers=written,
+        values_practice_ratings=vp,
+        waves={str(k): int(v) for k, v in Counter(responses["wave"]).items()},
+        skipped=sorted([*result.problems, *problems], key=lambda p: (p.row, p.column)),
+        skipped_rows=sorted({*result.skipped_rows, *(row_of[i] for i in np.flatnonzero(bad))}),
+        unmatched=result.unmatched,
+        differing=differing,
+        ignored_columns=result.ignored_columns,
+    )
+
+
+def _id_column(frame: pd.DataFrame, id_column: str | None, path: str | Path) -> str:
+    """The column holding each row's participant pseudonym: the one asked for, or the format's default."""
     id_column = id_column or default_id_column(frame)
     if id_column is None:
         raise InputError(
@@ -120,6 +157,14 @@ def import_into_study(
             path=path,
             hint="name it participant_id, or give --id COLUMN",
         )
+    return id_column
+
+
+def _study_attributes(
+    record, frame: pd.DataFrame, wave: str | None
+) -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, str], str | None]:
+    """The study's waves, the file's attribute columns with the values they may take, which study attribute
+    each column found stands for, and the file's wave column (None when ``wave`` is given or there is none)."""
     waves = dict(record.waves.values_list("slug", "name"))
     known = {
         "service": dict(record.services.values_list("slug", "name")),
@@ -135,12 +180,11 @@ def import_into_study(
     wave_col = _find(frame.columns, "wave") if wave is None else None
     if wave_col is not None:
         attributes[wave_col] = waves
-    result = import_survey(
-        path, instrument, raw=raw, id_column=id_column, columns=columns, attributes=attributes,
-        skip_bad_rows=skip_bad_rows,
-    )  # fmt: skip
-    responses = result.responses
-    row_of = result.row_numbers
+    return waves, attributes, found, wave_col
+
+
+def _set_wave(responses: pd.DataFrame, wave: str | None, wave_col: str | None, waves: dict[str, str]) -> None:
+    """Give every response its wave: the one asked for, the file's wave column, or "" when there is neither."""
     if wave is not None:
         slug = _match_wave(wave, waves)
         responses["wave"] = slug
@@ -148,6 +192,19 @@ def import_into_study(
         responses["wave"] = responses[wave_col]
     else:
         responses["wave"] = ""
+
+
+def _misfits(
+    record,
+    study_id: str,
+    instrument,
+    responses: pd.DataFrame,
+    row_of,
+    id_column: str,
+    wave_col: str | None,
+    waves: dict[str, str],
+) -> tuple[list[Problem], np.ndarray]:
+    """Rows that do not fit the study (unknown respondent, no wave, answers already stored), and a mask of them."""
     # everyone, withdrawn people included: their answers are kept (and left out of every output)
     people = dict(
         sm.ParticipantRecord.all_objects.filter(study=record).values_list("pseudonym", "id")
@@ -178,21 +235,23 @@ def import_into_study(
         else:
             continue
         bad[i] = True
-    if problems and not skip_bad_rows:
-        raise problems[0].error(
-            path,
-            f"{len(problems)} row(s) do not fit the study; nothing was imported — add the participants "
-            "first, fix the rows, or skip them with --skip-bad-rows",
-        )
-    responses = responses[~bad].reset_index(drop=True)
+    return problems, bad
+
+
+def _check_values_practice_waves(instrument, responses: pd.DataFrame, waves: dict[str, str], path) -> None:
+    """Values–practice ratings are compared wave by wave, so every one of them needs a wave."""
     if instrument.id == "values_practice" and (responses["wave"] == "").any():
         raise InputError(
             "values–practice ratings need a wave",
             path=path,
             hint=f"give --wave (one of {', '.join(waves) or 'none: add waves to the study file'})",
         )
-    differing = _differing(record, responses, found)
-    long = _long_answers(responses, instrument)
+
+
+def _store(
+    record, instrument, responses: pd.DataFrame, long: pd.DataFrame, path: str | Path
+) -> tuple[int, int]:
+    """Write the answers, any values–practice ratings and the audit entry in one transaction; the counts."""
     with transaction.atomic():
         written = save_answers(record, long, {instrument.id: instrument}) if len(long) else 0
         vp = 0
@@ -208,19 +267,7 @@ def import_into_study(
             values_practice_ratings=vp,
             file_type=Path(path).suffix.lower(),
         )
-    return StoredImport(
-        study=study_id,
-        instrument=instrument.id,
-        respondents=len(responses),
-        answers=written,
-        values_practice_ratings=vp,
-        waves={str(k): int(v) for k, v in Counter(responses["wave"]).items()},
-        skipped=sorted([*result.problems, *problems], key=lambda p: (p.row, p.column)),
-        skipped_rows=sorted({*result.skipped_rows, *(row_of[i] for i in np.flatnonzero(bad))}),
-        unmatched=result.unmatched,
-        differing=differing,
-        ignored_columns=result.ignored_columns,
-    )
+    return written, vp
 
 
 def _match_wave(wave: str, waves: dict[str, str]) -> str:
