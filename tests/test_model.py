@@ -56,3 +56,8 @@ def test_demo_is_deterministic():
     a, b = build_demo_study(5), build_demo_study(5)
     assert [p.id for p in a.study.participants] == [p.id for p in b.study.participants]
     assert a.evidence["values_practice"].equals(b.evidence["values_practice"])
+    # every identifier too: a source or coding id drawn at random would differ between two runs of one seed
+    for part in ("sources", "codings"):
+        ids = [item.guid for item in getattr(a.evidence["qualitative"], part)]
+        assert ids == [item.guid for item in getattr(b.evidence["qualitative"], part)], part
+        assert len(set(ids)) == len(ids), part

@@ -218,7 +218,8 @@ def generate(demo: DemoStudy, rng: np.random.Generator) -> None:
     for number, note in enumerate(EVENTS, start=1):
         # notes of a group discussion: no one participant, so they add no one to the level's head count
         meta = {"participant": "", "level": "local_frontline", "role": "", "service": "", "wave": ""}
-        sources.append(Source(name=f"Event notes {number}", text=note, kind="event_notes", metadata=meta))
+        name = f"Event notes {number}"
+        sources.append(Source(name=name, text=note, kind="event_notes", metadata=meta, guid=_guid(name)))
     demo.evidence["qualitative"] = QualitativeProject(
         name="Care-planning interviews", codebook=book, sources=sources, codings=codings
     )
