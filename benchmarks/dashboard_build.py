@@ -40,7 +40,7 @@ def main() -> None:
     save_all(demo.study, demo.evidence, replace=True)
 
     def build(audience: str) -> dict:
-        ctx = views._context(demo.study.id, views.BOOTSTRAP, audience)
+        ctx = views.report_context(demo.study.id, views.BOOTSTRAP, audience)
         sections = build_sections(ctx)
         return {
             "summary": [(s.title, line) for s in sections for line in s.summary],

@@ -223,3 +223,33 @@ def test_the_server_builds_every_study_at_start_one_after_another():
     assert not thread.is_alive() and calls == ["newest", "older", "oldest"] and overlap == []
     assert warming.warm_at_start(["any"]) is None  # off under pytest (settings.WARM_DASHBOARDS)
     assert warming.warm_at_start([], using=stand_in) is None
+
+
+@pytest.mark.django_db
+def test_a_download_during_a_rebuild_waits_for_it_instead_of_building_beside_it(client, monkeypatch, counted):
+    """The server's rebuild writes the report download too: a download asked for meanwhile waits for it (and
+    asks it not to rest first), so every analysis runs once, not twice side by side; if the rebuild ends
+    without it (another audience built, say), the download is built then."""
+    from mindthegap.web.dashboard_cache import warm
+
+    study = _study("busy", people=12)
+    client.force_login(_person("viewer", study))
+    asked: list[tuple[str, bool]] = []
+    monkeypatch.setattr(warming.warmer, "running", lambda slug: slug == "busy")
+    monkeypatch.setattr(warming.warmer, "request", lambda slug, urgent=False: asked.append((slug, urgent)))
+
+    def rebuild_then_ready(slug, ready, timeout):  # the rebuild in progress finishes, then the wait looks
+        warm(slug)
+        return ready()
+
+    monkeypatch.setattr(warming.warmer, "wait", rebuild_then_ready)
+    first = client.get("/studies/busy/report.html")
+    assert first.status_code == 200 and counted == ["aggregate"] and asked == [("busy", True)]
+
+    from mindthegap.store.audit.actions import Action
+    from mindthegap.store.audit.log import record
+
+    record(Action.EDITED, study="busy")
+    monkeypatch.setattr(warming.warmer, "wait", lambda slug, ready, timeout: None)  # ended without it
+    again = client.get("/studies/busy/report.html")
+    assert again.status_code == 200 and counted == ["aggregate", "aggregate"]

@@ -124,9 +124,17 @@ def report_html(record, audience: str) -> str:
     (whichever is asked for first builds both), so page and file show the same figures.
 
     A build reads the data after the version is read, so what is cached under a version is never older than
-    it (a change during the build makes a newer version, built again when asked for)."""
+    it (a change during the build makes a newer version, built again when asked for). While the server is
+    rebuilding the study, its build writes this download too: the request waits for it (asking it not to rest
+    first) rather than running every analysis a second time beside it, and builds only if it did not."""
+    from mindthegap.web import warming
+
     version, at = _newest(record.slug)
-    found = cache.get(_download_key(record, audience, version))
+    key = _download_key(record, audience, version)
+    found = cache.get(key)
+    if found is None and warming.warmer.running(record.slug):
+        warming.warmer.request(record.slug, urgent=True)
+        found = warming.warmer.wait(record.slug, lambda: cache.get(key), timeout=WAIT)
     if found is None:
         parts = build_parts(record, audience)
         found = parts["report"]
@@ -166,15 +174,10 @@ def build_parts(record, audience: str) -> dict:
     """A dashboard — the report's sections for ``audience`` as the page's summary, contents and HTML — and,
     from the same sections, the downloadable report (``"report"``, which :func:`store` keeps apart)."""
     from mindthegap.report.builder import build_sections
-    from mindthegap.report.context import ReportContext
     from mindthegap.report.render import render_fragment, render_html
-    from mindthegap.store.evidence import load_all
-    from mindthegap.web.views import BOOTSTRAP
+    from mindthegap.web.views import BOOTSTRAP, report_context
 
-    study, evidence = load_all(record.slug)
-    ctx = ReportContext(
-        study=study, evidence=evidence, min_n=study.privacy.min_n, n_boot=BOOTSTRAP, audience=audience
-    )
+    ctx = report_context(record.slug, BOOTSTRAP, audience)
     sections = build_sections(ctx)
     return {
         "summary": [(s.title, line) for s in sections for line in s.summary],

@@ -8,6 +8,8 @@ quotes and comments, viewers aggregates only (:func:`audience_for`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,6 +25,9 @@ from mindthegap.store.audit import log as audit
 from mindthegap.store.studies.models import StudyAccess
 from mindthegap.web.access import at_least, role_on, study_for, visible_studies
 
+if TYPE_CHECKING:
+    from mindthegap.report.context import ReportContext
+
 #: resamples for the dashboard and the downloadable report alike: one run of the analyses serves both, so the
 #: page and the file show the same intervals (as the command line writes them); more resamples cost little
 #: beside the rest of a build (about 0.8 s of 10 s on the demo study at 2,000 against 200)
@@ -34,7 +39,8 @@ def audience_for(role: str | None) -> str:
     return "full" if at_least(role, StudyAccess.Role.ANALYST) else "aggregate"
 
 
-def _context(slug: str, n_boot: int, audience: str):
+def report_context(slug: str, n_boot: int, audience: str) -> ReportContext:
+    """The stored study (people who withdrew left out) as the report's sections read it, for one audience."""
     from mindthegap.report.context import ReportContext
     from mindthegap.store.evidence import load_all
 
@@ -175,7 +181,7 @@ def consensus_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
     record = study_for(request.user, slug)
     role = role_on(request.user, record)
-    ctx = _context(slug, BOOTSTRAP, audience_for(role))
+    ctx = report_context(slug, BOOTSTRAP, audience_for(role))
     sections = for_audience(
         [s for s in (consensus.build(ctx), pressures.build(ctx)) if s is not None], ctx.audience
     )
