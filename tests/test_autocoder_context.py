@@ -142,17 +142,19 @@ def test_model_file_with_a_broken_context_is_refused(fitted, tmp_path):
 
 
 def test_old_model_files_without_context_still_load(tmp_path):
-    """A file written before context columns (no ``context`` entry, no context parameters) loads as text-only."""
+    """A file written before context columns (no ``context`` entry, no context parameters) and before scoring by
+    parts (no part weight) loads as a text-only coder of the whole comment."""
     from mindthegap.text.autocoder_file import autocoder_bytes, autocoder_from_bytes
     from mindthegap.text.modelfile import model_file_bytes, read_model_file
 
     texts, Y, _ = context_corpus(120)
-    model = AutoCoder(cv=3).fit(texts, Y, codes=CODES)
+    model = AutoCoder(cv=3, part_weight=0.0).fit(texts, Y, codes=CODES)
     manifest, arrays = read_model_file(autocoder_bytes(model))
-    del manifest["context"]
+    del manifest["context"], manifest["part_weight"]
     del manifest["params"]["context_weight"], manifest["params"]["context_interactions"]
+    del manifest["params"]["part_weight"]
     old = autocoder_from_bytes(model_file_bytes(manifest, arrays))
-    assert old.context_columns_ == []
+    assert old.context_columns_ == [] and old.part_weight_ == 0.0 and old.part_weight == 0.0
     np.testing.assert_array_equal(old.predict_proba(texts), model.predict_proba(texts))
 
 

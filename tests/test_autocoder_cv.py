@@ -74,20 +74,34 @@ def test_each_fold_is_scored_with_a_rule_that_never_saw_its_labels():
 def test_settings_are_chosen_by_cross_validation_and_reported():
     texts, Y = synthetic_corpus(200)
     model = AutoCoder(cv=4, C_grid=(1.0, 8.0)).fit(texts, Y, codes=["a", "b", "c"])
-    # 2 values of C × with and without log-count ratios, then all four chosen code by code
-    assert len(model.cv_results_) == 5 and model.cv_results_[-1]["C"] is None
+    # at each of the three part weights: 2 values of C × with and without log-count ratios, then all four chosen
+    # code by code
+    assert len(model.cv_results_) == 15
+    assert [r["part_weight"] for r in model.cv_results_] == [0.0] * 5 + [0.5] * 5 + [1.0] * 5
+    assert [r["C"] is None for r in model.cv_results_] == [False] * 4 + [True] + [False] * 4 + [True] + [
+        False
+    ] * 4 + [True]
     best = max(model.cv_results_, key=lambda r: (r["macro_f1_mean"], r["micro_f1_mean"]))
     settings = model.code_settings_
+    assert model.part_weight_ == best["part_weight"] == model.best_params_["part_weight"]
     if best["C"] is None:
-        assert model.best_params_ == {k: [s[k] for s in settings] for k in ("C", "log_count_ratio")}
+        assert model.best_params_ == {
+            **{k: [s[k] for s in settings] for k in ("C", "log_count_ratio")},
+            "part_weight": best["part_weight"],
+        }
     else:
-        assert model.best_params_ == {"C": best["C"], "log_count_ratio": best["log_count_ratio"]}
+        assert model.best_params_ == {
+            "C": best["C"],
+            "log_count_ratio": best["log_count_ratio"],
+            "part_weight": best["part_weight"],
+        }
         assert settings == [{"C": best["C"], "log_count_ratio": best["log_count_ratio"]}] * 3
     for key in ("macro_f1_mean", "macro_f1_sd", "micro_f1_mean", "micro_f1_sd"):
         assert model.cv_scores_[key] == pytest.approx(best[key])
     assert 0 <= model.cv_scores_["macro_f1_sd"] < 0.5
-    fixed = AutoCoder(cv=4, C=2.0, log_count_ratio=False).fit(texts, Y)
-    assert len(fixed.cv_results_) == 1 and fixed.best_params_ == {"C": 2.0, "log_count_ratio": False}
+    fixed = AutoCoder(cv=4, C=2.0, log_count_ratio=False, part_weight=0.0).fit(texts, Y)
+    assert len(fixed.cv_results_) == 1
+    assert fixed.best_params_ == {"C": 2.0, "log_count_ratio": False, "part_weight": 0.0}
 
 
 @pytest.mark.parametrize(

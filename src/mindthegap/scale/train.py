@@ -142,5 +142,8 @@ def chosen_summary(best: dict) -> dict:
     — how many codes took each value (the per-code lists stay in the model file)."""
     if not isinstance(best.get("C"), list):
         return {"per_code": False, **best}
-    counts = {key: dict(Counter(str(v) for v in values).most_common()) for key, values in best.items()}
+    counts = {
+        key: dict(Counter(str(v) for v in values).most_common()) if isinstance(values, list) else values
+        for key, values in best.items()
+    }
     return {"per_code": True, **counts}

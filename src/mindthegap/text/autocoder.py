@@ -42,14 +42,26 @@ from mindthegap.text.autocoder_cv import (
     fit_rule,
     sigmoid,
 )
+from mindthegap.text.autocoder_parts import best_part_scores, split_parts
 from mindthegap.text.features import clean_texts, text_vectoriser
 from mindthegap.text.folds import iterative_folds
 
-__all__ = ["DEFAULT_C_GRIDS", "AutoCoder", "best_f1_threshold", "codebook_fingerprint", "load_autocoder"]
+__all__ = [
+    "DEFAULT_C_GRIDS",
+    "PART_WEIGHT_GRID",
+    "AutoCoder",
+    "best_f1_threshold",
+    "codebook_fingerprint",
+    "load_autocoder",
+]
 
 #: The values of C cross-validation chooses among when ``C_grid`` is left as ``None``, per learner. A linear SVM's
 #: C is on another scale from logistic regression's; these bracket the best of each on real feedback.
 DEFAULT_C_GRIDS: dict[str, tuple[float, ...]] = {"svm": (0.1, 0.2), "logistic": (4.0, 16.0)}
+
+#: The weights of a comment's best-scoring part cross-validation chooses among when ``part_weight`` is ``None``
+#: (0: the whole comment only; :mod:`mindthegap.text.autocoder_parts`).
+PART_WEIGHT_GRID: tuple[float, ...] = (0.0, 0.5, 1.0)
 
 
 def codebook_fingerprint(labels: Sequence[str], definitions: Sequence[str] | None = None) -> str:
@@ -122,6 +134,13 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
     and, with ``context_interactions``, one-hot pairs of values (which it did not prefer); ``predict``,
     ``predict_proba`` and ``decision_function`` then need ``context=`` with the same columns
     (:mod:`mindthegap.text.autocoder_context`).
+
+    Each comment is also scored by its parts — sentences, and clauses either side of "but", "however" and the
+    like — taking per code the best part's score, blended with the whole comment's as ``(1 − part_weight) ·
+    whole + part_weight · best part`` (:mod:`mindthegap.text.autocoder_parts`): a theme raised in one sentence
+    of a long comment is not drowned by the rest. ``part_weight`` is chosen by cross-validation from
+    ``PART_WEIGHT_GRID`` when left as ``None`` (the fitted value is ``part_weight_``); 0 scores the whole comment
+    only. It costs no extra fitting, only scoring the parts.
     """
 
     def __init__(
@@ -147,7 +166,9 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         sentiment: Any = None,
         context_weight: float = 0.5,
         context_interactions: bool = False,
+        part_weight: float | None = None,
     ) -> None:
+        self.part_weight = part_weight
         self.sentiment = sentiment
         self.context_weight = context_weight
         self.context_interactions = context_interactions
@@ -229,44 +250,82 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             )
         return docs, Y, [str(x) for x in (labels if labels is not None else range(Y.shape[1]))]
 
-    def _search(self, X, Y: np.ndarray, folds: np.ndarray, rule_args: dict[str, Any]):
-        """Out-of-fold scores of every candidate (and, with ``per_code_settings``, of the best per code);
-        keeps the best by mean cross-fitted macro-F1 (then micro): (row, setting of each code, oof, fold sums)."""
-        self.cv_results_, best, pool = [], None, []
-        options = [[setting] for setting in self.candidates()]
-        if self.per_code_settings and len(options) > 1:
-            options.append([s for [s] in options])  # every candidate, chosen code by code
-        for option in options:
-            if len(option) == 1:
-                oof, W_sum, b_sum = np.zeros(Y.shape), 0.0, 0.0
-                for k in range(self.cv):  # out-of-fold raw scores of every training text
-                    W, b = self._fit_scores(X[folds != k], Y[folds != k], option[0])
-                    oof[folds == k] = X[folds == k] @ W + b
-                    W_sum, b_sum = W_sum + W, b_sum + b
-                pool.append((oof, W_sum, b_sum))
-                per_fold, settings = cross_fitted_scores(oof, Y, folds, **rule_args), option * Y.shape[1]
-                row = dict(option[0])
-            else:
+    def part_weights(self) -> list[float]:
+        """The weights of the best part cross-validation chooses among (one, when ``part_weight`` is set)."""
+        if self.part_weight is None:
+            return [float(w) for w in PART_WEIGHT_GRID]
+        weight = float(self.part_weight)
+        if not 0.0 <= weight <= 1.0:
+            raise InputError(
+                f"part weight {self.part_weight!r} is not between 0 and 1", hint="use 0 to 1, or None"
+            )
+        return [weight]
+
+    def _candidate_scores(self, X, Y: np.ndarray, folds: np.ndarray, parts: tuple[Any, np.ndarray]):
+        """Per candidate setting: out-of-fold scores of the whole comments and of their best parts, and the sums of
+        the fold models' weights and intercepts (for ``final="bag"``)."""
+        out = []
+        for setting in self.candidates():
+            whole, best, W_sum, b_sum = np.zeros(Y.shape), np.zeros(Y.shape), 0.0, 0.0
+            for k in range(self.cv):
+                W, b = self._fit_scores(X[folds != k], Y[folds != k], setting)
+                test = folds == k
+                every = np.asarray(X @ W) + b
+                whole[test] = every[test]
+                best[test] = best_part_scores(every, parts[0], parts[1], W, b)[test]
+                W_sum, b_sum = W_sum + W, b_sum + b
+            out.append((setting, whole, best, W_sum, b_sum))
+        return out
+
+    def _options(self, candidates: list, weight: float):
+        """(row, settings, pool) of each option at one part weight: every candidate alone and, with
+        ``per_code_settings``, every candidate chosen code by code."""
+        pool = [
+            ((1 - weight) * whole + weight * best, W_sum, b_sum)
+            for _, whole, best, W_sum, b_sum in candidates
+        ]
+        for setting, entry in zip(candidates, pool, strict=True):
+            yield {**setting[0], "part_weight": weight}, [setting[0]], [entry]
+        if self.per_code_settings and len(candidates) > 1:
+            yield (
+                {"C": None, "log_count_ratio": None, "part_weight": weight},
+                [c[0] for c in candidates],
+                pool,
+            )
+
+    def _search(
+        self, X, Y: np.ndarray, folds: np.ndarray, parts: tuple[Any, np.ndarray], rule_args: dict[str, Any]
+    ):
+        """Out-of-fold scores of every option — candidate setting (and, with ``per_code_settings``, the best per
+        code) at every part weight; keeps the best by mean cross-fitted macro-F1 (then micro): (row, setting of
+        each code, oof, fold sums)."""
+        self.cv_results_, best = [], None
+        candidates = self._candidate_scores(X, Y, folds, parts)
+        for weight in self.part_weights():
+            for row, options, pool in self._options(candidates, weight):
                 oofs = [p[0] for p in pool]
                 per_fold = cross_fitted_scores(oofs, Y, folds, **rule_args)
                 choice = choose_per_code(oofs, Y)
                 oof, W_sum, b_sum = (combine_per_code([p[i] for p in pool], choice) for i in range(3))
-                settings, row = [option[c] for c in choice], {"C": None, "log_count_ratio": None}
-            row.update(macro_f1_mean=per_fold[:, 0].mean(), macro_f1_sd=per_fold[:, 0].std(ddof=1),
-                       micro_f1_mean=per_fold[:, 1].mean(), micro_f1_sd=per_fold[:, 1].std(ddof=1))  # fmt: skip
-            self.cv_results_.append(row)
-            if best is None or (row["macro_f1_mean"], row["micro_f1_mean"]) > best[0]:
-                best = ((row["macro_f1_mean"], row["micro_f1_mean"]), row, settings, oof, W_sum, b_sum)
+                settings = [options[c] for c in choice]
+                row.update(macro_f1_mean=per_fold[:, 0].mean(), macro_f1_sd=per_fold[:, 0].std(ddof=1),
+                           micro_f1_mean=per_fold[:, 1].mean(), micro_f1_sd=per_fold[:, 1].std(ddof=1))  # fmt: skip
+                self.cv_results_.append(row)
+                if best is None or (row["macro_f1_mean"], row["micro_f1_mean"]) > best[0]:
+                    best = ((row["macro_f1_mean"], row["micro_f1_mean"]), row, settings, oof, W_sum, b_sum)
         return best[1:]
 
     def _record(self, row: dict[str, Any], settings: list[dict[str, Any]]) -> None:
         """``best_params_`` and ``cv_scores_`` of the chosen option (per-code settings are lists, one a code)."""
+        self.part_weight_ = float(row["part_weight"])
         if row["C"] is None:
             self.best_params_ = {key: [s[key] for s in settings] for key in ("C", "log_count_ratio")}
             chosen = {"per_code_settings": 1.0}
         else:
             self.best_params_ = {"C": row["C"], "log_count_ratio": row["log_count_ratio"]}
             chosen = {"C": row["C"], "log_count_ratio": float(row["log_count_ratio"])}
+        self.best_params_["part_weight"] = self.part_weight_
+        chosen["part_weight"] = self.part_weight_
         self.code_settings_ = settings
         self.cv_scores_ = {k: float(v) for k, v in row.items() if k.endswith(("_mean", "_sd"))}
         self.cv_scores_.update(oof_macro_f1=self.oof_macro_f1_, **chosen)
@@ -294,14 +353,16 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
                 "sentiment labels and a sentiment model go together",
                 hint="give both AutoCoder(sentiment=SentimentModel()) and fit(..., sentiment_labels=...)",
             )
-        self.candidates()  # refuses an unknown learner before any work
+        self.candidates()  # refuses an unknown learner (or part weight) before any work
+        self.part_weights()
         docs, Y, self.labels_ = self._check_input(texts, Y, codes)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
         X = self._fit_features(docs, context)
+        parts = self._part_features(docs, X)
         folds = iterative_folds(Y, self.cv, random_state=self.random_state)
         rule_args = {"shrinkage": float(self.threshold_shrinkage), "fallback": self.fallback}
-        row, settings, oof, W_sum, b_sum = self._search(X, Y, folds, rule_args)
+        row, settings, oof, W_sum, b_sum = self._search(X, Y, folds, parts, rule_args)
         rule = fit_rule(oof, Y, **rule_args)
         self.platt_, self.thresholds_, self.fallback_ = rule.platt, rule.thresholds, rule.fallback
         self.oof_macro_f1_ = f1_scores(Y, rule.decide(rule.proba(oof)))[0]
@@ -339,6 +400,17 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
             X = sp.hstack([X, self.context_.transform(context, len(docs))], format="csr")
         return X
 
+    def _part_features(self, docs: list[str], X) -> tuple[Any, np.ndarray]:
+        """Features of the parts of every comment of more than one part (each with its comment's context
+        columns), and the comment each part belongs to (:func:`~mindthegap.text.autocoder_parts.split_parts`)."""
+        parts, owner = split_parts(docs)
+        if not parts:
+            return sp.csr_matrix((0, X.shape[1]), dtype=X.dtype), owner
+        text = self.vectoriser_.transform(parts)
+        if text.shape[1] < X.shape[1]:  # the context columns follow the text's
+            text = sp.hstack([text, X[owner][:, text.shape[1] :]], format="csr")
+        return text.tocsr(), owner
+
     @property
     def codes_(self) -> list[str]:
         """The codes the coder proposes, in the order of its columns (stored as ``labels_``, the model file's name)."""
@@ -354,8 +426,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         encoder = getattr(self, "context_", None)
         return list(encoder.columns_) if encoder is not None else []
 
-    def _features(self, texts: Sequence[str], context: Any):
-        docs = clean_texts(texts)
+    def _features(self, docs: list[str], context: Any):
         X = self.vectoriser_.transform(docs)
         encoder = getattr(self, "context_", None)
         if encoder is None:
@@ -370,7 +441,17 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
     def decision_function(self, texts: Sequence[str], *, context: Any = None) -> np.ndarray:
         """Calibrated log-odds per text and code (``context``: the columns the coder was trained with, if any)."""
         check_is_fitted(self, "coef_")
-        return np.asarray(self._features(texts, context) @ self.coef_) + self.intercept_
+        docs = clean_texts(texts)
+        X = self._features(docs, context)
+        whole = np.asarray(X @ self.coef_) + self.intercept_
+        weight = float(getattr(self, "part_weight_", 0.0))
+        if weight == 0.0:
+            return whole
+        # calibration is folded into the weights with a slope never below 0, so the best calibrated part is the
+        # best raw part and the blend is the one cross-validation scored
+        part_features, owner = self._part_features(docs, X)
+        best = best_part_scores(whole, part_features, owner, self.coef_, self.intercept_)
+        return (1.0 - weight) * whole + weight * best
 
     def predict_proba(self, texts: Sequence[str], *, context: Any = None) -> np.ndarray:
         """Calibrated probability of each code for each text (n × codes)."""

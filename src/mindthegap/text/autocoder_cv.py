@@ -97,6 +97,8 @@ def fit_rule(scores: np.ndarray, Y: np.ndarray, *, shrinkage: float, fallback: b
             continue
         cal = LogisticRegression(C=1e4, solver="lbfgs").fit(scores[:, [j]], y)
         platt[:, j] = (cal.coef_[0, 0], cal.intercept_[0])
+        if platt[0, j] < 0:  # scores that rank the code backwards say nothing: its base rate, for every text
+            platt[:, j] = (0.0, np.log(y.mean() / (1 - y.mean())))
     proba = sigmoid(scores * platt[0] + platt[1])
     own = np.array([best_f1_threshold(Y[:, j], proba[:, j]) for j in range(n_labels)])
     # a code with few positives gets a noisy threshold of its own; shrink it towards the one threshold that is

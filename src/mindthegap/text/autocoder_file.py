@@ -4,7 +4,8 @@ The manifest holds the format and its version, the versions that trained the mod
 (under the key ``labels``, the file format's name for them, kept so files already written still load) and codebook
 fingerprint, the estimator's parameters, the decision rule (per-code thresholds, fallback), the
 cross-validated scores, the feature settings and vocabularies, and the context columns with their values (null
-for a text-only coder; files from before context load as text-only); arrays hold the inverse document frequencies,
+for a text-only coder; files from before context load as text-only) and the weight of a comment's best part
+(files from before it score the whole comment only); arrays hold the inverse document frequencies,
 the weights (n_features × codes), intercepts and thresholds. Loading checks every entry's type and every array's
 dtype and shape against the others before rebuilding the estimator attribute by attribute.
 """
@@ -65,6 +66,7 @@ PARAMS_SCHEMA = {
     "log_count_ratio": (bool, None),
     "context_weight": float,
     "context_interactions": bool,
+    "part_weight": (float, None),
 }
 CONTEXT_SCHEMA = {
     "columns": [str],
@@ -86,6 +88,7 @@ MANIFEST_SCHEMA = {
     "features": dict,
     "sentiment": (dict, None),
     "context": (dict, None),
+    "part_weight": float,
     "arrays": dict,
 }
 _ARRAYS = {"coef": "<f4", "intercept": "<f4", "thresholds": "<f8"}
@@ -140,6 +143,7 @@ def _state(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "features": features,
         "sentiment": sentiment,
         "context": model.context_.state() if getattr(model, "context_", None) is not None else None,
+        "part_weight": float(getattr(model, "part_weight_", 0.0)),
     }
     return manifest, arrays
 
@@ -171,11 +175,15 @@ def _check_manifest(manifest: dict[str, Any], arrays: dict[str, np.ndarray], pat
     if isinstance(params, dict):  # files from before optional context columns: a text-only coder
         params.setdefault("context_weight", 0.5)
         params.setdefault("context_interactions", False)
+        params.setdefault("part_weight", 0.0)  # files from before scoring by parts: the whole comment only
     manifest.setdefault("context", None)
+    manifest.setdefault("part_weight", 0.0)
     check_object(manifest, MANIFEST_SCHEMA, "manifest", path)
     for key, value in manifest["metrics"].items():
         if type(value) not in (int, float):
             raise _refuse(path, f"manifest.metrics.{key} is not a number")
+    if not 0.0 <= manifest["part_weight"] <= 1.0:
+        raise _refuse(path, "its part weight is not between 0 and 1")
     n_labels = len(manifest["labels"])
     if n_labels == 0 or len(set(manifest["labels"])) != n_labels:
         raise _refuse(path, "the codes are empty or repeat")
@@ -233,6 +241,7 @@ def _rebuild(
     model.intercept_ = arrays["intercept"]
     model.thresholds_ = arrays["thresholds"]
     model.fallback_ = manifest["fallback"]
+    model.part_weight_ = manifest["part_weight"]
     model.cv_scores_ = dict(manifest["metrics"])
     model.oof_macro_f1_ = float(model.cv_scores_.get("oof_macro_f1", float("nan")))
     model.classes_ = np.array(model.labels_)
