@@ -58,9 +58,20 @@ def train(
         help="Folder of a local sentence-transformers model to add dense features (needs the embeddings extra).",
     ),
     context_columns: list[str] = CONTEXT_COLUMNS,
+    part_weight: float = typer.Option(
+        None,
+        "--part-weight",
+        min=0.0,
+        max=1.0,
+        help="How much a comment's best sentence or clause counts beside the whole comment, 0 to 1 (0: the "
+        "whole comment only). Default: chosen by cross-validation from 0, 0.5 and 1.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
+
+    Each comment is scored as a whole and by its parts (sentences, and clauses either side of "but" or
+    "however"), so a theme raised in one sentence of a long comment is not drowned by the rest.
 
     The model file holds only JSON and numeric arrays, so opening one can never run code.
 
@@ -85,6 +96,7 @@ def train(
             sentiment_col=sentiment_col,
             embeddings=embeddings,
             context=list(context_columns or []),
+            part_weight=part_weight,
         )
     if as_json:
         print_json(summary)

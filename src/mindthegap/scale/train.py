@@ -86,13 +86,15 @@ def train_from_file(
     embeddings: Path | None = None,
     labels_file: Path | None = None,
     context: list[str] | None = None,
+    part_weight: float | None = None,
 ) -> dict[str, Any]:
     """Train on the rows of ``data`` with text, save the model to ``out`` and return a summary of the training.
 
     ``codes_file`` lists the code columns, one a line (``labels_file=`` is its old name). The summary's
     ``codes`` is how many; it is also given as ``labels``, its old name, for scripts written before. ``context``
     names optional categorical context columns (such as the question asked and the rating given) the coder also
-    learns from; applying the model then needs the same columns."""
+    learns from; applying the model then needs the same columns. ``part_weight`` fixes how much a comment's best
+    part counts beside the whole (``None``: chosen by cross-validation)."""
     from mindthegap.text.autocoder import AutoCoder
     from mindthegap.text.sentiment import SentimentModel
 
@@ -116,6 +118,7 @@ def train_from_file(
     model = AutoCoder(
         embedding_model=str(embeddings) if embeddings else None,
         sentiment=SentimentModel() if sentiment_col else None,
+        part_weight=part_weight,
     ).fit(texts[keep].tolist(), Y[keep], codes=codes, context=frame_context, sentiment_labels=moods)
     model.save(out)
     scores = model.cv_scores_
@@ -134,6 +137,7 @@ def train_from_file(
         "chosen": chosen_summary(model.best_params_),
         "sentiment": bool(sentiment_col),
         "context_columns": context,
+        "part_weight": model.part_weight_,
     }
 
 

@@ -24,9 +24,9 @@ import scipy.sparse as sp
 __all__ = ["PART_BREAK", "best_part_scores", "split_parts"]
 
 #: Where a comment is cut into parts: after a sentence's end (. ! ? or ;) and around the contrast words that often
-#: turn a comment from one theme to another. The coder's texts have their white space folded
-#: (:func:`~mindthegap.text.features.clean_texts`), so a line break is a space by then. Chosen by cross-validation on real feedback
-#: (docs/benchmarks.md) over sentences alone, commas too and "and" too.
+#: turn a comment from one theme to another. Chosen by cross-validation on real feedback (docs/benchmarks.md) over
+#: sentences alone, commas too and "and" too. The coder's texts have their white space folded
+#: (:func:`~mindthegap.text.features.clean_texts`), so a line break is a space by then.
 PART_BREAK = re.compile(r"(?<=[.!?;])\s+|\s+(?:but|however|although|though|except)\s+", re.IGNORECASE)
 
 
