@@ -73,7 +73,7 @@ def test_each_fold_is_scored_with_a_rule_that_never_saw_its_labels():
 
 def test_settings_are_chosen_by_cross_validation_and_reported():
     texts, Y = synthetic_corpus(200)
-    model = AutoCoder(cv=4, C_grid=(1.0, 8.0)).fit(texts, Y, codes=["a", "b", "c"])
+    model = AutoCoder(cv=4, C_grid=(1.0, 8.0), part_weight=None).fit(texts, Y, codes=["a", "b", "c"])
     # at each of the three part weights: 2 values of C × with and without log-count ratios, then all four chosen
     # code by code
     assert len(model.cv_results_) == 15
@@ -102,6 +102,8 @@ def test_settings_are_chosen_by_cross_validation_and_reported():
     fixed = AutoCoder(cv=4, C=2.0, log_count_ratio=False, part_weight=0.0).fit(texts, Y)
     assert len(fixed.cv_results_) == 1
     assert fixed.best_params_ == {"C": 2.0, "log_count_ratio": False, "part_weight": 0.0}
+    default = AutoCoder(cv=4, C=2.0, log_count_ratio=False).fit(texts, Y)
+    assert [r["part_weight"] for r in default.cv_results_] == [0.5] and default.part_weight_ == 0.5
 
 
 @pytest.mark.parametrize(

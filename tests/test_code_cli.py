@@ -374,15 +374,15 @@ def test_old_code_group_and_labels_file_still_work_with_notes(coded_csv, tmp_pat
     assert isinstance(missing.exception, InputError) and "--codes-file" in str(missing.exception)
 
 
-def test_train_part_weight_fixed_or_chosen_and_out_of_range_refused(coded_csv, tmp_path):
+def test_train_part_weight_default_or_given_and_out_of_range_refused(coded_csv, tmp_path):
     path, labels = coded_csv
     base = ["autocode", "train", str(path), "--text", "Comment", "--codes-file", str(labels), "--json"]
     fixed = runner.invoke(app, [*base, "--out", str(tmp_path / "a.mtgmodel"), "--part-weight", "0"])
     assert fixed.exit_code == 0, fixed.output
     summary = json.loads(fixed.output)
     assert summary["part_weight"] == 0.0 and summary["chosen"]["part_weight"] == 0.0
-    chosen = runner.invoke(app, [*base, "--out", str(tmp_path / "b.mtgmodel")])
-    assert json.loads(chosen.output)["part_weight"] in (0.0, 0.5, 1.0)
+    default = runner.invoke(app, [*base, "--out", str(tmp_path / "b.mtgmodel")])
+    assert json.loads(default.output)["part_weight"] == 0.5
     bad = runner.invoke(app, [*base, "--out", str(tmp_path / "c.mtgmodel"), "--part-weight", "1.5"])
     assert bad.exit_code != 0 and "--part-weight" in bad.output and "Traceback" not in bad.output
     assert not (tmp_path / "c.mtgmodel").exists()

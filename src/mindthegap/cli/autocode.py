@@ -59,12 +59,12 @@ def train(
     ),
     context_columns: list[str] = CONTEXT_COLUMNS,
     part_weight: float = typer.Option(
-        None,
+        0.5,
         "--part-weight",
         min=0.0,
         max=1.0,
         help="How much a comment's best sentence or clause counts beside the whole comment, 0 to 1 (0: the "
-        "whole comment only). Default: chosen by cross-validation from 0, 0.5 and 1.",
+        "whole comment only; 0.5, the default, did best in cross-validation on real feedback).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
 ) -> None:

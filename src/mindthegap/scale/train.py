@@ -86,7 +86,7 @@ def train_from_file(
     embeddings: Path | None = None,
     labels_file: Path | None = None,
     context: list[str] | None = None,
-    part_weight: float | None = None,
+    part_weight: float | None = 0.5,
 ) -> dict[str, Any]:
     """Train on the rows of ``data`` with text, save the model to ``out`` and return a summary of the training.
 
@@ -94,7 +94,7 @@ def train_from_file(
     ``codes`` is how many; it is also given as ``labels``, its old name, for scripts written before. ``context``
     names optional categorical context columns (such as the question asked and the rating given) the coder also
     learns from; applying the model then needs the same columns. ``part_weight`` fixes how much a comment's best
-    part counts beside the whole (``None``: chosen by cross-validation)."""
+    part counts beside the whole (``None``: chosen by cross-validation from 0, 0.5 and 1)."""
     from mindthegap.text.autocoder import AutoCoder
     from mindthegap.text.sentiment import SentimentModel
 
