@@ -354,8 +354,7 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
                 "sentiment labels and a sentiment model go together",
                 hint="give both AutoCoder(sentiment=SentimentModel()) and fit(..., sentiment_labels=...)",
             )
-        self.candidates()  # refuses an unknown learner (or part weight) before any work
-        self.part_weights()
+        self.candidates(), self.part_weights()  # refuse an unknown learner or part weight before any work
         docs, Y, self.labels_ = self._check_input(texts, Y, codes)
         warn_degenerate_codes(Y, self.labels_)
         self.codebook_ = codebook_fingerprint(self.labels_)
