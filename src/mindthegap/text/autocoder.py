@@ -5,8 +5,10 @@ support-vector machine by default, which cross-validation on real NHS feedback p
 (docs/benchmarks.md). Raw scores are
 calibrated into probabilities with Platt scaling fitted on out-of-fold scores of the training data, and each code's
 decision threshold is tuned on those same out-of-fold probabilities, so nothing about the evaluation data leaks in.
-Prediction is one sparse transform and one matrix product over all codes, fast enough for a month of Friends and
-Family Test comments in seconds on a laptop.
+Each comment is scored as a whole and by its parts (sentences and contrast clauses;
+:mod:`mindthegap.text.autocoder_parts`), so a theme raised in one sentence of a long comment still counts.
+Prediction is a sparse transform of the comments and of their parts and one matrix product over all codes, fast
+enough for a month of Friends and Family Test comments in seconds on a laptop.
 
 The fitted coder is saved as JSON and NumPy arrays (:mod:`mindthegap.text.autocoder_file`), never pickle, with the
 label list and a codebook fingerprint; loading a file for another codebook, or anything that is not such a file,
