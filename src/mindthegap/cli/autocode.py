@@ -8,6 +8,7 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
+from mindthegap.cli.autocode_options import APPLY_IN, CONTEXT_COLUMNS, MODEL, PART_WEIGHT
 from mindthegap.cli.console import console, print_json, progress
 from mindthegap.defaults import DEFAULT_SEED
 from mindthegap.errors import InputError
@@ -22,19 +23,6 @@ app = typer.Typer(
     ),
     rich_markup_mode="rich",
     no_args_is_help=True,
-)
-MODEL = typer.Argument(..., metavar="MODEL", help="Model saved by `mindthegap autocode train`.")
-APPLY_IN = typer.Argument(
-    ...,
-    metavar="IN",
-    help="Comments to code: .csv or .parquet, with the model's context columns if it has any.",
-)
-CONTEXT_COLUMNS = typer.Option(
-    None,
-    "--context-column",
-    help="Optional: a categorical column known beside each comment, such as the question asked or the rating "
-    "given, to learn from too (repeat for several; values are lower-cased, white space folded). `autocode apply` "
-    "then reads the same columns; values unseen in training are ignored.",
 )
 
 
@@ -58,20 +46,12 @@ def train(
         help="Folder of a local sentence-transformers model to add dense features (needs the embeddings extra).",
     ),
     context_columns: list[str] = CONTEXT_COLUMNS,
-    part_weight: float = typer.Option(
-        0.5,
-        "--part-weight",
-        min=0.0,
-        max=1.0,
-        help="How much a comment's best sentence or clause counts beside the whole comment, 0 to 1 (0: the "
-        "whole comment only; 0.5, the default, did best in cross-validation on real feedback).",
-    ),
+    part_weight: float = PART_WEIGHT,
     as_json: bool = typer.Option(False, "--json", help="Print a training summary as JSON."),
 ) -> None:
     """Train an auto-coder on coded comments; rows with empty text are skipped.
 
-    Each comment is scored as a whole and by its parts (sentences, and clauses either side of "but" or
-    "however"), so a theme raised in one sentence of a long comment is not drowned by the rest.
+    Each comment is scored whole and by its sentences and clauses, so a theme raised once in a long one counts.
 
     The model file holds only JSON and numeric arrays, so opening one can never run code.
 

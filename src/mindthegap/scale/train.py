@@ -106,13 +106,7 @@ def train_from_file(
     if codes_file is None:
         raise InputError("no codes file given", hint="give the text file of code column names, one a line")
     codes = read_codes(Path(codes_file))
-    context = list(dict.fromkeys(context or []))
-    clash = [c for c in context if c == text or c in codes]
-    if clash:
-        raise InputError(
-            f"context column {clash[0]!r} is also the text or a code column",
-            hint="context columns are other columns known beside each comment, such as the question asked",
-        )
+    context = _context_columns(context, text, codes)
     frame, texts, keep, Y, moods = _read_training(data, text, codes, sentiment_col, context)
     frame_context = frame.loc[keep, context] if context else None
     model = AutoCoder(
@@ -139,6 +133,18 @@ def train_from_file(
         "context_columns": context,
         "part_weight": model.part_weight_,
     }
+
+
+def _context_columns(context: list[str] | None, text: str, codes: list[str]) -> list[str]:
+    """The context columns once each, refusing one that is also the text or a code column."""
+    context = list(dict.fromkeys(context or []))
+    clash = [c for c in context if c == text or c in codes]
+    if clash:
+        raise InputError(
+            f"context column {clash[0]!r} is also the text or a code column",
+            hint="context columns are other columns known beside each comment, such as the question asked",
+        )
+    return context
 
 
 def chosen_summary(best: dict) -> dict:
