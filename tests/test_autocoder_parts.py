@@ -1,7 +1,8 @@
 """Scoring a comment by its parts (multi-instance scoring): the split, the best part, the blend, the model file.
 
 References: the split against hand-cut parts; the best part against a plain loop; the blended score against the
-same coder scoring each part as a comment of its own (the public path, one text at a time).
+same coder scoring each part as a comment of its own (the public path, one text at a time); the spans in the
+original text against the parts of the folded text (hypothesis).
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.test_autocoder import synthetic_corpus
 
 from mindthegap.text.autocoder import AutoCoder
 from mindthegap.text.autocoder_cv import fit_rule
-from mindthegap.text.autocoder_parts import best_part_scores, split_parts
+from mindthegap.text.autocoder_parts import best_part_scores, part_spans, split_parts
 
 CODES = ["Staff", "Waiting", "Parking"]
 
@@ -128,3 +131,36 @@ def test_scores_that_rank_a_code_backwards_get_its_base_rate():
     rule = fit_rule(scores, np.column_stack([y, y]), shrinkage=5.0, fallback=False)
     assert rule.platt[0, 0] == 0.0 and rule.platt[0, 1] > 0
     np.testing.assert_allclose(rule.proba(scores)[:, 0], y.mean())
+
+
+# ------------------------------------------------------------------------------ where a code is raised: spans
+
+_PIECES = ["staff", "kind", "but", "however", "Though", ". ", "! ", "; ", ", ", " ", "\n", "\t", "  ", "but."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_spans_find_the_same_parts_in_the_original_text(text):
+    """The spans of the original text, white space folded, are exactly the parts the coder scored."""
+    spans = part_spans(text)
+    folded = " ".join(text.split())
+    parts, _ = split_parts([folded])
+    expected = parts if parts else ([folded] if folded else [])
+    assert [" ".join(text[a:b].split()) for a, b in spans] == expected
+    assert all(
+        0 <= a < b <= len(text) and not text[a].isspace() and not text[b - 1].isspace() for a, b in spans
+    )
+
+
+def test_best_part_spans_point_at_the_sentence_that_carries_each_code(coder):
+    texts = [
+        "  the nurse was kind\n but we waited four hours.\n\nNo parking spaces! ",
+        "car park was full",
+        None,
+    ]
+    spans = coder.best_part_spans(texts)
+    assert spans.shape == (3, 3, 2)
+    first = [texts[0][a:b] for a, b in spans[0]]
+    assert first == ["the nurse was kind", "we waited four hours.", "No parking spaces!"]
+    assert [texts[1][a:b] for a, b in spans[1]] == ["car park was full"] * 3  # one part: the whole text
+    assert spans[2].tolist() == [[0, 0]] * 3

@@ -78,3 +78,35 @@ def test_suggestions_stored_unreviewed_then_reviewed():
     review_suggestion(codings[0].id, accept=True)
     review_suggestion(codings[1].id, accept=False)
     assert sorted(q.CodingRecord.objects.values_list("status", flat=True)) == ["accepted", "rejected"]
+
+
+@pytest.mark.django_db
+def test_a_suggestion_points_at_the_sentence_that_raises_its_code():
+    """In a source of several sentences each suggestion spans the sentence scoring its code highest; in a source
+    of one sentence, the whole source."""
+    from tests.test_autocoder import synthetic_corpus
+
+    from mindthegap.store.feedback.suggestions import store_suggestions
+    from mindthegap.store.qualitative import models as q
+    from mindthegap.store.studies.models import StudyRecord
+    from mindthegap.text.autocoder import AutoCoder
+
+    texts, Y = synthetic_corpus()
+    model = AutoCoder(cv=4).fit(texts, Y, codes=["Staff", "Waiting", "Parking"])
+    record = StudyRecord.objects.create(slug="spans", name="Spans")
+    for i, name in enumerate(["Staff", "Waiting", "Parking"]):
+        q.CodeRecord.objects.create(study=record, guid=f"C{i}", name=name)
+    long = "Interviewer: how was it?\n\nThe nurse was kind.  But we waited four hours.\nNo parking spaces at all!"
+    q.SourceRecord.objects.create(study=record, guid="S1", name="long", text=long)
+    q.SourceRecord.objects.create(study=record, guid="S2", name="short", text="  car park was full ")
+    assert store_suggestions(record, model) == 4
+    spans = {
+        (c.source.guid, c.code.name): c.source.text[c.start : c.end]
+        for c in q.CodingRecord.objects.filter(source__study=record)
+    }
+    assert spans == {
+        ("S1", "Staff"): "The nurse was kind.",
+        ("S1", "Waiting"): "But we waited four hours.",  # after a sentence end "But" stays with its clause
+        ("S1", "Parking"): "No parking spaces at all!",
+        ("S2", "Parking"): "car park was full",
+    }

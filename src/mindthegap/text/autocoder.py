@@ -44,7 +44,7 @@ from mindthegap.text.autocoder_cv import (
     fit_rule,
     sigmoid,
 )
-from mindthegap.text.autocoder_parts import best_part_scores, split_parts
+from mindthegap.text.autocoder_parts import best_part_rows, best_part_scores, part_spans, split_parts
 from mindthegap.text.features import clean_texts, text_vectoriser
 from mindthegap.text.folds import iterative_folds
 
@@ -454,6 +454,27 @@ class AutoCoder(ClassifierMixin, BaseEstimator):
         part_features, owner = self._part_features(docs, X)
         best = best_part_scores(whole, part_features, owner, self.coef_, self.intercept_)
         return (1.0 - weight) * whole + weight * best
+
+    def best_part_spans(self, texts: Sequence[str], *, context: Any = None) -> np.ndarray:
+        """Per text and code, ``(start, end)`` in the text as given (code points) of the part that scores the code
+        highest — the sentence or clause a suggestion points at — or of the whole text, trimmed, when it is one
+        part (texts × codes × 2)."""
+        check_is_fitted(self, "coef_")
+        docs = clean_texts(texts)
+        raw = [t if isinstance(t, str) else d for t, d in zip(texts, docs, strict=True)]
+        out = np.zeros((len(docs), len(self.labels_), 2), dtype=np.int64)
+        for i, text in enumerate(raw):
+            out[i, :] = (len(text) - len(text.lstrip()), len(text.rstrip()))
+        part_features, owner = self._part_features(docs, self._features(docs, context))
+        if len(owner) == 0:
+            return out
+        counts = np.bincount(owner, minlength=len(docs))
+        rows, best = best_part_rows(np.asarray(part_features @ self.coef_) + self.intercept_, owner)
+        for i, positions in zip(rows, best, strict=True):
+            spans = part_spans(raw[i])
+            if len(spans) == counts[i]:  # always, for a text given as a string
+                out[i] = np.asarray(spans, dtype=np.int64)[positions]
+        return out
 
     def predict_proba(self, texts: Sequence[str], *, context: Any = None) -> np.ndarray:
         """Calibrated probability of each code for each text (n × codes)."""

@@ -11,6 +11,8 @@ blend, ``(1 − w) · whole + w · best part``; the weight ``w`` is chosen by cr
 setting (:class:`~mindthegap.text.autocoder.AutoCoder`, ``part_weight``).
 
 Only comments of more than one part are scored twice: for a comment of one part the best part *is* the whole.
+The best part also says *where* a code is raised: :func:`part_spans` finds the same parts in the original text
+(before white space is folded), so a suggestion can point at the sentence that carries it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["PART_BREAK", "best_part_scores", "split_parts"]
+__all__ = ["PART_BREAK", "best_part_rows", "best_part_scores", "part_spans", "split_parts"]
 
 #: Where a comment is cut into parts: after a sentence's end (. ! ? or ;) and around the contrast words that often
 #: turn a comment from one theme to another. Chosen by cross-validation on real feedback (docs/benchmarks.md) over
@@ -65,3 +67,36 @@ def best_part_scores(
     starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
     best[owner[starts]] = np.maximum.reduceat(scores, starts, axis=0)
     return best
+
+
+def best_part_rows(part_scores: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each comment with parts, its index and, per code, the position among its own parts of the best one:
+    (comments, positions comments × codes)."""
+    if len(owner) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, part_scores.shape[1]), dtype=np.int64)
+    starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+    best = [
+        np.argmax(part_scores[a:b], axis=0)
+        for a, b in zip(starts, np.r_[starts[1:], len(owner)], strict=True)
+    ]
+    return owner[starts], np.array(best, dtype=np.int64)
+
+
+def part_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each part of ``text`` in code points, white space around each part left out.
+
+    The parts are :func:`split_parts`' parts of the text once its white space is folded, in order; a text of one
+    part gives one span, the whole text trimmed (none for a blank text).
+    """
+    # only within the text's trimmed extent, as the folded text has no white space at either end
+    start, stop = len(text) - len(text.lstrip()), len(text.rstrip())
+    spans = []
+    for cut in [*PART_BREAK.finditer(text, start, stop), None]:
+        end = cut.start() if cut is not None else stop
+        piece = text[start:end]
+        if piece and not piece.isspace():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        if cut is not None:
+            start = cut.end()
+    return spans

@@ -1,10 +1,12 @@
 """Auto-coder suggestions stored as unreviewed codings with confidence, for a person to accept or reject.
 
 Suggestions go into the qualitative app's codings (status ``unreviewed``), one per source and suggested code,
-spanning the whole source text. Codes are matched to the model's labels by name among the study's active codes.
-A source and code the same model has already suggested (awaiting review, accepted or rejected) are skipped, so
-running it twice is safe, and running it again at a lower ``min_confidence`` adds only the suggestions the
-higher threshold held back (a rejected suggestion is never proposed again).
+spanning the sentence or clause of the source that scores the code highest (the whole source when it is one
+sentence; :meth:`~mindthegap.text.autocoder.AutoCoder.best_part_spans`), so a reviewer sees where it is raised.
+Codes are matched to the model's labels by name among the study's active codes. A source and code the same model
+has already suggested (awaiting review, accepted or rejected) are skipped, so running it twice is safe, and
+running it again at a lower ``min_confidence`` adds only the suggestions the higher threshold held back (a
+rejected suggestion is never proposed again).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
     texts = [s.text for s in sources]
     proba = model.predict_proba(texts)
     pred = model.predict_from_proba(proba, texts)
+    spans = model.best_part_spans(texts)
     rows = []
     for i, source in enumerate(sources):
         for j, code in wanted:
@@ -53,8 +56,8 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
                         source=source,
                         code=code,
                         guid=str(uuid.uuid4()).upper(),
-                        start=0,
-                        end=len(source.text),
+                        start=int(spans[i, j, 0]),
+                        end=int(spans[i, j, 1]),
                         coder=coder,
                         status="unreviewed",
                         confidence=float(proba[i, j]),
