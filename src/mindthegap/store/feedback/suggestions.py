@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 
 from mindthegap.analysis.coders import machine_coder
@@ -46,7 +47,7 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
     texts = [s.text for s in sources]
     proba = model.predict_proba(texts)
     pred = model.predict_from_proba(proba, texts)
-    spans = model.best_part_spans(texts)
+    spans = _spans(model, texts)
     rows = []
     for i, source in enumerate(sources):
         for j, code in wanted:
@@ -67,6 +68,15 @@ def store_suggestions(record: StudyRecord, model: Any, *, min_confidence: float 
         q.CodingRecord.objects.bulk_create(rows, batch_size=2000)
         audit.record(audit.Action.IMPORTED, study=record, what="coding suggestions", suggestions=len(rows))
     return len(rows)
+
+
+def _spans(model: Any, texts: list[str]) -> np.ndarray:
+    """Per source and code, where the suggestion points: the model's best part, or — for a model that cannot say
+    (any estimator with ``predict_proba`` will do here) — the whole source."""
+    if hasattr(model, "best_part_spans"):
+        return model.best_part_spans(texts)
+    whole = np.array([(0, len(text)) for text in texts], dtype=np.int64).reshape(len(texts), 1, 2)
+    return np.repeat(whole, len(model.labels_), axis=1)
 
 
 def pending_suggestions(record: StudyRecord, *, code: str | None = None):
